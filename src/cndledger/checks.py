@@ -1,0 +1,345 @@
+"""Every check of ledger format v1 across entries; each returns its problems as values.
+
+`check_ledger` runs them all, after the problems the loader found in the files themselves.
+Unresolved references are not reported while any file failed to parse: they would mislead.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+from collections.abc import Iterator
+from decimal import Decimal
+
+from cndledger import figures as fig
+from cndledger.currency import format_amount, minor_unit
+from cndledger.dates import LedgerDate, days_apart
+from cndledger.ledger import Ledger
+from cndledger.models import Entry, Project
+from cndledger.problems import Problem, error, sort_key, warning
+from cndledger.values import decimal_places
+
+COUNTERPART_WINDOW_DAYS = 31
+
+
+def check_ledger(ledger: Ledger, as_of: _dt.date) -> list[Problem]:
+    problems = list(ledger.problems)
+    problems += duplicate_ids(ledger)
+    if not ledger.any_file_failed:
+        problems += unresolved_refs(ledger)
+    problems += cycles(ledger)
+    problems += currencies(ledger)
+    problems += precision(ledger)
+    problems += sums_exceeded(ledger)
+    problems += date_order(ledger)
+    problems += tranche_commitments(ledger)
+    problems += counterparts(ledger)
+    if not any(problem.is_fatal for problem in problems):
+        problems += failed_asserts(ledger)
+    problems += budget_warnings(ledger, as_of)
+    problems += outside_project_dates(ledger)
+    problems += overdue_tranches(ledger, as_of)
+    return sorted(problems, key=sort_key)
+
+
+def _money(amount: Decimal, currency: str | None) -> str:
+    return f"{format_amount(amount, currency or 'USD', grouping=True)}" + (f" {currency}" if currency else "")
+
+
+def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
+    for kind in ("project", "commitment", "tranche", "release", "inkind", "expense", "milestone"):
+        first: dict[str, Entry] = {}
+        for entry in ledger.entries_of(kind):
+            ident = getattr(entry, "id", None)
+            if ident is None:
+                continue
+            if ident in first:
+                yield error("duplicate-id", f"{kind} id '{ident}' is used again (first at {first[ident].at})",
+                            entry.at_key("id"))
+            else:
+                first[ident] = entry
+    names: dict[str, tuple[str, object]] = {}  # party ids and aliases share one namespace
+    for party in ledger.parties:
+        for key, name in [("id", party.id)] + [("aliases", alias) for alias in party.aliases]:
+            if name in names:
+                what, where = names[name]
+                yield error("duplicate-id", f"party {'alias' if key == 'aliases' else 'id'} '{name}' is already the {what} "
+                            f"of a party at {where}", party.at_key(key))
+            else:
+                names[name] = ("id" if key == "id" else "alias", party.at)
+
+
+def _unresolved(entry: Entry, key: str, what: str, name: str, known) -> Problem:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    guess = f"; did you mean '{close[0]}'?" if close else ""
+    return error("unresolved-ref", f"{entry.label} names {what} '{name}', which the ledger does not define{guess}",
+                 entry.at_key(key))
+
+
+def unresolved_refs(ledger: Ledger) -> Iterator[Problem]:
+    projects, parties = ledger.project_by_id, ledger.party_by_name
+    commitments, tranches, milestones = ledger.commitment_by_id, ledger.tranche_by_id, ledger.milestone_by_id
+    for project in ledger.projects:
+        if project.parent is not None and project.parent not in projects:
+            yield _unresolved(project, "parent", "the parent project", project.parent, projects)
+        if project.executing is not None and project.executing not in parties:
+            yield _unresolved(project, "executing", "the party", project.executing, parties)
+    for entry in [*ledger.commitments, *ledger.inkind]:
+        if entry.project not in projects:
+            yield _unresolved(entry, "project", "the project", entry.project, projects)
+        if entry.party not in parties:
+            yield _unresolved(entry, "party", "the party", entry.party, parties)
+    for entry in [*ledger.expenses, *ledger.milestones, *ledger.asserts]:
+        if entry.project not in projects:
+            yield _unresolved(entry, "project", "the project", entry.project, projects)
+    for expense in ledger.expenses:
+        project = projects.get(expense.project)
+        if expense.cluster is not None and project is not None and expense.cluster not in project.clusters:
+            yield _unresolved(expense, "cluster", f"a cluster of project '{project.id}'", expense.cluster, project.clusters)
+    for tranche in ledger.tranches:
+        if tranche.commitment not in commitments:
+            yield _unresolved(tranche, "commitment", "the commitment", tranche.commitment, commitments)
+        for after in tranche.after:
+            if after not in tranches:
+                yield _unresolved(tranche, "after", "the tranche", after, tranches)
+        for milestone in tranche.requires:
+            if milestone not in milestones:
+                yield _unresolved(tranche, "requires", "the milestone", milestone, milestones)
+        if tranche.matched_by is not None and tranche.matched_by not in commitments:
+            yield _unresolved(tranche, "matched_by", "the counterpart commitment", tranche.matched_by, commitments)
+    for release in ledger.releases:
+        if release.commitment not in commitments:
+            yield _unresolved(release, "commitment", "the commitment", release.commitment, commitments)
+        if release.tranche is not None and release.tranche not in tranches:
+            yield _unresolved(release, "tranche", "the tranche", release.tranche, tranches)
+
+
+def cycles(ledger: Ledger) -> Iterator[Problem]:
+    yield from _cycles(ledger.projects, lambda p: [p.parent] if p.parent else [], ledger.project_by_id, "project", "parent")
+    yield from _cycles(ledger.tranches, lambda t: t.after, ledger.tranche_by_id, "tranche", "after")
+
+
+def _cycles(entries, successors, by_id, kind: str, key: str) -> Iterator[Problem]:
+    """Report each cycle once, at the entry of the cycle that comes first in the ledger."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: finished
+    reported: set[frozenset[str]] = set()
+    for start in entries:
+        if state.get(start.id):
+            continue
+        path: list[str] = []
+        stack = [(start.id, iter(successors(start)))]
+        state[start.id] = 1
+        path.append(start.id)
+        while stack:
+            node, pending = stack[-1]
+            following = next(pending, None)
+            if following is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+                continue
+            if following not in by_id:
+                continue
+            if state.get(following) == 1:
+                loop = path[path.index(following):]
+                if frozenset(loop) not in reported:
+                    reported.add(frozenset(loop))
+                    first = min((by_id[name] for name in loop), key=lambda e: (e.at.file, e.at.line))
+                    ring = " → ".join([*loop, following])
+                    yield error("cycle", f"{kind} '{first.id}' is part of a cycle of '{key}': {ring}", first.at_key(key))
+            elif not state.get(following):
+                state[following] = 1
+                path.append(following)
+                stack.append((following, iter(successors(by_id[following]))))
+
+
+def _effective_currency(ledger: Ledger, entry) -> tuple[str | None, Project | None]:
+    """The currency an entry's amounts are in, and the project that gives it."""
+    kind = entry.kind
+    if kind == "release":
+        project = ledger.commitment_project(entry.commitment)
+    elif kind == "tranche":
+        project = ledger.commitment_project(entry.commitment)
+        return (project.currency if project else None), project
+    elif kind == "project":
+        return entry.currency, entry
+    else:
+        project = ledger.project_by_id.get(entry.project)
+    own = getattr(entry, "currency", None)
+    return (own or (project.currency if project else None)), project
+
+
+def currencies(ledger: Ledger) -> Iterator[Problem]:
+    projects = ledger.project_by_id
+    for project in ledger.projects:
+        parent = projects.get(project.parent) if project.parent else None
+        if parent is not None and parent.currency != project.currency:
+            yield error("currency-mismatch", f"project '{project.id}' is in {project.currency} but its parent "
+                        f"'{parent.id}' (at {parent.at}) is in {parent.currency}; until exchange rates exist, "
+                        "a child keeps its parent's currency", project.at_key("currency"))
+    for entry in [*ledger.commitments, *ledger.releases, *ledger.inkind, *ledger.expenses]:
+        if entry.currency is None:
+            continue
+        _, project = _effective_currency(ledger, entry)
+        if project is not None and entry.currency != project.currency:
+            yield error("currency-mismatch", f"{entry.label} is in {entry.currency} but its project '{project.id}' "
+                        f"(at {project.at}) is in {project.currency}; until exchange rates exist, entries keep "
+                        "their project's currency", entry.at_key("currency"))
+
+
+def precision(ledger: Ledger) -> Iterator[Problem]:
+    amount_keys = {
+        "project": ("budget",), "commitment": ("amount",), "tranche": ("amount",), "release": ("amount",),
+        "inkind": ("value", "monthly_value"), "expense": ("amount",),
+        "assert": ("committed", "released", "outstanding", "spent", "available"),
+    }
+    for kind, keys in amount_keys.items():
+        for entry in ledger.entries_of(kind):
+            currency, _ = _effective_currency(ledger, entry)
+            places = minor_unit(currency) if currency else None
+            if places is None:
+                continue
+            for key in keys:
+                amount = getattr(entry, key)
+                if amount is not None and decimal_places(amount) > places:
+                    yield error("bad-precision", f"'{key}' {amount} in {entry.label} has more decimal places than "
+                                f"{currency} allows ({places})", entry.at_key(key))
+
+
+def sums_exceeded(ledger: Ledger) -> Iterator[Problem]:
+    tranches_of: dict[str, list] = {}
+    for tranche in ledger.tranches:
+        tranches_of.setdefault(tranche.commitment, []).append(tranche)
+    for commitment_id, tranches in tranches_of.items():
+        commitment = ledger.commitment_by_id.get(commitment_id)
+        if commitment is None:
+            continue
+        total = Decimal(0)
+        for tranche in tranches:
+            total += tranche.amount
+            if total > commitment.amount:
+                currency = ledger.project_currency(commitment.project)
+                yield error("tranches-exceed-commitment",
+                            f"the tranches of commitment '{commitment.id}' (at {commitment.at}) add up to "
+                            f"{_money(sum(t.amount for t in tranches), currency)}, more than its "
+                            f"{_money(commitment.amount, currency)}", tranche.at_key("amount"))
+                break
+    yield from _releases_exceed(ledger, "commitment", ledger.commitment_by_id, "releases-exceed-commitment")
+    yield from _releases_exceed(ledger, "tranche", ledger.tranche_by_id, "releases-exceed-tranche")
+
+
+def _releases_exceed(ledger: Ledger, key: str, by_id, code: str) -> Iterator[Problem]:
+    """Point at the release that, in date order, takes the total past the amount."""
+    releases_of: dict[str, list] = {}
+    for release in ledger.releases:
+        target = getattr(release, key)
+        if target is not None and target in by_id:
+            releases_of.setdefault(target, []).append(release)
+    for target_id, releases in releases_of.items():
+        target = by_id[target_id]
+        total = Decimal(0)
+        for release in sorted(releases, key=lambda r: r.date):
+            total += release.amount
+            if total > target.amount:
+                project = ledger.commitment_project(release.commitment)
+                currency = project.currency if project else None
+                yield error(code, f"releases against {key} '{target_id}' (at {target.at}) reach "
+                            f"{_money(total, currency)} with this one, more than its {_money(target.amount, currency)}",
+                            release.at_key("amount"))
+                break
+
+
+def date_order(ledger: Ledger) -> Iterator[Problem]:
+    for release in ledger.releases:
+        commitment = ledger.commitment_by_id.get(release.commitment)
+        if commitment is not None and release.date.last < commitment.date.first:
+            yield error("release-before-commitment", f"release dated {release.date} comes before its commitment "
+                        f"'{commitment.id}' (at {commitment.at}), dated {commitment.date}", release.at_key("date"))
+    for contribution in ledger.inkind:
+        if contribution.end is not None and contribution.end.last < contribution.start.first:
+            yield error("end-before-start", f"in-kind '{contribution.id}' ends ({contribution.end}) before it starts "
+                        f"({contribution.start})", contribution.at_key("end"))
+
+
+def tranche_commitments(ledger: Ledger) -> Iterator[Problem]:
+    for release in ledger.releases:
+        tranche = ledger.tranche_by_id.get(release.tranche) if release.tranche else None
+        if tranche is not None and tranche.commitment != release.commitment:
+            yield error("tranche-commitment", f"release against commitment '{release.commitment}' names tranche "
+                        f"'{tranche.id}' (at {tranche.at}), which belongs to commitment '{tranche.commitment}'",
+                        release.at_key("tranche"))
+
+
+def counterparts(ledger: Ledger) -> Iterator[Problem]:
+    releases_of: dict[str, list] = {}
+    for release in ledger.releases:
+        releases_of.setdefault(release.commitment, []).append(release)
+    for release in ledger.releases:
+        tranche = ledger.tranche_by_id.get(release.tranche) if release.tranche else None
+        if tranche is None or tranche.matched_by is None or tranche.matched_by not in ledger.commitment_by_id:
+            continue
+        matching = releases_of.get(tranche.matched_by, [])
+        if not any(days_apart(release.date, other.date) <= COUNTERPART_WINDOW_DAYS for other in matching):
+            counterpart = ledger.commitment_by_id[tranche.matched_by]
+            yield error("unmatched-counterpart", f"tranche '{tranche.id}' was released on {release.date} but its "
+                        f"counterpart commitment '{counterpart.id}' (at {counterpart.at}) has no release within "
+                        f"{COUNTERPART_WINDOW_DAYS} days of it", release.at_key("date"))
+
+
+def failed_asserts(ledger: Ledger) -> Iterator[Problem]:
+    by_day: dict[_dt.date, fig.Balance] = {}
+    for assertion in ledger.asserts:
+        day = assertion.date.last
+        if day not in by_day:
+            by_day[day] = fig.balance(ledger, day)
+        figures = by_day[day].of(assertion.project)
+        if figures is None:
+            continue
+        currency = figures.project.currency
+        for name, asserted in assertion.asserted().items():
+            computed = figures.figure(name)
+            if computed != asserted:
+                yield error("assert-failed", f"{name} of '{assertion.project}' as of {assertion.date}: asserted "
+                            f"{_money(asserted, currency)}, computed {_money(computed, currency)}, difference "
+                            f"{_money(computed - asserted, currency)}", assertion.at_key(name))
+
+
+def budget_warnings(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
+    for figures in fig.balance(ledger, as_of).projects:
+        if figures.budget is not None and figures.committed > figures.budget:
+            project, currency = figures.project, figures.project.currency
+            yield warning("over-budget", f"project '{project.id}' has {_money(figures.committed, currency)} committed "
+                          f"as of {as_of}, above its budget of {_money(figures.budget, currency)}",
+                          project.at_key("budget") if project.budget is not None else project.at)
+
+
+def outside_project_dates(ledger: Ledger) -> Iterator[Problem]:
+    def outside(project: Project | None, when: LedgerDate) -> str | None:
+        if project is None:
+            return None
+        if project.start is not None and when.last < project.start.first:
+            return f"before project '{project.id}' starts ({project.start})"
+        if project.end is not None and when.first > project.end.last:
+            return f"after project '{project.id}' ends ({project.end})"
+        return None
+
+    dated = [(c, "date", ledger.project_by_id.get(c.project), c.date) for c in ledger.commitments]
+    dated += [(r, "date", ledger.commitment_project(r.commitment), r.date) for r in ledger.releases]
+    dated += [(e, "date", ledger.project_by_id.get(e.project), e.date) for e in ledger.expenses]
+    dated += [(k, "start", ledger.project_by_id.get(k.project), k.start) for k in ledger.inkind]
+    for entry, key, project, when in dated:
+        if (reason := outside(project, when)) is not None:
+            yield warning("outside-project-dates", f"{entry.label} dated {when} is {reason}", entry.at_key(key))
+
+
+def overdue_tranches(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
+    released = fig.released_by_tranche(ledger, as_of)
+    for tranche in ledger.tranches:
+        if tranche.due is None or tranche.due.last >= as_of:
+            continue
+        got = released.get(tranche.id, Decimal(0))
+        if got < tranche.amount:
+            currency = ledger.project_currency(getattr(ledger.commitment_by_id.get(tranche.commitment), "project", ""))
+            yield warning("tranche-overdue", f"tranche '{tranche.id}' was due {tranche.due} and has "
+                          f"{_money(got, currency)} of {_money(tranche.amount, currency)} released as of {as_of}",
+                          tranche.at_key("due"))

@@ -1,0 +1,153 @@
+"""The command line: each command parses its options, makes one library call, renders.
+
+Only what `--help` and `--version` need is imported here; the core (pydantic) and Rich are
+imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from cndledger import __version__
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+app = typer.Typer(
+    name="cndledger",
+    help="A budget and funding ledger for development-aid projects, kept in TOML files under git.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+Paths = Annotated[Optional[list[str]], typer.Argument(
+    help="Ledger files or folders (every *.toml below). Default: $CNDLEDGER_LEDGER, else ./ledgers.",
+    show_default=False, metavar="[PATHS]...")]
+LedgerOption = Annotated[Optional[list[str]], typer.Option(
+    "-f", "--ledger", help="A ledger file or folder; repeatable.", show_default=False)]
+AsOf = Annotated[Optional[str], typer.Option(
+    "--as-of", help="The day of the figures: 2005-02-15, 2005-02 (its last day) or 2005. Default: today.",
+    show_default=False)]
+Json = Annotated[bool, typer.Option("--json", help="Print one JSON document (amounts as strings).")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"cndledger {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Keep committed, released, in-kind and spent funds of projects in TOML; check and report them."""
+
+
+def _fail_usage(message: str) -> typer.Exit:
+    print(f"cndledger: {message}", file=sys.stderr)
+    return typer.Exit(EXIT_USAGE)
+
+
+def _day(text: str | None, option: str):
+    from cndledger.dates import parse_as_of
+
+    try:
+        return parse_as_of(text)
+    except ValueError as exc:
+        raise _fail_usage(f"{option}: {exc}") from None
+
+
+def _open(paths: list[str] | None, ledger: list[str] | None, as_of):
+    from cndledger.api import open_ledger
+
+    opened = open_ledger([*(ledger or []), *(paths or [])], as_of)
+    if opened.missing:
+        for path in opened.missing:
+            print(f"cndledger: no ledger at the path '{path}' (no such file, or no *.toml below it)", file=sys.stderr)
+        raise typer.Exit(EXIT_USAGE)
+    return opened
+
+
+def _source_line(opened):
+    def line(path: str, number: int) -> str:
+        source = opened.ledger.file(path)
+        return source.line_text(number) if source is not None else ""
+
+    return line
+
+
+def _report_problems(opened) -> None:
+    """For reports: errors go to standard error; warnings are left to `cndledger check`."""
+    from cndledger.render.problems import as_text
+
+    errors = opened.errors
+    if errors:
+        sys.stderr.write(as_text(errors, _source_line(opened)))
+
+
+@app.command()
+def check(
+    paths: Paths = None,
+    ledger: LedgerOption = None,
+    format: Annotated[str, typer.Option("--format", help="text or json.", metavar="text|json")] = "text",
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")] = False,
+    as_of: Annotated[Optional[str], typer.Option(
+        "--as-of", help="The day against which due dates are judged. Default: today.", show_default=False)] = None,
+) -> None:
+    """Report every problem of the ledger, each as FILE:LINE: severity[CODE]: message."""
+    if format not in ("text", "json"):
+        raise _fail_usage(f"--format must be text or json, not '{format}'")
+    opened = _open(paths, ledger, _day(as_of, "--as-of"))
+    from cndledger.render import problems as render
+
+    if format == "json":
+        print(render.as_json(opened.problems))
+    else:
+        sys.stdout.write(render.as_text(opened.problems, _source_line(opened)))
+        print(render.summary(opened.problems, len(opened.ledger.files)))
+    failing = opened.errors or (strict and opened.problems)
+    raise typer.Exit(EXIT_PROBLEMS if failing else EXIT_OK)
+
+
+@app.command()
+def balance(
+    paths: Paths = None,
+    ledger: LedgerOption = None,
+    as_of: AsOf = None,
+    project: Annotated[Optional[str], typer.Option(
+        "--project", help="Only this project and the projects below it.", show_default=False)] = None,
+    by_party: Annotated[bool, typer.Option("--by-party", help="Each party's figures under its project.")] = False,
+    json: Json = False,
+) -> None:
+    """Per project: budget, committed, released, outstanding, in kind, spent, available, gap."""
+    day = _day(as_of, "--as-of")
+    opened = _open(paths, ledger, day)
+    _report_problems(opened)
+    if not opened.figures_defined:
+        raise typer.Exit(EXIT_PROBLEMS)
+    from cndledger.figures import balance as compute
+    from cndledger.render import balance as render
+
+    result = compute(opened.ledger, day)
+    if project is not None:
+        if project not in opened.ledger.project_by_id:
+            raise _fail_usage(f"--project: the ledger has no project '{project}'")
+        keep = opened.ledger.descendants(project)
+        result.projects = [figures for figures in result.projects if figures.project.id in keep]
+    if json:
+        print(render.as_json(result))
+    else:
+        from cndledger.render.table import print_table
+
+        print_table(render.as_table(result, by_party=by_party))
+    raise typer.Exit(EXIT_PROBLEMS if opened.errors else EXIT_OK)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,89 @@
+"""Dates as source documents write them: a day, a month or only a year.
+
+A date of lower precision stands for the last day of its period in all arithmetic
+(`LedgerDate.last`); checks that compare two dates use the whole period
+(`first`..`last`) so that they report only what is certain.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+from cndledger.values import describe
+
+_FORM = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerDate:
+    """A date written as `YYYY-MM-DD`, `YYYY-MM` or `YYYY`."""
+
+    first: _dt.date
+    last: _dt.date
+    text: str
+
+    @property
+    def precision(self) -> str:
+        return {10: "day", 7: "month", 4: "year"}[len(self.text)]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __lt__(self, other: LedgerDate) -> bool:  # sorting by the arithmetic date
+        return (self.last, self.first) < (other.last, other.first)
+
+    @classmethod
+    def of_day(cls, day: _dt.date) -> LedgerDate:
+        return cls(day, day, day.isoformat())
+
+
+def parse_date(value: object) -> LedgerDate:
+    """Read a TOML local date or a `YYYY[-MM[-DD]]` string; raise ValueError otherwise."""
+    if isinstance(value, _dt.datetime):
+        raise ValueError("a date-time is not a date; write the day alone, as 2005-02-15")
+    if isinstance(value, _dt.date):
+        return LedgerDate.of_day(value)
+    if not isinstance(value, str):
+        raise ValueError(f"expected a date such as 2005-02-15, \"2005-02\" or \"2004\", got {describe(value)}")
+    match = _FORM.fullmatch(value)
+    if match is None:
+        raise ValueError(f"'{value}' is not a date; write 2005-02-15, \"2005-02\" (a month) or \"2004\" (a year)")
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        if month is None:
+            return LedgerDate(_dt.date(year, 1, 1), _dt.date(year, 12, 31), value)
+        if day is None:
+            last_day = calendar.monthrange(year, month)[1]
+            return LedgerDate(_dt.date(year, month, 1), _dt.date(year, month, last_day), value)
+        exact = _dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a date of the calendar") from None
+    return LedgerDate(exact, exact, value)
+
+
+def parse_as_of(text: str | None) -> _dt.date:
+    """The day an `--as-of`/`--on` option names: its period's last day; today when absent."""
+    if text is None:
+        return _dt.date.today()
+    return parse_date(text).last
+
+
+def months_between(first: _dt.date, last: _dt.date) -> int:
+    """Calendar months from the month of `first` to the month of `last`, both included."""
+    return (last.year - first.year) * 12 + (last.month - first.month) + 1
+
+
+def month_end(year: int, month: int) -> _dt.date:
+    return _dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def days_apart(a: LedgerDate, b: LedgerDate) -> int:
+    """The least number of days that can separate two dates of any precision (0 if they overlap)."""
+    if a.last < b.first:
+        return (b.first - a.last).days
+    if b.last < a.first:
+        return (a.first - b.last).days
+    return 0

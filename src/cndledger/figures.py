@@ -1,0 +1,162 @@
+"""The reconciliation arithmetic, in one place: what each project committed, released, spent...
+
+Everything here is as of a day D and in the project's currency; a parent's figures include its
+children's. A date of lower precision counts from the last day of its period, and a release
+never counts before its commitment does.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from cndledger.dates import months_between
+from cndledger.ledger import Ledger
+from cndledger.models import Commitment, InKind, Project, Release
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class PartyFigures:
+    party: str
+    committed: Decimal = ZERO
+    released: Decimal = ZERO
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.committed - self.released
+
+
+@dataclass
+class ProjectFigures:
+    project: Project
+    depth: int
+    own_budget: Decimal | None
+    budget: Decimal | None = None
+    committed: Decimal = ZERO
+    released: Decimal = ZERO
+    spent: Decimal = ZERO
+    inkind_valued: Decimal = ZERO
+    inkind_unvalued: int = 0
+    parties: dict[str, PartyFigures] = field(default_factory=dict)
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.committed - self.released
+
+    @property
+    def available(self) -> Decimal:
+        return self.released - self.spent
+
+    @property
+    def gap(self) -> Decimal | None:
+        return None if self.budget is None else self.budget - self.committed
+
+    @property
+    def by_party(self) -> list[PartyFigures]:
+        return [self.parties[key] for key in sorted(self.parties)]
+
+    def figure(self, name: str) -> Decimal | None:
+        return getattr(self, name)
+
+    def add(self, other: ProjectFigures) -> None:
+        self.committed += other.committed
+        self.released += other.released
+        self.spent += other.spent
+        self.inkind_valued += other.inkind_valued
+        self.inkind_unvalued += other.inkind_unvalued
+        for party, theirs in other.parties.items():
+            ours = self.parties.setdefault(party, PartyFigures(party))
+            ours.committed += theirs.committed
+            ours.released += theirs.released
+
+
+@dataclass
+class Balance:
+    as_of: _dt.date
+    projects: list[ProjectFigures]
+
+    def of(self, project_id: str) -> ProjectFigures | None:
+        return next((figures for figures in self.projects if figures.project.id == project_id), None)
+
+
+def commitment_counts(commitment: Commitment, day: _dt.date) -> bool:
+    return commitment.date.last <= day
+
+
+def release_counts(release: Release, commitment: Commitment | None, day: _dt.date) -> bool:
+    return release.date.last <= day and (commitment is None or commitment.date.last <= day)
+
+
+def inkind_accrued(contribution: InKind, day: _dt.date) -> Decimal:
+    """What a valued contribution in kind has accrued by `day` (zero for an unvalued one)."""
+    if contribution.start.last > day:
+        return ZERO
+    if contribution.value is not None:
+        return contribution.value
+    if contribution.monthly_value is None:
+        return ZERO
+    first = contribution.start.last
+    last_month_ended = day if day.month != (day + _dt.timedelta(days=1)).month else day.replace(day=1) - _dt.timedelta(days=1)
+    last = last_month_ended if contribution.end is None else min(last_month_ended, contribution.end.last)
+    months = months_between(first, last)
+    return contribution.monthly_value * months if months > 0 else ZERO
+
+
+def balance(ledger: Ledger, as_of: _dt.date) -> Balance:
+    ordered = ledger.tree_order()
+    figures = {project.id: ProjectFigures(project, depth, project.budget, project.budget) for project, depth in ordered}
+
+    def parties_of(project_id: str, party: str) -> PartyFigures | None:
+        own = figures.get(project_id)
+        if own is None:
+            return None
+        party_id = ledger.party_id(party)
+        return own.parties.setdefault(party_id, PartyFigures(party_id))
+
+    for commitment in ledger.commitments:
+        if commitment_counts(commitment, as_of) and (party := parties_of(commitment.project, commitment.party)):
+            figures[commitment.project].committed += commitment.amount
+            party.committed += commitment.amount
+    for release in ledger.releases:
+        commitment = ledger.commitment_by_id.get(release.commitment)
+        if commitment is None or not release_counts(release, commitment, as_of):
+            continue
+        if party := parties_of(commitment.project, commitment.party):
+            figures[commitment.project].released += release.amount
+            party.released += release.amount
+    for expense in ledger.expenses:
+        if expense.date.last <= as_of and expense.project in figures:
+            figures[expense.project].spent += expense.amount
+    for contribution in ledger.inkind:
+        own = figures.get(contribution.project)
+        if own is None or contribution.start.last > as_of:
+            continue
+        if contribution.value is None and contribution.monthly_value is None:
+            own.inkind_unvalued += 1
+        else:
+            own.inkind_valued += inkind_accrued(contribution, as_of)
+
+    # Children after their parent in tree order, so walking it backwards rolls each child up
+    # into its parent after the child has received its own children's figures.
+    for project, _ in reversed(ordered):
+        own = figures[project.id]
+        parent = figures.get(project.parent) if project.parent is not None else None
+        if parent is None:
+            continue
+        parent.add(own)
+        if own.budget is not None and parent.own_budget is None:
+            parent.budget = (parent.budget or ZERO) + own.budget
+    return Balance(as_of, [figures[project.id] for project, _ in ordered])
+
+
+def released_by_tranche(ledger: Ledger, as_of: _dt.date) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = {}
+    for release in ledger.releases:
+        if release.tranche is None:
+            continue
+        if release_counts(release, ledger.commitment_by_id.get(release.commitment), as_of):
+            totals[release.tranche] = totals.get(release.tranche, ZERO) + release.amount
+    return totals

@@ -1,0 +1,220 @@
+"""From paths to a Ledger: find the files, parse them, validate each table. Never raises on bad data.
+
+Problems with the files themselves (syntax, unknown tables and keys, values of the wrong form)
+are returned in `Ledger.problems`; checks across entries live in `checks.py`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pydantic import TypeAdapter, ValidationError
+
+from cndledger.ledger import Ledger, SourceFile
+from cndledger.locate import FilePositions, locate
+from cndledger.models import TABLES, Entry
+from cndledger.problems import Location, Problem, error
+
+ENVIRONMENT_VARIABLE = "CNDLEDGER_LEDGER"
+DEFAULT_PATH = "ledgers"
+
+
+@dataclass
+class FileSet:
+    files: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # paths that name no ledger
+
+
+def ledger_paths(given: list[str]) -> list[str]:
+    """The paths to read: those given; else $CNDLEDGER_LEDGER; else ./ledgers."""
+    if given:
+        return given
+    from_environment = os.environ.get(ENVIRONMENT_VARIABLE, "")
+    paths = [p for p in from_environment.split(os.pathsep) if p]
+    return paths or [DEFAULT_PATH]
+
+
+def find_files(paths: list[str]) -> FileSet:
+    found = FileSet()
+    seen: set[str] = set()
+    for path in paths:
+        if os.path.isdir(path):
+            files = _toml_files_below(path)
+        elif os.path.exists(path):
+            files = [path]
+        else:
+            files = []
+        if not files:
+            found.missing.append(path)
+        for file in files:
+            key = os.path.realpath(file)
+            if key not in seen:
+                seen.add(key)
+                found.files.append(file)
+    return found
+
+
+def _toml_files_below(folder: str) -> list[str]:
+    relative: list[str] = []
+    visited: set[tuple[int, int]] = set()
+    for root, dirs, names in os.walk(folder, followlinks=True):
+        try:
+            stat = os.stat(root)
+        except OSError:
+            dirs[:] = []
+            continue
+        if (stat.st_dev, stat.st_ino) in visited:  # a symlink loop, or a folder linked twice
+            dirs[:] = []
+            continue
+        visited.add((stat.st_dev, stat.st_ino))
+        for name in names:
+            if name.endswith(".toml"):
+                relative.append(os.path.relpath(os.path.join(root, name), folder).replace(os.sep, "/"))
+    relative.sort()
+    if folder in (".", "./"):
+        return relative
+    return [os.path.join(folder, name) if not folder.endswith(("/", os.sep)) else folder + name for name in relative]
+
+
+def load(paths: list[str]) -> Ledger:
+    """Read the files as one ledger (paths as `find_files` returned them)."""
+    ledger = Ledger()
+    batches: dict[str, list[tuple[SourceFile, FilePositions, int, dict]]] = {kind: [] for kind in TABLES}
+    for path in paths:
+        source, data = _read(path, ledger.problems)
+        ledger.files.append(source)
+        if data is None:
+            continue
+        positions = locate(source.text)
+        for key, value in data.items():
+            where = Location(path, positions.top_keys.get(key, (1, 0))[0])
+            if key not in TABLES:
+                if key in positions.tables and positions.tables[key]:
+                    where = Location(path, positions.tables[key][0].line)
+                ledger.problems.append(error("unknown-key", f"unknown table '{key}'{_did_you_mean(key, TABLES)}", where,
+                                             hint="the tables are " + ", ".join(f"[[{k}]]" for k in TABLES)))
+            elif not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+                ledger.problems.append(error("bad-value", f"'{key}' must be an array of tables, written [[{key}]]", where))
+            else:
+                batches[key].extend((source, positions, index, item) for index, item in enumerate(value))
+    for kind, batch in batches.items():
+        _validate(kind, batch, ledger)
+    return ledger
+
+
+_LINE_COLUMN = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _read(path: str, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
+    source = SourceFile(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        problems.append(error("unreadable-file", f"cannot read the file: {exc.strerror or exc}", Location(path, 1)))
+        return source, None
+    except MemoryError:
+        problems.append(error("unreadable-file", "the file is too large to read into memory", Location(path, 1)))
+        return source, None
+    try:
+        source.text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(error("toml-syntax", f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read)", Location(path, line)))
+        return source, None
+    try:
+        data = tomllib.loads(source.text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = _LINE_COLUMN.search(message)
+        line, column = (int(found.group(1)), int(found.group(2))) if found else (1, None)
+        message = _LINE_COLUMN.sub("", message).strip()
+        problems.append(error("toml-syntax", f"invalid TOML: {message[0].lower() + message[1:]}", Location(path, line, column)))
+        return source, None
+    except RecursionError:
+        problems.append(error("toml-syntax", "invalid TOML: values are nested too deeply to read", Location(path, 1)))
+        return source, None
+    except (ValueError, MemoryError) as exc:  # e.g. an integer of thousands of digits
+        problems.append(error("toml-syntax", f"invalid TOML: {exc}", Location(path, 1)))
+        return source, None
+    source.parsed = True
+    return source, data
+
+
+_ADAPTERS: dict[str, TypeAdapter] = {}
+
+
+def _validate(kind: str, batch: list[tuple[SourceFile, FilePositions, int, dict]], ledger: Ledger) -> None:
+    model = TABLES[kind]
+    adapter = _ADAPTERS.get(kind) or _ADAPTERS.setdefault(kind, TypeAdapter(list[model]))
+    entries = ledger.entries_of(kind)
+    try:
+        validated = adapter.validate_python([item for _, _, _, item in batch])
+    except ValidationError:
+        validated = None  # validate one by one below, to keep the good entries and locate the bad
+    for number, (source, positions, index, item) in enumerate(batch):
+        position = positions.entry(kind, index)
+        if validated is not None:
+            entry = validated[number]
+        else:
+            try:
+                entry = model.model_validate(item)
+            except ValidationError as exc:
+                ledger.problems.extend(_problems_of(exc, model, source.path, position))
+                continue
+        entry.place(source.path, position)
+        entries.append(entry)
+
+
+def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) -> list[Problem]:
+    table = f"[[{model.kind}]]"
+    fields = list(model.model_fields)
+    problems = []
+    for detail in exc.errors(include_url=False):
+        key = str(detail["loc"][0]) if detail["loc"] else ""
+        line, column = position.keys.get(key, (position.line, 0))
+        where = Location(path, line, column or None)
+        kind = detail["type"]
+        if kind == "extra_forbidden":
+            problems.append(error("unknown-key", f"unknown key '{key}' in {table}{_did_you_mean(key, fields)}", where,
+                                  hint=f"the keys of {table} are " + ", ".join(fields)))
+        elif kind == "missing":
+            required = [name for name, info in model.model_fields.items() if info.is_required()]
+            problems.append(error("missing-key", f"{table} has no '{key}'; every {model.kind} needs " + ", ".join(required),
+                                  Location(path, position.line)))
+        else:
+            problems.append(error("bad-value", f"'{key}' in {table}: {_plain(detail)}", where))
+    return problems
+
+
+def _plain(detail: dict) -> str:
+    """Pydantic's message, said as a ledger writer would understand it."""
+    from cndledger.values import describe
+
+    kind, value = detail["type"], detail.get("input")
+    if kind == "value_error":
+        return str(detail["ctx"]["error"])
+    if kind == "literal_error":
+        expected = detail["ctx"]["expected"]
+        options = [option.strip().strip("'") for option in re.split(r",| or ", expected) if option.strip()]
+        guess = _did_you_mean(str(value), options) if isinstance(value, str) else ""
+        return f"expected one of {expected}, got {describe(value)}{guess}"
+    if kind == "string_type":
+        return f"expected text in quotes, got {describe(value)}"
+    if kind == "list_type":
+        return f'expected a list such as ["a", "b"], got {describe(value)}'
+    if kind == "string_pattern_mismatch":
+        return f"expected a currency code of three capitals such as USD, got {describe(value)}"
+    if len(detail["loc"]) > 1:  # inside a list
+        return f"item {int(detail['loc'][1]) + 1}: {detail['msg'].lower()}, got {describe(value)}"
+    return f"{detail['msg'].lower()}, got {describe(value)}"
+
+
+def _did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""

@@ -1,0 +1,65 @@
+"""Problems found in a ledger, as values: what, how bad, where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+# Errors after which figures are undefined: every report stops on them (LEDGER-FORMAT "Checks").
+FATAL_CODES = frozenset({
+    "toml-syntax", "missing-key", "unknown-key", "bad-value", "bad-precision",
+    "duplicate-id", "unresolved-ref", "cycle", "currency-mismatch", "unreadable-file",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    severity: Severity
+    code: str
+    message: str
+    file: str
+    line: int
+    column: int | None = None
+    hint: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    @property
+    def is_fatal(self) -> bool:
+        return self.is_error and self.code in FATAL_CODES
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "severity": self.severity.value, "code": self.code, "message": self.message,
+            "file": self.file, "line": self.line,
+        }
+
+
+def error(code: str, message: str, at: "Location", *, hint: str | None = None) -> Problem:
+    return Problem(Severity.ERROR, code, message, at.file, at.line, at.column, hint)
+
+
+def warning(code: str, message: str, at: "Location", *, hint: str | None = None) -> Problem:
+    return Problem(Severity.WARNING, code, message, at.file, at.line, at.column, hint)
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    file: str
+    line: int
+    column: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def sort_key(problem: Problem) -> tuple[str, int, int]:
+    return (problem.file, problem.line, problem.column or 0)

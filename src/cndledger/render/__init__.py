@@ -1,0 +1,1 @@
+"""Rendering of results computed by the core: text tables, JSON, problem listings."""

@@ -1,0 +1,63 @@
+"""The balance report: as JSON (format v1) or as a table."""
+
+from __future__ import annotations
+
+import json
+
+from cndledger.currency import format_amount
+from cndledger.figures import Balance, ProjectFigures
+from cndledger.render.table import Column, Row, Table
+
+ABSENT = "—"
+
+
+def as_json(balance: Balance) -> str:
+    def amount(value, figures: ProjectFigures):
+        return None if value is None else format_amount(value, figures.project.currency)
+
+    projects = []
+    for figures in balance.projects:
+        project = figures.project
+        projects.append({
+            "id": project.id, "title": project.title, "parent": project.parent, "currency": project.currency,
+            **{name: amount(getattr(figures, name), figures) for name in ("budget", "committed", "released", "outstanding")},
+            "inkind_valued": amount(figures.inkind_valued, figures), "inkind_unvalued": figures.inkind_unvalued,
+            **{name: amount(getattr(figures, name), figures) for name in ("spent", "available", "gap")},
+            "by_party": [
+                {"party": party.party, "committed": amount(party.committed, figures),
+                 "released": amount(party.released, figures), "outstanding": amount(party.outstanding, figures)}
+                for party in figures.by_party
+            ],
+        })
+    return json.dumps({"as_of": balance.as_of.isoformat(), "projects": projects}, indent=2, ensure_ascii=False)
+
+
+def as_table(balance: Balance, *, by_party: bool = False) -> Table:
+    columns = [Column("project"), Column("cur")] + [
+        Column(name, "right")
+        for name in ("budget", "committed", "released", "outstanding", "in-kind", "spent", "available", "gap")
+    ]
+    table = Table(f"Balance as of {balance.as_of.isoformat()}", columns)
+    for figures in balance.projects:
+        cur = figures.project.currency
+
+        def money(value) -> str:
+            return ABSENT if value is None else format_amount(value, cur, grouping=True)
+
+        inkind = money(figures.inkind_valued)
+        if figures.inkind_unvalued:
+            inkind += f" +{figures.inkind_unvalued} unvalued"
+        table.rows.append(Row(
+            [figures.project.id, cur, money(figures.budget), money(figures.committed), money(figures.released),
+             money(figures.outstanding), inkind, money(figures.spent), money(figures.available), money(figures.gap)],
+            indent=figures.depth, style="bold" if figures.depth == 0 else None,
+        ))
+        if by_party:
+            for party in figures.by_party:
+                table.rows.append(Row(
+                    [f"· {party.party}", "", "", money(party.committed), money(party.released),
+                     money(party.outstanding), "", "", "", ""],
+                    indent=figures.depth + 1, style="dim",
+                ))
+    table.footnote = "in-kind: valued contributions accrued; unvalued ones are counted, never summed."
+    return table

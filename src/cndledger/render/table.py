@@ -1,0 +1,79 @@
+"""A table as data, printed plain (no colour, no box drawing) or, on a terminal, with Rich.
+
+Rich is imported only when writing to a terminal that accepts colour: scripts and pipes never
+pay for it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import TextIO
+
+
+@dataclass
+class Column:
+    header: str
+    align: str = "left"  # or "right"
+
+
+@dataclass
+class Row:
+    cells: list[str]
+    indent: int = 0  # levels of indentation of the first cell
+    style: str | None = None  # a Rich style on a terminal ("dim", "bold red", ...)
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)
+    footnote: str | None = None
+
+
+def use_rich(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def print_table(table: Table, stream: TextIO | None = None) -> None:
+    stream = stream or sys.stdout
+    if use_rich(stream):
+        _print_rich(table, stream)
+    else:
+        stream.write(plain(table))
+
+
+def plain(table: Table) -> str:
+    rows = [[("  " * row.indent) + row.cells[0], *row.cells[1:]] for row in table.rows]
+    headers = [column.header for column in table.columns]
+    widths = [max(len(cells[i]) for cells in [headers, *rows]) for i in range(len(headers))]
+
+    def line(cells: list[str]) -> str:
+        parts = [
+            cell.rjust(width) if column.align == "right" else cell.ljust(width)
+            for cell, width, column in zip(cells, widths, table.columns)
+        ]
+        return "  ".join(parts).rstrip()
+
+    out = [table.title, "", line(headers), "  ".join("-" * width for width in widths)]
+    out += [line(cells) for cells in rows]
+    if table.footnote:
+        out += ["", table.footnote]
+    return "\n".join(out) + "\n"
+
+
+def _print_rich(table: Table, stream: TextIO) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    rich_table = RichTable(title=table.title, box=box.SIMPLE_HEAD, title_justify="left", caption=table.footnote,
+                           caption_justify="left")
+    for column in table.columns:
+        rich_table.add_column(column.header, justify=column.align, no_wrap=column.align == "right")
+    for row in table.rows:
+        first = ("  " * row.indent) + row.cells[0]
+        rich_table.add_row(first, *row.cells[1:], style=row.style)
+    Console(file=stream, highlight=False).print(rich_table)

@@ -1,0 +1,59 @@
+"""Reading scalar values of a ledger: amounts (exact decimals) and how to name a value in a message."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+
+# Larger amounts would lose digits in decimal arithmetic (28 significant digits) once summed;
+# no funding ledger comes near it, so it is refused rather than silently rounded.
+MAX_AMOUNT = Decimal("1e18")
+
+
+def describe(value: object) -> str:
+    """Name a TOML value's type in words a ledger writer knows."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, Decimal)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}" if len(value) <= 40 else "a text"
+    if isinstance(value, _dt.datetime):
+        return "a date-time"
+    if isinstance(value, _dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, _dt.time):
+        return "a time of day"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def parse_amount(value: object, *, signed: bool = False) -> Decimal:
+    """An amount is a TOML integer or decimal, exact, finite, and (unless `signed`) above zero."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        hint = " (write it without quotes)" if isinstance(value, str) else ""
+        raise ValueError(f"expected an amount such as 70000 or 70000.50, got {describe(value)}{hint}")
+    amount = Decimal(value)
+    if not amount.is_finite():
+        raise ValueError(f"an amount must be a finite number, got {value}")
+    if abs(amount) >= MAX_AMOUNT:
+        raise ValueError("the amount is too large (at most 18 digits before the decimal point)")
+    if not signed and amount <= 0:
+        raise ValueError(f"an amount must be above zero, got {value}; direction comes from the table kind")
+    return amount
+
+
+def decimal_places(amount: Decimal) -> int:
+    """Decimal places the value needs: 70000.500 needs 1, 70000.505 needs 3 (exact, no rounding)."""
+    sign, digits, exponent = amount.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0:
+        return 0
+    places = -exponent
+    for digit in reversed(digits):
+        if digit != 0 or places == 0:
+            break
+        places -= 1
+    return places
