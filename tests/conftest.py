@@ -1,0 +1,74 @@
+"""Shared helpers: write a ledger inline, run the command line on it."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cndledger.cli import app
+
+# The parties and project most tests build on, written out where a test needs them.
+PREAMBLE = """\
+[[party]]
+id = "DONOR"
+name = "A donor"
+aliases = ["OLD-DONOR"]
+
+[[party]]
+id = "AGENCY"
+name = "An agency"
+
+[[project]]
+id = "P1"
+title = "A project"
+currency = "USD"
+"""
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        return json.loads(self.stdout)
+
+
+class LedgerDir:
+    """A folder of ledger files written by a test; `run` runs cndledger inside it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def run(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        import os
+
+        old = os.getcwd()
+        os.chdir(self.root)
+        try:
+            result = CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
+        finally:
+            os.chdir(old)
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> LedgerDir:
+    return LedgerDir(tmp_path)
+
+
+def codes(result: Result) -> list[str]:
+    """The problem codes of `check --format json`, in the order reported."""
+    return [problem["code"] for problem in result.json()["problems"]]
