@@ -11,7 +11,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from cndledger.dates import months_between
+from cndledger.dates import month_end
 from cndledger.ledger import Ledger
 from cndledger.models import Commitment, InKind, Project, Release
 
@@ -98,11 +98,15 @@ def inkind_accrued(contribution: InKind, day: _dt.date) -> Decimal:
         return contribution.value
     if contribution.monthly_value is None:
         return ZERO
-    first = contribution.start.last
-    last_month_ended = day if day.month != (day + _dt.timedelta(days=1)).month else day.replace(day=1) - _dt.timedelta(days=1)
-    last = last_month_ended if contribution.end is None else min(last_month_ended, contribution.end.last)
-    months = months_between(first, last)
+    # Months as numbers (year * 12 + month): date arithmetic would overflow at year 1 and year 9999.
+    last_month_ended = _month_number(day) - (0 if day == month_end(day.year, day.month) else 1)
+    last = last_month_ended if contribution.end is None else min(last_month_ended, _month_number(contribution.end.last))
+    months = last - _month_number(contribution.start.last) + 1
     return contribution.monthly_value * months if months > 0 else ZERO
+
+
+def _month_number(day: _dt.date) -> int:
+    return day.year * 12 + day.month - 1
 
 
 def balance(ledger: Ledger, as_of: _dt.date) -> Balance:
