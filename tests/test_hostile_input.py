@@ -40,6 +40,94 @@ def only_problem(result) -> dict:
     return problems[0]
 
 
+def test_a_folder_that_links_back_to_itself_is_read_once(ledger):
+    ledger.write("ledgers/a.toml", PREAMBLE)
+    os.symlink("..", ledger.root / "ledgers" / "loop")
+    os.symlink(".", ledger.root / "ledgers" / "self")
+    result = ledger.run("check")
+    assert result.exit_code == 0
+    assert "in 1 file" in result.stdout
+
+
+def test_a_folder_that_is_a_symlink_loop_is_no_ledger(ledger):
+    os.symlink("b", ledger.root / "a")
+    os.symlink("a", ledger.root / "b")
+    result = ledger.run("check", "a")
+    assert result.exit_code == 2
+    assert result.stderr == "cndledger: no ledger at the path 'a' (no such file, or no *.toml below it)\n"
+
+
+def test_a_file_that_is_a_symlink_loop_inside_the_ledger_is_located(ledger):
+    ledger.write("ledgers/a.toml", PREAMBLE)
+    os.symlink("b.toml", ledger.root / "ledgers" / "b.toml")
+    problem = only_problem(ledger.run("check", "--format", "json"))
+    assert (problem["code"], problem["file"], problem["line"]) == ("unreadable-file", "ledgers/b.toml", 1)
+    assert "symbolic links" in problem["message"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode; see the test below")
+def test_an_unreadable_file_is_located(ledger):
+    path = ledger.write("ledgers/a.toml", PREAMBLE)
+    path.chmod(0)
+    problem = only_problem(ledger.run("check", "--format", "json"))
+    assert (problem["code"], problem["file"], problem["message"]) == (
+        "unreadable-file", "ledgers/a.toml", "cannot read the file: Permission denied")
+
+
+def test_an_unreadable_file_is_located_even_for_root(ledger, monkeypatch):
+    ledger.write("ledgers/a.toml", PREAMBLE)
+    ledger.write("ledgers/b.toml", "")
+    real_open = os.open
+
+    def refuse_a(path, *args, **kwargs):
+        if str(path).endswith("a.toml"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse_a)
+    problem = only_problem(ledger.run("check", "--format", "json"))
+    assert (problem["code"], problem["file"], problem["line"], problem["message"]) == (
+        "unreadable-file", "ledgers/a.toml", 1, "cannot read the file: Permission denied")
+
+
+def test_a_folder_named_like_a_file_is_no_ledger(ledger):
+    (ledger.root / "x.toml").mkdir()
+    result = ledger.run("check", "x.toml")
+    assert result.exit_code == 2
+    assert "no ledger at the path 'x.toml'" in result.stderr
+
+
+def test_a_named_pipe_named_toml_does_not_hang_the_reader(ledger):
+    ledger.write("ledgers/a.toml", PREAMBLE)
+    os.mkfifo(ledger.root / "ledgers" / "pipe.toml")
+    problem = only_problem(ledger.run("check", "--format", "json"))
+    assert (problem["code"], problem["file"], problem["message"]) == (
+        "unreadable-file", "ledgers/pipe.toml", "cannot read the file: it is not a regular file")
+
+
+def test_a_200_megabyte_ledger_is_refused_as_too_large(ledger):
+    path = ledger.root / "ledgers" / "big.toml"
+    path.parent.mkdir()
+    with open(path, "wb") as handle:
+        handle.write(PREAMBLE.encode())
+        chunk = b"# a comment line of a very large ledger file, repeated.\n" * 20_000
+        while handle.tell() < 200 * 1024 * 1024:
+            handle.write(chunk)
+    problem = only_problem(ledger.run("check", "--format", "json"))
+    assert (problem["code"], problem["file"], problem["line"]) == ("unreadable-file", "ledgers/big.toml", 1)
+    assert problem["message"].startswith("the file is too large: 200.")
+    assert "above the limit of 64 MB for one file (split it, or set CNDLEDGER_MAX_FILE_MB)" in problem["message"]
+    assert ledger.run("balance").exit_code == 1
+
+
+def test_the_size_limit_can_be_set(ledger):
+    ledger.write("ledgers/a.toml", VALID_RELEASE)
+    size = (ledger.root / "ledgers" / "a.toml").stat().st_size
+    assert ledger.run("check", env={"CNDLEDGER_MAX_FILE_MB": str(size / 1048576)}).exit_code == 0
+    result = ledger.run("check", "--format", "json", env={"CNDLEDGER_MAX_FILE_MB": str((size - 1) / 1048576)})
+    assert "too large" in only_problem(result)["message"]
+
+
 @pytest.mark.parametrize("as_of, accrued", [
     ("9999-12-31", "599940.00"), ("0001-01-15", "0.00"), ("0001-01-31", "5.00"), ("2005-06-15", "120265.00"),
 ])

@@ -19,6 +19,7 @@ from cndledger.ledger import Ledger, SourceFile
 from cndledger.locate import FilePositions, locate
 from cndledger.models import TABLES, Entry
 from cndledger.problems import Location, Problem, error
+from cndledger.rawfile import UnreadableFile, read_bytes
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_LEDGER"
 DEFAULT_PATH = "ledgers"
@@ -113,13 +114,9 @@ _LINE_COLUMN = re.compile(r"\(at line (\d+), column (\d+)\)")
 def _read(path: str, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
     source = SourceFile(path)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as exc:
-        problems.append(error("unreadable-file", f"cannot read the file: {exc.strerror or exc}", Location(path, 1)))
-        return source, None
-    except MemoryError:
-        problems.append(error("unreadable-file", "the file is too large to read into memory", Location(path, 1)))
+        raw = read_bytes(path)
+    except UnreadableFile as exc:
+        problems.append(error("unreadable-file", str(exc), Location(path, 1)))
         return source, None
     try:
         source.text = raw.decode("utf-8-sig")
