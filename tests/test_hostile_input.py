@@ -40,6 +40,38 @@ def only_problem(result) -> dict:
     return problems[0]
 
 
+def test_a_ten_thousand_deep_nested_array_is_refused_at_its_line(ledger):
+    ledger.write("ledgers/a.toml", PREAMBLE + "\n[[expense]]\nproject = \"P1\"\nnote = " + "[" * 10_000 + "]" * 10_000 + "\n")
+    problem = only_problem(ledger.run("check", "--format", "json"))
+    assert (problem["code"], problem["line"]) == ("toml-syntax", 17)
+    assert "nested too deeply" in problem["message"]
+
+
+def test_a_deeply_nested_inline_table_is_refused_too(ledger):
+    ledger.write("ledgers/a.toml", "x = " + "{a=" * 10_000 + "1" + "}" * 10_000 + "\n")
+    problem = only_problem(ledger.run("check", "--format", "json"))
+    assert (problem["code"], problem["line"]) == ("toml-syntax", 1)
+
+
+@pytest.mark.parametrize("written, words", [
+    ("nan", "finite"), ("inf", "finite"), ("-inf", "finite"), ("+nan", "finite"),
+    ("9" * 400, "too large"), ("9" * 400 + ".25", "too large"), ("1e400", "too large"),
+    ("1e999999999", "too large"), ("-1e999999999", "too large"), ("-5", "above zero"),
+])
+def test_amounts_that_are_no_amount_are_located_bad_values(ledger, written, words):
+    ledger.write("ledgers/a.toml", project_with_budget(written))
+    problem = only_problem(ledger.run("check", "--format", "json"))
+    assert (problem["code"], problem["line"]) == ("bad-value", 5)
+    assert words in problem["message"]
+
+
+def test_a_number_of_thousands_of_digits_is_located_at_its_line(ledger):
+    ledger.write("ledgers/a.toml", project_with_budget("9" * 5_000))
+    problem = only_problem(ledger.run("check", "--format", "json"))
+    assert (problem["code"], problem["line"]) == ("toml-syntax", 5)
+    assert problem["message"] == "invalid TOML: a number has too many digits to read"
+
+
 def test_a_folder_that_links_back_to_itself_is_read_once(ledger):
     ledger.write("ledgers/a.toml", PREAMBLE)
     os.symlink("..", ledger.root / "ledgers" / "loop")

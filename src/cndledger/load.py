@@ -134,13 +134,45 @@ def _read(path: str, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
         problems.append(error("toml-syntax", f"invalid TOML: {message[0].lower() + message[1:]}", Location(path, line, column)))
         return source, None
     except RecursionError:
-        problems.append(error("toml-syntax", "invalid TOML: values are nested too deeply to read", Location(path, 1)))
+        problems.append(error("toml-syntax", "invalid TOML: values are nested too deeply to read",
+                              Location(path, _deeply_nested_line(source.text))))
         return source, None
-    except (ValueError, MemoryError) as exc:  # e.g. an integer of thousands of digits
-        problems.append(error("toml-syntax", f"invalid TOML: {exc}", Location(path, 1)))
+    except ValueError as exc:  # an integer of thousands of digits: Python refuses to convert it
+        line = _long_number_line(source.text)
+        message = "a number has too many digits to read" if line else str(exc)
+        problems.append(error("toml-syntax", f"invalid TOML: {message}", Location(path, line or 1)))
+        return source, None
+    except MemoryError:
+        problems.append(error("unreadable-file", "the file is too large to read into memory", Location(path, 1)))
         return source, None
     source.parsed = True
     return source, data
+
+
+def _deeply_nested_line(text: str) -> int:
+    """The line where brackets first nest deeper than any ledger needs (strings and comments skipped roughly)."""
+    depth = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        quote = None
+        for ch in line:
+            if quote:
+                quote = None if ch == quote else quote
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "#":
+                break
+            elif ch in "[{":
+                depth += 1
+                if depth > 100:
+                    return number
+            elif ch in "]}":
+                depth = max(0, depth - 1)
+    return 1
+
+
+def _long_number_line(text: str) -> int | None:
+    found = re.search(r"[0-9_]{4000,}", text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 _ADAPTERS: dict[str, TypeAdapter] = {}
