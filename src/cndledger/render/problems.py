@@ -8,16 +8,21 @@ from collections.abc import Callable, Iterable
 from cndledger.problems import Problem
 
 
+_LONGEST_SHOWN = 120  # characters of a source line shown under its problem
+
+
 def as_text(problems: Iterable[Problem], source_line: Callable[[str, int], str]) -> str:
     """Each problem, then the line it concerns with a caret under the key, then a hint."""
     blocks = []
     for problem in problems:
         block = [f"{problem.file}:{problem.line}: {problem.severity.value}[{problem.code}]: {problem.message}"]
         text = source_line(problem.file, problem.line)
+        if len(text) > _LONGEST_SHOWN:
+            text = text[:_LONGEST_SHOWN] + " …"
         if text.strip():
             gutter = str(problem.line)
             block.append(f"  {gutter} | {text}")
-            if problem.column:
+            if problem.column and problem.column <= _LONGEST_SHOWN:
                 start = problem.column - 1
                 rest = text[start:]
                 width = len(rest.split("=")[0].rstrip()) if "=" in rest else len(rest.rstrip())
