@@ -72,6 +72,65 @@ def test_a_number_of_thousands_of_digits_is_located_at_its_line(ledger):
     assert problem["message"] == "invalid TOML: a number has too many digits to read"
 
 
+def test_the_long_line_of_a_problem_is_not_printed_whole(ledger):
+    ledger.write("ledgers/a.toml", "x = " + "[" * 10_000 + "]" * 10_000 + "\n")
+    result = ledger.run("check")
+    assert_plain(result)
+    assert "ledgers/a.toml:1: error[toml-syntax]" in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) < 200
+
+
+@pytest.mark.parametrize("bom, newline", [(True, "\n"), (False, "\r\n"), (True, "\r\n")])
+def test_a_ledger_with_a_byte_order_mark_or_crlf_is_valid(ledger, bom, newline):
+    path = ledger.root / "ledgers" / "a.toml"
+    path.parent.mkdir()
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + VALID_RELEASE.replace("\n", newline).encode())
+    assert ledger.run("check").exit_code == 0
+    result = ledger.run("balance", "--json", "--as-of", "2005-12-31")
+    assert result.exit_code == 0
+    assert result.json()["projects"][0]["released"] == "400.00"
+
+
+@pytest.mark.parametrize("bom, newline", [(True, "\n"), (False, "\r\n"), (True, "\r\n")])
+def test_problems_in_a_ledger_with_a_byte_order_mark_or_crlf_stand_at_the_right_line(ledger, bom, newline):
+    path = ledger.root / "ledgers" / "a.toml"
+    path.parent.mkdir()
+    text = VALID_RELEASE.replace("amount = 400", "amount = 400\nammount = 5")
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.replace("\n", newline).encode())
+    result = ledger.run("check")
+    problem = only_problem(ledger.run("check", "--format", "json"))
+    assert (problem["code"], problem["line"]) == ("unknown-key", 26)
+    assert "  26 | ammount = 5\n" in result.stdout  # the line shown without its carriage return
+
+
+def test_an_empty_file_is_an_empty_ledger(ledger):
+    ledger.write("ledgers/a.toml", "")
+    assert ledger.run("check").exit_code == 0
+    result = ledger.run("balance", "--json")
+    assert (result.exit_code, result.json()["projects"]) == (0, [])
+
+
+def test_random_bytes_named_toml_are_reported_not_read(ledger):
+    path = ledger.root / "ledgers" / "noise.toml"
+    path.parent.mkdir()
+    for seed in range(20):
+        path.write_bytes(random.Random(seed).randbytes(4096))
+        problem = only_problem(ledger.run("check", "--format", "json"))
+        assert problem["code"] == "toml-syntax"
+        assert problem["file"] == "ledgers/noise.toml" and problem["line"] >= 1
+
+
+def test_random_text_named_toml_is_reported_not_read(ledger):
+    alphabet = "[]{}=\"'#.,\n abc123-_:\\\t"
+    for seed in range(50):
+        text = "".join(random.Random(seed).choice(alphabet) for _ in range(300))
+        ledger.write("ledgers/noise.toml", text)
+        result = ledger.run("check", "--format", "json")
+        assert "Traceback" not in result.stderr and result.exit_code in (0, 1)
+        for problem in result.json()["problems"]:
+            assert 1 <= problem["line"] <= text.count("\n") + 1
+
+
 def test_a_folder_that_links_back_to_itself_is_read_once(ledger):
     ledger.write("ledgers/a.toml", PREAMBLE)
     os.symlink("..", ledger.root / "ledgers" / "loop")
@@ -177,3 +236,21 @@ monthly_value = 5
     result = ledger.run("balance", "--json", "--as-of", as_of)
     assert result.exit_code == 0, result.stderr
     assert result.json()["projects"][0]["inkind_valued"] == accrued
+
+
+def test_reading_a_ledger_runs_nothing_written_in_it(ledger):
+    marker = ledger.root / "pwned"
+    ledger.write("ledgers/a.toml", PREAMBLE.replace('"A project"', repr(f"__import__('os').system('touch {marker}')"))
+                 + f'note = "$(touch {marker}) `touch {marker}`"\n')
+    for command in (("check",), ("balance",), ("balance", "--json")):
+        assert ledger.run(*command).exit_code == 0
+    assert not marker.exists()
+
+
+def test_messages_name_the_paths_as_the_user_gave_them(ledger):
+    ledger.write("ledgers/a.toml", PREAMBLE + "ammount = 1\n")
+    os.symlink("ledgers", ledger.root / "books")
+    for given in ("./ledgers/../ledgers/a.toml", "books", "books/"):
+        result = ledger.run("check", "--format", "json", given)
+        expected = given if given.endswith(".toml") else given.rstrip("/") + "/a.toml"
+        assert only_problem(result)["file"] == expected
