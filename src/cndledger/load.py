@@ -82,12 +82,16 @@ def _toml_files_below(folder: str) -> list[str]:
     return [os.path.join(folder, name) if not folder.endswith(("/", os.sep)) else folder + name for name in relative]
 
 
-def load(paths: list[str]) -> Ledger:
-    """Read the files as one ledger (paths as `find_files` returned them)."""
+def load(paths: list[str], replaced: dict[str, bytes] | None = None) -> Ledger:
+    """Read the files as one ledger (paths as `find_files` returned them).
+
+    `replaced` gives the bytes to read in place of some files' (`cndledger add` checks the ledger
+    as it would be with the new entry, before writing it).
+    """
     ledger = Ledger()
     batches: dict[str, list[tuple[SourceFile, FilePositions, int, dict]]] = {kind: [] for kind in TABLES}
     for path in paths:
-        source, data = _read(path, ledger.problems)
+        source, data = _read(path, ledger.problems, (replaced or {}).get(path))
         ledger.files.append(source)
         if data is None:
             continue
@@ -111,10 +115,10 @@ def load(paths: list[str]) -> Ledger:
 _LINE_COLUMN = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def _read(path: str, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
+def _read(path: str, problems: list[Problem], raw: bytes | None = None) -> tuple[SourceFile, dict | None]:
     source = SourceFile(path)
     try:
-        raw = read_bytes(path)
+        raw = read_bytes(path) if raw is None else raw
     except UnreadableFile as exc:
         problems.append(error("unreadable-file", str(exc), Location(path, 1)))
         return source, None
