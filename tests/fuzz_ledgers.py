@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 import string
 import traceback
 from dataclasses import dataclass, field
@@ -504,10 +505,12 @@ class Case:
     files: dict[str, bytes]
     as_of: str
     ledger: Ledger | None  # the valid ledger whose figures are known; None once mutated
+    add: tuple[str, str, list[str]] | None = None  # `cndledger add KIND --to FILE KEY=VALUE...` to run
 
     def describe(self) -> str:
         shown = "\n".join(f"--- {name} ---\n{raw.decode('utf-8', 'backslashreplace')}" for name, raw in self.files.items())
-        return f"as of {self.as_of}, valid: {self.ledger is not None}\n{shown}"
+        command = f"add {self.add}\n" if self.add else ""
+        return f"{command}as of {self.as_of}, valid: {self.ledger is not None}\n{shown}"
 
 
 @st.composite
@@ -544,6 +547,69 @@ def fuzz_cases() -> st.SearchStrategy[Case]:
     return st.one_of(valid_cases(), mutated_cases(), mutated_cases())
 
 
+@st.composite
+def assignments(draw, ledger: Ledger, kind: str) -> list[str]:
+    """KEY=VALUE texts for an entry of `kind`: keys of the table (some misspelt), values that are
+    ids of the ledger, dates, amounts, or any of the forms a hand typing them might produce."""
+    from cndledger.models import TABLES
+
+    keys = list(TABLES[kind].model_fields) if kind in TABLES else ["id", "amount"]
+    ids = [str(fields.get("id")) for _, fields in ledger.entries() if fields.get("id")] or [NOWHERE]
+    values = st.one_of(
+        st.sampled_from(ids), st.sampled_from(ids).map(lambda name: f'["{name}"]'),
+        dates().map(lambda date: str(date.written) if isinstance(date.written, _dt.date) else f'"{date.written}"'),
+        st.integers(1, 10**9).map(str), st.sampled_from(["40_000", "70000.50", "0.5", "USD", "JPY", "goods"]),
+        st.sampled_from(TOML_LITERALS), names, texts,
+    )
+    chosen = draw(st.lists(st.sampled_from(keys), unique=True, max_size=len(keys)))
+    pairs = [(_typo(key, draw) if draw(st.integers(0, 9)) == 0 else key, draw(values)) for key in chosen]
+    return [f"{key}={value}" for key, value in pairs] + draw(st.lists(texts, max_size=1))
+
+
+@st.composite
+def plausible_assignments(draw, ledger: Ledger, kind: str) -> list[str]:
+    """KEY=VALUE texts of an entry that is right where the ledger allows it (a release may still
+    exceed its commitment, a project's currency differ from its parent's...)."""
+    projects, commitments = sorted(ledger.parent), sorted(ledger.commitments)
+    day = draw(dates())
+    when = str(day.written) if isinstance(day.written, _dt.date) else f'"{day.written}"'
+    amount = draw(st.sampled_from(["1", "40_000", "12.5", "70000"]))
+    note = draw(st.sampled_from([[], [f"note={draw(names)}"], ['note="a # not a comment"']]))
+    new_id = f"id=NEW-{draw(st.integers(0, 3))}"
+    if kind == "party":
+        return [new_id, f"name={draw(names)}", *note]
+    if kind == "project":
+        parent = draw(st.sampled_from([[], [f"parent={draw(st.sampled_from(projects))}"]]))
+        return [new_id, "title=A project", f"currency={draw(st.sampled_from(sorted(MINOR_UNITS)))}", *parent, *note]
+    if kind == "expense" or (kind in ("commitment", "release") and not commitments):
+        return [f"project={draw(st.sampled_from(projects))}", f"date={when}", f"amount={amount}", *note]
+    if kind == "commitment":
+        party = draw(st.sampled_from(sorted(ledger.party_of_name)))
+        return [new_id, f"project={draw(st.sampled_from(projects))}", f"party={party}", f"date={when}",
+                f"amount={amount}", *note]
+    if kind == "release":
+        commitment = draw(st.sampled_from(commitments))
+        day = draw(dates(ledger.commitments[commitment][2].first))
+        return [f"commitment={commitment}", f"date={day.last.isoformat()}", "amount=1", *note]
+    return [new_id, f"project={draw(st.sampled_from(projects))}", "title=Report delivered", *note]  # a milestone
+
+
+@st.composite
+def add_cases(draw) -> Case:
+    """A valid ledger and an `add` to run on it: the entry is right or wrong in any way."""
+    case = draw(valid_cases())
+    kind = draw(st.sampled_from(["party", "project", "commitment", "tranche", "release", "inkind", "expense",
+                                 "milestone", "assert", "relase", "Release"]))
+    target = draw(st.sampled_from(sorted(case.files) + ["outside.toml"]))
+    if draw(st.booleans()):
+        kind = draw(st.sampled_from(["party", "project", "commitment", "release", "expense", "milestone"]))
+        case.add = (kind, target, draw(plausible_assignments(case.ledger, kind)))
+    else:
+        case.add = (kind, target, draw(assignments(case.ledger, kind)))
+    case.ledger = None
+    return case
+
+
 # ------------------------------------------------------------------------------- invariants ---
 
 _COMMAND = typer.main.get_command(app)
@@ -575,8 +641,44 @@ def write_case(case: Case, folder: str) -> dict[str, bytes]:
     return written
 
 
+_PROBLEM_LINE = re.compile(r"^(.+?):(\d+): (?:error|warning)\[[a-z-]+\]: ", re.MULTILINE)
+
+
+def add_violations(case: Case, folder: str, observe=None) -> list[str]:
+    """`add` exits 0, 1 or 2 without raising; it changes nothing unless it exits 0, and then only
+    appends to its file, and the ledger still checks; every problem it shows is in the ledger."""
+    written = write_case(case, folder)
+    kind, target, pairs = case.add
+    code, out, err, crash = run("add", kind, "-f", folder, "--to", os.path.join(folder, target), *pairs)
+    if crash:
+        return [f"add raised:\n{crash}"]
+    found = [] if code in (0, 1, 2) else [f"add exited {code}"]
+    if observe is not None:
+        observe(code, [{"code": match.group(0).split("[")[1].split("]")[0]} for match in _PROBLEM_LINE.finditer(err)])
+    after = {path: open(path, "rb").read() for path in written}
+    changed = [path for path in written if after[path] != written[path]]
+    if code != 0 and changed:
+        found.append(f"add exited {code} and changed {changed}")
+    if code == 0:
+        appended_to = os.path.join(folder, target)
+        if changed != [appended_to] or not after[appended_to].startswith(written[appended_to]):
+            found.append(f"add changed {changed} where it should only have appended to {appended_to}")
+        checked = run("check", folder)
+        if checked[0] != 0:
+            found.append(f"the ledger no longer checks after add:\n{checked[1]}")
+    for match in _PROBLEM_LINE.finditer(err):
+        path, line = match.group(1), int(match.group(2))
+        if path not in written:
+            found.append(f"add showed a problem in a file of no ledger: {match.group(0)}")
+        elif line > written[path].count(b"\n") + 2 + len(pairs) + 2 + 30:  # the entry: header, keys, lists
+            found.append(f"add showed a problem past the end of its file and entry: {match.group(0)}")
+    return found
+
+
 def violations(case: Case, folder: str, observe=None) -> list[str]:
     """The invariants `case` breaks; `observe(exit_code, problems)` sees what `check` found."""
+    if case.add is not None:
+        return add_violations(case, folder, observe)
     written = write_case(case, folder)
     found: list[str] = []
     outcomes = {}

@@ -256,3 +256,13 @@ def test_an_add_killed_at_a_random_moment_leaves_the_file_whole(ledger):
                                     for state in states)
         states = {now}
         assert ledger.run("check").exit_code == 0
+
+
+def test_a_file_that_writes_its_entries_inline_is_explained_not_broken(ledger):
+    path = ledger.write("ledgers/a.toml", 'party = [\n    { id = "A", name = "a" },\n]\n')
+    before = digest(path)
+    result = ledger.run("add", "party", "--to", "ledgers/a.toml", "id=B", "name=b")
+    assert result.exit_code == 1
+    assert ("ledgers/a.toml:5: error[toml-syntax]: the file writes its party entries inline (party = [...]), and "
+            "TOML allows no [[party]] table after that\n") in result.stderr
+    assert digest(path) == before

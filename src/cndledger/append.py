@@ -16,6 +16,7 @@ killed `add` leaves the file as it was or as it would be, never torn.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as _dt
 import difflib
 import os
@@ -143,6 +144,7 @@ def add_entry(kind: str, assignments: list[str], to: str, given_paths: list[str]
             raise WriteFailed(f"cannot read '{to}': {exc}") from None
         candidate, line = appended(raw, entry)
         added = Added(entry, check_files(found.files, as_of, replaced={target: candidate}), target, line)
+        added.opened.problems = [_explained(problem, added, kind) for problem in added.opened.problems]
         if added.opened.errors or dry_run:
             return added
         if tomllib.loads(entry, parse_float=Decimal) != {kind: [fields]}:  # tomli-w round-trips; make sure
@@ -150,6 +152,17 @@ def add_entry(kind: str, assignments: list[str], to: str, given_paths: list[str]
         _replace(real, raw, candidate, to)
         added.written = True
         return added
+
+
+def _explained(problem: Problem, added: Added, kind: str) -> Problem:
+    """Say in plain words why TOML refuses a [[kind]] table after `kind = [...]` (tomllib's words are its own)."""
+    if problem.code == "toml-syntax" and (problem.file, problem.line) == (added.path, added.line) \
+            and "immutable namespace" in problem.message:
+        return dataclasses.replace(
+            problem, message=f"the file writes its {kind} entries inline ({kind} = [...]), and TOML allows no "
+                             f"[[{kind}]] table after that", hint=f"add the entry to another file of the ledger, or "
+                                                                 f"write the file's {kind} entries as [[{kind}]] tables")
+    return problem
 
 
 def _file_of_the_ledger(to: str, files: list[str]) -> str:
