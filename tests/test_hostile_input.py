@@ -254,3 +254,27 @@ def test_messages_name_the_paths_as_the_user_gave_them(ledger):
         result = ledger.run("check", "--format", "json", given)
         expected = given if given.endswith(".toml") else given.rstrip("/") + "/a.toml"
         assert only_problem(result)["file"] == expected
+
+
+class Terminal:
+    """A stream that says it is a terminal, so that tables are drawn with Rich."""
+
+    def __init__(self) -> None:
+        import io
+
+        self.buffer = io.StringIO()
+        self.write = self.buffer.write
+        self.flush = self.buffer.flush
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_brackets_in_a_ledger_are_text_on_a_terminal_not_rich_markup(monkeypatch):
+    from cndledger.render.table import Column, Row, Table, print_table
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    terminal = Terminal()
+    print_table(Table("Balance", [Column("project")], [Row(["P [/bold] and [red]x"])]), terminal)
+    assert "P [/bold] and [red]x" in terminal.buffer.getvalue()

@@ -76,4 +76,4 @@ def _print_rich(table: Table, stream: TextIO) -> None:
     for row in table.rows:
         first = ("  " * row.indent) + row.cells[0]
         rich_table.add_row(first, *row.cells[1:], style=row.style)
-    Console(file=stream, highlight=False).print(rich_table)
+    Console(file=stream, highlight=False, markup=False).print(rich_table)  # a title may hold "[/x]"
