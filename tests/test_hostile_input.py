@@ -278,3 +278,18 @@ def test_brackets_in_a_ledger_are_text_on_a_terminal_not_rich_markup(monkeypatch
     terminal = Terminal()
     print_table(Table("Balance", [Column("project")], [Row(["P [/bold] and [red]x"])]), terminal)
     assert "P [/bold] and [red]x" in terminal.buffer.getvalue()
+
+
+def test_control_characters_from_a_ledger_never_reach_the_terminal(ledger, monkeypatch):
+    ledger.write("ledgers/a.toml", PREAMBLE.replace('id = "P1"', 'id = "P1\\u001b]0;owned\\u0007\\u202e"')
+                 + 'parent = "P0\\u001b[2J"\n')
+    for args in (("check",), ("balance",)):
+        result = ledger.run(*args)
+        assert "\x1b" not in result.stdout + result.stderr and "\u202e" not in result.stdout + result.stderr
+        assert "P1\\x1b]0;owned\\x07\\u202e" in result.stdout + result.stderr
+    from cndledger.render.table import Column, Row, Table, print_table
+
+    monkeypatch.setenv("TERM", "xterm")
+    terminal = Terminal()
+    print_table(Table("Balance \x1b[2J", [Column("project")], [Row(["P1\x1b]0;owned\x07"])]), terminal)
+    assert "\x1b]0" not in terminal.buffer.getvalue() and "\x1b[2J" not in terminal.buffer.getvalue()

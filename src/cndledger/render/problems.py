@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Iterable
 
 from cndledger.problems import Problem
+from cndledger.render import printable
 
 
 _LONGEST_SHOWN = 120  # characters of a source line shown under its problem
@@ -30,7 +31,7 @@ def as_text(problems: Iterable[Problem], source_line: Callable[[str, int], str])
         if problem.hint:
             block.append(f"  = hint: {problem.hint}")
         blocks.append("\n".join(block))
-    return "\n".join(blocks) + ("\n" if blocks else "")
+    return printable("\n".join(blocks) + ("\n" if blocks else ""))
 
 
 def summary(problems: list[Problem], files: int) -> str:
