@@ -293,3 +293,21 @@ def test_control_characters_from_a_ledger_never_reach_the_terminal(ledger, monke
     terminal = Terminal()
     print_table(Table("Balance \x1b[2J", [Column("project")], [Row(["P1\x1b]0;owned\x07"])]), terminal)
     assert "\x1b]0" not in terminal.buffer.getvalue() and "\x1b[2J" not in terminal.buffer.getvalue()
+
+
+def test_running_out_of_memory_is_said_plainly(ledger, monkeypatch, capsys):
+    import sys
+
+    from cndledger import api, cli
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError
+
+    ledger.write("ledgers/a.toml", PREAMBLE)
+    monkeypatch.chdir(ledger.root)
+    monkeypatch.setattr(api, "open_ledger", exhausted)
+    monkeypatch.setattr(sys, "argv", ["cndledger", "check"])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 1
+    assert capsys.readouterr().err.startswith("cndledger: not enough memory to read this ledger;")

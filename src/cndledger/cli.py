@@ -193,4 +193,9 @@ def add(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except MemoryError:  # a ledger of many large files: say so rather than print a traceback
+        print("cndledger: not enough memory to read this ledger; check fewer files at once, or on a machine "
+              "with more memory", file=sys.stderr)
+        sys.exit(EXIT_PROBLEMS)
