@@ -6,7 +6,6 @@ are returned in `Ledger.problems`; checks across entries live in `checks.py`.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
@@ -19,6 +18,7 @@ from cndledger.ledger import Ledger, SourceFile
 from cndledger.locate import FilePositions, locate
 from cndledger.models import TABLES, Entry
 from cndledger.problems import Location, Problem, error
+from cndledger.suggest import did_you_mean as _did_you_mean
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_LEDGER"
 DEFAULT_PATH = "ledgers"
@@ -186,7 +186,7 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) 
         elif kind == "missing":
             required = [name for name, info in model.model_fields.items() if info.is_required()]
             problems.append(error("missing-key", f"{table} has no '{key}'; every {model.kind} needs " + ", ".join(required),
-                                  Location(path, position.line)))
+                                  Location(path, position.line), hint=f"add the line '{key} = …' under this {table} header"))
         else:
             problems.append(error("bad-value", f"'{key}' in {table}: {_plain(detail)}", where))
     return problems
@@ -213,8 +213,3 @@ def _plain(detail: dict) -> str:
     if len(detail["loc"]) > 1:  # inside a list
         return f"item {int(detail['loc'][1]) + 1}: {detail['msg'].lower()}, got {describe(value)}"
     return f"{detail['msg'].lower()}, got {describe(value)}"
-
-
-def _did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
