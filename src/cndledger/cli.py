@@ -14,6 +14,7 @@ import typer
 from cndledger import __version__
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+CHECK_FORMATS = ("text", "json", "github")
 
 app = typer.Typer(
     name="cndledger",
@@ -95,19 +96,24 @@ def _report_problems(opened) -> None:
 def check(
     paths: Paths = None,
     ledger: LedgerOption = None,
-    format: Annotated[str, typer.Option("--format", help="text or json.", metavar="text|json")] = "text",
+    format: Annotated[str, typer.Option(
+        "--format", help="text; json; or github (GitHub Actions annotations on the lines of a pull request).",
+        metavar="text|json|github", autocompletion=lambda: list(CHECK_FORMATS))] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")] = False,
     as_of: Annotated[Optional[str], typer.Option(
         "--as-of", help="The day against which due dates are judged. Default: today.", show_default=False)] = None,
 ) -> None:
     """Report every problem of the ledger, each as FILE:LINE: severity[CODE]: message."""
-    if format not in ("text", "json"):
-        raise _fail_usage(f"--format must be text or json, not '{format}'")
+    if format not in CHECK_FORMATS:
+        raise _fail_usage(f"--format must be text, json or github, not '{format}'")
     opened = _open(paths, ledger, _day(as_of, "--as-of"))
     from cndledger.render import problems as render
 
     if format == "json":
         print(render.as_json(opened.problems))
+    elif format == "github":
+        sys.stdout.write(render.as_github(opened.problems, _source_line(opened)))
+        print(render.summary(opened.problems, len(opened.ledger.files)))
     else:
         sys.stdout.write(render.as_text(opened.problems, _source_line(opened)))
         print(render.summary(opened.problems, len(opened.ledger.files)))
@@ -137,7 +143,10 @@ def balance(
     result = compute(opened.ledger, day)
     if project is not None:
         if project not in opened.ledger.project_by_id:
-            raise _fail_usage(f"--project: the ledger has no project '{project}'")
+            from cndledger.suggest import did_you_mean
+
+            raise _fail_usage(f"--project: the ledger has no project '{project}'"
+                              f"{did_you_mean(project, opened.ledger.project_by_id)}")
         keep = opened.ledger.descendants(project)
         result.projects = [figures for figures in result.projects if figures.project.id in keep]
     if json:
@@ -147,6 +156,40 @@ def balance(
 
         print_table(render.as_table(result, by_party=by_party))
     raise typer.Exit(EXIT_PROBLEMS if opened.errors else EXIT_OK)
+
+
+def _complete_codes(incomplete: str) -> list[tuple[str, str]]:
+    from cndledger.explanations import EXPLANATIONS
+
+    return [(code, e.summary) for code, e in EXPLANATIONS.items() if code.startswith(incomplete)]
+
+
+@app.command()
+def explain(
+    code: Annotated[Optional[str], typer.Argument(
+        help="A problem code, such as unknown-key. Without one: the list of every code.", show_default=False,
+        autocompletion=_complete_codes)] = None,
+) -> None:
+    """What a problem code means, an example that triggers it, and how to fix it."""
+    from cndledger.explanations import EXPLANATIONS
+    from cndledger.render import explain as render
+
+    if code is None:
+        sys.stdout.write(render.as_list(EXPLANATIONS.values()))
+        raise typer.Exit(EXIT_OK)
+    explanation = EXPLANATIONS.get(code)
+    if explanation is None:
+        from cndledger.suggest import did_you_mean
+
+        raise _fail_usage(f"no problem has the code '{code}'{did_you_mean(code, EXPLANATIONS)} "
+                          "('cndledger explain' lists every code)")
+    example = None
+    if explanation.example is not None:
+        from cndledger.dates import parse_as_of
+        from cndledger.examples import check_example
+
+        example = check_example(explanation.example, parse_as_of(None))
+    sys.stdout.write(render.as_text_page(explanation, example))
 
 
 def main() -> None:
