@@ -158,6 +158,14 @@ def balance(
     raise typer.Exit(EXIT_PROBLEMS if opened.errors else EXIT_OK)
 
 
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a ledger file, for editors (taplo, Even Better TOML) and validators."""
+    from cndledger.schema import ledger_schema_json
+
+    sys.stdout.write(ledger_schema_json())
+
+
 def _complete_codes(incomplete: str) -> list[tuple[str, str]]:
     from cndledger.explanations import EXPLANATIONS
 
