@@ -25,6 +25,20 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+def _complete_ids(kind: str):
+    """Complete the ids of a table kind from the ledger named so far on the command line (else the default)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+        from cndledger.complete import ids
+
+        # While an option's value is being completed, the positional paths are left in ctx.args.
+        positional = ctx.params.get("paths") or [arg for arg in ctx.args if not arg.startswith("-")]
+        given = [*(ctx.params.get("ledger") or []), *positional]
+        return [(ident, about) for ident, about in ids(given, kind) if ident.startswith(incomplete)]
+
+    return complete
+
+
 Paths = Annotated[Optional[list[str]], typer.Argument(
     help="Ledger files or folders (every *.toml below). Default: $CNDLEDGER_LEDGER, else ./ledgers.",
     show_default=False, metavar="[PATHS]...")]
@@ -127,7 +141,8 @@ def balance(
     ledger: LedgerOption = None,
     as_of: AsOf = None,
     project: Annotated[Optional[str], typer.Option(
-        "--project", help="Only this project and the projects below it.", show_default=False)] = None,
+        "--project", help="Only this project and the projects below it.", show_default=False,
+        autocompletion=_complete_ids("project"))] = None,
     by_party: Annotated[bool, typer.Option("--by-party", help="Each party's figures under its project.")] = False,
     json: Json = False,
 ) -> None:
