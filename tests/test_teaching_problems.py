@@ -173,3 +173,9 @@ def test_balance_suggests_a_project_for_an_unknown_project_option(ledger):
     result = ledger.run("balance", "--project", "p1")
     assert result.exit_code == 2
     assert "--project: the ledger has no project 'p1'; did you mean 'P1'?" in result.stderr
+
+
+def test_a_missing_key_points_at_the_misspelt_key_that_stands_for_it(ledger):
+    ledger.write("ledgers/a.toml", COMMITMENT.replace("amount = 1000", "Amount = 1000"))
+    block = block_of(ledger.run("check").stdout, "missing-key")
+    assert block[3] == "  = hint: 'Amount' at line 20 looks like it, misspelt: write it 'amount'"

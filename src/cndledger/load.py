@@ -18,7 +18,7 @@ from cndledger.ledger import Ledger, SourceFile
 from cndledger.locate import FilePositions, locate
 from cndledger.models import TABLES, Entry
 from cndledger.problems import Location, Problem, error
-from cndledger.suggest import did_you_mean as _did_you_mean
+from cndledger.suggest import did_you_mean as _did_you_mean, nearest
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_LEDGER"
 DEFAULT_PATH = "ledgers"
@@ -175,6 +175,7 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) 
     table = f"[[{model.kind}]]"
     fields = list(model.model_fields)
     problems = []
+    unknown = [str(detail["loc"][0]) for detail in exc.errors() if detail["type"] == "extra_forbidden" and detail["loc"]]
     for detail in exc.errors(include_url=False):
         key = str(detail["loc"][0]) if detail["loc"] else ""
         line, column = position.keys.get(key, (position.line, 0))
@@ -186,10 +187,17 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) 
         elif kind == "missing":
             required = [name for name, info in model.model_fields.items() if info.is_required()]
             problems.append(error("missing-key", f"{table} has no '{key}'; every {model.kind} needs " + ", ".join(required),
-                                  Location(path, position.line), hint=f"add the line '{key} = …' under this {table} header"))
+                                  Location(path, position.line), hint=_missing_key_hint(key, table, unknown, position)))
         else:
             problems.append(error("bad-value", f"'{key}' in {table}: {_plain(detail)}", where))
     return problems
+
+
+def _missing_key_hint(key: str, table: str, unknown: list[str], position) -> str:
+    misspelt = nearest(key, unknown)
+    if misspelt is not None:
+        return f"'{misspelt}' at line {position.key_line(misspelt)} looks like it, misspelt: write it '{key}'"
+    return f"add the line '{key} = …' under this {table} header"
 
 
 def _plain(detail: dict) -> str:
