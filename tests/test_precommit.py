@@ -12,10 +12,11 @@ import re
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
+
+from conftest import COMMITMENT
 
 yaml = pytest.importorskip("yaml")
 pytest.importorskip("pre_commit")
@@ -26,24 +27,8 @@ NOT_SHIPPED = shutil.ignore_patterns(".git", ".venv", "venv", "__pycache__", "*.
 OFFLINE = re.compile(r"No matching distribution|Could not find a version|Temporary failure in name resolution|"
                      r"Network is unreachable|Failed to establish a new connection|ProxyError|ConnectTimeout", re.I)
 
-GOOD = """\
-[[party]]
-id = "DONOR"
-name = "A donor"
-
-[[project]]
-id = "P1"
-title = "A project"
-currency = "USD"
-
-[[commitment]]
-id = "C1"
-project = "P1"
-party = "DONOR"
-date = 2005-01-10
-amount = 1000
-"""
-BROKEN = GOOD.replace("amount = 1000", "ammount = 1000")
+GOOD = COMMITMENT
+BROKEN = COMMITMENT.replace("amount = 1000", "ammount = 1000")
 
 
 def git_environment(home: Path) -> dict[str, str]:
@@ -76,7 +61,12 @@ class Setup:
     def pre_commit(self, repository: Path, *args: str) -> subprocess.CompletedProcess:
         return run([sys.executable, "-m", "pre_commit", *args], repository, self.env)
 
-    def commit(self, repository: Path, message: str) -> subprocess.CompletedProcess:
+    def commit(self, repository: Path, message: str, files: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        """Write the files (path: text), add them and everything changed, and `git commit` (running the hook)."""
+        for name, text in (files or {}).items():
+            (repository / name).parent.mkdir(parents=True, exist_ok=True)
+            (repository / name).write_text(text, encoding="utf-8")
+        run(["git", "add", "-A"], repository, self.env).check_returncode()
         return run(["git", "commit", "-m", message], repository, self.env)
 
 
@@ -114,20 +104,16 @@ def test_the_hook_passes_a_good_ledger_and_stops_a_broken_one_before_it_is_commi
     repository = setup.new_repository("plain", hook_config(setup))
     assert setup.pre_commit(repository, "install").returncode == 0
 
-    (repository / "good.toml").write_text(GOOD)
-    run(["git", "add", "good.toml"], repository, setup.env).check_returncode()
-    committed = setup.commit(repository, "a good ledger")
+    committed = setup.commit(repository, "a good ledger", {"good.toml": GOOD})
     assert committed.returncode == 0, committed.stdout + committed.stderr
     assert re.search(r"cndledger check\.+Passed", committed.stdout + committed.stderr)
 
-    (repository / "broken.toml").write_text(BROKEN)
-    run(["git", "add", "broken.toml"], repository, setup.env).check_returncode()
-    refused = setup.commit(repository, "a broken ledger")
+    refused = setup.commit(repository, "a broken ledger", {"broken.toml": BROKEN})
     output = refused.stdout + refused.stderr
     assert refused.returncode != 0
     assert re.search(r"cndledger check\.+Failed", output)
-    assert "broken.toml:15: error[unknown-key]: unknown key 'ammount' in [[commitment]]; did you mean 'amount'?" in output
-    assert "broken.toml:10: error[missing-key]" in output
+    assert "broken.toml:20: error[unknown-key]: unknown key 'ammount' in [[commitment]]; did you mean 'amount'?" in output
+    assert "broken.toml:15: error[missing-key]" in output
     log = run(["git", "log", "--format=%s"], repository, setup.env).stdout.splitlines()
     assert log == ["a good ledger"]
 
@@ -135,7 +121,6 @@ def test_the_hook_passes_a_good_ledger_and_stops_a_broken_one_before_it_is_commi
 def test_the_hook_checks_only_toml_files(setup):
     repository = setup.new_repository("types", hook_config(setup))
     (repository / "notes.txt").write_text("ammount = not a ledger\n")
-    run(["git", "add", "notes.txt"], repository, setup.env).check_returncode()
     result = setup.pre_commit(repository, "run", "--files", "notes.txt")
     assert result.returncode == 0
     assert re.search(r"cndledger check\.+\(no files to check\)Skipped", result.stdout)
@@ -154,35 +139,19 @@ def test_the_configuration_in_docs_ci_md_checks_the_whole_ledger_folder_at_each_
     assert repo["hooks"][0]["id"] == "cndledger-check"
     repo |= {"repo": str(setup.clone), "rev": setup.rev}  # the local clone stands in for the address
     repository = setup.new_repository("documented", config)
-    (repository / "pyproject.toml").write_text('[project]\nname = "not-a-ledger"\n')
-    (repository / "ledgers").mkdir()
-    parties, rest = GOOD.split("[[project]]")
-    (repository / "ledgers" / "parties.toml").write_text(parties)
-    (repository / "ledgers" / "projects.toml").write_text("[[project]]" + rest)
     assert setup.pre_commit(repository, "install").returncode == 0
-    run(["git", "add", "-A"], repository, setup.env).check_returncode()
-    committed = setup.commit(repository, "the ledger")
+    parties, projects = GOOD.split("[[project]]")
+    committed = setup.commit(repository, "the ledger", {
+        "pyproject.toml": '[project]\nname = "not-a-ledger"\n',
+        "ledgers/parties.toml": parties, "ledgers/projects.toml": "[[project]]" + projects})
     assert committed.returncode == 0, committed.stdout + committed.stderr
 
     # A commit that touches one file is checked with the rest of the folder: its references resolve.
-    (repository / "ledgers" / "funding.toml").write_text(textwrap.dedent("""\
-        [[release]]
-        commitment = "C1"
-        date = 2005-02-01
-        amount = 400
-        """))
-    run(["git", "add", "-A"], repository, setup.env).check_returncode()
-    committed = setup.commit(repository, "a release")
+    release = '[[release]]\ncommitment = "C1"\ndate = 2005-02-01\namount = 400\n'
+    committed = setup.commit(repository, "a release", {"ledgers/funding.toml": release})
     assert committed.returncode == 0, committed.stdout + committed.stderr
 
-    (repository / "ledgers" / "funding.toml").write_text(textwrap.dedent("""\
-        [[release]]
-        commitment = "C2"
-        date = 2005-02-01
-        amount = 400
-        """))
-    run(["git", "add", "-A"], repository, setup.env).check_returncode()
-    refused = setup.commit(repository, "a release against nothing")
+    refused = setup.commit(repository, "a release against nothing", {"ledgers/funding.toml": release.replace("C1", "C2")})
     output = refused.stdout + refused.stderr
     assert refused.returncode != 0
     assert ("ledgers/funding.toml:2: error[unresolved-ref]: [[release]] names the commitment 'C2', which the ledger "

@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 from hypothesis import given, strategies as st
 
-from conftest import PREAMBLE
+from conftest import COMMITMENT, PREAMBLE
 from cndledger.dates import parse_date
 from cndledger.explanations import EXPLANATIONS
 from cndledger.schema import ledger_schema_json
@@ -90,15 +90,6 @@ def test_choices_are_enums_for_completion():
 def test_every_shipped_ledger_file_validates(path):
     assert schema_errors(path.read_text(encoding="utf-8")) == []
 
-
-SMOKE = PREAMBLE + """
-[[commitment]]
-id = "C1"
-project = "P1"
-party = "DONOR"
-date = 2005-01-10
-amount = 1000
-"""
 
 EVERY_KEY = PREAMBLE.replace('currency = "USD"', '''currency = "USD"
 budget = 50_000.50
@@ -194,7 +185,7 @@ available = 12_999.75
 source = "statement"
 """
 
-TEST_LEDGERS = {"preamble": PREAMBLE, "smoke": SMOKE, "every key": EVERY_KEY}
+TEST_LEDGERS = {"preamble": PREAMBLE, "a commitment": COMMITMENT, "every key": EVERY_KEY}
 TEST_LEDGERS |= {f"{code} fixed": e.fixed for code, e in EXPLANATIONS.items() if e.fixed is not None}
 
 

@@ -1,15 +1,6 @@
 """Problems that teach: the source line with carets under the key or value, a hint, a 'did you mean'."""
 
-from conftest import PREAMBLE, codes
-
-COMMITMENT = PREAMBLE + """
-[[commitment]]
-id = "C1"
-project = "P1"
-party = "DONOR"
-date = 2005-01-10
-amount = 1000
-"""
+from conftest import COMMITMENT, PREAMBLE, codes
 
 
 def block_of(output: str, code: str) -> list[str]:
