@@ -255,10 +255,10 @@ def date_order(ledger: Ledger) -> Iterator[Problem]:
         if commitment is not None and release.date.last < commitment.date.first:
             yield error("release-before-commitment", f"release dated {release.date} comes before its commitment "
                         f"'{commitment.id}' (at {commitment.at}), dated {commitment.date}", release.at_key("date"))
-    for contribution in ledger.inkind:
-        if contribution.end is not None and contribution.end.last < contribution.start.first:
-            yield error("end-before-start", f"in-kind '{contribution.id}' ends ({contribution.end}) before it starts "
-                        f"({contribution.start})", contribution.at_key("end"))
+    for entry in [*ledger.inkind, *ledger.projects]:
+        if entry.start is not None and entry.end is not None and entry.end.last < entry.start.first:
+            yield error("end-before-start", f"{entry.label} ends ({entry.end}) before it starts ({entry.start})",
+                        entry.at_key("end"))
 
 
 def tranche_commitments(ledger: Ledger) -> Iterator[Problem]:

@@ -176,11 +176,15 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) 
     fields = list(model.model_fields)
     problems = []
     for detail in exc.errors(include_url=False):
-        key = str(detail["loc"][0]) if detail["loc"] else ""
+        key = str(detail["loc"][0]) if detail["loc"] else detail.get("ctx", {}).get("key", "")
         line, column = position.keys.get(key, (position.line, 0))
         where = Location(path, line, column or None)
         kind = detail["type"]
-        if kind == "extra_forbidden":
+        if kind == "missing_figure":
+            problems.append(error("missing-key", detail["msg"], Location(path, position.line)))
+        elif kind == "conflicting_keys":
+            problems.append(error("bad-value", f"{table} '{_entry_id(detail)}': {detail['msg']}", where))
+        elif kind == "extra_forbidden":
             problems.append(error("unknown-key", f"unknown key '{key}' in {table}{_did_you_mean(key, fields)}", where,
                                   hint=f"the keys of {table} are " + ", ".join(fields)))
         elif kind == "missing":
@@ -190,6 +194,11 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) 
         else:
             problems.append(error("bad-value", f"'{key}' in {table}: {_plain(detail)}", where))
     return problems
+
+
+def _entry_id(detail: dict) -> str:
+    data = detail.get("input")
+    return str(data.get("id", "")) if isinstance(data, dict) else ""
 
 
 def _plain(detail: dict) -> str:
