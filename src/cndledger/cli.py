@@ -149,5 +149,63 @@ def balance(
     raise typer.Exit(EXIT_PROBLEMS if opened.errors else EXIT_OK)
 
 
+Csv = Annotated[bool, typer.Option("--csv", help="Print CSV (amounts as exact decimals).")]
+ProjectOption = Annotated[Optional[str], typer.Option(
+    "--project", help="Only this project and the projects below it.", show_default=False)]
+
+
+def _only_projects(opened, project: str | None) -> set[str] | None:
+    if project is None:
+        return None
+    if project not in opened.ledger.project_by_id:
+        raise _fail_usage(f"--project: the ledger has no project '{project}'")
+    return opened.ledger.descendants(project)
+
+
+def _output_format(json: bool, csv: bool) -> str:
+    if json and csv:
+        raise _fail_usage("--json and --csv exclude each other; give one")
+    return "json" if json else "csv" if csv else "table"
+
+
+@app.command("release-check")
+def release_check(
+    tranche: Annotated[str, typer.Argument(help="The id of the tranche.", show_default=False)],
+    paths: Paths = None,
+    ledger: LedgerOption = None,
+    on: Annotated[Optional[str], typer.Option(
+        "--on", help="The day of the release: 2005-02-15, 2005-02 (its last day) or 2005. Default: today.",
+        show_default=False)] = None,
+    json: Json = False,
+) -> None:
+    """May the tranche be released on the day? Exit 0 if every condition holds, 1 if one does not,
+    2 on any ledger error, an unknown tranche or bad usage."""
+    day = _day(on, "--on")
+    opened = _open(paths, ledger, day)
+    if opened.errors:
+        _report_problems(opened)
+        print("cndledger: release-check gives no answer while the ledger has errors (see above)", file=sys.stderr)
+        raise typer.Exit(EXIT_USAGE)
+    from cndledger.conditions import release_check as compute
+
+    result = compute(opened.ledger, tranche, day)
+    if result is None:
+        import difflib
+
+        close = difflib.get_close_matches(tranche, list(opened.ledger.tranche_by_id), n=1, cutoff=0.6)
+        guess = f"; did you mean '{close[0]}'?" if close else ""
+        raise _fail_usage(f"the ledger has no tranche '{tranche}'{guess}")
+    from cndledger.render import release_check as render
+
+    if json:
+        print(render.as_json(result))
+    else:
+        from cndledger.render.text import can_encode, write
+
+        marks = render.MARKS if can_encode(sys.stdout, "".join(render.MARKS)) else render.ASCII_MARKS
+        write(render.as_text(result, marks), sys.stdout)
+    raise typer.Exit(EXIT_OK if result.releasable else EXIT_PROBLEMS)
+
+
 def main() -> None:
     app()
