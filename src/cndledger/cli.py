@@ -207,5 +207,41 @@ def release_check(
     raise typer.Exit(EXIT_OK if result.releasable else EXIT_PROBLEMS)
 
 
+@app.command()
+def tranches(
+    paths: Paths = None,
+    ledger: LedgerOption = None,
+    as_of: AsOf = None,
+    project: ProjectOption = None,
+    json: Json = False,
+    csv: Csv = False,
+) -> None:
+    """Each commitment's tranches: amount, due, released, status, release conditions; and the unscheduled rest."""
+    output = _output_format(json, csv)
+    day = _day(as_of, "--as-of")
+    opened = _open(paths, ledger, day)
+    _report_problems(opened)
+    if not opened.figures_defined:
+        raise typer.Exit(EXIT_PROBLEMS)
+    only = _only_projects(opened, project)
+    from cndledger.render import tranches as render
+    from cndledger.schedule import schedule
+
+    result = schedule(opened.ledger, day, only)
+    _print_report(render, result, output)
+    raise typer.Exit(EXIT_PROBLEMS if opened.errors else EXIT_OK)
+
+
+def _print_report(render, result, output: str) -> None:
+    if output == "json":
+        print(render.as_json(result))
+    elif output == "csv":
+        sys.stdout.write(render.as_csv(result))
+    else:
+        from cndledger.render.table import print_table
+
+        print_table(render.as_table(result))
+
+
 def main() -> None:
     app()
