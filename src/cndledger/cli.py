@@ -232,6 +232,46 @@ def tranches(
     raise typer.Exit(EXIT_PROBLEMS if opened.errors else EXIT_OK)
 
 
+@app.command()
+def register(
+    paths: Paths = None,
+    ledger: LedgerOption = None,
+    start: Annotated[Optional[str], typer.Option(
+        "--from", help="The first day listed: 2005-02-15, 2005-02 or 2005 (its first day). Default: the first event.",
+        show_default=False)] = None,
+    as_of: AsOf = None,
+    project: ProjectOption = None,
+    json: Json = False,
+    csv: Csv = False,
+) -> None:
+    """Every money event in the order it counts, with its project's running committed, released and spent."""
+    output = _output_format(json, csv)
+    day = _day(as_of, "--as-of")
+    first = _first_day(start, "--from")
+    opened = _open(paths, ledger, day)
+    _report_problems(opened)
+    if not opened.figures_defined:
+        raise typer.Exit(EXIT_PROBLEMS)
+    only = _only_projects(opened, project)
+    from cndledger.register import register as compute
+    from cndledger.render import register as render
+
+    result = compute(opened.ledger, day, first, only)
+    _print_report(render, result, output)
+    raise typer.Exit(EXIT_PROBLEMS if opened.errors else EXIT_OK)
+
+
+def _first_day(text: str | None, option: str):
+    if text is None:
+        return None
+    from cndledger.dates import parse_date
+
+    try:
+        return parse_date(text).first
+    except ValueError as exc:
+        raise _fail_usage(f"{option}: {exc}") from None
+
+
 def _print_report(render, result, output: str) -> None:
     if output == "json":
         print(render.as_json(result))
