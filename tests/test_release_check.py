@@ -1,5 +1,6 @@
 """`cndledger release-check TRANCHE --on D`: each condition on both sides of its boundary, exit codes, JSON."""
 
+import json
 import os
 import subprocess
 import sys
@@ -442,6 +443,19 @@ def test_a_terminal_that_cannot_write_the_marks_gets_ascii_ones(ledger):
     assert run.returncode == 1, run.stderr
     lines = run.stdout.decode("ascii").splitlines()
     assert [line.split()[:2] for line in lines[:3]] == [["ok", "committed"], ["ok", "unreleased"], ["NO", "after"]]
+
+
+def test_json_on_a_terminal_that_cannot_write_an_id_escapes_it(ledger):
+    ledger.write("ledgers/a.toml", AFTER.replace('"T2"', '"T2-Übergabe"'))
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    run = subprocess.run([sys.executable, "-m", "cndledger", "release-check", "T2-Übergabe", "--on", "2005-03-10",
+                          "--json"], cwd=ledger.root, env=env, capture_output=True)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["tranche"] == "T2-Übergabe"
+    text = subprocess.run([sys.executable, "-m", "cndledger", "release-check", "T2-Übergabe", "--on", "2005-03-10"],
+                          cwd=ledger.root, env=env, capture_output=True)
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.decode("ascii").splitlines()[-1] == "Tranche 'T2-?bergabe' may be released on 2005-03-10: every condition holds."
 
 
 def test_on_the_shipped_ledgers(ledger):

@@ -196,12 +196,13 @@ def release_check(
         guess = f"; did you mean '{close[0]}'?" if close else ""
         raise _fail_usage(f"the ledger has no tranche '{tranche}'{guess}")
     from cndledger.render import release_check as render
+    from cndledger.render.text import can_encode, write
 
+    # A payment script must get an answer whatever the encoding of its standard output.
     if json:
-        print(render.as_json(result))
+        document = render.as_json(result)
+        print(document if can_encode(sys.stdout, document) else render.as_json(result, ascii_only=True))
     else:
-        from cndledger.render.text import can_encode, write
-
         marks = render.MARKS if can_encode(sys.stdout, "".join(render.MARKS)) else render.ASCII_MARKS
         write(render.as_text(result, marks), sys.stdout)
     raise typer.Exit(EXIT_OK if result.releasable else EXIT_PROBLEMS)

@@ -21,8 +21,8 @@ def conditions_as_list(check: ReleaseCheck) -> list[dict[str, object]]:
     return [{"condition": c.name, "holds": c.holds, "detail": c.detail} for c in check.conditions]
 
 
-def as_json(check: ReleaseCheck) -> str:
-    return json.dumps(as_dict(check), indent=2, ensure_ascii=False)
+def as_json(check: ReleaseCheck, *, ascii_only: bool = False) -> str:
+    return json.dumps(as_dict(check), indent=2, ensure_ascii=ascii_only)
 
 
 def as_text(check: ReleaseCheck, marks: tuple[str, str] = MARKS) -> str:
