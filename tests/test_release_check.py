@@ -434,12 +434,15 @@ def test_exit_2_when_there_is_no_ledger_at_the_path(ledger):
     assert ledger.run("release-check", "T1", "-f", "nowhere").exit_code == 2
 
 
+def run_on_an_ascii_terminal(ledger, *args):
+    """Run cndledger in a process whose standard output is ASCII (as on a C-locale terminal)."""
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    return subprocess.run([sys.executable, "-m", "cndledger", *args], cwd=ledger.root, env=env, capture_output=True)
+
+
 def test_a_terminal_that_cannot_write_the_marks_gets_ascii_ones(ledger):
     ledger.write("ledgers/a.toml", AFTER)
-    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
-    env.pop("NO_COLOR", None)
-    run = subprocess.run([sys.executable, "-m", "cndledger", "release-check", "T2", "--on", "2005-03-09"],
-                         cwd=ledger.root, env=env, capture_output=True)
+    run = run_on_an_ascii_terminal(ledger, "release-check", "T2", "--on", "2005-03-09")
     assert run.returncode == 1, run.stderr
     lines = run.stdout.decode("ascii").splitlines()
     assert [line.split()[:2] for line in lines[:3]] == [["ok", "committed"], ["ok", "unreleased"], ["NO", "after"]]
@@ -447,13 +450,10 @@ def test_a_terminal_that_cannot_write_the_marks_gets_ascii_ones(ledger):
 
 def test_json_on_a_terminal_that_cannot_write_an_id_escapes_it(ledger):
     ledger.write("ledgers/a.toml", AFTER.replace('"T2"', '"T2-Übergabe"'))
-    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
-    run = subprocess.run([sys.executable, "-m", "cndledger", "release-check", "T2-Übergabe", "--on", "2005-03-10",
-                          "--json"], cwd=ledger.root, env=env, capture_output=True)
+    run = run_on_an_ascii_terminal(ledger, "release-check", "T2-Übergabe", "--on", "2005-03-10", "--json")
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["tranche"] == "T2-Übergabe"
-    text = subprocess.run([sys.executable, "-m", "cndledger", "release-check", "T2-Übergabe", "--on", "2005-03-10"],
-                          cwd=ledger.root, env=env, capture_output=True)
+    text = run_on_an_ascii_terminal(ledger, "release-check", "T2-Übergabe", "--on", "2005-03-10")
     assert text.returncode == 0, text.stderr
     assert text.stdout.decode("ascii").splitlines()[-1] == "Tranche 'T2-?bergabe' may be released on 2005-03-10: every condition holds."
 

@@ -220,17 +220,11 @@ def tranches(
     """Each commitment's tranches: amount, due, released, status, release conditions; and the unscheduled rest."""
     output = _output_format(json, csv)
     day = _day(as_of, "--as-of")
-    opened = _open(paths, ledger, day)
-    _report_problems(opened)
-    if not opened.figures_defined:
-        raise typer.Exit(EXIT_PROBLEMS)
-    only = _only_projects(opened, project)
+    opened, only = _open_report(paths, ledger, day, project)
     from cndledger.render import tranches as render
     from cndledger.schedule import schedule
 
-    result = schedule(opened.ledger, day, only)
-    _print_report(render, result, output)
-    raise typer.Exit(EXIT_PROBLEMS if opened.errors else EXIT_OK)
+    _finish_report(opened, render, schedule(opened.ledger, day, only), output)
 
 
 @app.command()
@@ -249,17 +243,11 @@ def register(
     output = _output_format(json, csv)
     day = _day(as_of, "--as-of")
     first = _first_day(start, "--from")
-    opened = _open(paths, ledger, day)
-    _report_problems(opened)
-    if not opened.figures_defined:
-        raise typer.Exit(EXIT_PROBLEMS)
-    only = _only_projects(opened, project)
+    opened, only = _open_report(paths, ledger, day, project)
     from cndledger.register import register as compute
     from cndledger.render import register as render
 
-    result = compute(opened.ledger, day, first, only)
-    _print_report(render, result, output)
-    raise typer.Exit(EXIT_PROBLEMS if opened.errors else EXIT_OK)
+    _finish_report(opened, render, compute(opened.ledger, day, first, only), output)
 
 
 def _first_day(text: str | None, option: str):
@@ -273,7 +261,17 @@ def _first_day(text: str | None, option: str):
         raise _fail_usage(f"{option}: {exc}") from None
 
 
-def _print_report(render, result, output: str) -> None:
+def _open_report(paths, ledger, day, project: str | None):
+    """Open the ledger for a report: its errors on standard error; stop where they leave figures undefined."""
+    opened = _open(paths, ledger, day)
+    _report_problems(opened)
+    if not opened.figures_defined:
+        raise typer.Exit(EXIT_PROBLEMS)
+    return opened, _only_projects(opened, project)
+
+
+def _finish_report(opened, render, result, output: str) -> None:
+    """Print the report as JSON, CSV or a table; exit 1 where the ledger has errors."""
     if output == "json":
         print(render.as_json(result))
     elif output == "csv":
@@ -282,6 +280,7 @@ def _print_report(render, result, output: str) -> None:
         from cndledger.render.table import print_table
 
         print_table(render.as_table(result))
+    raise typer.Exit(EXIT_PROBLEMS if opened.errors else EXIT_OK)
 
 
 def main() -> None:
