@@ -170,7 +170,7 @@ def _output_format(json: bool, csv: bool) -> str:
 
 @app.command("release-check")
 def release_check(
-    tranche: Annotated[str, typer.Argument(help="The id of the tranche.", show_default=False)],
+    tranche: Annotated[str, typer.Argument(help="The id of the tranche.", show_default=False, metavar="TRANCHE")],
     paths: Paths = None,
     ledger: LedgerOption = None,
     on: Annotated[Optional[str], typer.Option(

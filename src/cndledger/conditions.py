@@ -18,10 +18,6 @@ from cndledger.dates import LedgerDate
 from cndledger.ledger import Ledger
 from cndledger.models import Tranche
 
-ALWAYS = ("committed", "unreleased")
-CONDITIONS = (*ALWAYS, "after", "not_before", "requires", "min_spent", "matched_by")
-
-
 @dataclass(frozen=True)
 class Condition:
     name: str

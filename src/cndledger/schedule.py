@@ -20,8 +20,6 @@ from cndledger.dates import LedgerDate
 from cndledger.ledger import Ledger
 from cndledger.models import Commitment, Tranche
 
-STATUSES = ("released", "overdue", "due", "partly released", "scheduled")
-
 
 @dataclass
 class TrancheLine:
