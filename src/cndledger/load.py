@@ -134,7 +134,9 @@ def _read(path: str, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
         found = _LINE_COLUMN.search(message)
         line, column = (int(found.group(1)), int(found.group(2))) if found else (1, None)
         message = _LINE_COLUMN.sub("", message).strip()
-        problems.append(error("toml-syntax", f"invalid TOML: {message[0].lower() + message[1:]}", Location(path, line, column)))
+        place = f" at line {line}, column {column}" if column is not None else ""
+        problems.append(error("toml-syntax", f"invalid TOML{place}: {message[0].lower() + message[1:]}",
+                              Location(path, line, column)))
         return source, None
     except RecursionError:
         problems.append(error("toml-syntax", "invalid TOML: values are nested too deeply to read", Location(path, 1)))
