@@ -58,15 +58,16 @@ def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
                             entry.at_key("id"))
             else:
                 first[ident] = entry
-    names: dict[str, tuple[str, object]] = {}  # party ids and aliases share one namespace
+    names: dict[str, tuple[str, Entry]] = {}  # party ids and aliases share one namespace
     for party in ledger.parties:
         for key, name in [("id", party.id)] + [("aliases", alias) for alias in party.aliases]:
-            if name in names:
-                what, where = names[name]
+            if name not in names:
+                names[name] = ("id" if key == "id" else "alias", party)
+                continue
+            what, owner = names[name]
+            if owner is not party:  # repeating one's own name is redundant, not ambiguous
                 yield error("duplicate-id", f"party {'alias' if key == 'aliases' else 'id'} '{name}' is already the {what} "
-                            f"of a party at {where}", party.at_key(key))
-            else:
-                names[name] = ("id" if key == "id" else "alias", party.at)
+                            f"of a party at {owner.at}", party.at_key(key))
 
 
 def _unresolved(entry: Entry, key: str, what: str, name: str, known) -> Problem:
