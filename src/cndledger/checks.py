@@ -78,8 +78,13 @@ def _unresolved(entry: Entry, key: str, what: str, name: str, known) -> Problem:
 
 
 def unresolved_refs(ledger: Ledger) -> Iterator[Problem]:
-    projects, parties = ledger.project_by_id, ledger.party_by_name
-    commitments, tranches, milestones = ledger.commitment_by_id, ledger.tranche_by_id, ledger.milestone_by_id
+    def known(kind: str, valid: dict) -> set[str]:
+        # An entry that failed validation is reported already; references to it would mislead.
+        return valid.keys() | ledger.unvalidated_names.get(kind, set())
+
+    projects, parties = known("project", ledger.project_by_id), known("party", ledger.party_by_name)
+    commitments, tranches = known("commitment", ledger.commitment_by_id), known("tranche", ledger.tranche_by_id)
+    milestones = known("milestone", ledger.milestone_by_id)
     for project in ledger.projects:
         if project.parent is not None and project.parent not in projects:
             yield _unresolved(project, "parent", "the parent project", project.parent, projects)
@@ -94,7 +99,7 @@ def unresolved_refs(ledger: Ledger) -> Iterator[Problem]:
         if entry.project not in projects:
             yield _unresolved(entry, "project", "the project", entry.project, projects)
     for expense in ledger.expenses:
-        project = projects.get(expense.project)
+        project = ledger.project_by_id.get(expense.project)
         if expense.cluster is not None and project is not None and expense.cluster not in project.clusters:
             yield _unresolved(expense, "cluster", f"a cluster of project '{project.id}'", expense.cluster, project.clusters)
     for tranche in ledger.tranches:

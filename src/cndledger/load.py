@@ -168,9 +168,17 @@ def _validate(kind: str, batch: list[tuple[SourceFile, FilePositions, int, dict]
                 entry = model.model_validate(item)
             except ValidationError as exc:
                 ledger.problems.extend(_problems_of(exc, model, source.path, position))
+                ledger.unvalidated_names.setdefault(kind, set()).update(_names_of(item))
                 continue
         entry.place(source.path, position)
         entries.append(entry)
+
+
+def _names_of(item: dict) -> list[str]:
+    """The names an entry that failed validation would have answered to (its id, a party's aliases)."""
+    aliases = item.get("aliases")
+    names = [item.get("id"), *(aliases if isinstance(aliases, list) else [])]
+    return [name for name in names if isinstance(name, str) and name]
 
 
 def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) -> list[Problem]:
