@@ -1108,3 +1108,76 @@ amount = 500
     found = problems(ledger)
     assert [(p["code"], p["line"]) for p in found] == [
         ("unknown-key", line_of(path, 'notes = "x"')), ("bad-value", line_of(path, 'date = "Feb 2005"'))]
+
+
+def test_problems_across_files_point_at_the_wrong_entry_and_name_the_others_location(ledger):
+    a = ledger.write("ledgers/a.toml", PREAMBLE + COMMITMENT + """
+[[tranche]]
+id = "T1"
+commitment = "C1"
+amount = 600
+""")
+    b = ledger.write("ledgers/b.toml", """
+[[release]]
+commitment = "C1"
+tranche = "T1"
+date = 2005-02-01
+amount = 600.01
+
+[[release]]
+commitment = "C1"
+date = 2005-03-01
+amount = 400
+
+[[expense]]
+project = "P1"
+date = 2005-02-01
+amount = 1
+currency = "PKR"
+""")
+    found = problems(ledger)
+    where = {p["code"]: (p["file"], p["line"], p["message"]) for p in found}
+    assert set(where) == {"releases-exceed-tranche", "releases-exceed-commitment", "currency-mismatch"}
+    file, line, message = where["releases-exceed-tranche"]
+    assert (file, line) == ("ledgers/b.toml", line_of(b, "amount = 600.01"))
+    assert f"ledgers/a.toml:{line_of(a, '[[tranche]]')}" in message
+    file, line, message = where["releases-exceed-commitment"]
+    assert (file, line) == ("ledgers/b.toml", line_of(b, "amount = 400"))
+    assert f"ledgers/a.toml:{line_of(a, '[[commitment]]')}" in message
+    file, line, message = where["currency-mismatch"]
+    assert (file, line) == ("ledgers/b.toml", line_of(b, 'currency = "PKR"'))
+    assert f"ledgers/a.toml:{line_of(a, '[[project]]')}" in message
+
+
+def test_lines_are_found_in_tricky_toml(ledger):
+    # Headers and keys inside strings, comments and multi-line values are not headers or keys.
+    path = ledger.write("ledgers/a.toml", '''
+[[party]]
+id = "DONOR"
+name = """A "quoted" \\""" donor
+[[commitment]]
+with a fake header"""
+aliases = [
+  "[[commitment]]",  # a comment with 'quotes' and [brackets]
+  'x]',
+]
+note = \'\'\'
+literal """ and [[commitment]]
+\'\'\'
+
+  [[ project ]]   # indented, spaced
+  id = "P1"
+  currency = "USD"
+
+[[commitment]]
+id = "C1"
+"project" = "P1"
+party = "DONOR"
+date = 2005-01-10
+amount = 1000
+note = "a # not a comment"
+ammount = 1
+''')
+    found = problems(ledger)
+    assert [(p["code"], p["line"]) for p in found] == [
+        ("missing-key", line_of(path, "[[ project ]]")), ("unknown-key", line_of(path, "ammount = 1"))]
