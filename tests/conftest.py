@@ -64,6 +64,11 @@ class LedgerDir:
         return Result(result.exit_code, result.stdout, result.stderr)
 
 
+@pytest.fixture(autouse=True)
+def _no_ledger_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CNDLEDGER_LEDGER", raising=False)
+
+
 @pytest.fixture
 def ledger(tmp_path: Path) -> LedgerDir:
     return LedgerDir(tmp_path)
