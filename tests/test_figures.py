@@ -1,9 +1,11 @@
 """The figures of LEDGER-FORMAT "Figures", as `cndledger balance` reports them."""
 
+import io
 import re
 
 import pytest
 
+from cndledger.render.table import Column, Row, Table, plain, print_table
 from conftest import PREAMBLE
 
 
@@ -525,3 +527,21 @@ def test_project_option_naming_no_project_is_bad_usage(ledger):
     ledger.write("ledgers/a.toml", PROGRAMME)
     result = ledger.run("balance", "--project", "NOPE")
     assert result.exit_code == 2 and result.stdout == "" and "NOPE" in result.stderr
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_rich_unless_no_color_is_set(monkeypatch):
+    table = Table("Balance", [Column("project"), Column("committed", "right")], [Row(["P1", "1,000.00"])])
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    drawn = Terminal()
+    print_table(table, drawn)
+    assert "1,000.00" in drawn.getvalue() and drawn.getvalue() != plain(table)
+    monkeypatch.setenv("NO_COLOR", "1")
+    uncoloured = Terminal()
+    print_table(table, uncoloured)
+    assert uncoloured.getvalue() == plain(table)
