@@ -734,6 +734,13 @@ end = {end}
         assert found == []
 
 
+def test_end_before_start_of_a_project(ledger):
+    # The format names in-kind; a project that ends before it starts is as wrong (README: choices).
+    path = ledger.write("ledgers/a.toml", PREAMBLE.replace('currency = "USD"', 'currency = "USD"\nstart = "2005-03"\nend = "2005-02"'))
+    found = problems(ledger)
+    assert [(p["code"], p["line"]) for p in found] == [("end-before-start", line_of(path, 'end = "2005-02"'))]
+
+
 # --- tranche-commitment, currency-mismatch ---------------------------------------------------
 
 def test_tranche_commitment_when_a_release_names_another_commitments_tranche(ledger):
