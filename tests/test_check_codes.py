@@ -1167,3 +1167,14 @@ ammount = 1
     found = problems(ledger)
     assert [(p["code"], p["line"]) for p in found] == [
         ("missing-key", line_of(path, "[[ project ]]")), ("unknown-key", line_of(path, "ammount = 1"))]
+
+
+def test_entries_of_an_inline_array_are_located_at_their_braces(ledger):
+    path = ledger.write("ledgers/a.toml", """
+party = [
+  {id = "DONOR", name = "A donor"},
+  {id = "DONOR", name = "The same id"},
+]
+""")
+    found = problems(ledger)
+    assert [(p["code"], p["line"]) for p in found] == [("duplicate-id", line_of(path, "The same id"))]

@@ -99,3 +99,9 @@ def test_a_symlink_loop_below_a_folder_is_no_trap(ledger):
     except OSError:
         pytest.skip("no symlinks here")
     assert project_ids(ledger.run("balance", "--json", "books")) == ["ONLY"]
+
+
+def test_the_current_folder_names_files_by_their_relative_paths(ledger):
+    ledger.write("sub/a.toml", "oops = 1\n")
+    result = ledger.run("check", "--format", "json", ".")
+    assert [p["file"] for p in result.json()["problems"]] == ["sub/a.toml"]
