@@ -15,6 +15,12 @@ amount = 1000
 """
 
 
+def commitment(**keys: str) -> str:
+    """A [[commitment]] of 1000 by DONOR to P1, with `keys` written in place of (or beside) its own."""
+    written = {"id": '"C1"', "project": '"P1"', "party": '"DONOR"', "date": "2005-01-10", "amount": "1000"} | keys
+    return "\n[[commitment]]\n" + "\n".join(f"{key} = {value}" for key, value in written.items()) + "\n"
+
+
 def test_every_problem_is_reported_in_one_run(ledger):
     a = ledger.write("ledgers/a.toml", PREAMBLE + """
 [[commitment]]
@@ -209,12 +215,6 @@ def test_a_sub_table_of_an_entry_is_an_unknown_key(ledger):
 
 # --- bad-value -------------------------------------------------------------------------------
 
-def commitment(**keys: str) -> str:
-    """A [[commitment]] of 1000 by DONOR to P1, with `keys` written in place of (or beside) its own."""
-    written = {"id": '"C1"', "project": '"P1"', "party": '"DONOR"', "date": "2005-01-10", "amount": "1000"} | keys
-    return "\n[[commitment]]\n" + "\n".join(f"{key} = {value}" for key, value in written.items()) + "\n"
-
-
 @pytest.mark.parametrize("key, value", [
     ("date", "2005-02-01T10:00:00"),
     ("date", "2005-02-01 10:00:00Z"),
@@ -313,7 +313,7 @@ available = -0.00
     ("70000.505", False), ("70000.500", True), ("70000.50", True), ("70000.5", True), ("70000.001", False),
 ])
 def test_bad_precision_is_judged_on_the_value(ledger, amount, ok):
-    path = ledger.write("ledgers/a.toml", PREAMBLE + COMMITMENT.replace("amount = 1000", f"amount = {amount}"))
+    path = ledger.write("ledgers/a.toml", PREAMBLE + commitment(amount=amount))
     found = problems(ledger)
     if ok:
         assert found == []
@@ -425,7 +425,7 @@ def test_duplicate_id_in_each_table_kind(ledger, kind):
 
 
 def test_the_same_id_in_two_table_kinds_is_no_duplicate(ledger):
-    ledger.write("ledgers/a.toml", PREAMBLE + COMMITMENT.replace('id = "C1"', 'id = "P1"'))
+    ledger.write("ledgers/a.toml", PREAMBLE + commitment(id='"P1"'))
     assert problems(ledger) == []
 
 
@@ -504,7 +504,7 @@ def test_unresolved_ref_is_reported_at_the_keys_line(ledger, kind, key, entry):
 
 def test_a_reference_by_alias_resolves_to_the_party(ledger):
     ledger.write("ledgers/a.toml", PREAMBLE.replace('currency = "USD"', 'currency = "USD"\nexecuting = "OLD-DONOR"')
-                 + COMMITMENT.replace('party = "DONOR"', 'party = "OLD-DONOR"') + """
+                 + commitment(party='"OLD-DONOR"') + """
 [[inkind]]
 id = "K1"
 project = "P1"
@@ -691,7 +691,7 @@ amount = 700
     ('"2009"', '"2008"', True),
 ])
 def test_release_before_commitment_reports_only_what_is_certain(ledger, commitment_date, release_date, reported):
-    path = ledger.write("ledgers/a.toml", PREAMBLE + COMMITMENT.replace("date = 2005-01-10", f"date = {commitment_date}")
+    path = ledger.write("ledgers/a.toml", PREAMBLE + commitment(date=commitment_date)
                         + f'\n[[release]]\ncommitment = "C1"\ndate = {release_date}\namount = 10\n')
     found = with_code(problems(ledger), "release-before-commitment")
     if reported:
@@ -972,7 +972,7 @@ def test_outside_project_dates_is_a_warning_at_the_date(ledger, entry, key):
 
 def test_outside_project_dates_reports_only_what_is_certain(ledger):
     ledger.write("ledgers/a.toml", PREAMBLE.replace('currency = "USD"', 'currency = "USD"\nstart = "2005-01"\nend = "2006"')
-                 + COMMITMENT.replace("date = 2005-01-10", 'date = "2005"') + """
+                 + commitment(date='"2005"') + """
 [[release]]
 commitment = "C1"
 date = 2006-12-31
