@@ -134,7 +134,9 @@ def _read(path: str, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
         found = _LINE_COLUMN.search(message)
         line, column = (int(found.group(1)), int(found.group(2))) if found else (1, None)
         message = _LINE_COLUMN.sub("", message).strip()
-        problems.append(error("toml-syntax", f"invalid TOML: {message[0].lower() + message[1:]}", Location(path, line, column)))
+        place = f" at line {line}, column {column}" if column is not None else ""
+        problems.append(error("toml-syntax", f"invalid TOML{place}: {message[0].lower() + message[1:]}",
+                              Location(path, line, column)))
         return source, None
     except RecursionError:
         problems.append(error("toml-syntax", "invalid TOML: values are nested too deeply to read", Location(path, 1)))
@@ -166,9 +168,17 @@ def _validate(kind: str, batch: list[tuple[SourceFile, FilePositions, int, dict]
                 entry = model.model_validate(item)
             except ValidationError as exc:
                 ledger.problems.extend(_problems_of(exc, model, source.path, position))
+                ledger.unvalidated_names.setdefault(kind, set()).update(_names_of(item))
                 continue
         entry.place(source.path, position)
         entries.append(entry)
+
+
+def _names_of(item: dict) -> list[str]:
+    """The names an entry that failed validation would have answered to (its id, a party's aliases)."""
+    aliases = item.get("aliases")
+    names = [item.get("id"), *(aliases if isinstance(aliases, list) else [])]
+    return [name for name in names if isinstance(name, str) and name]
 
 
 def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) -> list[Problem]:
