@@ -156,13 +156,8 @@ def balance(
     from cndledger.render import balance as render
 
     result = compute(opened.ledger, day)
-    if project is not None:
-        if project not in opened.ledger.project_by_id:
-            from cndledger.suggest import did_you_mean
-
-            raise _fail_usage(f"--project: the ledger has no project '{project}'"
-                              f"{did_you_mean(project, opened.ledger.project_by_id)}")
-        keep = opened.ledger.descendants(project)
+    keep = _only_projects(opened, project)
+    if keep is not None:
         result.projects = [figures for figures in result.projects if figures.project.id in keep]
     if json:
         print(render.as_json(result))
@@ -170,6 +165,143 @@ def balance(
         from cndledger.render.table import print_table
 
         print_table(render.as_table(result, by_party=by_party))
+    raise typer.Exit(EXIT_PROBLEMS if opened.errors else EXIT_OK)
+
+
+Csv = Annotated[bool, typer.Option("--csv", help="Print CSV (amounts as exact decimals).")]
+ProjectOption = Annotated[Optional[str], typer.Option(
+    "--project", help="Only this project and the projects below it.", show_default=False,
+    autocompletion=_complete_ids("project"))]
+
+
+def _only_projects(opened, project: str | None) -> set[str] | None:
+    if project is None:
+        return None
+    if project not in opened.ledger.project_by_id:
+        from cndledger.suggest import did_you_mean
+
+        raise _fail_usage(f"--project: the ledger has no project '{project}'"
+                          f"{did_you_mean(project, opened.ledger.project_by_id)}")
+    return opened.ledger.descendants(project)
+
+
+def _output_format(json: bool, csv: bool) -> str:
+    if json and csv:
+        raise _fail_usage("--json and --csv exclude each other; give one")
+    return "json" if json else "csv" if csv else "table"
+
+
+@app.command("release-check")
+def release_check(
+    tranche: Annotated[str, typer.Argument(help="The id of the tranche.", show_default=False, metavar="TRANCHE",
+                                           autocompletion=_complete_ids("tranche"))],
+    paths: Paths = None,
+    ledger: LedgerOption = None,
+    on: Annotated[Optional[str], typer.Option(
+        "--on", help="The day of the release: 2005-02-15, 2005-02 (its last day) or 2005. Default: today.",
+        show_default=False)] = None,
+    json: Json = False,
+) -> None:
+    """May the tranche be released on the day? Exit 0 if every condition holds, 1 if one does not,
+    2 on any ledger error, an unknown tranche or bad usage."""
+    day = _day(on, "--on")
+    opened = _open(paths, ledger, day)
+    if opened.errors:
+        _report_problems(opened)
+        print("cndledger: release-check gives no answer while the ledger has errors (see above)", file=sys.stderr)
+        raise typer.Exit(EXIT_USAGE)
+    from cndledger.conditions import release_check as compute
+
+    result = compute(opened.ledger, tranche, day)
+    if result is None:
+        from cndledger.suggest import did_you_mean
+
+        raise _fail_usage(f"the ledger has no tranche '{tranche}'{did_you_mean(tranche, opened.ledger.tranche_by_id)}")
+    from cndledger.render import release_check as render
+    from cndledger.render.text import can_encode, write
+
+    # A payment script must get an answer whatever the encoding of its standard output.
+    if json:
+        document = render.as_json(result)
+        print(document if can_encode(sys.stdout, document) else render.as_json(result, ascii_only=True))
+    else:
+        marks = render.MARKS if can_encode(sys.stdout, "".join(render.MARKS)) else render.ASCII_MARKS
+        write(render.as_text(result, marks), sys.stdout)
+    raise typer.Exit(EXIT_OK if result.releasable else EXIT_PROBLEMS)
+
+
+@app.command()
+def tranches(
+    paths: Paths = None,
+    ledger: LedgerOption = None,
+    as_of: AsOf = None,
+    project: ProjectOption = None,
+    json: Json = False,
+    csv: Csv = False,
+) -> None:
+    """Each commitment's tranches: amount, due, released, status, release conditions; and the unscheduled rest."""
+    output = _output_format(json, csv)
+    day = _day(as_of, "--as-of")
+    opened, only = _open_report(paths, ledger, day, project)
+    from cndledger.render import tranches as render
+    from cndledger.schedule import schedule
+
+    _finish_report(opened, render, schedule(opened.ledger, day, only), output)
+
+
+@app.command()
+def register(
+    paths: Paths = None,
+    ledger: LedgerOption = None,
+    start: Annotated[Optional[str], typer.Option(
+        "--from", help="The first day listed: 2005-02-15, 2005-02 or 2005 (its first day). Default: the first event.",
+        show_default=False)] = None,
+    as_of: AsOf = None,
+    project: ProjectOption = None,
+    json: Json = False,
+    csv: Csv = False,
+) -> None:
+    """Every money event in the order it counts, with its project's running committed, released and spent."""
+    output = _output_format(json, csv)
+    day = _day(as_of, "--as-of")
+    first = _first_day(start, "--from")
+    opened, only = _open_report(paths, ledger, day, project)
+    from cndledger.register import register as compute
+    from cndledger.render import register as render
+
+    _finish_report(opened, render, compute(opened.ledger, day, first, only), output)
+
+
+def _first_day(text: str | None, option: str):
+    if text is None:
+        return None
+    from cndledger.dates import parse_date
+
+    try:
+        return parse_date(text).first
+    except ValueError as exc:
+        raise _fail_usage(f"{option}: {exc}") from None
+
+
+def _open_report(paths, ledger, day, project: str | None):
+    """Open the ledger for a report: its errors on standard error; stop where they leave figures undefined."""
+    opened = _open(paths, ledger, day)
+    _report_problems(opened)
+    if not opened.figures_defined:
+        raise typer.Exit(EXIT_PROBLEMS)
+    return opened, _only_projects(opened, project)
+
+
+def _finish_report(opened, render, result, output: str) -> None:
+    """Print the report as JSON, CSV or a table; exit 1 where the ledger has errors."""
+    if output == "json":
+        print(render.as_json(result))
+    elif output == "csv":
+        sys.stdout.write(render.as_csv(result))
+    else:
+        from cndledger.render.table import print_table
+
+        print_table(render.as_table(result))
     raise typer.Exit(EXIT_PROBLEMS if opened.errors else EXIT_OK)
 
 

@@ -134,7 +134,9 @@ def _read(path: str, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
         found = _LINE_COLUMN.search(message)
         line, column = (int(found.group(1)), int(found.group(2))) if found else (1, None)
         message = _LINE_COLUMN.sub("", message).strip()
-        problems.append(error("toml-syntax", f"invalid TOML: {message[0].lower() + message[1:]}", Location(path, line, column)))
+        place = f" at line {line}, column {column}" if column is not None else ""
+        problems.append(error("toml-syntax", f"invalid TOML{place}: {message[0].lower() + message[1:]}",
+                              Location(path, line, column)))
         return source, None
     except RecursionError:
         problems.append(error("toml-syntax", "invalid TOML: values are nested too deeply to read", Location(path, 1)))
@@ -166,9 +168,17 @@ def _validate(kind: str, batch: list[tuple[SourceFile, FilePositions, int, dict]
                 entry = model.model_validate(item)
             except ValidationError as exc:
                 ledger.problems.extend(_problems_of(exc, model, source.path, position))
+                ledger.unvalidated_names.setdefault(kind, set()).update(_names_of(item))
                 continue
         entry.place(source.path, position)
         entries.append(entry)
+
+
+def _names_of(item: dict) -> list[str]:
+    """The names an entry that failed validation would have answered to (its id, a party's aliases)."""
+    aliases = item.get("aliases")
+    names = [item.get("id"), *(aliases if isinstance(aliases, list) else [])]
+    return [name for name in names if isinstance(name, str) and name]
 
 
 def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) -> list[Problem]:
@@ -177,11 +187,15 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) 
     problems = []
     unknown = [str(detail["loc"][0]) for detail in exc.errors() if detail["type"] == "extra_forbidden" and detail["loc"]]
     for detail in exc.errors(include_url=False):
-        key = str(detail["loc"][0]) if detail["loc"] else ""
+        key = str(detail["loc"][0]) if detail["loc"] else detail.get("ctx", {}).get("key", "")
         line, column = position.keys.get(key, (position.line, 0))
         where = Location(path, line, column or None)
         kind = detail["type"]
-        if kind == "extra_forbidden":
+        if kind == "missing_figure":
+            problems.append(error("missing-key", detail["msg"], Location(path, position.line)))
+        elif kind == "conflicting_keys":
+            problems.append(error("bad-value", f"{table} '{_entry_id(detail)}': {detail['msg']}", where))
+        elif kind == "extra_forbidden":
             problems.append(error("unknown-key", f"unknown key '{key}' in {table}{_did_you_mean(key, fields)}", where,
                                   hint=f"the keys of {table} are " + ", ".join(fields)))
         elif kind == "missing":
@@ -198,6 +212,11 @@ def _missing_key_hint(key: str, table: str, unknown: list[str], position) -> str
     if misspelt is not None:
         return f"'{misspelt}' at line {position.key_line(misspelt)} looks like it, misspelt: write it '{key}'"
     return f"add the line '{key} = …' under this {table} header"
+
+
+def _entry_id(detail: dict) -> str:
+    data = detail.get("input")
+    return str(data.get("id", "")) if isinstance(data, dict) else ""
 
 
 def _plain(detail: dict) -> str:

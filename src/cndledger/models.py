@@ -9,7 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, PrivateAttr, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, PrivateAttr, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
 
 from cndledger.currency import MINOR_UNITS
 from cndledger.dates import LedgerDate, parse_date
@@ -173,6 +174,14 @@ class InKind(Entry):
     basis: Text | None = None
     note: Text | None = None
 
+    @model_validator(mode="after")
+    def _one_value(self) -> InKind:
+        if self.value is not None and self.monthly_value is not None:
+            raise PydanticCustomError(
+                "conflicting_keys", "give at most one of 'value' (for the whole contribution) and 'monthly_value'",
+                {"key": "monthly_value"})
+        return self
+
 
 class Expense(Entry):
     kind: ClassVar[str] = "expense"
@@ -210,6 +219,14 @@ class Assertion(Entry):
     available: SignedAmount | None = None
     source: Text | None = None
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _some_figure(self) -> Assertion:
+        if not self.asserted():
+            raise PydanticCustomError(
+                "missing_figure", "[[assert]] asserts no figure; give at least one of " + ", ".join(FIGURE_KEYS),
+                {"key": "committed"})
+        return self
 
     def asserted(self) -> dict[str, Decimal]:
         return {key: getattr(self, key) for key in FIGURE_KEYS if getattr(self, key) is not None}
