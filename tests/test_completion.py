@@ -53,6 +53,15 @@ def test_project_ids_complete_from_the_ledger_named_on_the_line(ledger):
     assert complete(ledger, "cndledger balance other/a.toml --by-party --project ") == ["P1", "US/PAK/01/099"]
 
 
+def test_tranche_ids_complete_for_release_check_and_projects_for_every_report(ledger):
+    ledger.write("ledgers/a.toml", PROJECTS + '\n[[tranche]]\nid = "TF-1"\ncommitment = "C1"\namount = 5\n'
+                                              '\n[[tranche]]\nid = "TF-2"\ncommitment = "C1"\namount = 5\n')
+    assert complete(ledger, "cndledger release-check TF") == ["TF-1", "TF-2"]
+    assert complete(ledger, "cndledger release-check --on 2005-02 TF-2") == ["TF-2"]
+    for report in ("tranches", "register"):
+        assert complete(ledger, f"cndledger {report} --project US") == ["US/PAK/01/099"]
+
+
 def test_a_broken_or_missing_ledger_completes_what_it_can_and_never_raises(ledger):
     ledger.write("ledgers/a.toml", PROJECTS + "\n[[project]]\nid = 5\n")  # validation would fail; ids still read
     ledger.write("ledgers/b.toml", "[[project]\nid = \"X\"\n")  # not TOML

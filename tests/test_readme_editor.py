@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-SECTION = README.split("## In the editor, in pre-commit, in CI", 1)[1]
+SECTION = README.split("## In the editor, in pre-commit, in CI\n", 1)[1].split("\n## ", 1)[0]
 
 
 def test_the_schema_line_names_the_schema_from_a_shipped_ledger_file_and_is_only_a_comment(ledger):
@@ -33,6 +33,6 @@ def test_the_sample_problem_is_what_check_prints_on_the_shipped_ledger_with_that
 
 def test_the_section_names_what_it_documents():
     for words in ("cndledger schema", "cndledger explain CODE", "cndledger-check", "--format github",
-                  "docs/ci.md", "--install-completion", "balance --project"):
+                  "docs/ci.md", "--install-completion", "`--project`", "`release-check`"):
         assert words in SECTION
     assert (ROOT / "docs" / "ci.md").exists() and (ROOT / ".pre-commit-hooks.yaml").exists()

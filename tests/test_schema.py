@@ -245,13 +245,15 @@ def test_the_schema_rejects_what_check_reports_in_the_file_text(ledger, name):
     assert code in {problem["code"] for problem in ledger.run("check", "--format", "json", "a.toml").json()["problems"]}
 
 
-@pytest.mark.parametrize("text", [
-    '[[assert]]\nproject = "P1"\ndate = 2005-12-31\nsource = "no figure"\n',
-    '[[inkind]]\nid = "K"\nproject = "P"\nparty = "D"\ndescription = "x"\nnature = "goods"\nstart = 2005-01-01\n'
-    'value = 10\nmonthly_value = 1\n',
+@pytest.mark.parametrize("text, code", [
+    ('[[assert]]\nproject = "P1"\ndate = 2005-12-31\nsource = "no figure"\n', "missing-key"),
+    ('[[inkind]]\nid = "K"\nproject = "P"\nparty = "D"\ndescription = "x"\nnature = "goods"\nstart = 2005-01-01\n'
+     'value = 10\nmonthly_value = 1\n', "bad-value"),
 ], ids=["an assert without a figure", "an in-kind with both value and monthly_value"])
-def test_the_schema_says_the_rules_across_keys_of_a_table(text):
+def test_the_schema_says_the_rules_across_keys_of_a_table_as_the_models_do(ledger, text, code):
     assert schema_errors(text)
+    ledger.write("a.toml", text)
+    assert code in {problem["code"] for problem in ledger.run("check", "--format", "json", "a.toml").json()["problems"]}
 
 
 def test_an_assert_may_hold_zero_and_negative_figures():

@@ -212,11 +212,11 @@ _EXPLANATIONS = [
                                    '[[release]]\ncommitment = "C1"\ndate = 2005-02-15\namount = 1000\n',
     ),
     Explanation(
-        "end-before-start", _ERROR, "a contribution in kind ends before it starts",
-        meaning="An [[inkind]] entry's `end` comes before its `start`, so it would accrue nothing, or less than "
-                "nothing.",
-        fix="Correct `start` or `end`; leave `end` out while the contribution goes on.",
-        hint="correct start or end; leave end out while the contribution goes on",
+        "end-before-start", _ERROR, "a contribution in kind or a project ends before it starts",
+        meaning="An [[inkind]] entry's or a [[project]]'s `end` comes before its `start`: a contribution would "
+                "accrue nothing, or less than nothing, and no entry could fall within the project's dates.",
+        fix="Correct `start` or `end`; leave `end` out while the contribution or the project goes on.",
+        hint="correct start or end; leave end out while it goes on",
         example=_DONOR_AND_PROJECT + '\n[[inkind]]\nid = "K1"\nproject = "P1"\nparty = "DONOR"\n'
                                      'description = "Office space"\nnature = "services"\n'
                                      'start = "2006-01"\nend = "2005-12"\nmonthly_value = 500\n',
