@@ -16,7 +16,7 @@ def _folded(name: str) -> str:
 
 def nearest(word: str, choices: Iterable[str]) -> str | None:
     """The choice the writer most likely meant, or None where none is close."""
-    known = [choice for choice in dict.fromkeys(choices) if choice != word]
+    known = sorted({choice for choice in choices if choice != word})  # sorted: the same answer from a set
     if not known:
         return None
     by_fold: dict[str, str] = {}
