@@ -25,6 +25,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
 def _complete_ids(kind: str):
     """Complete the ids of a table kind from the ledger named so far on the command line (else the default)."""
 
