@@ -6,7 +6,6 @@ are returned in `Ledger.problems`; checks across entries live in `checks.py`.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
@@ -19,6 +18,7 @@ from cndledger.ledger import Ledger, SourceFile
 from cndledger.locate import FilePositions, locate
 from cndledger.models import TABLES, Entry
 from cndledger.problems import Location, Problem, error
+from cndledger.suggest import did_you_mean as _did_you_mean, nearest
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_LEDGER"
 DEFAULT_PATH = "ledgers"
@@ -185,6 +185,7 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) 
     table = f"[[{model.kind}]]"
     fields = list(model.model_fields)
     problems = []
+    unknown = [str(detail["loc"][0]) for detail in exc.errors() if detail["type"] == "extra_forbidden" and detail["loc"]]
     for detail in exc.errors(include_url=False):
         key = str(detail["loc"][0]) if detail["loc"] else detail.get("ctx", {}).get("key", "")
         line, column = position.keys.get(key, (position.line, 0))
@@ -200,10 +201,17 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) 
         elif kind == "missing":
             required = [name for name, info in model.model_fields.items() if info.is_required()]
             problems.append(error("missing-key", f"{table} has no '{key}'; every {model.kind} needs " + ", ".join(required),
-                                  Location(path, position.line)))
+                                  Location(path, position.line), hint=_missing_key_hint(key, table, unknown, position)))
         else:
             problems.append(error("bad-value", f"'{key}' in {table}: {_plain(detail)}", where))
     return problems
+
+
+def _missing_key_hint(key: str, table: str, unknown: list[str], position) -> str:
+    misspelt = nearest(key, unknown)
+    if misspelt is not None:
+        return f"'{misspelt}' at line {position.key_line(misspelt)} looks like it, misspelt: write it '{key}'"
+    return f"add the line '{key} = …' under this {table} header"
 
 
 def _entry_id(detail: dict) -> str:
@@ -232,8 +240,3 @@ def _plain(detail: dict) -> str:
     if len(detail["loc"]) > 1:  # inside a list
         return f"item {int(detail['loc'][1]) + 1}: {detail['msg'].lower()}, got {describe(value)}"
     return f"{detail['msg'].lower()}, got {describe(value)}"
-
-
-def _did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
