@@ -35,7 +35,7 @@ def test_a_bad_value_is_underlined_under_the_value_not_the_key(ledger):
     block = block_of(ledger.run("check").stdout, "bad-value")
     assert "got the text '1000' (write it without quotes)" in block[0]
     assert underlined(block) == '"1000"'
-    assert block[3].startswith("  = hint: amounts are bare numbers")
+    assert block[3].startswith("  = hint: write an amount as a bare number")
 
 
 def test_an_unresolved_reference_underlines_the_name_and_suggests_the_id_in_another_case(ledger):

@@ -203,8 +203,27 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) 
             problems.append(error("missing-key", f"{table} has no '{key}'; every {model.kind} needs " + ", ".join(required),
                                   Location(path, position.line), hint=_missing_key_hint(key, table, unknown, position)))
         else:
-            problems.append(error("bad-value", f"'{key}' in {table}: {_plain(detail)}", where))
+            problems.append(error("bad-value", f"'{key}' in {table}: {_plain(detail)}", where, hint=_value_hint(key)))
     return problems
+
+
+_DATE_KEYS = {"date", "start", "end", "due", "done", "not_before"}
+_AMOUNT_KEYS = {"amount", "budget", "value", "monthly_value"}
+_FIGURE_KEYS = {"committed", "released", "outstanding", "spent", "available"}
+
+
+def _value_hint(key: str) -> str | None:
+    if key in _DATE_KEYS:
+        return 'write a day as 2005-02-15 (no quotes needed), a month as "2005-02", a year as "2004"'
+    if key in _AMOUNT_KEYS:
+        return "write an amount as a bare number above zero: 211_000 or 70000.50, no quotes, no currency sign"
+    if key in _FIGURE_KEYS:
+        return "write the asserted figure as a bare number: 141_000 or -250.50, no quotes"
+    if key == "currency":
+        return "write an ISO 4217 code in capitals, such as USD or PKR"
+    if key == "min_spent":
+        return "write a share from 0 to 1: 0.5 means half of what was released"
+    return None
 
 
 def _missing_key_hint(key: str, table: str, unknown: list[str], position) -> str:
@@ -236,7 +255,8 @@ def _plain(detail: dict) -> str:
     if kind == "list_type":
         return f'expected a list such as ["a", "b"], got {describe(value)}'
     if kind == "string_pattern_mismatch":
-        return f"expected a currency code of three capitals such as USD, got {describe(value)}"
+        guess = f"; did you mean '{value.upper()}'?" if isinstance(value, str) and len(value) == 3 else ""
+        return f"expected a currency code of three capitals such as USD, got {describe(value)}{guess}"
     if len(detail["loc"]) > 1:  # inside a list
         return f"item {int(detail['loc'][1]) + 1}: {detail['msg'].lower()}, got {describe(value)}"
     return f"{detail['msg'].lower()}, got {describe(value)}"
