@@ -29,6 +29,16 @@ title = "A project"
 currency = "USD"
 """
 
+# The preamble with one commitment of the donor to the project: a ledger with no problem.
+COMMITMENT = PREAMBLE + """
+[[commitment]]
+id = "C1"
+project = "P1"
+party = "DONOR"
+date = 2005-01-10
+amount = 1000
+"""
+
 
 @dataclass
 class Result:
@@ -64,6 +74,11 @@ class LedgerDir:
         return Result(result.exit_code, result.stdout, result.stderr)
 
 
+@pytest.fixture(autouse=True)
+def _no_ledger_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CNDLEDGER_LEDGER", raising=False)
+
+
 @pytest.fixture
 def ledger(tmp_path: Path) -> LedgerDir:
     return LedgerDir(tmp_path)
@@ -72,3 +87,25 @@ def ledger(tmp_path: Path) -> LedgerDir:
 def codes(result: Result) -> list[str]:
     """The problem codes of `check --format json`, in the order reported."""
     return [problem["code"] for problem in result.json()["problems"]]
+
+
+def problems(ledger: LedgerDir, *args: str) -> list[dict]:
+    """`cndledger check --format json ARGS` in the ledger's folder: the problems it lists."""
+    result = ledger.run("check", "--format", "json", *args)
+    assert result.exit_code in (0, 1), result.stderr
+    return result.json()["problems"]
+
+
+def with_code(found: list[dict], code: str) -> list[dict]:
+    return [problem for problem in found if problem["code"] == code]
+
+
+def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
+    """The number of the line of a written file holding `needle` (its `occurrence`-th such line)."""
+    seen = 0
+    for number, text in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        if needle in text:
+            seen += 1
+            if seen == occurrence:
+                return number
+    raise AssertionError(f"{needle!r} is not in {path} {occurrence} times")

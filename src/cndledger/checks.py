@@ -7,7 +7,6 @@ Unresolved references are not reported while any file failed to parse: they woul
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -17,6 +16,7 @@ from cndledger.dates import LedgerDate, days_apart
 from cndledger.ledger import Ledger
 from cndledger.models import Entry, Project
 from cndledger.problems import Problem, error, sort_key, warning
+from cndledger.suggest import did_you_mean
 from cndledger.values import decimal_places
 
 COUNTERPART_WINDOW_DAYS = 31
@@ -58,27 +58,32 @@ def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
                             entry.at_key("id"))
             else:
                 first[ident] = entry
-    names: dict[str, tuple[str, object]] = {}  # party ids and aliases share one namespace
+    names: dict[str, tuple[str, Entry]] = {}  # party ids and aliases share one namespace
     for party in ledger.parties:
         for key, name in [("id", party.id)] + [("aliases", alias) for alias in party.aliases]:
-            if name in names:
-                what, where = names[name]
+            if name not in names:
+                names[name] = ("id" if key == "id" else "alias", party)
+                continue
+            what, owner = names[name]
+            if owner is not party:  # repeating one's own name is redundant, not ambiguous
                 yield error("duplicate-id", f"party {'alias' if key == 'aliases' else 'id'} '{name}' is already the {what} "
-                            f"of a party at {where}", party.at_key(key))
-            else:
-                names[name] = ("id" if key == "id" else "alias", party.at)
+                            f"of a party at {owner.at}", party.at_key(key))
 
 
 def _unresolved(entry: Entry, key: str, what: str, name: str, known) -> Problem:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    guess = f"; did you mean '{close[0]}'?" if close else ""
-    return error("unresolved-ref", f"{entry.label} names {what} '{name}', which the ledger does not define{guess}",
+    return error("unresolved-ref", f"{entry.label} names {what} '{name}', which the ledger does not define"
+                 f"{did_you_mean(name, known)}",
                  entry.at_key(key))
 
 
 def unresolved_refs(ledger: Ledger) -> Iterator[Problem]:
-    projects, parties = ledger.project_by_id, ledger.party_by_name
-    commitments, tranches, milestones = ledger.commitment_by_id, ledger.tranche_by_id, ledger.milestone_by_id
+    def known(kind: str, valid: dict) -> set[str]:
+        # An entry that failed validation is reported already; references to it would mislead.
+        return valid.keys() | ledger.unvalidated_names.get(kind, set())
+
+    projects, parties = known("project", ledger.project_by_id), known("party", ledger.party_by_name)
+    commitments, tranches = known("commitment", ledger.commitment_by_id), known("tranche", ledger.tranche_by_id)
+    milestones = known("milestone", ledger.milestone_by_id)
     for project in ledger.projects:
         if project.parent is not None and project.parent not in projects:
             yield _unresolved(project, "parent", "the parent project", project.parent, projects)
@@ -93,7 +98,7 @@ def unresolved_refs(ledger: Ledger) -> Iterator[Problem]:
         if entry.project not in projects:
             yield _unresolved(entry, "project", "the project", entry.project, projects)
     for expense in ledger.expenses:
-        project = projects.get(expense.project)
+        project = ledger.project_by_id.get(expense.project)
         if expense.cluster is not None and project is not None and expense.cluster not in project.clusters:
             yield _unresolved(expense, "cluster", f"a cluster of project '{project.id}'", expense.cluster, project.clusters)
     for tranche in ledger.tranches:
@@ -255,10 +260,10 @@ def date_order(ledger: Ledger) -> Iterator[Problem]:
         if commitment is not None and release.date.last < commitment.date.first:
             yield error("release-before-commitment", f"release dated {release.date} comes before its commitment "
                         f"'{commitment.id}' (at {commitment.at}), dated {commitment.date}", release.at_key("date"))
-    for contribution in ledger.inkind:
-        if contribution.end is not None and contribution.end.last < contribution.start.first:
-            yield error("end-before-start", f"in-kind '{contribution.id}' ends ({contribution.end}) before it starts "
-                        f"({contribution.start})", contribution.at_key("end"))
+    for entry in [*ledger.inkind, *ledger.projects]:
+        if entry.start is not None and entry.end is not None and entry.end.last < entry.start.first:
+            yield error("end-before-start", f"{entry.label} ends ({entry.end}) before it starts ({entry.start})",
+                        entry.at_key("end"))
 
 
 def tranche_commitments(ledger: Ledger) -> Iterator[Problem]:

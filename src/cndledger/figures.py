@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from cndledger.dates import month_end
 from cndledger.ledger import Ledger
-from cndledger.models import Commitment, InKind, Project, Release
+from cndledger.models import Commitment, Expense, InKind, Project, Release
 
 ZERO = Decimal(0)
 
@@ -86,8 +86,17 @@ def commitment_counts(commitment: Commitment, day: _dt.date) -> bool:
     return commitment.date.last <= day
 
 
+def release_counts_from(release: Release, commitment: Commitment | None) -> _dt.date:
+    """The first day a release counts: its date's last day, never before its commitment counts."""
+    return release.date.last if commitment is None else max(release.date.last, commitment.date.last)
+
+
 def release_counts(release: Release, commitment: Commitment | None, day: _dt.date) -> bool:
-    return release.date.last <= day and (commitment is None or commitment.date.last <= day)
+    return release_counts_from(release, commitment) <= day
+
+
+def expense_counts(expense: Expense, day: _dt.date) -> bool:
+    return expense.date.last <= day
 
 
 def inkind_accrued(contribution: InKind, day: _dt.date) -> Decimal:
@@ -98,11 +107,26 @@ def inkind_accrued(contribution: InKind, day: _dt.date) -> Decimal:
         return contribution.value
     if contribution.monthly_value is None:
         return ZERO
-    # Months as numbers (year * 12 + month): date arithmetic would overflow at year 1 and year 9999.
-    last_month_ended = _month_number(day) - (0 if day == month_end(day.year, day.month) else 1)
-    last = last_month_ended if contribution.end is None else min(last_month_ended, _month_number(contribution.end.last))
-    months = last - _month_number(contribution.start.last) + 1
+    first, last = _accrual_months(contribution, day)
+    months = last - first + 1
     return contribution.monthly_value * months if months > 0 else ZERO
+
+
+def accrued_month_ends(contribution: InKind, day: _dt.date) -> list[_dt.date]:
+    """The last day of each month for which a `monthly_value` has accrued by `day`, in order."""
+    if contribution.monthly_value is None or contribution.start.last > day:
+        return []
+    first, last = _accrual_months(contribution, day)
+    return [month_end(number // 12, number % 12 + 1) for number in range(first, last + 1)]
+
+
+def _accrual_months(contribution: InKind, day: _dt.date) -> tuple[int, int]:
+    """From the month of `start` to the last month ended by `day` (and not after `end`), as month
+    numbers: date arithmetic would overflow at year 1 and year 9999."""
+    last = _month_number(day) - (0 if day == month_end(day.year, day.month) else 1)
+    if contribution.end is not None:
+        last = min(last, _month_number(contribution.end.last))
+    return _month_number(contribution.start.last), last
 
 
 def _month_number(day: _dt.date) -> int:
@@ -132,7 +156,7 @@ def balance(ledger: Ledger, as_of: _dt.date) -> Balance:
             figures[commitment.project].released += release.amount
             party.released += release.amount
     for expense in ledger.expenses:
-        if expense.date.last <= as_of and expense.project in figures:
+        if expense_counts(expense, as_of) and expense.project in figures:
             figures[expense.project].spent += expense.amount
     for contribution in ledger.inkind:
         own = figures.get(contribution.project)
@@ -156,11 +180,22 @@ def balance(ledger: Ledger, as_of: _dt.date) -> Balance:
     return Balance(as_of, [figures[project.id] for project, _ in ordered])
 
 
+def releases_as_of(ledger: Ledger, as_of: _dt.date) -> list[Release]:
+    """The releases that count on `as_of`, in ledger order."""
+    return [release for release in ledger.releases
+            if release_counts(release, ledger.commitment_by_id.get(release.commitment), as_of)]
+
+
 def released_by_tranche(ledger: Ledger, as_of: _dt.date) -> dict[str, Decimal]:
     totals: dict[str, Decimal] = {}
-    for release in ledger.releases:
-        if release.tranche is None:
-            continue
-        if release_counts(release, ledger.commitment_by_id.get(release.commitment), as_of):
+    for release in releases_as_of(ledger, as_of):
+        if release.tranche is not None:
             totals[release.tranche] = totals.get(release.tranche, ZERO) + release.amount
+    return totals
+
+
+def released_by_commitment(ledger: Ledger, as_of: _dt.date) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = {}
+    for release in releases_as_of(ledger, as_of):
+        totals[release.commitment] = totals.get(release.commitment, ZERO) + release.amount
     return totals

@@ -37,6 +37,7 @@ class Ledger:
     milestones: list[Milestone] = field(default_factory=list)
     asserts: list[Assertion] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # found while reading
+    unvalidated_names: dict[str, set[str]] = field(default_factory=dict)  # kind -> ids (and aliases) of invalid entries
 
     @property
     def any_file_failed(self) -> bool:

@@ -36,7 +36,7 @@ class Table:
 
 
 def use_rich(stream: TextIO) -> bool:
-    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 def print_table(table: Table, stream: TextIO | None = None) -> None:

@@ -1,0 +1,211 @@
+"""Release conditions: may a tranche be released on a day D? (LEDGER-FORMAT "Release conditions")
+
+Each condition is answered with whether it holds and the figures and dates it compared. The
+arithmetic of what counts on D comes from `figures`; nothing here decides it again.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
+from functools import cached_property
+
+from cndledger import figures as fig
+from cndledger.checks import COUNTERPART_WINDOW_DAYS
+from cndledger.currency import MINOR_UNITS, format_amount
+from cndledger.dates import LedgerDate
+from cndledger.ledger import Ledger
+from cndledger.models import Tranche
+
+@dataclass(frozen=True)
+class Condition:
+    name: str
+    holds: bool
+    detail: str
+
+
+@dataclass
+class ReleaseCheck:
+    tranche: Tranche
+    on: _dt.date
+    conditions: list[Condition]
+
+    @property
+    def releasable(self) -> bool:
+        return all(condition.holds for condition in self.conditions)
+
+    @property
+    def failing(self) -> list[Condition]:
+        return [condition for condition in self.conditions if not condition.holds]
+
+
+def written(date: LedgerDate) -> str:
+    """A date as written, with the day it stands for where it is a month or a year."""
+    return date.text if date.precision == "day" else f"{date.text} ({date.last.isoformat()})"
+
+
+class ReleaseConditions:
+    """Answers release checks on one day; what every check shares is computed once."""
+
+    def __init__(self, ledger: Ledger, on: _dt.date) -> None:
+        self.ledger = ledger
+        self.on = on
+
+    @cached_property
+    def _released_by_tranche(self) -> dict[str, Decimal]:
+        return fig.released_by_tranche(self.ledger, self.on)
+
+    @cached_property
+    def _released_by_commitment(self) -> dict[str, Decimal]:
+        return fig.released_by_commitment(self.ledger, self.on)
+
+    @cached_property
+    def _releases_by_commitment(self) -> dict[str, list]:
+        grouped: dict[str, list] = {}
+        for release in fig.releases_as_of(self.ledger, self.on):
+            grouped.setdefault(release.commitment, []).append(release)
+        return grouped
+
+    @cached_property
+    def _balance(self) -> fig.Balance:
+        return fig.balance(self.ledger, self.on)
+
+    def check(self, tranche: Tranche) -> ReleaseCheck:
+        commitment = self.ledger.commitment_by_id.get(tranche.commitment)
+        project = self.ledger.project_by_id.get(commitment.project) if commitment is not None else None
+        currency = project.currency if project is not None else "USD"
+        conditions = [self._committed(tranche, currency), self._unreleased(tranche, currency)]
+        if tranche.after:
+            conditions.append(self._after(tranche, currency))
+        if tranche.not_before is not None:
+            conditions.append(self._not_before(tranche))
+        if tranche.requires:
+            conditions.append(self._requires(tranche))
+        if tranche.min_spent is not None:
+            conditions.append(self._min_spent(tranche, project, currency))
+        if tranche.matched_by is not None:
+            conditions.append(self._matched_by(tranche, currency))
+        return ReleaseCheck(tranche, self.on, conditions)
+
+    def _committed(self, tranche: Tranche, currency: str) -> Condition:
+        commitment = self.ledger.commitment_by_id.get(tranche.commitment)
+        if commitment is None:
+            return Condition("committed", False, f"the ledger has no commitment '{tranche.commitment}'")
+        what = f"commitment '{commitment.id}' of {_money(commitment.amount, currency)} dated {written(commitment.date)}"
+        if fig.commitment_counts(commitment, self.on):
+            return Condition("committed", True, f"{what} counts on {self.on}")
+        return Condition("committed", False, f"{what} does not count yet on {self.on}")
+
+    def _unreleased(self, tranche: Tranche, currency: str) -> Condition:
+        released = self._released_by_tranche.get(tranche.id, fig.ZERO)
+        figures = f"released {_money(released, currency)} of {_money(tranche.amount, currency)} as of {self.on}"
+        if released >= tranche.amount:
+            return Condition("unreleased", False, f"{figures}: fully released")
+        return Condition("unreleased", True, f"{figures}; {_money(tranche.amount - released, currency)} to release")
+
+    def _after(self, tranche: Tranche, currency: str) -> Condition:
+        parts, holds = [], True
+        for name in tranche.after:
+            earlier = self.ledger.tranche_by_id.get(name)
+            if earlier is None:
+                parts.append(f"the ledger has no tranche '{name}'")
+                holds = False
+                continue
+            released = self._released_by_tranche.get(name, fig.ZERO)
+            full = released >= earlier.amount
+            holds = holds and full
+            state = "fully released" if full else "not fully released"
+            parts.append(f"'{name}' {state} ({_money(released, currency)} of "
+                         f"{_money(earlier.amount, currency)}) by {self.on}")
+        return Condition("after", holds, "; ".join(parts))
+
+    def _not_before(self, tranche: Tranche) -> Condition:
+        date = tranche.not_before
+        if self.on >= date.last:
+            return Condition("not_before", True, f"{self.on} is on or after {written(date)}")
+        return Condition("not_before", False, f"{self.on} is before {written(date)}")
+
+    def _requires(self, tranche: Tranche) -> Condition:
+        parts, holds = [], True
+        for name in tranche.requires:
+            milestone = self.ledger.milestone_by_id.get(name)
+            if milestone is None:
+                parts.append(f"the ledger has no milestone '{name}'")
+                holds = False
+            elif milestone.done is None:
+                parts.append(f"milestone '{name}' is not done")
+                holds = False
+            elif milestone.done.last <= self.on:
+                parts.append(f"milestone '{name}' done {written(milestone.done)}")
+            else:
+                parts.append(f"milestone '{name}' done {written(milestone.done)}, after {self.on}")
+                holds = False
+        return Condition("requires", holds, "; ".join(parts))
+
+    def _min_spent(self, tranche: Tranche, project, currency: str) -> Condition:
+        share = tranche.min_spent
+        figures = self._balance.of(project.id) if project is not None else None
+        if figures is None:
+            return Condition("min_spent", False, f"the ledger has no project for commitment '{tranche.commitment}'")
+        spent, released = figures.spent, figures.released
+        needed = share * released
+        holds = spent >= needed
+        # The least amount in the currency's minor unit that reaches the share (spent is in that unit).
+        places = MINOR_UNITS.get(currency, 2)
+        needed_shown = needed.quantize(Decimal(1).scaleb(-places), rounding=ROUND_CEILING)
+        share_text = _percent(share * 100)
+        head = f"project '{project.id}' spent {_money(spent, currency)} of {_money(released, currency)} released"
+        if released == 0:
+            return Condition("min_spent", True, f"{head} as of {self.on}: nothing released yet, so {share_text}% of it is {_money(fig.ZERO, currency)}")
+        sign = ">=" if holds else "<"
+        detail = f"{head} = {_share_shown(spent * 100 / released, share * 100, holds)}% {sign} {share_text}%"
+        if not holds:
+            detail += f" (needs {_money(needed_shown, currency)} spent)"
+        return Condition("min_spent", holds, f"{detail} as of {self.on}")
+
+    def _matched_by(self, tranche: Tranche, currency: str) -> Condition:
+        counterpart = self.ledger.commitment_by_id.get(tranche.matched_by)
+        if counterpart is None:
+            return Condition("matched_by", False, f"the ledger has no counterpart commitment '{tranche.matched_by}'")
+        name = f"counterpart commitment '{counterpart.id}'"
+        if not fig.commitment_counts(counterpart, self.on):
+            return Condition("matched_by", False,
+                             f"{name} dated {written(counterpart.date)} does not count yet on {self.on}")
+        released = self._released_by_commitment.get(counterpart.id, fig.ZERO)
+        if released < counterpart.amount:
+            return Condition("matched_by", True, f"{name} has {_money(counterpart.amount - released, currency)} "
+                             f"of {_money(counterpart.amount, currency)} unreleased on {self.on}")
+        releases = self._releases_by_commitment.get(counterpart.id, [])
+        latest = max(releases, key=lambda release: fig.release_counts_from(release, counterpart))
+        latest_day = fig.release_counts_from(latest, counterpart)
+        days = (self.on - latest_day).days
+        gap = "on the same day" if days == 0 else f"{days} day{'' if days == 1 else 's'} before {self.on}"
+        when = f"its latest release, {_money(latest.amount, currency)} dated {written(latest.date)}, is {gap}"
+        if days <= COUNTERPART_WINDOW_DAYS:
+            return Condition("matched_by", True, f"{name} is fully released and {when}, within {COUNTERPART_WINDOW_DAYS}")
+        return Condition("matched_by", False, f"{name} is fully released and {when}, more than {COUNTERPART_WINDOW_DAYS}")
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    return format_amount(amount, currency, grouping=True)
+
+
+def _percent(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _share_shown(actual: Decimal, required: Decimal, holds: bool) -> str:
+    """The actual share, rounded, with as many decimals as it takes to agree with the verdict."""
+    places = max(1, -required.normalize().as_tuple().exponent)
+    while True:
+        shown = actual.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+        if (shown >= required) == holds or places >= 12:
+            return f"{shown:f}"
+        places += 1
+
+
+def release_check(ledger: Ledger, tranche_id: str, on: _dt.date) -> ReleaseCheck | None:
+    """Every condition of the tranche on `on`; None where the ledger has no such tranche."""
+    tranche = ledger.tranche_by_id.get(tranche_id)
+    return None if tranche is None else ReleaseConditions(ledger, on).check(tranche)

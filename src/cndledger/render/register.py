@@ -1,0 +1,55 @@
+"""The register of money events: as JSON, CSV or a table."""
+
+from __future__ import annotations
+
+import json
+
+from cndledger.currency import format_amount
+from cndledger.register import Event, Register
+from cndledger.render.csv import as_csv as _csv
+from cndledger.render.table import Column, Row, Table
+
+FIELDS = ["date", "counts_from", "kind", "id", "project", "party", "currency", "amount",
+          "committed", "released", "spent", "detail"]
+
+
+def _record(event: Event) -> dict[str, object]:
+    currency = event.project.currency
+    money = lambda amount: None if amount is None else format_amount(amount, currency)  # noqa: E731
+    return {
+        "date": event.date.text, "counts_from": event.day.isoformat(), "kind": event.kind, "id": event.id,
+        "project": event.project.id, "party": event.party, "currency": currency, "amount": money(event.amount),
+        "committed": money(event.committed), "released": money(event.released), "spent": money(event.spent),
+        "detail": event.detail,
+    }
+
+
+def as_json(register: Register) -> str:
+    document = {
+        "as_of": register.as_of.isoformat(), "from": register.start.isoformat() if register.start else None,
+        "events": [_record(event) for event in register.events],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def as_csv(register: Register) -> str:
+    return _csv(FIELDS, ([_record(event)[name] for name in FIELDS] for event in register.events))
+
+
+def as_table(register: Register) -> Table:
+    columns = [Column("date"), Column("kind"), Column("id"), Column("project"), Column("party"), Column("cur"),
+               Column("amount", "right"), Column("committed", "right"), Column("released", "right"),
+               Column("spent", "right"), Column("detail")]
+    span = f" from {register.start}" if register.start else ""
+    table = Table(f"Register as of {register.as_of}{span}", columns)
+    for event in register.events:
+        currency = event.project.currency
+        money = lambda amount: format_amount(amount, currency, grouping=True)  # noqa: E731
+        table.rows.append(Row([
+            event.date.text, event.kind, event.id or "", event.project.id, event.party or "", currency,
+            "unvalued" if event.amount is None else money(event.amount),
+            money(event.committed), money(event.released), money(event.spent), event.detail,
+        ]))
+    table.footnote = ("committed, released, spent: running figures of the event's project, its children included. "
+                      "Events of one day: commitments, releases, in-kind, expenses, each in ledger order.")
+    return table
