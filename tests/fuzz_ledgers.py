@@ -506,6 +506,7 @@ class Case:
     as_of: str
     ledger: Ledger | None  # the valid ledger whose figures are known; None once mutated
     add: tuple[str, str, list[str]] | None = None  # `cndledger add KIND --to FILE KEY=VALUE...` to run
+    tranche: str = NOWHERE  # the tranche `release-check` asks about
 
     def describe(self) -> str:
         shown = "\n".join(f"--- {name} ---\n{raw.decode('utf-8', 'backslashreplace')}" for name, raw in self.files.items())
@@ -526,7 +527,11 @@ def valid_cases(draw) -> Case:
     ledger = draw(valid_ledgers())
     layout = draw(layouts())
     files = {name: write_text(entries, layout) for name, entries in ledger.files.items()}
-    return Case(files, draw(as_of_days(ledger)), ledger)
+    return Case(files, draw(as_of_days(ledger)), ledger, tranche=draw(tranche_ids(ledger)))
+
+
+def tranche_ids(ledger: Ledger) -> st.SearchStrategy[str]:
+    return st.sampled_from([NOWHERE, *(str(f.get("id")) for kind, f in ledger.entries() if kind == "tranche")])
 
 
 @st.composite
@@ -540,7 +545,7 @@ def mutated_cases(draw) -> Case:
     for _ in range(in_text):
         name = draw(st.sampled_from(sorted(files)))
         files[name] = draw(mutate_text(files[name]))
-    return Case(files, draw(as_of_days(ledger)), None)
+    return Case(files, draw(as_of_days(ledger)), None, tranche=draw(tranche_ids(ledger)))
 
 
 def fuzz_cases() -> st.SearchStrategy[Case]:
@@ -722,6 +727,34 @@ def violations(case: Case, folder: str, observe=None) -> list[str]:
             found.append(f"a valid ledger has errors: {errors}")
         elif out:
             found += oracle_violations(json.loads(out), case.ledger, _dt.date.fromisoformat(case.as_of))
+    return found + report_violations(case, folder, errors, fatal)
+
+
+def report_violations(case: Case, folder: str, errors: list[dict], fatal: bool) -> list[str]:
+    """tranches, register and release-check on the same ledger: no crash, and the exit codes of the format."""
+    found = []
+    for report in ("tranches", "register"):
+        code, out, _, crash = run(report, "--json", "--as-of", case.as_of, folder)
+        if crash:
+            return [f"{report} raised:\n{crash}"]
+        if code != (1 if errors else 0) or fatal != (out == ""):
+            found.append(f"{report} exited {code} and printed {len(out)} characters with errors {len(errors)}, fatal {fatal}")
+        elif out:
+            json.loads(out)
+    code, out, _, crash = run("release-check", case.tranche, "--json", "--on", case.as_of, folder)
+    if crash:
+        return [f"release-check raised:\n{crash}"]
+    if errors and code != 2:
+        found.append(f"release-check exited {code} on a ledger with errors")
+    elif code in (0, 1):
+        answer = json.loads(out)
+        holds = all(condition["holds"] for condition in answer["conditions"])
+        if answer["releasable"] != holds or code != (0 if holds else 1):
+            found.append(f"release-check exited {code} with releasable {answer['releasable']}, conditions holding {holds}")
+    elif code != 2 or out:
+        found.append(f"release-check exited {code} and printed {out[:100]!r}")
+    if case.ledger is not None and not errors and case.tranche != NOWHERE and code == 2:
+        found.append(f"release-check did not find tranche {case.tranche!r} of a valid ledger")
     return found
 
 
