@@ -24,6 +24,14 @@ amount = 400
 """
 
 
+COMMITMENT_WITH_TRANCHE = VALID_RELEASE + """
+[[tranche]]
+id = "T1"
+commitment = "C1"
+amount = 100
+"""
+
+
 def project_with_budget(budget: str) -> str:
     return f'[[project]]\nid = "P"\ntitle = "t"\ncurrency = "USD"\nbudget = {budget}\n'
 
@@ -287,6 +295,9 @@ def test_control_characters_from_a_ledger_never_reach_the_terminal(ledger, monke
         result = ledger.run(*args)
         assert "\x1b" not in result.stdout + result.stderr and "\u202e" not in result.stdout + result.stderr
         assert "P1\\x1b]0;owned\\x07\\u202e" in result.stdout + result.stderr
+    ledger.write("ledgers/a.toml", COMMITMENT_WITH_TRANCHE.replace('"T1"', '"T1\\u001b[2J"'))
+    result = ledger.run("release-check", "T1\x1b[2J", "--on", "2005-06-30")
+    assert "\x1b" not in result.stdout and "'T1\\x1b[2J'" in result.stdout
     from cndledger.render.table import Column, Row, Table, print_table
 
     monkeypatch.setenv("TERM", "xterm")
