@@ -212,11 +212,14 @@ def test_a_200_megabyte_ledger_is_refused_as_too_large(ledger):
         chunk = b"# a comment line of a very large ledger file, repeated.\n" * 20_000
         while handle.tell() < 200 * 1024 * 1024:
             handle.write(chunk)
-    problem = only_problem(ledger.run("check", "--format", "json"))
-    assert (problem["code"], problem["file"], problem["line"]) == ("unreadable-file", "ledgers/big.toml", 1)
-    assert problem["message"].startswith("the file is too large: 200.")
-    assert "above the limit of 64 MB for one file (split it, or set CNDLEDGER_MAX_FILE_MB)" in problem["message"]
-    assert ledger.run("balance").exit_code == 1
+    try:
+        problem = only_problem(ledger.run("check", "--format", "json"))
+        assert (problem["code"], problem["file"], problem["line"]) == ("unreadable-file", "ledgers/big.toml", 1)
+        assert problem["message"].startswith("the file is too large: 200.")
+        assert "above the limit of 64 MB for one file (split it, or set CNDLEDGER_MAX_FILE_MB)" in problem["message"]
+        assert ledger.run("balance").exit_code == 1
+    finally:
+        path.unlink()  # pytest keeps the folders of its last runs
 
 
 def test_the_size_limit_can_be_set(ledger):
