@@ -11,17 +11,10 @@ import time
 
 import pytest
 
-from conftest import PREAMBLE
+from conftest import COMMITMENT
 from cndledger import append
 
-COMMITMENT = PREAMBLE + """
-[[commitment]]
-id = "C1"
-project = "P1"
-party = "DONOR"
-date = 2005-01-10
-amount = 100_000  # the grant agreement of 10 January
-
+GRANT = COMMITMENT.replace("amount = 1000\n", "amount = 100_000  # the grant agreement of 10 January\n") + """
 [[tranche]]
 id = "tf-1"
 commitment = "C1"
@@ -35,7 +28,7 @@ def digest(path) -> str:
 
 
 def test_an_entry_is_appended_after_the_last_byte_and_the_ledger_still_checks(ledger):
-    path = ledger.write("ledgers/funding.toml", COMMITMENT)
+    path = ledger.write("ledgers/funding.toml", GRANT)
     before = path.read_bytes()
     result = ledger.run("add", "release", "--to", "ledgers/funding.toml", *RELEASE, "reference=BANK 2005/117")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "added [[release]] at ledgers/funding.toml:27\n", "")
@@ -67,7 +60,7 @@ def test_a_value_is_read_as_toml_where_it_is_toml_else_as_text(text, expected):
     b"\xef\xbb\xbf[[party]]\r\n  id    =   'X'   # odd spacing\r\n\tname='\xc3\xa9t\xc3\xa9'",
 ])
 def test_every_byte_before_the_entry_is_kept(ledger, original):
-    ledger.write("ledgers/a.toml", COMMITMENT)
+    ledger.write("ledgers/a.toml", GRANT)
     path = ledger.root / "ledgers" / "b.toml"
     path.write_bytes(original)
     result = ledger.run("add", "party", "--to", "ledgers/b.toml", "id=NEW", "name=A new party")
@@ -84,7 +77,7 @@ def test_every_byte_before_the_entry_is_kept(ledger, original):
 
 
 def test_a_wrong_entry_is_refused_with_located_problems_and_the_file_is_untouched(ledger):
-    path = ledger.write("ledgers/a.toml", COMMITMENT)
+    path = ledger.write("ledgers/a.toml", GRANT)
     before = digest(path)
     result = ledger.run("add", "release", "--to", "ledgers/a.toml", "commitment=C1", "date=2005-09-30",
                         "ammount=40_000", "tranche=tf-2")
@@ -110,7 +103,7 @@ def test_a_wrong_entry_is_refused_with_located_problems_and_the_file_is_untouche
     (["commitment=C1", "date=2005-09-30T10:00:00", "amount=1"], "bad-value"),
 ])
 def test_entries_the_format_forbids_are_refused(ledger, assignments, code):
-    path = ledger.write("ledgers/a.toml", COMMITMENT)
+    path = ledger.write("ledgers/a.toml", GRANT)
     before = digest(path)
     result = ledger.run("add", "release", "--to", "ledgers/a.toml", *assignments)
     assert result.exit_code == 1
@@ -119,7 +112,7 @@ def test_entries_the_format_forbids_are_refused(ledger, assignments, code):
 
 
 def test_nothing_is_added_to_a_ledger_that_already_has_errors(ledger):
-    ledger.write("ledgers/a.toml", COMMITMENT)
+    ledger.write("ledgers/a.toml", GRANT)
     broken = ledger.write("ledgers/b.toml", '[[expense]]\nproject = "P9"\ndate = 2005-01-01\namount = 1\n')
     target = ledger.root / "ledgers" / "a.toml"
     before = digest(target), digest(broken)
@@ -130,7 +123,7 @@ def test_nothing_is_added_to_a_ledger_that_already_has_errors(ledger):
 
 
 def test_a_warning_about_the_entry_is_shown_and_the_entry_written(ledger):
-    ledger.write("ledgers/a.toml", COMMITMENT.replace('currency = "USD"', 'currency = "USD"\nend = 2005-06-30'))
+    ledger.write("ledgers/a.toml", GRANT.replace('currency = "USD"', 'currency = "USD"\nend = 2005-06-30'))
     result = ledger.run("add", "expense", "--to", "ledgers/a.toml", "project=P1", "date=2006-01-05", "amount=10")
     assert result.exit_code == 0
     assert "warning[outside-project-dates]" in result.stderr
@@ -138,7 +131,7 @@ def test_a_warning_about_the_entry_is_shown_and_the_entry_written(ledger):
 
 
 def test_dry_run_prints_the_entry_and_writes_nothing(ledger):
-    path = ledger.write("ledgers/a.toml", COMMITMENT)
+    path = ledger.write("ledgers/a.toml", GRANT)
     before = digest(path)
     result = ledger.run("add", "release", "--to", "ledgers/a.toml", *RELEASE, "--dry-run")
     assert (result.exit_code, result.stderr) == (0, "")
@@ -162,7 +155,7 @@ def test_dry_run_prints_the_entry_and_writes_nothing(ledger):
     (["release", "-f", "nowhere", "--to", "ledgers/a.toml", "amount=1"], "add: no ledger at the path 'nowhere'"),
 ])
 def test_bad_usage_exits_2_and_changes_nothing(ledger, args, message):
-    path = ledger.write("ledgers/a.toml", COMMITMENT)
+    path = ledger.write("ledgers/a.toml", GRANT)
     ledger.write("outside.toml", "")
     before = digest(path)
     result = ledger.run("add", *args)
@@ -172,7 +165,7 @@ def test_bad_usage_exits_2_and_changes_nothing(ledger, args, message):
 
 
 def test_the_file_may_be_named_by_another_path_to_it(ledger):
-    path = ledger.write("books/a.toml", COMMITMENT)
+    path = ledger.write("books/a.toml", GRANT)
     os.symlink("books/a.toml", ledger.root / "link.toml")
     result = ledger.run("add", "release", "-f", "./books", "--to", "link.toml", *RELEASE)
     assert result.stdout == "added [[release]] at ./books/a.toml:27\n"
@@ -181,15 +174,15 @@ def test_the_file_may_be_named_by_another_path_to_it(ledger):
 
 
 def test_the_file_keeps_its_permissions(ledger):
-    path = ledger.write("ledgers/a.toml", COMMITMENT)
+    path = ledger.write("ledgers/a.toml", GRANT)
     path.chmod(0o640)
     assert ledger.run("add", "release", "--to", "ledgers/a.toml", *RELEASE).exit_code == 0
     assert (path.stat().st_mode & 0o777) == 0o640
 
 
 def test_a_file_changed_by_another_program_meanwhile_is_not_overwritten(ledger, monkeypatch):
-    path = ledger.write("ledgers/a.toml", COMMITMENT)
-    edited = COMMITMENT + "\n# an edit saved while the add was checking\n"
+    path = ledger.write("ledgers/a.toml", GRANT)
+    edited = GRANT + "\n# an edit saved while the add was checking\n"
 
     def another_program_saves(point: str) -> None:
         if point == "written":
@@ -210,7 +203,7 @@ def cndledger(root, *args, env=None) -> subprocess.Popen:
 
 
 def test_eight_adds_started_at_once_all_land_once_each(ledger):
-    path = ledger.write("ledgers/a.toml", COMMITMENT)
+    path = ledger.write("ledgers/a.toml", GRANT)
     before = path.read_bytes()
     adds = [cndledger(ledger.root, "add", "release", "--to", "ledgers/a.toml", "commitment=C1", "date=2005-09-30",
                       "amount=1000", f"id=R{number}") for number in range(8)]
@@ -227,7 +220,7 @@ def test_eight_adds_started_at_once_all_land_once_each(ledger):
 
 @pytest.mark.parametrize("point", append.KILL_POINTS)
 def test_an_add_killed_at_any_point_leaves_the_file_as_before_or_as_after(ledger, point):
-    path = ledger.write("ledgers/a.toml", COMMITMENT)
+    path = ledger.write("ledgers/a.toml", GRANT)
     before = path.read_bytes()
     process = cndledger(ledger.root, "add", "release", "--to", "ledgers/a.toml", *RELEASE,
                         env={append.KILL_AT_VARIABLE: point})
@@ -243,7 +236,7 @@ def test_an_add_killed_at_any_point_leaves_the_file_as_before_or_as_after(ledger
 
 
 def test_an_add_killed_at_a_random_moment_leaves_the_file_whole(ledger):
-    path = ledger.write("ledgers/a.toml", COMMITMENT)
+    path = ledger.write("ledgers/a.toml", GRANT)
     states = {path.read_bytes()}
     for attempt in range(8):  # an add takes some 0.4 s, most of it starting Python and checking the ledger
         process = cndledger(ledger.root, "add", "release", "--to", "ledgers/a.toml", "commitment=C1",
