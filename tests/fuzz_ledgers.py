@@ -26,7 +26,7 @@ import re
 import string
 import traceback
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import tomli_w
 import typer.main
@@ -440,7 +440,8 @@ def mutate_entries(draw, ledger: Ledger) -> None:
     elif how == "number" and numbers:
         key = draw(st.sampled_from(numbers))
         change = draw(st.sampled_from([Decimal(1000), Decimal("1.0001"), Decimal(-1), Decimal(0)]))
-        fields[key] = Decimal(fields[key]) * change
+        with localcontext(traps=[]):  # a value an earlier mutation made inf or 1e999999 stays what it becomes
+            fields[key] = Decimal(fields[key]) * change
     elif how == "date" and dated:
         fields[draw(st.sampled_from(dated))] = draw(dates()).written
     elif how == "currency":
