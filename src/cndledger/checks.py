@@ -293,15 +293,12 @@ def counterparts(ledger: Ledger) -> Iterator[Problem]:
 
 
 def failed_asserts(ledger: Ledger) -> Iterator[Problem]:
-    by_day: dict[_dt.date, fig.Balance] = {}
+    totals = fig.totals_as_of(ledger, [(assertion.project, assertion.date.last) for assertion in ledger.asserts])
     for assertion in ledger.asserts:
-        day = assertion.date.last
-        if day not in by_day:
-            by_day[day] = fig.balance(ledger, day)
-        figures = by_day[day].of(assertion.project)
+        figures = totals.get((assertion.project, assertion.date.last))
         if figures is None:
             continue
-        currency = figures.project.currency
+        currency = ledger.project_by_id[assertion.project].currency
         for name, asserted in assertion.asserted().items():
             computed = figures.figure(name)
             if computed != asserted:

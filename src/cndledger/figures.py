@@ -8,6 +8,8 @@ never counts before its commitment does.
 from __future__ import annotations
 
 import datetime as _dt
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -82,8 +84,12 @@ class Balance:
         return next((figures for figures in self.projects if figures.project.id == project_id), None)
 
 
+def commitment_counts_from(commitment: Commitment) -> _dt.date:
+    return commitment.date.last
+
+
 def commitment_counts(commitment: Commitment, day: _dt.date) -> bool:
-    return commitment.date.last <= day
+    return commitment_counts_from(commitment) <= day
 
 
 def release_counts_from(release: Release, commitment: Commitment | None) -> _dt.date:
@@ -95,8 +101,12 @@ def release_counts(release: Release, commitment: Commitment | None, day: _dt.dat
     return release_counts_from(release, commitment) <= day
 
 
+def expense_counts_from(expense: Expense) -> _dt.date:
+    return expense.date.last
+
+
 def expense_counts(expense: Expense, day: _dt.date) -> bool:
-    return expense.date.last <= day
+    return expense_counts_from(expense) <= day
 
 
 def inkind_accrued(contribution: InKind, day: _dt.date) -> Decimal:
@@ -174,6 +184,80 @@ def balance(ledger: Ledger, as_of: _dt.date) -> Balance:
         if own.budget is not None and parent.own_budget is None:
             parent.budget = (parent.budget or ZERO) + own.budget
     return Balance(as_of, [figures[project.id] for project, _ in ordered])
+
+
+@dataclass
+class Totals:
+    """A project's committed, released and spent as of a day, its children included."""
+
+    committed: Decimal = ZERO
+    released: Decimal = ZERO
+    spent: Decimal = ZERO
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.committed - self.released
+
+    @property
+    def available(self) -> Decimal:
+        return self.released - self.spent
+
+    def figure(self, name: str) -> Decimal:
+        return getattr(self, name)
+
+
+def totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict[tuple[str, _dt.date], Totals]:
+    """Committed, released and spent of each (project, day) asked, as `balance` counts them, in one pass.
+
+    Each event is put in the interval between two days asked in which it starts to count; running
+    sums over the intervals, added up the project tree, then answer every day at once: the cost
+    grows with the events and the days asked, not with their product.
+    """
+    ordered = ledger.tree_order()
+    lineage: dict[str, tuple[str, ...]] = {}  # a project and the projects above it, as balance rolls it up
+    for project, _ in ordered:
+        lineage[project.id] = (project.id, *lineage.get(project.parent, ()))
+    days = sorted({day for _, day in asked})
+    if not days:
+        return {}
+    # own[interval][project] = [committed, released, spent] of events first counting in that interval
+    own: list[dict[str, list[Decimal]]] = [{} for _ in days]
+
+    def add(counts_from: _dt.date, project_id: str, which: int, amount: Decimal) -> None:
+        interval = bisect_left(days, counts_from)
+        if interval < len(days):
+            sums = own[interval].get(project_id)
+            if sums is None:
+                sums = own[interval][project_id] = [ZERO, ZERO, ZERO]
+            sums[which] += amount
+
+    for commitment in ledger.commitments:
+        if commitment.project in lineage:
+            add(commitment_counts_from(commitment), commitment.project, 0, commitment.amount)
+    commitments = ledger.commitment_by_id
+    for release in ledger.releases:
+        commitment = commitments.get(release.commitment)
+        if commitment is not None and commitment.project in lineage:
+            add(release_counts_from(release, commitment), commitment.project, 1, release.amount)
+    for expense in ledger.expenses:
+        if expense.project in lineage:
+            add(expense_counts_from(expense), expense.project, 2, expense.amount)
+
+    running: dict[str, list[Decimal]] = {}
+    answers: dict[tuple[str, _dt.date], Totals] = {}
+    wanted: dict[_dt.date, list[str]] = {}
+    for project_id, day in asked:
+        wanted.setdefault(day, []).append(project_id)
+    for interval, day in enumerate(days):
+        for project_id, sums in own[interval].items():
+            for owner in lineage[project_id]:
+                total = running.setdefault(owner, [ZERO, ZERO, ZERO])
+                for which in range(3):
+                    total[which] += sums[which]
+        for project_id in wanted[day]:
+            if project_id in lineage:
+                answers[(project_id, day)] = Totals(*running.get(project_id, (ZERO, ZERO, ZERO)))
+    return answers
 
 
 def releases_as_of(ledger: Ledger, as_of: _dt.date) -> list[Release]:
