@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cndledger.figures import balance, totals_as_of
+from cndledger.values import decimal_places, needs_more_places
 from test_properties import PROPERTY, days, folder, ledgers, read  # noqa: F401 (folder: a fixture)
 
 
@@ -25,3 +26,8 @@ def test_totals_of_many_days_are_the_balance_of_each_day(folder, text, asked):
         for name in ("committed", "released", "outstanding", "spent", "available"):
             assert totals.figure(name) == figures.figure(name)
     assert totals_as_of(ledger, []) == {}
+
+
+@given(amount=st.decimals(allow_nan=False, allow_infinity=False), places=st.integers(0, 4))
+def test_needs_more_places_is_counting_the_places(amount, places):
+    assert needs_more_places(amount, places) == (decimal_places(amount) > places)

@@ -15,9 +15,10 @@ from cndledger import figures as fig
 from cndledger.currency import format_amount, minor_unit
 from cndledger.dates import LedgerDate, days_apart
 from cndledger.ledger import Ledger
-from cndledger.models import Entry, Project
+from cndledger.records import Project
+from cndledger.records import Record
 from cndledger.problems import Problem, error, sort_key, warning
-from cndledger.values import decimal_places
+from cndledger.values import needs_more_places
 
 COUNTERPART_WINDOW_DAYS = 31
 
@@ -48,7 +49,7 @@ def _money(amount: Decimal, currency: str | None) -> str:
 
 def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
     for kind in ("project", "commitment", "tranche", "release", "inkind", "expense", "milestone"):
-        first: dict[str, Entry] = {}
+        first: dict[str, Record] = {}
         for entry in ledger.entries_of(kind):
             ident = getattr(entry, "id", None)
             if ident is None:
@@ -58,7 +59,7 @@ def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
                             entry.at_key("id"))
             else:
                 first[ident] = entry
-    names: dict[str, tuple[str, Entry]] = {}  # party ids and aliases share one namespace
+    names: dict[str, tuple[str, Record]] = {}  # party ids and aliases share one namespace
     for party in ledger.parties:
         for key, name in [("id", party.id)] + [("aliases", alias) for alias in party.aliases]:
             if name not in names:
@@ -70,7 +71,7 @@ def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
                             f"of a party at {owner.at}", party.at_key(key))
 
 
-def _unresolved(entry: Entry, key: str, what: str, name: str, known) -> Problem:
+def _unresolved(entry: Record, key: str, what: str, name: str, known) -> Problem:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     guess = f"; did you mean '{close[0]}'?" if close else ""
     return error("unresolved-ref", f"{entry.label} names {what} '{name}', which the ledger does not define{guess}",
@@ -207,7 +208,7 @@ def precision(ledger: Ledger) -> Iterator[Problem]:
                 continue
             for key in keys:
                 amount = getattr(entry, key)
-                if amount is not None and decimal_places(amount) > places:
+                if amount is not None and needs_more_places(amount, places):
                     yield error("bad-precision", f"'{key}' {amount} in {entry.label} has more decimal places than "
                                 f"{currency} allows ({places})", entry.at_key(key))
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from cndledger.dates import month_end, months_between
 from cndledger.ledger import Ledger
-from cndledger.models import Commitment, Expense, InKind, Project, Release
+from cndledger.records import Commitment, Expense, InKind, Project, Release
 
 ZERO = Decimal(0)
 

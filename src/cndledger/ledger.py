@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from cndledger.models import (
-    Assertion, Commitment, Entry, Expense, InKind, Milestone, Party, Project, Release, Tranche,
-)
+from cndledger.locate import FilePositions, locate
 from cndledger.problems import Problem
+from cndledger.records import (
+    Assertion, Commitment, Expense, InKind, Milestone, Party, Project, Record, Release, Tranche,
+)
 
 
 @dataclass(slots=True)
@@ -16,6 +18,24 @@ class SourceFile:
     path: str  # as the user named it (a folder joined with the file's relative path)
     text: str | None = None  # None where the file could not be read or decoded
     parsed: bool = False
+    entry_lines: dict[str, Sequence[int]] = field(default_factory=dict)  # kind -> the header line of each entry
+    _positions: FilePositions | None = field(default=None, repr=False)  # every key's, found when first asked
+
+    def positions(self) -> FilePositions:
+        if self._positions is None:
+            self._positions = locate(self.text or "")
+        return self._positions
+
+    def entry_line(self, kind: str, index: int) -> int:
+        lines = self.entry_lines.get(kind)
+        if lines is not None and index < len(lines):
+            return lines[index]
+        return self.positions().entry(kind, index).line
+
+    def key_position(self, kind: str, index: int, key: str) -> tuple[int, int]:
+        """The line and column of a key of an entry; the entry's line (column 0) where it has no such key."""
+        position = self.positions().entry(kind, index)
+        return position.keys.get(key, (position.line, 0))
 
     def line_text(self, line: int) -> str:
         if self.text is None:
@@ -43,7 +63,7 @@ class Ledger:
     def any_file_failed(self) -> bool:
         return any(not source.parsed for source in self.files)
 
-    def entries_of(self, kind: str) -> list[Entry]:
+    def entries_of(self, kind: str) -> list[Record]:
         return getattr(self, _LISTS[kind])
 
     def file(self, path: str) -> SourceFile | None:

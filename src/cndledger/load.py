@@ -10,15 +10,18 @@ import difflib
 import os
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from cndledger.ledger import Ledger, SourceFile
-from cndledger.locate import FilePositions, locate
+from cndledger.locate import header_lines
 from cndledger.models import TABLES, Entry
 from cndledger.problems import Location, Problem, error
+from cndledger.records import RECORDS, VALUE_FIELDS
+from cndledger.validate import Plan
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_LEDGER"
 DEFAULT_PATH = "ledgers"
@@ -83,43 +86,87 @@ def _toml_files_below(folder: str) -> list[str]:
 
 def load(paths: list[str]) -> Ledger:
     """Read the files as one ledger (paths as `find_files` returned them)."""
+    return load_contents([(path, read_bytes(path)) for path in paths])
+
+
+def read_bytes(path: str) -> bytes | Problem:
+    """The bytes of a file, or the problem of reading it."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        return error("unreadable-file", f"cannot read the file: {exc.strerror or exc}", Location(path, 1))
+    except MemoryError:
+        return error("unreadable-file", "the file is too large to read into memory", Location(path, 1))
+
+
+def load_contents(contents: list[tuple[str, bytes | Problem]]) -> Ledger:
+    """The ledger of files already read: each path with its bytes (or the problem of reading it)."""
     ledger = Ledger()
-    batches: dict[str, list[tuple[SourceFile, FilePositions, int, dict]]] = {kind: [] for kind in TABLES}
-    for path in paths:
-        source, data = _read(path, ledger.problems)
+    validator = _Validator(ledger)
+    for path, raw in contents:
+        source, data = _read(path, raw, ledger.problems)
         ledger.files.append(source)
         if data is None:
             continue
-        positions = locate(source.text)
+        tables = {key: value for key, value in data.items()
+                  if key in TABLES and isinstance(value, list) and all(isinstance(item, dict) for item in value)}
+        source.entry_lines = _entry_lines(source, tables)
         for key, value in data.items():
-            where = Location(path, positions.top_keys.get(key, (1, 0))[0])
-            if key not in TABLES:
-                if key in positions.tables and positions.tables[key]:
-                    where = Location(path, positions.tables[key][0].line)
-                ledger.problems.append(error("unknown-key", f"unknown table '{key}'{_did_you_mean(key, TABLES)}", where,
-                                             hint="the tables are " + ", ".join(f"[[{k}]]" for k in TABLES)))
-            elif not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-                ledger.problems.append(error("bad-value", f"'{key}' must be an array of tables, written [[{key}]]", where))
-            else:
-                batches[key].extend((source, positions, index, item) for index, item in enumerate(value))
-    for kind, batch in batches.items():
-        _validate(kind, batch, ledger)
+            if key not in tables:
+                ledger.problems.append(_not_a_table(source, key, value))
+        for kind, items in tables.items():
+            validator.add(kind, source, items)
     return ledger
+
+
+def _entry_lines(source: SourceFile, tables: dict[str, list]) -> dict[str, Sequence[int]]:
+    """The header line of each entry, by kind: from a quick pass where it vouches for them, else from `locate`."""
+    found = header_lines(source.text)
+    if found is not None and found.keys() == tables.keys() and all(
+            len(found[kind]) == len(items) for kind, items in tables.items()):
+        return found
+    positions = source.positions()
+    return {kind: [positions.entry(kind, index).line for index in range(len(items))] for kind, items in tables.items()}
+
+
+def _not_a_table(source: SourceFile, key: str, value: object) -> Problem:
+    positions = source.positions()
+    where = Location(source.path, positions.top_keys.get(key, (1, 0))[0])
+    if key not in TABLES:
+        if key in positions.tables and positions.tables[key]:
+            where = Location(source.path, positions.tables[key][0].line)
+        return error("unknown-key", f"unknown table '{key}'{_did_you_mean(key, TABLES)}", where,
+                     hint="the tables are " + ", ".join(f"[[{k}]]" for k in TABLES))
+    return error("bad-value", f"'{key}' must be an array of tables, written [[{key}]]", where)
 
 
 _LINE_COLUMN = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def _read(path: str, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
-    source = SourceFile(path)
+def _parse(text: str) -> dict:
+    """The TOML document: read by toml_rs where it is installed (it is many times faster); by tomllib
+    where toml_rs is not installed or finds any fault, so that problems keep tomllib's words.
+
+    Both read TOML 1.0 and give floats to `Decimal` as written, so amounts stay exact
+    (`test_fast_paths` compares them on generated documents).
+    """
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as exc:
-        problems.append(error("unreadable-file", f"cannot read the file: {exc.strerror or exc}", Location(path, 1)))
-        return source, None
-    except MemoryError:
-        problems.append(error("unreadable-file", "the file is too large to read into memory", Location(path, 1)))
+        import toml_rs
+    except ImportError:
+        toml_rs = None
+    if toml_rs is not None:
+        try:
+            return toml_rs.loads(text, parse_float=Decimal, toml_version="1.0.0")
+        except Exception:  # any fault: let tomllib judge and word it
+            pass
+    return tomllib.loads(text, parse_float=Decimal)
+
+
+def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
+    source = SourceFile(path)
+    if isinstance(raw, Problem):
+        problems.append(raw)
         return source, None
     try:
         source.text = raw.decode("utf-8-sig")
@@ -128,7 +175,7 @@ def _read(path: str, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
         problems.append(error("toml-syntax", f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read)", Location(path, line)))
         return source, None
     try:
-        data = tomllib.loads(source.text, parse_float=Decimal)
+        data = _parse(source.text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _LINE_COLUMN.search(message)
@@ -148,30 +195,39 @@ def _read(path: str, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
     return source, data
 
 
-_ADAPTERS: dict[str, TypeAdapter] = {}
+class _Validator:
+    """Validates entries into records: by the models' plans where they vouch, else by Pydantic."""
 
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.plans: dict[str, Plan] = {}
+        self.strings: dict[str, str] = {}  # one object for each distinct text: ids repeat thousands of times
 
-def _validate(kind: str, batch: list[tuple[SourceFile, FilePositions, int, dict]], ledger: Ledger) -> None:
-    model = TABLES[kind]
-    adapter = _ADAPTERS.get(kind) or _ADAPTERS.setdefault(kind, TypeAdapter(list[model]))
-    entries = ledger.entries_of(kind)
-    try:
-        validated = adapter.validate_python([item for _, _, _, item in batch])
-    except ValidationError:
-        validated = None  # validate one by one below, to keep the good entries and locate the bad
-    for number, (source, positions, index, item) in enumerate(batch):
-        position = positions.entry(kind, index)
-        if validated is not None:
-            entry = validated[number]
-        else:
+    def add(self, kind: str, source: SourceFile, items: list[dict]) -> None:
+        plan = self.plans.get(kind) or self.plans.setdefault(kind, Plan(TABLES[kind]))
+        record = RECORDS[kind]
+        entries = self.ledger.entries_of(kind)
+        strings, values, check = self.strings, plan.values, plan.check if plan.after else None
+        for index, item in enumerate(items):
             try:
-                entry = model.model_validate(item)
-            except ValidationError as exc:
-                ledger.problems.extend(_problems_of(exc, model, source.path, position))
-                ledger.unvalidated_names.setdefault(kind, set()).update(_names_of(item))
-                continue
-        entry.place(source.path, position)
-        entries.append(entry)
+                entry = record(source, index, *values(item, strings))
+                if check is not None:
+                    check(entry)
+            except Exception:  # Refused, or a value the plan would not take: Pydantic judges and words it
+                entry = self._by_pydantic(kind, source, index, item)
+                if entry is None:
+                    continue
+            entries.append(entry)
+
+    def _by_pydantic(self, kind: str, source: SourceFile, index: int, item: dict):
+        model = TABLES[kind]
+        try:
+            valid = model.model_validate(item)
+        except ValidationError as exc:
+            self.ledger.problems.extend(_problems_of(exc, model, source.path, source.positions().entry(kind, index)))
+            self.ledger.unvalidated_names.setdefault(kind, set()).update(_names_of(item))
+            return None
+        return RECORDS[kind](source, index, *(getattr(valid, name) for name in VALUE_FIELDS[kind]))
 
 
 def _names_of(item: dict) -> list[str]:

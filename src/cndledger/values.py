@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 
 # Larger amounts would lose digits in decimal arithmetic (28 significant digits) once summed;
 # no funding ledger comes near it, so it is refused rather than silently rounded.
@@ -57,3 +57,17 @@ def decimal_places(amount: Decimal) -> int:
             break
         places -= 1
     return places
+
+
+_STEPS: dict[int, Decimal] = {}
+
+
+def needs_more_places(amount: Decimal, places: int) -> bool:
+    """Whether `decimal_places(amount) > places`, found by one exact remainder (several times faster)."""
+    step = _STEPS.get(places)
+    if step is None:
+        step = _STEPS[places] = Decimal(1).scaleb(-places)
+    try:
+        return amount % step != 0
+    except DecimalException:  # a quotient too long for the context: count the places instead
+        return decimal_places(amount) > places
