@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as _dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from cndledger.checks import check_ledger
+from cndledger import cache
+from cndledger.checks import dated_problems, ledger_problems
 from cndledger.ledger import Ledger
-from cndledger.load import find_files, ledger_paths, load
-from cndledger.problems import Problem
+from cndledger.load import find_files, ledger_paths, load_contents, read_bytes
+from cndledger.problems import Problem, sort_key
 
 
 @dataclass
@@ -28,10 +32,35 @@ class CheckedLedger:
         return not any(problem.is_fatal for problem in self.problems)
 
 
-def open_ledger(given_paths: list[str], as_of: _dt.date) -> CheckedLedger:
+def open_ledger(given_paths: list[str], as_of: _dt.date, *, use_cache: bool = True) -> CheckedLedger:
+    """The ledger at the paths, checked as of the day: from the cache where its files are unchanged
+    (`cache.py`; not with `use_cache=False` or CNDLEDGER_NO_CACHE=1), else read and then cached."""
     paths = ledger_paths(given_paths)
     found = find_files(paths)
     if found.missing:
         return CheckedLedger(Ledger(), missing=found.missing)
-    ledger = load(found.files)
-    return CheckedLedger(ledger, check_ledger(ledger, as_of))
+    contents = [(path, read_bytes(path)) for path in found.files]
+    use_cache = use_cache and cache.wanted()
+    with _no_cyclic_collection():
+        cached = cache.lookup(contents) if use_cache else None
+        if cached is not None:
+            ledger, undated = cached
+        else:
+            ledger = load_contents(contents)
+            undated = ledger_problems(ledger)
+            if use_cache:
+                cache.store(contents, ledger, undated)
+        problems = sorted(undated + dated_problems(ledger, as_of), key=sort_key)
+    return CheckedLedger(ledger, problems)
+
+
+@contextmanager
+def _no_cyclic_collection() -> Iterator[None]:
+    """Reading makes objects by the million, none of them garbage: the cyclic collector would only walk them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -24,6 +24,11 @@ COUNTERPART_WINDOW_DAYS = 31
 
 
 def check_ledger(ledger: Ledger, as_of: _dt.date) -> list[Problem]:
+    return sorted(ledger_problems(ledger) + dated_problems(ledger, as_of), key=sort_key)
+
+
+def ledger_problems(ledger: Ledger) -> list[Problem]:
+    """The problems found in reading, then every check that does not depend on the day (unsorted)."""
     problems = list(ledger.problems)
     problems += duplicate_ids(ledger)
     if not ledger.any_file_failed:
@@ -37,10 +42,13 @@ def check_ledger(ledger: Ledger, as_of: _dt.date) -> list[Problem]:
     problems += counterparts(ledger)
     if not any(problem.is_fatal for problem in problems):
         problems += failed_asserts(ledger)
-    problems += budget_warnings(ledger, as_of)
     problems += outside_project_dates(ledger)
-    problems += overdue_tranches(ledger, as_of)
-    return sorted(problems, key=sort_key)
+    return problems
+
+
+def dated_problems(ledger: Ledger, as_of: _dt.date) -> list[Problem]:
+    """The checks judged against the day: budgets as of it, tranches due before it (unsorted)."""
+    return [*budget_warnings(ledger, as_of), *overdue_tranches(ledger, as_of)]
 
 
 def _money(amount: Decimal, currency: str | None) -> str:

@@ -14,14 +14,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from cndledger.ledger import Ledger, SourceFile
 from cndledger.locate import header_lines
-from cndledger.models import TABLES, Entry
 from cndledger.problems import Location, Problem, error
 from cndledger.records import RECORDS, VALUE_FIELDS
-from cndledger.validate import Plan
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from cndledger.models import Entry
+
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_LEDGER"
 DEFAULT_PATH = "ledgers"
@@ -110,7 +114,7 @@ def load_contents(contents: list[tuple[str, bytes | Problem]]) -> Ledger:
         if data is None:
             continue
         tables = {key: value for key, value in data.items()
-                  if key in TABLES and isinstance(value, list) and all(isinstance(item, dict) for item in value)}
+                  if key in RECORDS and isinstance(value, list) and all(isinstance(item, dict) for item in value)}
         source.entry_lines = _entry_lines(source, tables)
         for key, value in data.items():
             if key not in tables:
@@ -133,11 +137,11 @@ def _entry_lines(source: SourceFile, tables: dict[str, list]) -> dict[str, Seque
 def _not_a_table(source: SourceFile, key: str, value: object) -> Problem:
     positions = source.positions()
     where = Location(source.path, positions.top_keys.get(key, (1, 0))[0])
-    if key not in TABLES:
+    if key not in RECORDS:
         if key in positions.tables and positions.tables[key]:
             where = Location(source.path, positions.tables[key][0].line)
-        return error("unknown-key", f"unknown table '{key}'{_did_you_mean(key, TABLES)}", where,
-                     hint="the tables are " + ", ".join(f"[[{k}]]" for k in TABLES))
+        return error("unknown-key", f"unknown table '{key}'{_did_you_mean(key, RECORDS)}", where,
+                     hint="the tables are " + ", ".join(f"[[{k}]]" for k in RECORDS))
     return error("bad-value", f"'{key}' must be an array of tables, written [[{key}]]", where)
 
 
@@ -196,15 +200,21 @@ def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[Sou
 
 
 class _Validator:
-    """Validates entries into records: by the models' plans where they vouch, else by Pydantic."""
+    """Validates entries into records: by the models' plans where they vouch, else by Pydantic.
+
+    The models (and Pydantic) are imported here, when files are read, never for a cached ledger."""
 
     def __init__(self, ledger: Ledger) -> None:
+        from cndledger.models import TABLES as MODELS
+        from cndledger.validate import Plan
+
+        self.models, self.plan_of = MODELS, Plan
         self.ledger = ledger
         self.plans: dict[str, Plan] = {}
         self.strings: dict[str, str] = {}  # one object for each distinct text: ids repeat thousands of times
 
     def add(self, kind: str, source: SourceFile, items: list[dict]) -> None:
-        plan = self.plans.get(kind) or self.plans.setdefault(kind, Plan(TABLES[kind]))
+        plan = self.plans.get(kind) or self.plans.setdefault(kind, self.plan_of(self.models[kind]))
         record = RECORDS[kind]
         entries = self.ledger.entries_of(kind)
         strings, values, check = self.strings, plan.values, plan.check if plan.after else None
@@ -220,7 +230,9 @@ class _Validator:
             entries.append(entry)
 
     def _by_pydantic(self, kind: str, source: SourceFile, index: int, item: dict):
-        model = TABLES[kind]
+        from pydantic import ValidationError
+
+        model = self.models[kind]
         try:
             valid = model.model_validate(item)
         except ValidationError as exc:
