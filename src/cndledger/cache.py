@@ -19,6 +19,7 @@ here is silent: the ledger is then read from its files.
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
 import io
 import os
@@ -27,6 +28,7 @@ import stat
 import sys
 from array import array
 from decimal import Decimal
+from itertools import repeat
 from operator import attrgetter
 
 from cndledger import __version__
@@ -86,7 +88,7 @@ def store(contents: Contents, ledger: Ledger, problems: list[Problem]) -> None:
     if any(isinstance(raw, Problem) for _, raw in contents):
         return
     try:
-        payload = pickle.dumps(_encode(ledger, problems), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = _dumps(_encode(ledger, problems))
         header = {"key": _key(contents), "digest": hashlib.sha256(payload).digest()}
         folder = _open_directory(create=True)
         if folder is None:
@@ -213,8 +215,8 @@ def _code() -> tuple:
     return _CODE
 
 
-# The ledger as columns: one per field of each kind. Amounts are kept as their exact text; a column
-# of texts and dates as its distinct values and, for each record, the number of its value.
+# The ledger as columns: one list per field of each kind (pickle keeps one copy of each text or
+# date that many entries share), amounts as their exact text, dates by their parts.
 
 def _encode(ledger: Ledger, problems: list[Problem]) -> dict:
     number = {id(source): index for index, source in enumerate(ledger.files)}
@@ -222,9 +224,9 @@ def _encode(ledger: Ledger, problems: list[Problem]) -> dict:
     for kind, fields in VALUE_FIELDS.items():
         records = ledger.entries_of(kind)
         if records:
-            tables[kind] = (array("l", [number[id(record._source)] for record in records]),
-                            array("l", [record._index for record in records]),
-                            [_encoded(list(map(attrgetter(name), records))) for name in fields])
+            files = array("i", map(number.__getitem__, map(id, map(attrgetter("source_file"), records))))
+            indexes = array("i", map(attrgetter("entry_number"), records))
+            tables[kind] = (files, indexes, [_encoded(list(map(attrgetter(name), records))) for name in fields])
     return {
         "files": [(source.path, source.parsed, source.entry_lines) for source in ledger.files],
         "tables": tables, "read": ledger.problems, "unvalidated": ledger.unvalidated_names, "problems": problems,
@@ -233,21 +235,28 @@ def _encode(ledger: Ledger, problems: list[Problem]) -> dict:
 
 def _encoded(column: list) -> tuple:
     kinds = {value.__class__ for value in column}
-    if Decimal in kinds:
-        return ("decimal", [None if value is None else str(value) for value in column])
-    if kinds <= {str, LedgerDate, type(None)}:
-        distinct: dict[object, int] = {}
-        numbers = array("l", [distinct.setdefault(value, len(distinct)) for value in column])
-        return ("distinct", list(distinct), numbers)
-    return ("plain", column)
+    if Decimal not in kinds:
+        return ("plain", column)
+    if type(None) in kinds:
+        return ("amounts or none", [value if value is None else str(value) for value in column])
+    return ("amounts", list(map(str, column)))
 
 
 def _decoded(column: tuple) -> list:
-    if column[0] == "decimal":
-        return [None if text is None else Decimal(text) for text in column[1]]
-    if column[0] == "distinct":
-        return list(map(column[1].__getitem__, column[2]))
+    if column[0] == "amounts":
+        return list(map(Decimal, column[1]))
+    if column[0] == "amounts or none":
+        return [text if text is None else Decimal(text) for text in column[1]]
     return column[1]
+
+
+def _dumps(data: dict) -> bytes:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = copyreg.dispatch_table.copy()
+    pickler.dispatch_table[LedgerDate] = lambda date: (LedgerDate, (date.first, date.last, date.text))
+    pickler.dump(data)
+    return buffer.getvalue()
 
 
 def _decode(data: dict, contents: Contents) -> tuple[Ledger, list[Problem]]:
@@ -260,6 +269,7 @@ def _decode(data: dict, contents: Contents) -> tuple[Ledger, list[Problem]]:
             text = None
         ledger.files.append(SourceFile(path, text, parsed, entry_lines))
     for kind, (files, indexes, columns) in data["tables"].items():
-        sources = list(map(ledger.files.__getitem__, files))
-        ledger.entries_of(kind).extend(map(RECORDS[kind], sources, indexes, *map(_decoded, columns)))
+        sources = map(ledger.files.__getitem__, files)
+        rows = zip(sources, indexes, *map(_decoded, columns))
+        ledger.entries_of(kind).extend(map(tuple.__new__, repeat(RECORDS[kind]), rows))  # records are named tuples
     return ledger, data["problems"]

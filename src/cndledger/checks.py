@@ -317,7 +317,7 @@ def failed_asserts(ledger: Ledger) -> Iterator[Problem]:
 
 
 def budget_warnings(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
-    for figures in fig.balance(ledger, as_of).projects:
+    for figures in fig.balance(ledger, as_of, with_spent=False).projects:
         if figures.budget is not None and figures.committed > figures.budget:
             project, currency = figures.project, figures.project.currency
             yield warning("over-budget", f"project '{project.id}' has {_money(figures.committed, currency)} committed "

@@ -139,7 +139,9 @@ def _monthly_accrual_span(contribution: InKind, day: _dt.date) -> tuple[_dt.date
     return first, last
 
 
-def balance(ledger: Ledger, as_of: _dt.date) -> Balance:
+def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True) -> Balance:
+    """Every project's figures as of the day; without the expenses (spent left at 0) where `with_spent` is
+    false, for a caller that needs no more than commitments and budgets: expenses are most entries."""
     ordered = ledger.tree_order()
     figures = {project.id: ProjectFigures(project, depth, project.budget, project.budget) for project, depth in ordered}
 
@@ -161,9 +163,13 @@ def balance(ledger: Ledger, as_of: _dt.date) -> Balance:
         if party := parties_of(commitment.project, commitment.party):
             figures[commitment.project].released += release.amount
             party.released += release.amount
-    for expense in ledger.expenses:
-        if expense_counts(expense, as_of) and expense.project in figures:
-            figures[expense.project].spent += expense.amount
+    spent: dict[str, list[Decimal]] = {}  # amounts by project: one sum each, not an addition per expense
+    for expense in ledger.expenses if with_spent else ():
+        if expense_counts(expense, as_of):
+            spent.setdefault(expense.project, []).append(expense.amount)
+    for project_id, amounts in spent.items():
+        if project_id in figures:
+            figures[project_id].spent = sum(amounts, ZERO)
     for contribution in ledger.inkind:
         own = figures.get(contribution.project)
         if own is None or contribution.start.last > as_of:

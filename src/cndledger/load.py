@@ -10,7 +10,7 @@ import difflib
 import os
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
     from cndledger.models import Entry
+    from cndledger.validate import Plan
 
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_LEDGER"
@@ -211,16 +212,19 @@ class _Validator:
         self.models, self.plan_of = MODELS, Plan
         self.ledger = ledger
         self.plans: dict[str, Plan] = {}
+        self.builders: dict[str, Callable] = {}
         self.strings: dict[str, str] = {}  # one object for each distinct text: ids repeat thousands of times
 
     def add(self, kind: str, source: SourceFile, items: list[dict]) -> None:
-        plan = self.plans.get(kind) or self.plans.setdefault(kind, self.plan_of(self.models[kind]))
-        record = RECORDS[kind]
-        entries = self.ledger.entries_of(kind)
-        strings, values, check = self.strings, plan.values, plan.check if plan.after else None
+        build = self.builders.get(kind)
+        if build is None:
+            plan = self.plans[kind] = self.plan_of(self.models[kind])
+            build = self.builders[kind] = plan.builder(RECORDS[kind])
+        check = self.plans[kind].check if self.plans[kind].after else None
+        entries, strings = self.ledger.entries_of(kind), self.strings
         for index, item in enumerate(items):
             try:
-                entry = record(source, index, *values(item, strings))
+                entry = build(item, source, index, strings)
                 if check is not None:
                     check(entry)
             except Exception:  # Refused, or a value the plan would not take: Pydantic judges and words it

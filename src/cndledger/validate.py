@@ -166,6 +166,13 @@ def _only_a_pattern(info: FieldInfo) -> str | None:
     return None if others else constraints[0].pattern
 
 
+_MISSING = object()
+
+
+def _refuse_entry(item: dict, source: object, index: int, strings: dict[str, str]) -> object:
+    raise Refused
+
+
 class Plan:
     """How to build an entry of one model without Pydantic, where the entry is plainly valid."""
 
@@ -179,7 +186,6 @@ class Plan:
         self.defaults = {name: info.get_default(call_default_factory=True)
                          for name, info in model.model_fields.items() if not info.is_required()}
         self.fresh = [name for name, value in self.defaults.items() if isinstance(value, (list, dict, set))]
-        self.order = {name: number for number, name in enumerate(self.fields)}
         decorators = model.__pydantic_decorators__
         self.after = [decorator.func for decorator in decorators.model_validators.values()
                       if decorator.info.mode == "after"]
@@ -190,34 +196,51 @@ class Plan:
             and all(decorator.info.mode == "after" for decorator in decorators.model_validators.values())
             and all(info.alias is None and info.validation_alias is None for info in model.model_fields.values())
         )
-        self.template = [self.defaults.get(name) for name in self.fields]
 
     @property
     def complete(self) -> bool:
         """Whether every field can be judged here (else its entries all go to Pydantic)."""
         return self.usable and all(convert is not _refuse for convert in self.converters.values())
 
-    def values(self, item: dict, strings: dict[str, str]) -> list[object]:
-        """The entry's values in field order; raises `Refused` (or the field's own error) where unsure."""
-        if not self.usable or not (item.keys() <= self.allowed) or not (self.required <= item.keys()):
-            raise Refused
-        values = self.template.copy()
-        for name in self.fresh:
-            values[self.order[name]] = self.defaults[name].copy()
-        order, converters = self.order, self.converters
-        for key, value in item.items():
-            convert = converters[key]
-            if value is None:  # TOML has no null; None only ever comes from Python callers
-                if key not in self.nullable:
-                    raise Refused
-            elif convert is not _text:  # plain text is the most common value: judged here, without a call
-                value = convert(value)
-            elif value.__class__ is not str:
-                raise Refused
-            if value.__class__ is str:
-                value = strings.setdefault(value, value)
-            values[order[key]] = value
-        return values
+    def builder(self, record: type[tuple]) -> Callable[[dict, object, int, dict[str, str]], object]:
+        """A function (item, source, index, strings) -> the record (a named tuple) of a plainly valid entry.
+
+        It raises `Refused`, or the error of a field's own function, where Pydantic must judge.
+        Texts are interned in `strings`: ids repeat thousands of times, and one object each is
+        less memory and less to cache. The function is written out field by field, as dataclasses
+        write `__init__`: a loop over the keys costs twice as much, and it runs once per entry.
+        """
+        if not self.usable:
+            return _refuse_entry
+        names: dict[str, object] = {"Refused": Refused, "MISSING": _MISSING, "record": record, "new": tuple.__new__,
+                                    "allowed": self.allowed, "required": self.required}
+        lines = [
+            "def build(item, source, index, strings):",
+            "    if not (item.keys() <= allowed and required <= item.keys()):",
+            "        raise Refused",
+            "    get, intern = item.get, strings.setdefault",
+        ]
+        for number, name in enumerate(self.fields):
+            value, convert = f"v{number}", self.converters[name]
+            names[f"c{number}"], names[f"d{number}"] = convert, self.defaults.get(name)
+            lines.append(f"    value = get({name!r}, MISSING)")
+            if name in self.required:
+                lines.append("    if value is None:" if name in self.nullable else "    if False:")
+            else:
+                default = f"d{number}.copy()" if name in self.fresh else f"d{number}"
+                lines += ["    if value is MISSING:", f"        {value} = {default}",
+                          "    elif value is None:" if name in self.nullable else "    elif False:"]
+            lines.append(f"        {value} = None")
+            if convert is _text:
+                lines += ["    elif value.__class__ is str:", f"        {value} = intern(value, value)",
+                          "    else:", "        raise Refused"]
+            else:
+                lines += ["    else:", f"        {value} = c{number}(value)",
+                          f"        if {value}.__class__ is str:", f"            {value} = intern({value}, {value})"]
+        values = "".join(f", v{n}" for n in range(len(self.fields)))
+        lines.append(f"    return new(record, (source, index{values}))")
+        exec("\n".join(lines), names)  # noqa: S102 - our own code, from the model's field names
+        return names["build"]
 
     def check(self, record: object) -> None:
         """The model's own rules across keys (raise where one does not hold)."""
