@@ -33,6 +33,8 @@ AsOf = Annotated[Optional[str], typer.Option(
     "--as-of", help="The day of the figures: 2005-02-15, 2005-02 (its last day) or 2005. Default: today.",
     show_default=False)]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON document (amounts as strings).")]
+NoCache = Annotated[bool, typer.Option(
+    "--no-cache", help="Read every file anew; neither use nor write the cache (also CNDLEDGER_NO_CACHE=1).")]
 
 
 def _version(value: bool) -> None:
@@ -63,10 +65,10 @@ def _day(text: str | None, option: str):
         raise _fail_usage(f"{option}: {exc}") from None
 
 
-def _open(paths: list[str] | None, ledger: list[str] | None, as_of):
+def _open(paths: list[str] | None, ledger: list[str] | None, as_of, no_cache: bool):
     from cndledger.api import open_ledger
 
-    opened = open_ledger([*(ledger or []), *(paths or [])], as_of)
+    opened = open_ledger([*(ledger or []), *(paths or [])], as_of, use_cache=not no_cache)
     if opened.missing:
         for path in opened.missing:
             print(f"cndledger: no ledger at the path '{path}' (no such file, or no *.toml below it)", file=sys.stderr)
@@ -99,11 +101,12 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")] = False,
     as_of: Annotated[Optional[str], typer.Option(
         "--as-of", help="The day against which due dates are judged. Default: today.", show_default=False)] = None,
+    no_cache: NoCache = False,
 ) -> None:
     """Report every problem of the ledger, each as FILE:LINE: severity[CODE]: message."""
     if format not in ("text", "json"):
         raise _fail_usage(f"--format must be text or json, not '{format}'")
-    opened = _open(paths, ledger, _day(as_of, "--as-of"))
+    opened = _open(paths, ledger, _day(as_of, "--as-of"), no_cache)
     from cndledger.render import problems as render
 
     if format == "json":
@@ -124,10 +127,11 @@ def balance(
         "--project", help="Only this project and the projects below it.", show_default=False)] = None,
     by_party: Annotated[bool, typer.Option("--by-party", help="Each party's figures under its project.")] = False,
     json: Json = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Per project: budget, committed, released, outstanding, in kind, spent, available, gap."""
     day = _day(as_of, "--as-of")
-    opened = _open(paths, ledger, day)
+    opened = _open(paths, ledger, day, no_cache)
     _report_problems(opened)
     if not opened.figures_defined:
         raise typer.Exit(EXIT_PROBLEMS)
@@ -177,11 +181,12 @@ def release_check(
         "--on", help="The day of the release: 2005-02-15, 2005-02 (its last day) or 2005. Default: today.",
         show_default=False)] = None,
     json: Json = False,
+    no_cache: NoCache = False,
 ) -> None:
     """May the tranche be released on the day? Exit 0 if every condition holds, 1 if one does not,
     2 on any ledger error, an unknown tranche or bad usage."""
     day = _day(on, "--on")
-    opened = _open(paths, ledger, day)
+    opened = _open(paths, ledger, day, no_cache)
     if opened.errors:
         _report_problems(opened)
         print("cndledger: release-check gives no answer while the ledger has errors (see above)", file=sys.stderr)
@@ -216,11 +221,12 @@ def tranches(
     project: ProjectOption = None,
     json: Json = False,
     csv: Csv = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Each commitment's tranches: amount, due, released, status, release conditions; and the unscheduled rest."""
     output = _output_format(json, csv)
     day = _day(as_of, "--as-of")
-    opened, only = _open_report(paths, ledger, day, project)
+    opened, only = _open_report(paths, ledger, day, project, no_cache)
     from cndledger.render import tranches as render
     from cndledger.schedule import schedule
 
@@ -238,12 +244,13 @@ def register(
     project: ProjectOption = None,
     json: Json = False,
     csv: Csv = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Every money event in the order it counts, with its project's running committed, released and spent."""
     output = _output_format(json, csv)
     day = _day(as_of, "--as-of")
     first = _first_day(start, "--from")
-    opened, only = _open_report(paths, ledger, day, project)
+    opened, only = _open_report(paths, ledger, day, project, no_cache)
     from cndledger.register import register as compute
     from cndledger.render import register as render
 
@@ -261,9 +268,9 @@ def _first_day(text: str | None, option: str):
         raise _fail_usage(f"{option}: {exc}") from None
 
 
-def _open_report(paths, ledger, day, project: str | None):
+def _open_report(paths, ledger, day, project: str | None, no_cache: bool):
     """Open the ledger for a report: its errors on standard error; stop where they leave figures undefined."""
-    opened = _open(paths, ledger, day)
+    opened = _open(paths, ledger, day, no_cache)
     _report_problems(opened)
     if not opened.figures_defined:
         raise typer.Exit(EXIT_PROBLEMS)
