@@ -29,6 +29,16 @@ title = "A project"
 currency = "USD"
 """
 
+# The preamble with one commitment of the donor to the project: a ledger with no problem.
+COMMITMENT = PREAMBLE + """
+[[commitment]]
+id = "C1"
+project = "P1"
+party = "DONOR"
+date = 2005-01-10
+amount = 1000
+"""
+
 
 @dataclass
 class Result:

@@ -7,7 +7,6 @@ Unresolved references are not reported while any file failed to parse: they woul
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -18,6 +17,7 @@ from cndledger.ledger import Ledger
 from cndledger.records import Project
 from cndledger.records import Record
 from cndledger.problems import Problem, error, sort_key, warning
+from cndledger.suggest import did_you_mean
 from cndledger.values import needs_more_places
 
 COUNTERPART_WINDOW_DAYS = 31
@@ -80,9 +80,8 @@ def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
 
 
 def _unresolved(entry: Record, key: str, what: str, name: str, known) -> Problem:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    guess = f"; did you mean '{close[0]}'?" if close else ""
-    return error("unresolved-ref", f"{entry.label} names {what} '{name}', which the ledger does not define{guess}",
+    return error("unresolved-ref", f"{entry.label} names {what} '{name}', which the ledger does not define"
+                 f"{did_you_mean(name, known)}",
                  entry.at_key(key))
 
 

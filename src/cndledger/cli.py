@@ -14,6 +14,7 @@ import typer
 from cndledger import __version__
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+CHECK_FORMATS = ("text", "json", "github")
 
 app = typer.Typer(
     name="cndledger",
@@ -23,6 +24,21 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _complete_ids(kind: str):
+    """Complete the ids of a table kind from the ledger named so far on the command line (else the default)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+        from cndledger.complete import ids
+
+        # While an option's value is being completed, the positional paths are left in ctx.args.
+        positional = ctx.params.get("paths") or [arg for arg in ctx.args if not arg.startswith("-")]
+        given = [*(ctx.params.get("ledger") or []), *positional]
+        return [(ident, about) for ident, about in ids(given, kind) if ident.startswith(incomplete)]
+
+    return complete
+
 
 Paths = Annotated[Optional[list[str]], typer.Argument(
     help="Ledger files or folders (every *.toml below). Default: $CNDLEDGER_LEDGER, else ./ledgers.",
@@ -97,20 +113,25 @@ def _report_problems(opened) -> None:
 def check(
     paths: Paths = None,
     ledger: LedgerOption = None,
-    format: Annotated[str, typer.Option("--format", help="text or json.", metavar="text|json")] = "text",
+    format: Annotated[str, typer.Option(
+        "--format", help="text; json; or github (GitHub Actions annotations on the lines of a pull request).",
+        metavar="text|json|github", autocompletion=lambda: list(CHECK_FORMATS))] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")] = False,
     as_of: Annotated[Optional[str], typer.Option(
         "--as-of", help="The day against which due dates are judged. Default: today.", show_default=False)] = None,
     no_cache: NoCache = False,
 ) -> None:
     """Report every problem of the ledger, each as FILE:LINE: severity[CODE]: message."""
-    if format not in ("text", "json"):
-        raise _fail_usage(f"--format must be text or json, not '{format}'")
+    if format not in CHECK_FORMATS:
+        raise _fail_usage(f"--format must be text, json or github, not '{format}'")
     opened = _open(paths, ledger, _day(as_of, "--as-of"), no_cache)
     from cndledger.render import problems as render
 
     if format == "json":
         print(render.as_json(opened.problems))
+    elif format == "github":
+        sys.stdout.write(render.as_github(opened.problems, _source_line(opened)))
+        print(render.summary(opened.problems, len(opened.ledger.files)))
     else:
         sys.stdout.write(render.as_text(opened.problems, _source_line(opened)))
         print(render.summary(opened.problems, len(opened.ledger.files)))
@@ -124,7 +145,8 @@ def balance(
     ledger: LedgerOption = None,
     as_of: AsOf = None,
     project: Annotated[Optional[str], typer.Option(
-        "--project", help="Only this project and the projects below it.", show_default=False)] = None,
+        "--project", help="Only this project and the projects below it.", show_default=False,
+        autocompletion=_complete_ids("project"))] = None,
     by_party: Annotated[bool, typer.Option("--by-party", help="Each party's figures under its project.")] = False,
     json: Json = False,
     no_cache: NoCache = False,
@@ -139,10 +161,8 @@ def balance(
     from cndledger.render import balance as render
 
     result = compute(opened.ledger, day)
-    if project is not None:
-        if project not in opened.ledger.project_by_id:
-            raise _fail_usage(f"--project: the ledger has no project '{project}'")
-        keep = opened.ledger.descendants(project)
+    keep = _only_projects(opened, project)
+    if keep is not None:
         result.projects = [figures for figures in result.projects if figures.project.id in keep]
     if json:
         print(render.as_json(result))
@@ -155,14 +175,18 @@ def balance(
 
 Csv = Annotated[bool, typer.Option("--csv", help="Print CSV (amounts as exact decimals).")]
 ProjectOption = Annotated[Optional[str], typer.Option(
-    "--project", help="Only this project and the projects below it.", show_default=False)]
+    "--project", help="Only this project and the projects below it.", show_default=False,
+    autocompletion=_complete_ids("project"))]
 
 
 def _only_projects(opened, project: str | None) -> set[str] | None:
     if project is None:
         return None
     if project not in opened.ledger.project_by_id:
-        raise _fail_usage(f"--project: the ledger has no project '{project}'")
+        from cndledger.suggest import did_you_mean
+
+        raise _fail_usage(f"--project: the ledger has no project '{project}'"
+                          f"{did_you_mean(project, opened.ledger.project_by_id)}")
     return opened.ledger.descendants(project)
 
 
@@ -174,7 +198,8 @@ def _output_format(json: bool, csv: bool) -> str:
 
 @app.command("release-check")
 def release_check(
-    tranche: Annotated[str, typer.Argument(help="The id of the tranche.", show_default=False, metavar="TRANCHE")],
+    tranche: Annotated[str, typer.Argument(help="The id of the tranche.", show_default=False, metavar="TRANCHE",
+                                           autocompletion=_complete_ids("tranche"))],
     paths: Paths = None,
     ledger: LedgerOption = None,
     on: Annotated[Optional[str], typer.Option(
@@ -195,11 +220,9 @@ def release_check(
 
     result = compute(opened.ledger, tranche, day)
     if result is None:
-        import difflib
+        from cndledger.suggest import did_you_mean
 
-        close = difflib.get_close_matches(tranche, list(opened.ledger.tranche_by_id), n=1, cutoff=0.6)
-        guess = f"; did you mean '{close[0]}'?" if close else ""
-        raise _fail_usage(f"the ledger has no tranche '{tranche}'{guess}")
+        raise _fail_usage(f"the ledger has no tranche '{tranche}'{did_you_mean(tranche, opened.ledger.tranche_by_id)}")
     from cndledger.render import release_check as render
     from cndledger.render.text import can_encode, write
 
@@ -288,6 +311,48 @@ def _finish_report(opened, render, result, output: str) -> None:
 
         print_table(render.as_table(result))
     raise typer.Exit(EXIT_PROBLEMS if opened.errors else EXIT_OK)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a ledger file, for editors (taplo, Even Better TOML) and validators."""
+    from cndledger.schema import ledger_schema_json
+
+    sys.stdout.write(ledger_schema_json())
+
+
+def _complete_codes(incomplete: str) -> list[tuple[str, str]]:
+    from cndledger.explanations import EXPLANATIONS
+
+    return [(code, e.summary) for code, e in EXPLANATIONS.items() if code.startswith(incomplete)]
+
+
+@app.command()
+def explain(
+    code: Annotated[Optional[str], typer.Argument(
+        help="A problem code, such as unknown-key. Without one: the list of every code.", show_default=False,
+        autocompletion=_complete_codes)] = None,
+) -> None:
+    """What a problem code means, an example that triggers it, and how to fix it."""
+    from cndledger.explanations import EXPLANATIONS
+    from cndledger.render import explain as render
+
+    if code is None:
+        sys.stdout.write(render.as_list(EXPLANATIONS.values()))
+        raise typer.Exit(EXIT_OK)
+    explanation = EXPLANATIONS.get(code)
+    if explanation is None:
+        from cndledger.suggest import did_you_mean
+
+        raise _fail_usage(f"no problem has the code '{code}'{did_you_mean(code, EXPLANATIONS)} "
+                          "('cndledger explain' lists every code)")
+    example = None
+    if explanation.example is not None:
+        from cndledger.dates import parse_as_of
+        from cndledger.examples import check_example
+
+        example = check_example(explanation.example, parse_as_of(None))
+    sys.stdout.write(render.as_text_page(explanation, example))
 
 
 def main() -> None:

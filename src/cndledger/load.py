@@ -6,7 +6,6 @@ are returned in `Ledger.problems`; checks across entries live in `checks.py`.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tomllib
@@ -20,6 +19,7 @@ from cndledger.ledger import Ledger, SourceFile
 from cndledger.locate import header_lines
 from cndledger.problems import Location, Problem, error
 from cndledger.records import RECORDS, VALUE_FIELDS
+from cndledger.suggest import did_you_mean as _did_you_mean, nearest
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -257,6 +257,7 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) 
     table = f"[[{model.kind}]]"
     fields = list(model.model_fields)
     problems = []
+    unknown = [str(detail["loc"][0]) for detail in exc.errors() if detail["type"] == "extra_forbidden" and detail["loc"]]
     for detail in exc.errors(include_url=False):
         key = str(detail["loc"][0]) if detail["loc"] else detail.get("ctx", {}).get("key", "")
         line, column = position.keys.get(key, (position.line, 0))
@@ -272,10 +273,36 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) 
         elif kind == "missing":
             required = [name for name, info in model.model_fields.items() if info.is_required()]
             problems.append(error("missing-key", f"{table} has no '{key}'; every {model.kind} needs " + ", ".join(required),
-                                  Location(path, position.line)))
+                                  Location(path, position.line), hint=_missing_key_hint(key, table, unknown, position)))
         else:
-            problems.append(error("bad-value", f"'{key}' in {table}: {_plain(detail)}", where))
+            problems.append(error("bad-value", f"'{key}' in {table}: {_plain(detail)}", where, hint=_value_hint(key)))
     return problems
+
+
+_DATE_KEYS = {"date", "start", "end", "due", "done", "not_before"}
+_AMOUNT_KEYS = {"amount", "budget", "value", "monthly_value"}
+_FIGURE_KEYS = {"committed", "released", "outstanding", "spent", "available"}
+
+
+def _value_hint(key: str) -> str | None:
+    if key in _DATE_KEYS:
+        return 'write a day as 2005-02-15 (no quotes needed), a month as "2005-02", a year as "2004"'
+    if key in _AMOUNT_KEYS:
+        return "write an amount as a bare number above zero: 211_000 or 70000.50, no quotes, no currency sign"
+    if key in _FIGURE_KEYS:
+        return "write the asserted figure as a bare number: 141_000 or -250.50, no quotes"
+    if key == "currency":
+        return "write an ISO 4217 code in capitals, such as USD or PKR"
+    if key == "min_spent":
+        return "write a share from 0 to 1: 0.5 means half of what was released"
+    return None
+
+
+def _missing_key_hint(key: str, table: str, unknown: list[str], position) -> str:
+    misspelt = nearest(key, unknown)
+    if misspelt is not None:
+        return f"'{misspelt}' at line {position.key_line(misspelt)} looks like it, misspelt: write it '{key}'"
+    return f"add the line '{key} = …' under this {table} header"
 
 
 def _entry_id(detail: dict) -> str:
@@ -300,12 +327,8 @@ def _plain(detail: dict) -> str:
     if kind == "list_type":
         return f'expected a list such as ["a", "b"], got {describe(value)}'
     if kind == "string_pattern_mismatch":
-        return f"expected a currency code of three capitals such as USD, got {describe(value)}"
+        guess = f"; did you mean '{value.upper()}'?" if isinstance(value, str) and len(value) == 3 else ""
+        return f"expected a currency code of three capitals such as USD, got {describe(value)}{guess}"
     if len(detail["loc"]) > 1:  # inside a list
         return f"item {int(detail['loc'][1]) + 1}: {detail['msg'].lower()}, got {describe(value)}"
     return f"{detail['msg'].lower()}, got {describe(value)}"
-
-
-def _did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""

@@ -16,7 +16,7 @@ from cndledger.currency import MINOR_UNITS
 from cndledger.dates import LedgerDate, parse_date
 from cndledger.locate import EntryPosition
 from cndledger.problems import Location
-from cndledger.values import parse_amount
+from cndledger.values import MAX_AMOUNT, parse_amount
 
 
 def _id(value: object) -> str:
@@ -43,20 +43,31 @@ def _share(value: object) -> Decimal:
     return share
 
 
-_DATE_SCHEMA = {"anyOf": [
-    {"type": "string", "format": "date"},
-    {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
-]}
+# The JSON Schema of each value (`cndledger schema`); a TOML local date reaches a schema as its text.
+_DATE_SCHEMA = {
+    "type": "string", "pattern": r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
+    "description": 'A date: 2005-02-15 (a TOML local date, or text), "2005-02" (a month) or "2004" (a year).',
+}
+_ID_SCHEMA = {"type": "string", "minLength": 1, "pattern": r"\S", "description": "An id: non-empty text."}
+_AMOUNT_SCHEMA = {
+    "type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": int(MAX_AMOUNT),
+    "description": "An amount above zero, as a bare number: 211_000 or 70000.50, with no more decimal places "
+                   "than the currency's minor unit.",
+}
+_FIGURE_SCHEMA = {
+    "type": "number", "exclusiveMinimum": -int(MAX_AMOUNT), "exclusiveMaximum": int(MAX_AMOUNT),
+    "description": "An amount as a bare number; it may be zero or negative.",
+}
+_CURRENCY_SCHEMA = {"type": "string", "enum": sorted(MINOR_UNITS), "description": "An ISO 4217 currency code."}
+_SHARE_SCHEMA = {"type": "number", "minimum": 0, "maximum": 1, "description": "A share from 0 to 1, such as 0.5."}
 
-Id = Annotated[str, PlainValidator(_id), WithJsonSchema({"type": "string", "minLength": 1})]
+Id = Annotated[str, PlainValidator(_id), WithJsonSchema(_ID_SCHEMA)]
 IdList = list[Id]
-Amount = Annotated[Decimal, PlainValidator(parse_amount), WithJsonSchema({"type": "number", "exclusiveMinimum": 0})]
-SignedAmount = Annotated[
-    Decimal, PlainValidator(lambda v: parse_amount(v, signed=True)), WithJsonSchema({"type": "number"})
-]
+Amount = Annotated[Decimal, PlainValidator(parse_amount), WithJsonSchema(_AMOUNT_SCHEMA)]
+SignedAmount = Annotated[Decimal, PlainValidator(lambda v: parse_amount(v, signed=True)), WithJsonSchema(_FIGURE_SCHEMA)]
 Date = Annotated[LedgerDate, PlainValidator(parse_date), WithJsonSchema(_DATE_SCHEMA)]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(_currency)]
-Share = Annotated[Decimal, PlainValidator(_share), WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1})]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(_currency), WithJsonSchema(_CURRENCY_SCHEMA)]
+Share = Annotated[Decimal, PlainValidator(_share), WithJsonSchema(_SHARE_SCHEMA)]
 Text = str
 
 

@@ -1,0 +1,83 @@
+"""Shell completion: commands and options from Typer, project ids from the ledger (never a traceback)."""
+
+from __future__ import annotations
+
+import os
+
+from typer.testing import CliRunner
+
+from conftest import PREAMBLE
+from cndledger.cli import app
+from cndledger.complete import ids
+
+
+def complete(ledger, words: str) -> list[str]:
+    """What bash completes for the last word of `words` (a trailing space: a new, empty word)."""
+    old = os.getcwd()
+    os.chdir(ledger.root)
+    try:
+        result = CliRunner().invoke(app, [], prog_name="cndledger", env={
+            "_CNDLEDGER_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split(" ")) - 1)})
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 0, result.stdout
+    return [line for line in result.stdout.splitlines() if line]
+
+
+PROJECTS = PREAMBLE + """
+[[project]]
+id = "US/PAK/01/099"
+title = "Pilot clusters"
+currency = "USD"
+parent = "P1"
+"""
+
+
+def test_commands_and_options_complete(ledger):
+    assert complete(ledger, "cndledger ex") == ["explain"]
+    assert "--project" in complete(ledger, "cndledger balance --pro")
+    assert complete(ledger, "cndledger check --format ") == ["text", "json", "github"]
+    assert complete(ledger, "cndledger explain unknown") == ["unknown-key"]
+
+
+def test_project_ids_complete_from_the_default_ledger(ledger):
+    ledger.write("ledgers/projects.toml", PROJECTS)
+    assert complete(ledger, "cndledger balance --project ") == ["P1", "US/PAK/01/099"]
+    assert complete(ledger, "cndledger balance --project US") == ["US/PAK/01/099"]
+
+
+def test_project_ids_complete_from_the_ledger_named_on_the_line(ledger):
+    ledger.write("other/a.toml", PROJECTS)
+    assert complete(ledger, "cndledger balance -f other --project U") == ["US/PAK/01/099"]
+    assert complete(ledger, "cndledger balance other --project P") == ["P1"]
+    assert complete(ledger, "cndledger balance other/a.toml --by-party --project ") == ["P1", "US/PAK/01/099"]
+
+
+def test_tranche_ids_complete_for_release_check_and_projects_for_every_report(ledger):
+    ledger.write("ledgers/a.toml", PROJECTS + '\n[[tranche]]\nid = "TF-1"\ncommitment = "C1"\namount = 5\n'
+                                              '\n[[tranche]]\nid = "TF-2"\ncommitment = "C1"\namount = 5\n')
+    assert complete(ledger, "cndledger release-check TF") == ["TF-1", "TF-2"]
+    assert complete(ledger, "cndledger release-check --on 2005-02 TF-2") == ["TF-2"]
+    for report in ("tranches", "register"):
+        assert complete(ledger, f"cndledger {report} --project US") == ["US/PAK/01/099"]
+
+
+def test_a_broken_or_missing_ledger_completes_what_it_can_and_never_raises(ledger):
+    ledger.write("ledgers/a.toml", PROJECTS + "\n[[project]]\nid = 5\n")  # validation would fail; ids still read
+    ledger.write("ledgers/b.toml", "[[project]\nid = \"X\"\n")  # not TOML
+    ledger.write("ledgers/c.toml", 'project = "not a table"\n')
+    assert complete(ledger, "cndledger balance --project ") == ["P1", "US/PAK/01/099"]
+    assert complete(ledger, "cndledger balance -f nowhere --project ") == []
+
+
+def test_ids_gives_each_id_once_in_ledger_order_with_a_word_on_it(tmp_path):
+    (tmp_path / "a.toml").write_text(PROJECTS + '\n[[tranche]]\nid = "T1"\ncommitment = "C1"\namount = 5\n')
+    (tmp_path / "b.toml").write_text('[[project]]\nid = "P1"\ntitle = "Again"\ncurrency = "USD"\n')
+    assert ids([str(tmp_path)], "project") == [("P1", "A project"), ("US/PAK/01/099", "Pilot clusters")]
+    assert ids([str(tmp_path)], "tranche") == [("T1", "of commitment C1")]
+    assert ids([str(tmp_path / "missing")], "project") == []
+
+
+def test_install_completion_is_offered(ledger):
+    result = ledger.run("--help")
+    assert "--install-completion" in result.stdout and "--show-completion" in result.stdout
