@@ -170,3 +170,17 @@ def test_plans_take_every_plain_entry_without_pydantic(monkeypatch):
 def test_records_have_the_fields_of_their_models():
     for kind, model in MODELS.items():
         assert VALUE_FIELDS[kind] == tuple(model.model_fields), kind
+
+
+@given(amount=st.one_of(st.decimals(), st.integers(-10**20, 10**20), st.sampled_from([Decimal("1e18"), Decimal("-1e18")])),
+       signed=st.booleans())
+def test_an_amount_is_taken_exactly_as_written_or_refused(amount, signed):
+    from cndledger.values import MAX_AMOUNT, parse_amount
+
+    fine = Decimal(amount).is_finite() and abs(Decimal(amount)) < MAX_AMOUNT and (signed or Decimal(amount) > 0)
+    try:
+        taken = parse_amount(amount, signed=signed)
+    except ValueError:
+        assert not fine
+    else:
+        assert fine and str(taken) == str(Decimal(amount))

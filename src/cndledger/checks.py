@@ -7,7 +7,9 @@ Unresolved references are not reported while any file failed to parse: they woul
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import compress, repeat
+from operator import attrgetter
 from decimal import Decimal
 
 from cndledger import figures as fig
@@ -15,7 +17,7 @@ from cndledger.currency import format_amount, minor_unit
 from cndledger.dates import LedgerDate, days_apart
 from cndledger.ledger import Ledger
 from cndledger.records import Project
-from cndledger.records import Record
+from cndledger.records import VALUE_FIELDS, Record
 from cndledger.problems import Problem, error, sort_key, warning
 from cndledger.suggest import did_you_mean
 from cndledger.values import needs_more_places
@@ -207,8 +209,21 @@ def precision(ledger: Ledger) -> Iterator[Problem]:
         "inkind": ("value", "monthly_value"), "expense": ("amount",),
         "assert": ("committed", "released", "outstanding", "spent", "available"),
     }
+    # No amount can have too many places for its currency without having too many for the ledger's
+    # coarsest currency: only those entries are looked at closely.
+    currencies = {project.currency for project in ledger.projects}
+    for kind in amount_keys:
+        if kind != "project" and "currency" in VALUE_FIELDS[kind]:  # a project's is counted above
+            currencies.update(filter(None, map(attrgetter("currency"), ledger.entries_of(kind))))
+    known = [places for places in map(minor_unit, currencies) if places is not None]
+    if not known:
+        return
+    coarsest = min(known)
     for kind, keys in amount_keys.items():
-        for entry in ledger.entries_of(kind):
+        entries = ledger.entries_of(kind)
+        suspect = set().union(*(map(id, _finer_than(entries, key, coarsest)) for key in keys))
+        suspects = [entry for entry in entries if id(entry) in suspect] if suspect else []
+        for entry in suspects:
             currency, _ = _effective_currency(ledger, entry)
             places = minor_unit(currency) if currency else None
             if places is None:
@@ -218,6 +233,16 @@ def precision(ledger: Ledger) -> Iterator[Problem]:
                 if amount is not None and needs_more_places(amount, places):
                     yield error("bad-precision", f"'{key}' {amount} in {entry.label} has more decimal places than "
                                 f"{currency} allows ({places})", entry.at_key(key))
+
+
+def _finer_than(entries: list, key: str, places: int) -> Iterable:
+    """The entries whose amount at `key` has more than `places` decimal places."""
+    amounts = list(map(attrgetter(key), entries))
+    if None in amounts:  # an optional amount: one by one
+        return [entry for entry, amount in zip(entries, amounts)
+                if amount is not None and needs_more_places(amount, places)]
+    # Every entry has one (an amount below 10^18, validated): one exact remainder each, in C.
+    return compress(entries, map(Decimal.__mod__, amounts, repeat(Decimal(1).scaleb(-places))))
 
 
 def sums_exceeded(ledger: Ledger) -> Iterator[Problem]:
@@ -334,9 +359,14 @@ def outside_project_dates(ledger: Ledger) -> Iterator[Problem]:
             return f"after project '{project.id}' ends ({project.end})"
         return None
 
+    # Only what falls outside a project's widest span can be outside its dates: a quick look first.
+    spans = {project.id: (project.start.first if project.start else _dt.date.min,
+                          project.end.last if project.end else _dt.date.max) for project in ledger.project_by_id.values()}
+    expenses = [expense for expense in ledger.expenses
+                if (span := spans.get(expense.project)) and not span[0] <= expense.date.first <= span[1]]
     dated = [(c, "date", ledger.project_by_id.get(c.project), c.date) for c in ledger.commitments]
     dated += [(r, "date", ledger.commitment_project(r.commitment), r.date) for r in ledger.releases]
-    dated += [(e, "date", ledger.project_by_id.get(e.project), e.date) for e in ledger.expenses]
+    dated += [(e, "date", ledger.project_by_id.get(e.project), e.date) for e in expenses]
     dated += [(k, "start", ledger.project_by_id.get(k.project), k.start) for k in ledger.inkind]
     for entry, key, project, when in dated:
         if (reason := outside(project, when)) is not None:

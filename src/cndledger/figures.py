@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import datetime as _dt
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import compress, groupby, repeat
+from operator import attrgetter, itemgetter
 
 from cndledger.dates import month_end, months_between
 from cndledger.ledger import Ledger
 from cndledger.records import Commitment, Expense, InKind, Project, Release
 
 ZERO = Decimal(0)
+_PROJECT, _AMOUNT = attrgetter("project"), attrgetter("amount")
 
 
 @dataclass
@@ -84,8 +87,9 @@ class Balance:
         return next((figures for figures in self.projects if figures.project.id == project_id), None)
 
 
-def commitment_counts_from(commitment: Commitment) -> _dt.date:
-    return commitment.date.last
+# The first day a commitment (an expense) counts: its date's last day. (A getter, not a function of
+# ours: it runs once per entry in whole-ledger passes, at the speed of C.)
+commitment_counts_from: Callable[[Commitment], _dt.date] = attrgetter("date.last")
 
 
 def commitment_counts(commitment: Commitment, day: _dt.date) -> bool:
@@ -101,8 +105,7 @@ def release_counts(release: Release, commitment: Commitment | None, day: _dt.dat
     return release_counts_from(release, commitment) <= day
 
 
-def expense_counts_from(expense: Expense) -> _dt.date:
-    return expense.date.last
+expense_counts_from: Callable[[Expense], _dt.date] = attrgetter("date.last")
 
 
 def expense_counts(expense: Expense, day: _dt.date) -> bool:
@@ -163,13 +166,12 @@ def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True) -> Bala
         if party := parties_of(commitment.project, commitment.party):
             figures[commitment.project].released += release.amount
             party.released += release.amount
-    spent: dict[str, list[Decimal]] = {}  # amounts by project: one sum each, not an addition per expense
-    for expense in ledger.expenses if with_spent else ():
-        if expense_counts(expense, as_of):
-            spent.setdefault(expense.project, []).append(expense.amount)
-    for project_id, amounts in spent.items():
-        if project_id in figures:
-            figures[project_id].spent = sum(amounts, ZERO)
+    if with_spent:  # expenses are most entries: summed run by run of one project (files keep them together)
+        expenses = ledger.expenses
+        counting = compress(expenses, map(as_of.__ge__, map(expense_counts_from, expenses)))
+        for project_id, run in groupby(counting, key=_PROJECT):
+            if project_id in figures:
+                figures[project_id].spent += sum(map(_AMOUNT, run), ZERO)
     for contribution in ledger.inkind:
         own = figures.get(contribution.project)
         if own is None or contribution.start.last > as_of:
@@ -229,25 +231,23 @@ def totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict[
     # own[interval][project] = [committed, released, spent] of events first counting in that interval
     own: list[dict[str, list[Decimal]]] = [{} for _ in days]
 
-    def add(counts_from: _dt.date, project_id: str, which: int, amount: Decimal) -> None:
-        interval = bisect_left(days, counts_from)
-        if interval < len(days):
-            sums = own[interval].get(project_id)
-            if sums is None:
-                sums = own[interval][project_id] = [ZERO, ZERO, ZERO]
-            sums[which] += amount
+    def add(projects: Iterable[str], counting: Iterable[_dt.date], amounts: Iterable[Decimal], which: int) -> None:
+        """Events given as their projects, first days counting and amounts; summed run by run of one
+        project and interval (files keep a project's entries together), at the speed of C."""
+        intervals = map(bisect_left, repeat(days), counting)
+        for (project_id, interval), run in groupby(zip(projects, intervals, amounts), key=itemgetter(0, 1)):
+            if interval < len(days) and project_id in lineage:
+                sums = own[interval].setdefault(project_id, [ZERO, ZERO, ZERO])
+                sums[which] += sum(map(itemgetter(2), run), ZERO)
 
-    for commitment in ledger.commitments:
-        if commitment.project in lineage:
-            add(commitment_counts_from(commitment), commitment.project, 0, commitment.amount)
-    commitments = ledger.commitment_by_id
-    for release in ledger.releases:
-        commitment = commitments.get(release.commitment)
-        if commitment is not None and commitment.project in lineage:
-            add(release_counts_from(release, commitment), commitment.project, 1, release.amount)
-    for expense in ledger.expenses:
-        if expense.project in lineage:
-            add(expense_counts_from(expense), expense.project, 2, expense.amount)
+    commitments, expenses = ledger.commitments, ledger.expenses
+    add(map(_PROJECT, commitments), map(commitment_counts_from, commitments), map(_AMOUNT, commitments), 0)
+    releases = [(commitment.project, release_counts_from(release, commitment), release.amount)
+                for release in ledger.releases
+                if (commitment := ledger.commitment_by_id.get(release.commitment)) is not None]
+    if releases:
+        add(*zip(*releases), 1)
+    add(map(_PROJECT, expenses), map(expense_counts_from, expenses), map(_AMOUNT, expenses), 2)
 
     running: dict[str, list[Decimal]] = {}
     answers: dict[tuple[str, _dt.date], Totals] = {}

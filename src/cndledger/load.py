@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -156,6 +155,8 @@ def _parse(text: str) -> dict:
     Both read TOML 1.0 and give floats to `Decimal` as written, so amounts stay exact
     (`test_fast_paths` compares them on generated documents).
     """
+    import tomllib  # here, not above: a ledger from the cache is never parsed
+
     try:
         import toml_rs
     except ImportError:
@@ -169,6 +170,8 @@ def _parse(text: str) -> dict:
 
 
 def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
+    import tomllib
+
     source = SourceFile(path)
     if isinstance(raw, Problem):
         problems.append(raw)

@@ -139,7 +139,7 @@ def header_lines(text: str) -> dict[str, array] | None:
         return None
     text = "\n" + text  # so that a header on the first line follows a newline too
     found: dict[str, array] = {}
-    line, last = 0, 0  # newlines before `last`: the line of the header after the newline at `last`
+    line, last = 0, 0  # newlines before `last`, where the header after it is on line + 1
     for match in _HEADER.finditer(text):
         start = match.start()
         line += text.count("\n", last, start)

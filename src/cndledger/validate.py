@@ -87,15 +87,17 @@ def _then(inner: Convert, after: list[Callable]) -> Convert:
 
 
 def _remembered(function: Callable) -> Convert:
-    """For a pure function of a few distinct values (dates): each answer once, shared."""
-    answers: dict[tuple[type, object], object] = {}
+    """For a pure function of a few distinct values (dates): each answer once, shared.
+
+    Answers are kept by value only where the function gave one: a date never equals a text, and
+    values that are equal across types (1, True, 1.0) are all refused by it, so never kept."""
+    answers: dict[object, object] = {}
 
     def convert(value: object) -> object:
-        key = (value.__class__, value)
         try:
-            return answers[key]
+            return answers[value]
         except KeyError:
-            answer = answers[key] = function(value)
+            answer = answers[value] = function(value)
             return answer
         except TypeError:  # unhashable: a list or a table
             return function(value)

@@ -33,6 +33,8 @@ def describe(value: object) -> str:
 
 def parse_amount(value: object, *, signed: bool = False) -> Decimal:
     """An amount is a TOML integer or decimal, exact, finite, and (unless `signed`) above zero."""
+    if value.__class__ is Decimal and value.is_finite() and (-MAX_AMOUNT if signed else 0) < value < MAX_AMOUNT:
+        return value  # the usual case, judged at once (a Decimal is immutable: no copy needed)
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         hint = " (write it without quotes)" if isinstance(value, str) else ""
         raise ValueError(f"expected an amount such as 70000 or 70000.50, got {describe(value)}{hint}")
