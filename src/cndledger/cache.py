@@ -87,6 +87,43 @@ def store(contents: Contents, ledger: Ledger, problems: list[Problem]) -> None:
     """Keep the ledger and its undated problems for these files (where every file could be read)."""
     if any(isinstance(raw, Problem) for _, raw in contents):
         return
+    if _in_background:
+        try:
+            child = os.fork()
+        except OSError:
+            child = -1
+        if child == 0:  # the child writes, and leaves without running anything of the parent's
+            try:
+                _let_go_of_the_terminal()
+                _write(contents, ledger, problems)
+            finally:
+                os._exit(0)
+        if child > 0:
+            return
+    _write(contents, ledger, problems)
+
+
+_in_background = False
+
+
+def write_in_background() -> None:
+    """For the command line: write entries from a child process, so that the answer does not wait for
+    them (the child has its own copy of the ledger). A library caller, or a platform without
+    fork, writes them before going on."""
+    global _in_background
+    _in_background = hasattr(os, "fork")
+
+
+def _let_go_of_the_terminal() -> None:
+    """Standard input, output and error to /dev/null: a caller reading our output to its end, or
+    waiting for us to finish, must not wait for the cache to be written."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for descriptor in (0, 1, 2):
+        os.dup2(null, descriptor)
+    os.close(null)
+
+
+def _write(contents: Contents, ledger: Ledger, problems: list[Problem]) -> None:
     try:
         payload = _dumps(_encode(ledger, problems))
         header = {"key": _key(contents), "digest": hashlib.sha256(payload).digest()}
@@ -228,7 +265,7 @@ def _encode(ledger: Ledger, problems: list[Problem]) -> dict:
             indexes = array("i", map(attrgetter("entry_number"), records))
             tables[kind] = (files, indexes, [_encoded(list(map(attrgetter(name), records))) for name in fields])
     return {
-        "files": [(source.path, source.parsed, source.entry_lines) for source in ledger.files],
+        "files": [(source.path, source.parsed, source.entry_counts) for source in ledger.files],
         "tables": tables, "read": ledger.problems, "unvalidated": ledger.unvalidated_names, "problems": problems,
     }
 
@@ -262,12 +299,12 @@ def _dumps(data: dict) -> bytes:
 def _decode(data: dict, contents: Contents) -> tuple[Ledger, list[Problem]]:
     ledger = Ledger(problems=data["read"], unvalidated_names=data["unvalidated"])
     raw_of = dict(contents)
-    for path, parsed, entry_lines in data["files"]:
+    for path, parsed, entry_counts in data["files"]:
         try:
             text = raw_of[path].decode("utf-8-sig")
         except UnicodeDecodeError:
             text = None
-        ledger.files.append(SourceFile(path, text, parsed, entry_lines))
+        ledger.files.append(SourceFile(path, text, parsed, entry_counts))
     for kind, (files, indexes, columns) in data["tables"].items():
         sources = map(ledger.files.__getitem__, files)
         rows = zip(sources, indexes, *map(_decoded, columns))

@@ -82,7 +82,11 @@ def _day(text: str | None, option: str):
 
 
 def _open(paths: list[str] | None, ledger: list[str] | None, as_of, no_cache: bool):
+    from cndledger import cache
     from cndledger.api import open_ledger
+
+    if _IN_ITS_OWN_PROCESS:
+        cache.write_in_background()  # the answer need not wait for the cache to be written
 
     opened = open_ledger([*(ledger or []), *(paths or [])], as_of, use_cache=not no_cache)
     if opened.missing:
@@ -355,5 +359,10 @@ def explain(
     sys.stdout.write(render.as_text_page(explanation, example))
 
 
+_IN_ITS_OWN_PROCESS = False  # run as the command (not called in a test or another program)
+
+
 def main() -> None:
+    global _IN_ITS_OWN_PROCESS
+    _IN_ITS_OWN_PROCESS = True
     app()

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from cndledger.locate import FilePositions, locate
+from cndledger.locate import FilePositions, header_lines, locate
 from cndledger.problems import Problem
 from cndledger.records import (
     Assertion, Commitment, Expense, InKind, Milestone, Party, Project, Record, Release, Tranche,
@@ -18,8 +18,10 @@ class SourceFile:
     path: str  # as the user named it (a folder joined with the file's relative path)
     text: str | None = None  # None where the file could not be read or decoded
     parsed: bool = False
-    entry_lines: dict[str, Sequence[int]] = field(default_factory=dict)  # kind -> the header line of each entry
-    _positions: FilePositions | None = field(default=None, repr=False)  # every key's, found when first asked
+    entry_counts: dict[str, int] = field(default_factory=dict)  # kind -> how many entries the file has
+    # Where entries and keys stand, found when a problem first asks (most runs never do).
+    _entry_lines: dict[str, Sequence[int]] | None = field(default=None, repr=False)
+    _positions: FilePositions | None = field(default=None, repr=False)
 
     def positions(self) -> FilePositions:
         if self._positions is None:
@@ -27,10 +29,21 @@ class SourceFile:
         return self._positions
 
     def entry_line(self, kind: str, index: int) -> int:
-        lines = self.entry_lines.get(kind)
+        if self._entry_lines is None:
+            self._entry_lines = self._find_entry_lines()
+        lines = self._entry_lines.get(kind)
         if lines is not None and index < len(lines):
             return lines[index]
         return self.positions().entry(kind, index).line
+
+    def _find_entry_lines(self) -> dict[str, Sequence[int]]:
+        """The header line of each entry: by a quick pass where it finds them all, else by `locate`."""
+        found = header_lines(self.text or "")
+        if found is not None and {kind: len(lines) for kind, lines in found.items()} == self.entry_counts:
+            return found
+        positions = self.positions()
+        return {kind: [positions.entry(kind, index).line for index in range(count)]
+                for kind, count in self.entry_counts.items()}
 
     def key_position(self, kind: str, index: int, key: str) -> tuple[int, int]:
         """The line and column of a key of an entry; the entry's line (column 0) where it has no such key."""

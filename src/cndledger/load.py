@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from typing import TYPE_CHECKING
 
 from cndledger.ledger import Ledger, SourceFile
-from cndledger.locate import header_lines
 from cndledger.problems import Location, Problem, error
 from cndledger.records import RECORDS, VALUE_FIELDS
 from cndledger.suggest import did_you_mean as _did_you_mean, nearest
@@ -115,23 +114,13 @@ def load_contents(contents: list[tuple[str, bytes | Problem]]) -> Ledger:
             continue
         tables = {key: value for key, value in data.items()
                   if key in RECORDS and isinstance(value, list) and all(isinstance(item, dict) for item in value)}
-        source.entry_lines = _entry_lines(source, tables)
+        source.entry_counts = {kind: len(items) for kind, items in tables.items()}
         for key, value in data.items():
             if key not in tables:
                 ledger.problems.append(_not_a_table(source, key, value))
         for kind, items in tables.items():
             validator.add(kind, source, items)
     return ledger
-
-
-def _entry_lines(source: SourceFile, tables: dict[str, list]) -> dict[str, Sequence[int]]:
-    """The header line of each entry, by kind: from a quick pass where it vouches for them, else from `locate`."""
-    found = header_lines(source.text)
-    if found is not None and found.keys() == tables.keys() and all(
-            len(found[kind]) == len(items) for kind, items in tables.items()):
-        return found
-    positions = source.positions()
-    return {kind: [positions.entry(kind, index).line for index in range(len(items))] for kind, items in tables.items()}
 
 
 def _not_a_table(source: SourceFile, key: str, value: object) -> Problem:
