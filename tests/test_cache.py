@@ -225,26 +225,21 @@ def test_entries_are_pruned_to_the_last_few(ledger):
 
 
 def test_the_command_writes_the_cache_in_the_background_and_then_reads_it_without_pydantic(ledger):
-    ledger.write("ledgers/a.toml", TROUBLED)
-    code = (
-        "import sys, runpy\n"
-        "sys.argv = ['cndledger', 'balance', 'ledgers']\n"
-        "try:\n"
-        "    runpy.run_module('cndledger', run_name='__main__')\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print('PYDANTIC=' + str('pydantic' in sys.modules))\n"
-    )
+    ledger.write("ledgers/a.toml", LEDGER)
     env = {**os.environ, "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
 
-    def run() -> str:
-        done = subprocess.run([sys.executable, "-c", code], cwd=ledger.root, env=env, capture_output=True, text=True,
-                              timeout=120)
-        return done.stdout.rpartition("PYDANTIC=")[2].strip()
+    def run() -> tuple[str, bool]:
+        """The command's output, and whether it imported Pydantic (as -X importtime tells)."""
+        done = subprocess.run([sys.executable, "-X", "importtime", "-m", "cndledger", "balance", "ledgers"],
+                              cwd=ledger.root, env=env, capture_output=True, text=True, timeout=120)
+        imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+        return done.stdout, "pydantic" in imported
 
-    assert run() == "True"  # read from the files: the models judge the entries
+    first, with_pydantic = run()
+    assert "Balance as of" in first and with_pydantic  # read from the files: the models judge the entries
     for _ in range(200):  # the command writes the cache from a child process, after it answers
         if cache_files() and not any(path.name.endswith(".tmp") for path in cache_files()):
             break
         time.sleep(0.05)
-    assert run() == "False"  # from the cache: no model needed
+    again, with_pydantic = run()
+    assert again == first and not with_pydantic  # from the cache: no model needed

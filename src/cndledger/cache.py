@@ -27,6 +27,7 @@ import pickle
 import stat
 import sys
 from array import array
+from functools import cached_property
 from decimal import Decimal
 from itertools import repeat
 from operator import attrgetter
@@ -84,34 +85,43 @@ def lookup(contents: Contents) -> tuple[Ledger, list[Problem]] | None:
 
 
 def store(contents: Contents, ledger: Ledger, problems: list[Problem]) -> None:
-    """Keep the ledger and its undated problems for these files (where every file could be read)."""
+    """Keep the ledger and its undated problems for these files (where every file could be read).
+
+    The command line only notes it here and writes it once it has answered (`write_pending`)."""
     if any(isinstance(raw, Problem) for _, raw in contents):
         return
-    if _in_background:
-        try:
-            child = os.fork()
-        except OSError:
-            child = -1
-        if child == 0:  # the child writes, and leaves without running anything of the parent's
-            try:
-                _let_go_of_the_terminal()
-                _write(contents, ledger, problems)
-            finally:
-                os._exit(0)
-        if child > 0:
-            return
+    if _pending is not None:
+        _pending.append((contents, ledger, problems))
+        return
     _write(contents, ledger, problems)
 
 
-_in_background = False
+_pending: list[tuple[Contents, Ledger, list[Problem]]] | None = None
 
 
-def write_in_background() -> None:
-    """For the command line: write entries from a child process, so that the answer does not wait for
-    them (the child has its own copy of the ledger). A library caller, or a platform without
-    fork, writes them before going on."""
-    global _in_background
-    _in_background = hasattr(os, "fork")
+def write_later() -> None:
+    """For the command line: keep entries to write until the command has answered."""
+    global _pending
+    _pending = []
+
+
+def write_pending() -> None:
+    """Write the entries kept by `write_later`: from a child process, which nobody waits for (its
+    standard streams go to /dev/null), where the platform can fork; else here and now."""
+    waiting = _pending or []
+    if not waiting:
+        return
+    child = os.fork() if hasattr(os, "fork") else -1
+    if child > 0:
+        return
+    try:
+        if child == 0:
+            _let_go_of_the_terminal()
+        for entry in waiting:
+            _write(*entry)
+    finally:
+        if child == 0:
+            os._exit(0)
 
 
 def _let_go_of_the_terminal() -> None:
@@ -297,16 +307,40 @@ def _dumps(data: dict) -> bytes:
 
 
 def _decode(data: dict, contents: Contents) -> tuple[Ledger, list[Problem]]:
-    ledger = Ledger(problems=data["read"], unvalidated_names=data["unvalidated"])
+    ledger = _CachedLedger(problems=data["read"], unvalidated_names=data["unvalidated"])
     raw_of = dict(contents)
     for path, parsed, entry_counts in data["files"]:
-        try:
-            text = raw_of[path].decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = None
-        ledger.files.append(SourceFile(path, text, parsed, entry_counts))
-    for kind, (files, indexes, columns) in data["tables"].items():
-        sources = map(ledger.files.__getitem__, files)
-        rows = zip(sources, indexes, *map(_decoded, columns))
-        ledger.entries_of(kind).extend(map(tuple.__new__, repeat(RECORDS[kind]), rows))  # records are named tuples
+        ledger.files.append(SourceFile(path, None, parsed, entry_counts, raw_of[path]))  # decoded if asked
+    ledger.columns = data["tables"]
+    for name in _CachedLedger.built_when_read:
+        del ledger.__dict__[name]  # the empty list Ledger() starts with: built from the columns instead
     return ledger, data["problems"]
+
+
+def _built(kind: str) -> cached_property:
+    def records(ledger: _CachedLedger) -> list:
+        if kind not in ledger.columns:
+            return []
+        files, indexes, columns = ledger.columns.pop(kind)
+        rows = zip(map(ledger.files.__getitem__, files), indexes, *map(_decoded, columns))
+        return list(map(tuple.__new__, repeat(RECORDS[kind]), rows))  # records are named tuples
+
+    return cached_property(records)
+
+
+class _CachedLedger(Ledger):
+    """A ledger from the cache: the records of a kind are built from their columns when first read
+    (a `check` never reads the expenses, most of a ledger)."""
+
+    columns: dict
+    parties = _built("party")
+    projects = _built("project")
+    commitments = _built("commitment")
+    tranches = _built("tranche")
+    releases = _built("release")
+    inkind = _built("inkind")
+    expenses = _built("expense")
+    milestones = _built("milestone")
+    asserts = _built("assert")
+    built_when_read = ("parties", "projects", "commitments", "tranches", "releases", "inkind", "expenses",
+                       "milestones", "asserts")

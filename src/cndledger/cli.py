@@ -6,6 +6,7 @@ imported inside the commands.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, Optional
 
@@ -86,9 +87,11 @@ def _open(paths: list[str] | None, ledger: list[str] | None, as_of, no_cache: bo
     from cndledger.api import open_ledger
 
     if _IN_ITS_OWN_PROCESS:
-        cache.write_in_background()  # the answer need not wait for the cache to be written
+        cache.write_later()  # the answer need not wait for the cache to be written
 
     opened = open_ledger([*(ledger or []), *(paths or [])], as_of, use_cache=not no_cache)
+    if _IN_ITS_OWN_PROCESS:
+        _OPENED.append(opened)
     if opened.missing:
         for path in opened.missing:
             print(f"cndledger: no ledger at the path '{path}' (no such file, or no *.toml below it)", file=sys.stderr)
@@ -360,9 +363,29 @@ def explain(
 
 
 _IN_ITS_OWN_PROCESS = False  # run as the command (not called in a test or another program)
+_OPENED: list = []  # ledgers read by this command, kept until it exits
 
 
 def main() -> None:
     global _IN_ITS_OWN_PROCESS
     _IN_ITS_OWN_PROCESS = True
-    app()
+    try:
+        app()
+    except SystemExit as exit:
+        if _OPENED and isinstance(exit.code, (int, type(None))):
+            _leave(exit.code or 0)
+        raise
+
+
+def _leave(code: int) -> None:
+    """After reading a ledger: the answer out, the cache written by a child process (`cache.write_pending`),
+    and exit at once. Freeing a million objects one by one would only delay the exit."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`): nothing more to say
+            pass
+    from cndledger import cache
+
+    cache.write_pending()
+    os._exit(code)

@@ -16,12 +16,28 @@ from cndledger.records import (
 @dataclass(slots=True)
 class SourceFile:
     path: str  # as the user named it (a folder joined with the file's relative path)
-    text: str | None = None  # None where the file could not be read or decoded
+    _text: str | None = None
     parsed: bool = False
     entry_counts: dict[str, int] = field(default_factory=dict)  # kind -> how many entries the file has
+    _raw: bytes | None = field(default=None, repr=False)  # its bytes, decoded into `text` when first asked
     # Where entries and keys stand, found when a problem first asks (most runs never do).
     _entry_lines: dict[str, Sequence[int]] | None = field(default=None, repr=False)
     _positions: FilePositions | None = field(default=None, repr=False)
+
+    @property
+    def text(self) -> str | None:
+        """The file's text; None where it could not be read or decoded."""
+        if self._text is None and self._raw is not None:
+            try:
+                self._text = self._raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                pass
+            self._raw = None
+        return self._text
+
+    @text.setter
+    def text(self, value: str | None) -> None:
+        self._text = value
 
     def positions(self) -> FilePositions:
         if self._positions is None:
