@@ -312,7 +312,7 @@ def _decode(data: dict, contents: Contents) -> tuple[Ledger, list[Problem]]:
     for path, parsed, entry_counts in data["files"]:
         ledger.files.append(SourceFile(path, None, parsed, entry_counts, raw_of[path]))  # decoded if asked
     ledger.columns = data["tables"]
-    for name in _CachedLedger.built_when_read:
+    for name in _BUILT_WHEN_READ:
         del ledger.__dict__[name]  # the empty list Ledger() starts with: built from the columns instead
     return ledger, data["problems"]
 
@@ -342,5 +342,6 @@ class _CachedLedger(Ledger):
     expenses = _built("expense")
     milestones = _built("milestone")
     asserts = _built("assert")
-    built_when_read = ("parties", "projects", "commitments", "tranches", "releases", "inkind", "expenses",
-                       "milestones", "asserts")
+
+
+_BUILT_WHEN_READ = [name for name, value in vars(_CachedLedger).items() if isinstance(value, cached_property)]
