@@ -10,19 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PREAMBLE
+from conftest import COMMITMENT, PREAMBLE
 import cndledger.api
 import cndledger.cache
 import cndledger.load
 
-LEDGER = PREAMBLE + """
-[[commitment]]
-id = "C1"
-project = "P1"
-party = "DONOR"
-date = 2005-01-10
-amount = 1000
-
+LEDGER = COMMITMENT + """
 [[expense]]
 project = "P1"
 date = 2005-02-01

@@ -34,18 +34,13 @@ class PartyFigures:
         return self.committed - self.released
 
 
-@dataclass
-class ProjectFigures:
-    project: Project
-    depth: int
-    own_budget: Decimal | None
-    budget: Decimal | None = None
+@dataclass(kw_only=True)
+class Totals:
+    """A project's committed, released and spent as of a day, its children included."""
+
     committed: Decimal = ZERO
     released: Decimal = ZERO
     spent: Decimal = ZERO
-    inkind_valued: Decimal = ZERO
-    inkind_unvalued: int = 0
-    parties: dict[str, PartyFigures] = field(default_factory=dict)
 
     @property
     def outstanding(self) -> Decimal:
@@ -55,6 +50,20 @@ class ProjectFigures:
     def available(self) -> Decimal:
         return self.released - self.spent
 
+    def figure(self, name: str) -> Decimal | None:
+        return getattr(self, name)
+
+
+@dataclass
+class ProjectFigures(Totals):
+    project: Project
+    depth: int
+    own_budget: Decimal | None
+    budget: Decimal | None = None
+    inkind_valued: Decimal = ZERO
+    inkind_unvalued: int = 0
+    parties: dict[str, PartyFigures] = field(default_factory=dict)
+
     @property
     def gap(self) -> Decimal | None:
         return None if self.budget is None else self.budget - self.committed
@@ -62,9 +71,6 @@ class ProjectFigures:
     @property
     def by_party(self) -> list[PartyFigures]:
         return [self.parties[key] for key in sorted(self.parties)]
-
-    def figure(self, name: str) -> Decimal | None:
-        return getattr(self, name)
 
     def add(self, other: ProjectFigures) -> None:
         self.committed += other.committed
@@ -194,26 +200,6 @@ def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True) -> Bala
     return Balance(as_of, [figures[project.id] for project, _ in ordered])
 
 
-@dataclass
-class Totals:
-    """A project's committed, released and spent as of a day, its children included."""
-
-    committed: Decimal = ZERO
-    released: Decimal = ZERO
-    spent: Decimal = ZERO
-
-    @property
-    def outstanding(self) -> Decimal:
-        return self.committed - self.released
-
-    @property
-    def available(self) -> Decimal:
-        return self.released - self.spent
-
-    def figure(self, name: str) -> Decimal:
-        return getattr(self, name)
-
-
 def totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict[tuple[str, _dt.date], Totals]:
     """Committed, released and spent of each (project, day) asked, as `balance` counts them, in one pass.
 
@@ -262,7 +248,8 @@ def totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict[
                     total[which] += sums[which]
         for project_id in wanted[day]:
             if project_id in lineage:
-                answers[(project_id, day)] = Totals(*running.get(project_id, (ZERO, ZERO, ZERO)))
+                committed, released, spent = running.get(project_id, (ZERO, ZERO, ZERO))
+                answers[(project_id, day)] = Totals(committed=committed, released=released, spent=spent)
     return answers
 
 
