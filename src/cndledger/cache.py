@@ -11,8 +11,9 @@ The cache is pickled, so it is only ever read from a directory that is ours and 
 can write: $XDG_CACHE_HOME/cndledger (else ~/.cache/cndledger), made 0700. A directory or a file
 owned by another user, or writable by group or others, or a symbolic link, is never read or
 written; nor is an entry whose digest does not match its contents. Entries are written to a
-temporary file and renamed into place, so a reader sees a whole entry or none. Every failure
-here is silent: the ledger is then read from its files.
+temporary file and renamed into place, so a reader sees a whole entry or none; the command line
+writes them from a child process once it has answered (`write_later`, `write_pending`). Every
+failure here is silent: the ledger is then read from its files.
 
 `--no-cache` or CNDLEDGER_NO_CACHE=1 leaves the cache alone.
 """
@@ -26,6 +27,7 @@ import os
 import pickle
 import stat
 import sys
+import time
 from array import array
 from functools import cached_property
 from decimal import Decimal
@@ -111,7 +113,10 @@ def write_pending() -> None:
     waiting = _pending or []
     if not waiting:
         return
-    child = os.fork() if hasattr(os, "fork") else -1
+    try:
+        child = os.fork() if hasattr(os, "fork") else -1
+    except OSError:  # no process to spare: write it now
+        child = -1
     if child > 0:
         return
     try:
@@ -216,10 +221,13 @@ def _write_atomically(folder: int, name: str, data: bytes) -> None:
 
 
 def _prune(folder: int) -> None:
+    """Keep the last entries written; remove temporary files a writer killed midway left behind."""
+    now = time.time_ns()
     with os.scandir(folder) as found:
-        entries = [(entry.stat(follow_symlinks=False).st_mtime_ns, entry.name)
-                   for entry in found if entry.name.endswith(_SUFFIX)]
-    for _, name in sorted(entries)[:-KEEP]:
+        entries = [(entry.stat(follow_symlinks=False).st_mtime_ns, entry.name) for entry in found]
+    written = sorted(entry for entry in entries if entry[1].endswith(_SUFFIX))
+    abandoned = [entry for entry in entries if entry[1].endswith(".tmp") and now - entry[0] > 600 * 10**9]
+    for _, name in written[:-KEEP] + abandoned:
         try:
             os.unlink(name, dir_fd=folder)
         except OSError:
