@@ -33,5 +33,10 @@ def open_ledger(given_paths: list[str], as_of: _dt.date) -> CheckedLedger:
     found = find_files(paths)
     if found.missing:
         return CheckedLedger(Ledger(), missing=found.missing)
-    ledger = load(found.files)
+    return check_files(found.files, as_of)
+
+
+def check_files(files: list[str], as_of: _dt.date, replaced: dict[str, bytes] | None = None) -> CheckedLedger:
+    """Load and check the files; `replaced` gives bytes to read in place of some files' (see `load`)."""
+    ledger = load(files, replaced)
     return CheckedLedger(ledger, check_ledger(ledger, as_of))

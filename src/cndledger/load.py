@@ -18,6 +18,7 @@ from cndledger.ledger import Ledger, SourceFile
 from cndledger.locate import FilePositions, locate
 from cndledger.models import TABLES, Entry
 from cndledger.problems import Location, Problem, error
+from cndledger.rawfile import UnreadableFile, read_bytes
 from cndledger.suggest import did_you_mean as _did_you_mean, nearest
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_LEDGER"
@@ -81,12 +82,16 @@ def _toml_files_below(folder: str) -> list[str]:
     return [os.path.join(folder, name) if not folder.endswith(("/", os.sep)) else folder + name for name in relative]
 
 
-def load(paths: list[str]) -> Ledger:
-    """Read the files as one ledger (paths as `find_files` returned them)."""
+def load(paths: list[str], replaced: dict[str, bytes] | None = None) -> Ledger:
+    """Read the files as one ledger (paths as `find_files` returned them).
+
+    `replaced` gives the bytes to read in place of some files' (`cndledger add` checks the ledger
+    as it would be with the new entry, before writing it).
+    """
     ledger = Ledger()
     batches: dict[str, list[tuple[SourceFile, FilePositions, int, dict]]] = {kind: [] for kind in TABLES}
     for path in paths:
-        source, data = _read(path, ledger.problems)
+        source, data = _read(path, ledger.problems, (replaced or {}).get(path))
         ledger.files.append(source)
         if data is None:
             continue
@@ -110,16 +115,12 @@ def load(paths: list[str]) -> Ledger:
 _LINE_COLUMN = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def _read(path: str, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
+def _read(path: str, problems: list[Problem], raw: bytes | None = None) -> tuple[SourceFile, dict | None]:
     source = SourceFile(path)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as exc:
-        problems.append(error("unreadable-file", f"cannot read the file: {exc.strerror or exc}", Location(path, 1)))
-        return source, None
-    except MemoryError:
-        problems.append(error("unreadable-file", "the file is too large to read into memory", Location(path, 1)))
+        raw = read_bytes(path) if raw is None else raw
+    except UnreadableFile as exc:
+        problems.append(error("unreadable-file", str(exc), Location(path, 1)))
         return source, None
     try:
         source.text = raw.decode("utf-8-sig")
@@ -139,13 +140,45 @@ def _read(path: str, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
                               Location(path, line, column)))
         return source, None
     except RecursionError:
-        problems.append(error("toml-syntax", "invalid TOML: values are nested too deeply to read", Location(path, 1)))
+        problems.append(error("toml-syntax", "invalid TOML: values are nested too deeply to read",
+                              Location(path, _deeply_nested_line(source.text))))
         return source, None
-    except (ValueError, MemoryError) as exc:  # e.g. an integer of thousands of digits
-        problems.append(error("toml-syntax", f"invalid TOML: {exc}", Location(path, 1)))
+    except ValueError as exc:  # an integer of thousands of digits: Python refuses to convert it
+        line = _long_number_line(source.text)
+        message = "a number has too many digits to read" if line else str(exc)
+        problems.append(error("toml-syntax", f"invalid TOML: {message}", Location(path, line or 1)))
+        return source, None
+    except MemoryError:
+        problems.append(error("unreadable-file", "the file is too large to read into memory", Location(path, 1)))
         return source, None
     source.parsed = True
     return source, data
+
+
+def _deeply_nested_line(text: str) -> int:
+    """The line where brackets first nest deeper than any ledger needs (strings and comments skipped roughly)."""
+    depth = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        quote = None
+        for ch in line:
+            if quote:
+                quote = None if ch == quote else quote
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "#":
+                break
+            elif ch in "[{":
+                depth += 1
+                if depth > 100:
+                    return number
+            elif ch in "]}":
+                depth = max(0, depth - 1)
+    return 1
+
+
+def _long_number_line(text: str) -> int | None:
+    found = re.search(r"[0-9_]{4000,}", text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 _ADAPTERS: dict[str, TypeAdapter] = {}
