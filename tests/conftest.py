@@ -79,6 +79,13 @@ def _no_ledger_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CNDLEDGER_LEDGER", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _a_cache_of_its_own(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test reads and writes a cache of its own, never the one in the home directory."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("CNDLEDGER_NO_CACHE", raising=False)
+
+
 @pytest.fixture
 def ledger(tmp_path: Path) -> LedgerDir:
     return LedgerDir(tmp_path)
