@@ -40,7 +40,18 @@ def open_ledger(given_paths: list[str], as_of: _dt.date, *, use_cache: bool = Tr
     if found.missing:
         return CheckedLedger(Ledger(), missing=found.missing)
     contents = [(path, read_bytes(path)) for path in found.files]
-    use_cache = use_cache and cache.wanted()
+    return _checked(contents, as_of, use_cache=use_cache and cache.wanted())
+
+
+def check_files(files: list[str], as_of: _dt.date, replaced: dict[str, bytes] | None = None) -> CheckedLedger:
+    """Load and check the files, never through the cache; `replaced` gives bytes to read in place of
+    some files' (`cndledger add` checks the ledger as it would be with the new entry)."""
+    replaced = replaced or {}
+    contents = [(path, replaced[path] if path in replaced else read_bytes(path)) for path in files]
+    return _checked(contents, as_of, use_cache=False)
+
+
+def _checked(contents: list, as_of: _dt.date, *, use_cache: bool) -> CheckedLedger:
     with _no_cyclic_collection():
         cached = cache.lookup(contents) if use_cache else None
         if cached is not None:

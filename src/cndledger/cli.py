@@ -362,6 +362,49 @@ def explain(
     sys.stdout.write(render.as_text_page(explanation, example))
 
 
+@app.command()
+def add(
+    kind: Annotated[str, typer.Argument(
+        help="The table: release, expense, inkind, commitment, tranche, milestone, assert, party or project.",
+        show_default=False, metavar="KIND")],
+    assignments: Annotated[Optional[list[str]], typer.Argument(
+        help="The entry's keys: amount=40_000 date=2005-09-30 after='[\"tf-1\"]' project=US/PAK/01/099 "
+             "(a TOML value where the text is one, else text).", show_default=False, metavar="KEY=VALUE...")] = None,
+    to: Annotated[Optional[str], typer.Option(
+        "--to", help="The file of the ledger to append the entry to.", show_default=False, metavar="FILE")] = None,
+    ledger: LedgerOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the entry and print it; write nothing.")] = False,
+) -> None:
+    """Append one entry to a ledger file, after checking the whole ledger with it; nothing else changes."""
+    if to is None:
+        raise _fail_usage("add: --to FILE is required: the file of the ledger to append the entry to")
+    import datetime as _dt
+
+    from cndledger.append import AddError, WriteFailed, add_entry
+    from cndledger.render.problems import as_text
+
+    try:
+        added = add_entry(kind, assignments or [], to, ledger or [], _dt.date.today(), dry_run=dry_run)
+    except AddError as exc:
+        raise _fail_usage(f"add: {exc}") from None
+    except WriteFailed as exc:
+        print(f"cndledger: nothing was written: {exc}", file=sys.stderr)
+        raise typer.Exit(EXIT_PROBLEMS) from None
+    errors = added.opened.errors
+    shown = errors or [problem for problem in added.entry_problems if not problem.is_error]
+    sys.stderr.write(as_text(shown, _source_line(added.opened)))
+    if errors:
+        plural = "" if len(errors) == 1 else "s"
+        print(f"cndledger: nothing was written: with this entry (at {added.path}:{added.line}) the ledger would have "
+              f"{len(errors)} error{plural}", file=sys.stderr)
+        raise typer.Exit(EXIT_PROBLEMS)
+    if dry_run:
+        sys.stdout.write(added.entry)
+    else:
+        print(f"added [[{kind}]] at {added.path}:{added.line}")
+    raise typer.Exit(EXIT_OK)
+
+
 _IN_ITS_OWN_PROCESS = False  # run as the command (not called in a test or another program)
 _OPENED: list = []  # ledgers read by this command, kept until it exits
 
@@ -371,6 +414,10 @@ def main() -> None:
     _IN_ITS_OWN_PROCESS = True
     try:
         app()
+    except MemoryError:  # a ledger of many large files: say so rather than print a traceback
+        print("cndledger: not enough memory to read this ledger; check fewer files at once, or on a machine "
+              "with more memory", file=sys.stderr)
+        sys.exit(EXIT_PROBLEMS)
     except SystemExit as exit:
         if _OPENED and isinstance(exit.code, (int, type(None))):
             _leave(exit.code or 0)

@@ -15,7 +15,7 @@ from decimal import Decimal
 from itertools import compress, groupby, repeat
 from operator import attrgetter, itemgetter
 
-from cndledger.dates import month_end, months_between
+from cndledger.dates import month_end
 from cndledger.ledger import Ledger
 from cndledger.records import Commitment, Expense, InKind, Project, Release
 
@@ -126,8 +126,8 @@ def inkind_accrued(contribution: InKind, day: _dt.date) -> Decimal:
         return contribution.value
     if contribution.monthly_value is None:
         return ZERO
-    first, last = _monthly_accrual_span(contribution, day)
-    months = months_between(first, last)
+    first, last = _accrual_months(contribution, day)
+    months = last - first + 1
     return contribution.monthly_value * months if months > 0 else ZERO
 
 
@@ -135,17 +135,21 @@ def accrued_month_ends(contribution: InKind, day: _dt.date) -> list[_dt.date]:
     """The last day of each month for which a `monthly_value` has accrued by `day`, in order."""
     if contribution.monthly_value is None or contribution.start.last > day:
         return []
-    first, last = _monthly_accrual_span(contribution, day)
-    return [month_end(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1)
-            for i in range(max(0, months_between(first, last)))]
+    first, last = _accrual_months(contribution, day)
+    return [month_end(number // 12, number % 12 + 1) for number in range(first, last + 1)]
 
 
-def _monthly_accrual_span(contribution: InKind, day: _dt.date) -> tuple[_dt.date, _dt.date]:
-    """From the month of `start` to the last month ended by `day` (and not after `end`)."""
-    first = contribution.start.last
-    last_month_ended = day if day.month != (day + _dt.timedelta(days=1)).month else day.replace(day=1) - _dt.timedelta(days=1)
-    last = last_month_ended if contribution.end is None else min(last_month_ended, contribution.end.last)
-    return first, last
+def _accrual_months(contribution: InKind, day: _dt.date) -> tuple[int, int]:
+    """From the month of `start` to the last month ended by `day` (and not after `end`), as month
+    numbers: date arithmetic would overflow at year 1 and year 9999."""
+    last = _month_number(day) - (0 if day == month_end(day.year, day.month) else 1)
+    if contribution.end is not None:
+        last = min(last, _month_number(contribution.end.last))
+    return _month_number(contribution.start.last), last
+
+
+def _month_number(day: _dt.date) -> int:
+    return day.year * 12 + day.month - 1
 
 
 def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True) -> Balance:

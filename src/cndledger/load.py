@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from cndledger.ledger import Ledger, SourceFile
 from cndledger.problems import Location, Problem, error
+from cndledger.rawfile import UnreadableFile, read_bytes as read_file_bytes
 from cndledger.records import RECORDS, VALUE_FIELDS
 from cndledger.suggest import did_you_mean as _did_you_mean, nearest
 
@@ -87,20 +88,22 @@ def _toml_files_below(folder: str) -> list[str]:
     return [os.path.join(folder, name) if not folder.endswith(("/", os.sep)) else folder + name for name in relative]
 
 
-def load(paths: list[str]) -> Ledger:
-    """Read the files as one ledger (paths as `find_files` returned them)."""
-    return load_contents([(path, read_bytes(path)) for path in paths])
+def load(paths: list[str], replaced: dict[str, bytes] | None = None) -> Ledger:
+    """Read the files as one ledger (paths as `find_files` returned them).
+
+    `replaced` gives the bytes to read in place of some files' (`cndledger add` checks the ledger
+    as it would be with the new entry, before writing it).
+    """
+    replaced = replaced or {}
+    return load_contents([(path, replaced[path] if path in replaced else read_bytes(path)) for path in paths])
 
 
 def read_bytes(path: str) -> bytes | Problem:
-    """The bytes of a file, or the problem of reading it."""
+    """The bytes of a ledger file (`rawfile.read_bytes`: a regular file, within the size limit), or the problem."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        return error("unreadable-file", f"cannot read the file: {exc.strerror or exc}", Location(path, 1))
-    except MemoryError:
-        return error("unreadable-file", "the file is too large to read into memory", Location(path, 1))
+        return read_file_bytes(path)
+    except UnreadableFile as exc:
+        return error("unreadable-file", str(exc), Location(path, 1))
 
 
 def load_contents(contents: list[tuple[str, bytes | Problem]]) -> Ledger:
@@ -150,12 +153,32 @@ def _parse(text: str) -> dict:
         import toml_rs
     except ImportError:
         toml_rs = None
-    if toml_rs is not None:
+    if toml_rs is not None and _nests_shallowly(text):
         try:
             return toml_rs.loads(text, parse_float=Decimal, toml_version="1.0.0")
         except Exception:  # any fault: let tomllib judge and word it
             pass
     return tomllib.loads(text, parse_float=Decimal)
+
+
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
+_MAX_FAST_DEPTH = 32  # a ledger nests three deep at most
+
+
+def _nests_shallowly(text: str) -> bool:
+    """Whether brackets nest at most `_MAX_FAST_DEPTH` deep: toml_rs overflows its stack (a segmentation
+    fault, no exception) on arrays nested some thousands deep, so such a text goes to tomllib, which
+    raises RecursionError. Each pass removes the innermost pairs, at C speed; brackets inside strings
+    that leave the text unbalanced send it to tomllib too, which is only slower."""
+    brackets = text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)
+    for _ in range(_MAX_FAST_DEPTH):
+        if not brackets:
+            return True
+        shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        if len(shorter) == len(brackets):
+            return False
+        brackets = shorter
+    return not brackets
 
 
 def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
@@ -183,13 +206,45 @@ def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[Sou
                               Location(path, line, column)))
         return source, None
     except RecursionError:
-        problems.append(error("toml-syntax", "invalid TOML: values are nested too deeply to read", Location(path, 1)))
+        problems.append(error("toml-syntax", "invalid TOML: values are nested too deeply to read",
+                              Location(path, _deeply_nested_line(source.text))))
         return source, None
-    except (ValueError, MemoryError) as exc:  # e.g. an integer of thousands of digits
-        problems.append(error("toml-syntax", f"invalid TOML: {exc}", Location(path, 1)))
+    except ValueError as exc:  # an integer of thousands of digits: Python refuses to convert it
+        line = _long_number_line(source.text)
+        message = "a number has too many digits to read" if line else str(exc)
+        problems.append(error("toml-syntax", f"invalid TOML: {message}", Location(path, line or 1)))
+        return source, None
+    except MemoryError:
+        problems.append(error("unreadable-file", "the file is too large to read into memory", Location(path, 1)))
         return source, None
     source.parsed = True
     return source, data
+
+
+def _deeply_nested_line(text: str) -> int:
+    """The line where brackets first nest deeper than any ledger needs (strings and comments skipped roughly)."""
+    depth = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        quote = None
+        for ch in line:
+            if quote:
+                quote = None if ch == quote else quote
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "#":
+                break
+            elif ch in "[{":
+                depth += 1
+                if depth > 100:
+                    return number
+            elif ch in "]}":
+                depth = max(0, depth - 1)
+    return 1
+
+
+def _long_number_line(text: str) -> int | None:
+    found = re.search(r"[0-9_]{4000,}", text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 class _Validator:

@@ -41,7 +41,7 @@ def parse_amount(value: object, *, signed: bool = False) -> Decimal:
     amount = Decimal(value)
     if not amount.is_finite():
         raise ValueError(f"an amount must be a finite number, got {value}")
-    if abs(amount) >= MAX_AMOUNT:
+    if amount.copy_abs() >= MAX_AMOUNT:  # copy_abs: abs() rounds in the context and overflows on 1e999999999
         raise ValueError("the amount is too large (at most 18 digits before the decimal point)")
     if not signed and amount <= 0:
         raise ValueError(f"an amount must be above zero, got {value}; direction comes from the table kind")

@@ -9,7 +9,9 @@ from collections.abc import Callable, Iterable
 
 from cndledger.explanations import hint_for
 from cndledger.problems import Problem
+from cndledger.render import printable
 
+_LONGEST_SHOWN = 120  # characters of a source line shown under its problem
 SourceLine = Callable[[str, int], str]
 
 
@@ -19,6 +21,8 @@ def as_text(problems: Iterable[Problem], source_line: SourceLine) -> str:
     for problem in problems:
         block = [f"{problem.file}:{problem.line}: {problem.severity.value}[{problem.code}]: {problem.message}"]
         text = source_line(problem.file, problem.line).replace("\t", " ")
+        if len(text) > _LONGEST_SHOWN:
+            text = text[:_LONGEST_SHOWN] + " …"
         if text.strip():
             gutter = str(problem.line)
             start, end = underline(problem, text)
@@ -28,7 +32,7 @@ def as_text(problems: Iterable[Problem], source_line: SourceLine) -> str:
         if hint:
             block.append(f"  = hint: {hint}")
         blocks.append("\n".join(block))
-    return "\n".join(blocks) + ("\n" if blocks else "")
+    return printable("\n".join(blocks) + ("\n" if blocks else ""))
 
 
 def underline(problem: Problem, text: str) -> tuple[int, int]:
@@ -162,7 +166,7 @@ def as_github(problems: Iterable[Problem], source_line: SourceLine) -> str:
             message += f"\nhint: {hint}"
         fields = ",".join(f"{name}={_escape_property(value)}" for name, value in properties.items())
         lines.append(f"::{problem.severity.value} {fields}::{_escape_data(message)}")
-    return "".join(line + "\n" for line in lines)
+    return printable("".join(line + "\n" for line in lines))
 
 
 def _relative(path: str) -> str:

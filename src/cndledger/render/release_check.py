@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from cndledger.conditions import ReleaseCheck
+from cndledger.render import printable
 
 MARKS = ("✓", "✗")
 ASCII_MARKS = ("ok", "NO")
@@ -29,7 +30,7 @@ def as_text(check: ReleaseCheck, marks: tuple[str, str] = MARKS) -> str:
     width = max(len(condition.name) for condition in check.conditions)
     lines = [f"{marks[0] if c.holds else marks[1]} {c.name.ljust(width)}  {c.detail}" for c in check.conditions]
     lines.append(verdict(check))
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")
 
 
 def verdict(check: ReleaseCheck) -> str:

@@ -11,6 +11,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from cndledger.render import printable
+
 
 @dataclass
 class Column:
@@ -61,7 +63,7 @@ def plain(table: Table) -> str:
     out += [line(cells) for cells in rows]
     if table.footnote:
         out += ["", table.footnote]
-    return "\n".join(out) + "\n"
+    return printable("\n".join(out) + "\n")
 
 
 def _print_rich(table: Table, stream: TextIO) -> None:
@@ -69,11 +71,11 @@ def _print_rich(table: Table, stream: TextIO) -> None:
     from rich.console import Console
     from rich.table import Table as RichTable
 
-    rich_table = RichTable(title=table.title, box=box.SIMPLE_HEAD, title_justify="left", caption=table.footnote,
-                           caption_justify="left")
+    rich_table = RichTable(title=printable(table.title), box=box.SIMPLE_HEAD, title_justify="left",
+                           caption=table.footnote, caption_justify="left")
     for column in table.columns:
         rich_table.add_column(column.header, justify=column.align, no_wrap=column.align == "right")
     for row in table.rows:
         first = ("  " * row.indent) + row.cells[0]
-        rich_table.add_row(first, *row.cells[1:], style=row.style)
-    Console(file=stream, highlight=False).print(rich_table)
+        rich_table.add_row(*map(printable, [first, *row.cells[1:]]), style=row.style)
+    Console(file=stream, highlight=False, markup=False).print(rich_table)  # a title may hold "[/x]"

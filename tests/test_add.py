@@ -1,0 +1,261 @@
+"""`cndledger add`: one entry appended after the file's last byte, only when the whole ledger checks."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import COMMITMENT
+from cndledger import append
+
+GRANT = COMMITMENT.replace("amount = 1000\n", "amount = 100_000  # the grant agreement of 10 January\n") + """
+[[tranche]]
+id = "tf-1"
+commitment = "C1"
+amount = 40_000
+"""
+RELEASE = ["commitment=C1", "date=2005-09-30", "amount=40_000", "tranche=tf-1"]
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_an_entry_is_appended_after_the_last_byte_and_the_ledger_still_checks(ledger):
+    path = ledger.write("ledgers/funding.toml", GRANT)
+    before = path.read_bytes()
+    result = ledger.run("add", "release", "--to", "ledgers/funding.toml", *RELEASE, "reference=BANK 2005/117")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "added [[release]] at ledgers/funding.toml:27\n", "")
+    assert path.read_bytes() == before + (
+        b'\n[[release]]\ncommitment = "C1"\ndate = 2005-09-30\namount = 40000\ntranche = "tf-1"\n'
+        b'reference = "BANK 2005/117"\n')
+    assert ledger.run("check").exit_code == 0
+    assert ledger.run("balance", "--json", "--as-of", "2005-12").json()["projects"][0]["released"] == "40000.00"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("amount=40_000", 40000), ("amount=70000.50", "70000.50"), ("date=2005-09-30", "2005-09-30"),
+    ('date="2005-09"', '"2005-09"'), ('after=["tf-1"]', '[\n    "tf-1",\n]'), ('note="x = 1"', '"x = 1"'),
+    ("project=US/PAK/01/099", '"US/PAK/01/099"'), ("note=two words", '"two words"'), ("note=", '""'),
+    ("note=1\nid = 2", '"1\\nid = 2"'), ("note='single'", '"single"'), ("note=true", "true"),
+])
+def test_a_value_is_read_as_toml_where_it_is_toml_else_as_text(text, expected):
+    key = text.split("=")[0]
+    assert append.entry_text("expense", append.parse_assignments([text])) == f"[[expense]]\n{key} = {expected}\n"
+
+
+@pytest.mark.parametrize("original", [
+    b"",
+    b"\xef\xbb\xbf",
+    b"# only a comment, no newline",
+    b"[[party]]\nid = 'X'\nname = 'x'",
+    b"[[party]]\nid = 'X'\nname = 'x'\n\n\n",
+    b"[[party]]\r\nid = 'X'\r\nname = 'x'\r\n",
+    b"\xef\xbb\xbf[[party]]\r\n  id    =   'X'   # odd spacing\r\n\tname='\xc3\xa9t\xc3\xa9'",
+])
+def test_every_byte_before_the_entry_is_kept(ledger, original):
+    ledger.write("ledgers/a.toml", GRANT)
+    path = ledger.root / "ledgers" / "b.toml"
+    path.write_bytes(original)
+    result = ledger.run("add", "party", "--to", "ledgers/b.toml", "id=NEW", "name=A new party")
+    assert result.exit_code == 0, result.stderr
+    after = path.read_bytes()
+    assert after.startswith(original)
+    crlf = b"\r\n" in original
+    added = after[len(original):].decode()
+    assert added.lstrip("\r\n") == '[[party]]\nid = "NEW"\nname = "A new party"\n'.replace("\n", "\r\n" if crlf else "\n")
+    assert ("\n" in added.replace("\r\n", "")) is not crlf or added.count("\n") == 0
+    assert ledger.run("check").exit_code == 0
+    line = int(result.stdout.rsplit(":", 1)[1])
+    assert after.split(b"\n")[line - 1].rstrip(b"\r").removeprefix(b"\xef\xbb\xbf") == b"[[party]]"
+
+
+def test_a_wrong_entry_is_refused_with_located_problems_and_the_file_is_untouched(ledger):
+    path = ledger.write("ledgers/a.toml", GRANT)
+    before = digest(path)
+    result = ledger.run("add", "release", "--to", "ledgers/a.toml", "commitment=C1", "date=2005-09-30",
+                        "ammount=40_000", "tranche=tf-2")
+    assert result.exit_code == 1
+    assert digest(path) == before
+    assert "ledgers/a.toml:27: error[missing-key]: [[release]] has no 'amount'" in result.stderr
+    assert "ledgers/a.toml:30: error[unknown-key]: unknown key 'ammount' in [[release]]; did you mean 'amount'?" in result.stderr
+    assert "  30 | ammount = 40000\n" in result.stderr
+    assert result.stderr.endswith(
+        "cndledger: nothing was written: with this entry (at ledgers/a.toml:27) the ledger would have 2 errors\n")
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("assignments, code", [
+    (["commitment=C1", "date=2005-09-30", "amount=nan"], "bad-value"),
+    (["commitment=C1", "date=2005-09-30", "amount=inf"], "bad-value"),
+    (["commitment=C1", "date=2005-09-30", "amount=" + "9" * 400], "bad-value"),
+    (["commitment=C1", "date=2005-09-30", "amount=-5"], "bad-value"),
+    (["commitment=C1", "date=2005-09-30", "amount=40000.005"], "bad-precision"),
+    (["commitment=C1", "date=2004-12-31", "amount=1"], "release-before-commitment"),
+    (["commitment=C1", "date=2005-09-30", "amount=100001"], "releases-exceed-commitment"),
+    (["commitment=C9", "date=2005-09-30", "amount=1"], "unresolved-ref"),
+    (["commitment=C1", "date=2005-09-30T10:00:00", "amount=1"], "bad-value"),
+])
+def test_entries_the_format_forbids_are_refused(ledger, assignments, code):
+    path = ledger.write("ledgers/a.toml", GRANT)
+    before = digest(path)
+    result = ledger.run("add", "release", "--to", "ledgers/a.toml", *assignments)
+    assert result.exit_code == 1
+    assert f"error[{code}]" in result.stderr and "Traceback" not in result.stderr
+    assert digest(path) == before
+
+
+def test_nothing_is_added_to_a_ledger_that_already_has_errors(ledger):
+    ledger.write("ledgers/a.toml", GRANT)
+    broken = ledger.write("ledgers/b.toml", '[[expense]]\nproject = "P9"\ndate = 2005-01-01\namount = 1\n')
+    target = ledger.root / "ledgers" / "a.toml"
+    before = digest(target), digest(broken)
+    result = ledger.run("add", "release", "--to", "ledgers/a.toml", *RELEASE)
+    assert result.exit_code == 1
+    assert "ledgers/b.toml:2: error[unresolved-ref]" in result.stderr
+    assert (digest(target), digest(broken)) == before
+
+
+def test_a_warning_about_the_entry_is_shown_and_the_entry_written(ledger):
+    ledger.write("ledgers/a.toml", GRANT.replace('currency = "USD"', 'currency = "USD"\nend = 2005-06-30'))
+    result = ledger.run("add", "expense", "--to", "ledgers/a.toml", "project=P1", "date=2006-01-05", "amount=10")
+    assert result.exit_code == 0
+    assert "warning[outside-project-dates]" in result.stderr
+    assert result.stdout.startswith("added [[expense]]")
+
+
+def test_dry_run_prints_the_entry_and_writes_nothing(ledger):
+    path = ledger.write("ledgers/a.toml", GRANT)
+    before = digest(path)
+    result = ledger.run("add", "release", "--to", "ledgers/a.toml", *RELEASE, "--dry-run")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == '[[release]]\ncommitment = "C1"\ndate = 2005-09-30\namount = 40000\ntranche = "tf-1"\n'
+    assert digest(path) == before
+    assert not (ledger.root / "ledgers" / ".a.toml.lock").exists()
+    refused = ledger.run("add", "release", "--to", "ledgers/a.toml", "commitment=C1", "--dry-run")
+    assert refused.exit_code == 1 and "error[missing-key]" in refused.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["relase", "--to", "ledgers/a.toml", "x=1"], "add: 'relase' is not a table of the format (did you mean 'release'?)"),
+    (["release", "commitment=C1"], "add: --to FILE is required"),
+    (["release", "--to", "ledgers/none.toml", "amount=1"], "add: --to: there is no file 'ledgers/none.toml'"),
+    (["release", "--to", "ledgers", "amount=1"], "add: --to: 'ledgers' is a folder"),
+    (["release", "--to", "outside.toml", "amount=1"], "add: --to: 'outside.toml' is not a file of the ledger"),
+    (["release", "--to", "ledgers/a.toml", "amount"], "add: 'amount' is not KEY=VALUE"),
+    (["release", "--to", "ledgers/a.toml", "=5"], "add: '=5' is not KEY=VALUE"),
+    (["release", "--to", "ledgers/a.toml", "amount=1", "amount=2"], "add: 'amount' is given twice"),
+    (["release", "--to", "ledgers/a.toml", "note={a = 1}"], "add: note={a = 1}: no key of the format takes a table"),
+    (["release", "-f", "nowhere", "--to", "ledgers/a.toml", "amount=1"], "add: no ledger at the path 'nowhere'"),
+])
+def test_bad_usage_exits_2_and_changes_nothing(ledger, args, message):
+    path = ledger.write("ledgers/a.toml", GRANT)
+    ledger.write("outside.toml", "")
+    before = digest(path)
+    result = ledger.run("add", *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"cndledger: {message}"), result.stderr
+    assert digest(path) == before
+
+
+def test_the_file_may_be_named_by_another_path_to_it(ledger):
+    path = ledger.write("books/a.toml", GRANT)
+    os.symlink("books/a.toml", ledger.root / "link.toml")
+    result = ledger.run("add", "release", "-f", "./books", "--to", "link.toml", *RELEASE)
+    assert result.stdout == "added [[release]] at ./books/a.toml:27\n"
+    assert os.path.islink(ledger.root / "link.toml")
+    assert b"[[release]]" in path.read_bytes()
+
+
+def test_the_file_keeps_its_permissions(ledger):
+    path = ledger.write("ledgers/a.toml", GRANT)
+    path.chmod(0o640)
+    assert ledger.run("add", "release", "--to", "ledgers/a.toml", *RELEASE).exit_code == 0
+    assert (path.stat().st_mode & 0o777) == 0o640
+
+
+def test_a_file_changed_by_another_program_meanwhile_is_not_overwritten(ledger, monkeypatch):
+    path = ledger.write("ledgers/a.toml", GRANT)
+    edited = GRANT + "\n# an edit saved while the add was checking\n"
+
+    def another_program_saves(point: str) -> None:
+        if point == "written":
+            path.write_text(edited)
+
+    monkeypatch.setattr(append, "_checkpoint", another_program_saves)
+    result = ledger.run("add", "release", "--to", "ledgers/a.toml", *RELEASE)
+    assert result.exit_code == 1
+    assert result.stderr == ("cndledger: nothing was written: 'ledgers/a.toml' changed while the entry was being "
+                             "checked; run the command again\n")
+    assert path.read_text() == edited
+    assert [name for name in os.listdir(path.parent) if name.endswith(".tmp")] == []
+
+
+def cndledger(root, *args, env=None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "cndledger", *args], cwd=root, env={**os.environ, **(env or {})},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_eight_adds_started_at_once_all_land_once_each(ledger):
+    path = ledger.write("ledgers/a.toml", GRANT)
+    before = path.read_bytes()
+    adds = [cndledger(ledger.root, "add", "release", "--to", "ledgers/a.toml", "commitment=C1", "date=2005-09-30",
+                      "amount=1000", f"id=R{number}") for number in range(8)]
+    outcomes = [(process.wait(timeout=120), process.stderr.read()) for process in adds]
+    assert outcomes == [(0, b"")] * 8
+    after = path.read_bytes()
+    assert after.startswith(before)
+    for number in range(8):
+        assert after.count(f'id = "R{number}"\n'.encode()) == 1
+    assert after.count(b"[[release]]") == 8
+    result = ledger.run("balance", "--json", "--as-of", "2005-12-31")
+    assert (result.exit_code, result.json()["projects"][0]["released"]) == (0, "8000.00")
+
+
+@pytest.mark.parametrize("point", append.KILL_POINTS)
+def test_an_add_killed_at_any_point_leaves_the_file_as_before_or_as_after(ledger, point):
+    path = ledger.write("ledgers/a.toml", GRANT)
+    before = path.read_bytes()
+    process = cndledger(ledger.root, "add", "release", "--to", "ledgers/a.toml", *RELEASE,
+                        env={append.KILL_AT_VARIABLE: point})
+    assert process.wait(timeout=60) == -signal.SIGKILL
+    after = path.read_bytes()
+    if point == "renamed":
+        assert after.startswith(before) and after[len(before):].startswith(b"\n[[release]]\n")
+    else:
+        assert after == before
+    # The lock died with the process, and a leftover temporary file is no part of the ledger.
+    assert ledger.run("add", "expense", "--to", "ledgers/a.toml", "project=P1", "date=2005-10-01", "amount=5").exit_code == 0
+    assert ledger.run("check").stdout.endswith("0 errors, 0 warnings in 1 file\n")
+
+
+def test_an_add_killed_at_a_random_moment_leaves_the_file_whole(ledger):
+    path = ledger.write("ledgers/a.toml", GRANT)
+    states = {path.read_bytes()}
+    for attempt in range(8):  # an add takes some 0.4 s, most of it starting Python and checking the ledger
+        process = cndledger(ledger.root, "add", "release", "--to", "ledgers/a.toml", "commitment=C1",
+                            "date=2005-09-30", "amount=10", f"id=K{attempt}")
+        time.sleep(0.12 + 0.04 * attempt)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+        now = path.read_bytes()
+        assert now in states or any(now.startswith(state) and now[len(state):].startswith(b"\n[[release]]")
+                                    for state in states)
+        states = {now}
+        assert ledger.run("check").exit_code == 0
+
+
+def test_a_file_that_writes_its_entries_inline_is_explained_not_broken(ledger):
+    path = ledger.write("ledgers/a.toml", 'party = [\n    { id = "A", name = "a" },\n]\n')
+    before = digest(path)
+    result = ledger.run("add", "party", "--to", "ledgers/a.toml", "id=B", "name=b")
+    assert result.exit_code == 1
+    assert ("ledgers/a.toml:5: error[toml-syntax]: the file writes its party entries inline (party = [...]), and "
+            "TOML allows no [[party]] table after that\n") in result.stderr
+    assert digest(path) == before
