@@ -29,8 +29,8 @@ import stat
 import sys
 import time
 from array import array
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 from itertools import repeat
 from operator import attrgetter
 
@@ -266,7 +266,7 @@ def _code() -> tuple:
             spec = find_spec(name)
             if spec is not None and spec.origin:
                 sources.append(spec.origin)
-        _CODE = tuple((path, os.stat(path).st_size, os.stat(path).st_mtime_ns) for path in sources)
+        _CODE = tuple((path, status.st_size, status.st_mtime_ns) for path in sources if (status := os.stat(path)))
     return _CODE
 
 
