@@ -79,6 +79,22 @@ def _no_ledger_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CNDLEDGER_LEDGER", raising=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_cache_in_the_home_directory(tmp_path_factory: pytest.TempPathFactory):
+    """Set before any fixture copies the environment: the programs tests start (pre-commit's hook, CI
+    steps) keep their cache in a temporary folder too, never in the home directory."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("session-cache")))
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _a_cache_of_its_own(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test reads and writes a cache of its own, never the one in the home directory."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("CNDLEDGER_NO_CACHE", raising=False)
+
+
 @pytest.fixture
 def ledger(tmp_path: Path) -> LedgerDir:
     return LedgerDir(tmp_path)

@@ -69,8 +69,12 @@ def test_amounts_that_are_no_amount_are_located_bad_values(ledger, written, word
 def test_a_number_of_thousands_of_digits_is_located_at_its_line(ledger):
     ledger.write("ledgers/a.toml", project_with_budget("9" * 5_000))
     problem = only_problem(ledger.run("check", "--format", "json"))
-    assert (problem["code"], problem["line"]) == ("toml-syntax", 5)
-    assert problem["message"] == "invalid TOML: a number has too many digits to read"
+    # tomllib refuses to read it; the faster parser reads it and the amount is then refused as too large
+    assert (problem["code"], problem["line"]) in {("toml-syntax", 5), ("bad-value", 5)}
+    assert problem["message"] in {
+        "invalid TOML: a number has too many digits to read",
+        "'budget' in [[project]]: the amount is too large (at most 18 digits before the decimal point)",
+    }
 
 
 def test_the_long_line_of_a_problem_is_not_printed_whole(ledger):

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as _dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from cndledger.checks import check_ledger
+from cndledger import cache
+from cndledger.checks import dated_problems, ledger_problems
 from cndledger.ledger import Ledger
-from cndledger.load import find_files, ledger_paths, load
-from cndledger.problems import Problem
+from cndledger.load import find_files, ledger_paths, load_contents, read_bytes
+from cndledger.problems import Problem, sort_key
 
 
 @dataclass
@@ -28,15 +32,46 @@ class CheckedLedger:
         return not any(problem.is_fatal for problem in self.problems)
 
 
-def open_ledger(given_paths: list[str], as_of: _dt.date) -> CheckedLedger:
+def open_ledger(given_paths: list[str], as_of: _dt.date, *, use_cache: bool = True) -> CheckedLedger:
+    """The ledger at the paths, checked as of the day: from the cache where its files are unchanged
+    (`cache.py`; not with `use_cache=False` or CNDLEDGER_NO_CACHE=1), else read and then cached."""
     paths = ledger_paths(given_paths)
     found = find_files(paths)
     if found.missing:
         return CheckedLedger(Ledger(), missing=found.missing)
-    return check_files(found.files, as_of)
+    contents = [(path, read_bytes(path)) for path in found.files]
+    return _checked(contents, as_of, use_cache=use_cache and cache.wanted())
 
 
 def check_files(files: list[str], as_of: _dt.date, replaced: dict[str, bytes] | None = None) -> CheckedLedger:
-    """Load and check the files; `replaced` gives bytes to read in place of some files' (see `load`)."""
-    ledger = load(files, replaced)
-    return CheckedLedger(ledger, check_ledger(ledger, as_of))
+    """Load and check the files, never through the cache; `replaced` gives bytes to read in place of
+    some files' (`cndledger add` checks the ledger as it would be with the new entry)."""
+    replaced = replaced or {}
+    contents = [(path, replaced[path] if path in replaced else read_bytes(path)) for path in files]
+    return _checked(contents, as_of, use_cache=False)
+
+
+def _checked(contents: list, as_of: _dt.date, *, use_cache: bool) -> CheckedLedger:
+    with _no_cyclic_collection():
+        cached = cache.lookup(contents) if use_cache else None
+        if cached is not None:
+            ledger, undated = cached
+        else:
+            ledger = load_contents(contents)
+            undated = ledger_problems(ledger)
+            if use_cache:
+                cache.store(contents, ledger, undated)
+        problems = sorted(undated + dated_problems(ledger, as_of), key=sort_key)
+    return CheckedLedger(ledger, problems)
+
+
+@contextmanager
+def _no_cyclic_collection() -> Iterator[None]:
+    """Reading makes objects by the million, none of them garbage: the cyclic collector would only walk them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

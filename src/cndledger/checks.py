@@ -7,22 +7,30 @@ Unresolved references are not reported while any file failed to parse: they woul
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import compress, repeat
+from operator import attrgetter
 from decimal import Decimal
 
 from cndledger import figures as fig
 from cndledger.currency import format_amount, minor_unit
 from cndledger.dates import LedgerDate, days_apart
 from cndledger.ledger import Ledger
-from cndledger.models import Entry, Project
+from cndledger.records import Project
+from cndledger.records import VALUE_FIELDS, Record
 from cndledger.problems import Problem, error, sort_key, warning
 from cndledger.suggest import did_you_mean
-from cndledger.values import decimal_places
+from cndledger.values import needs_more_places
 
 COUNTERPART_WINDOW_DAYS = 31
 
 
 def check_ledger(ledger: Ledger, as_of: _dt.date) -> list[Problem]:
+    return sorted(ledger_problems(ledger) + dated_problems(ledger, as_of), key=sort_key)
+
+
+def ledger_problems(ledger: Ledger) -> list[Problem]:
+    """The problems found in reading, then every check that does not depend on the day (unsorted)."""
     problems = list(ledger.problems)
     problems += duplicate_ids(ledger)
     if not ledger.any_file_failed:
@@ -36,10 +44,13 @@ def check_ledger(ledger: Ledger, as_of: _dt.date) -> list[Problem]:
     problems += counterparts(ledger)
     if not any(problem.is_fatal for problem in problems):
         problems += failed_asserts(ledger)
-    problems += budget_warnings(ledger, as_of)
     problems += outside_project_dates(ledger)
-    problems += overdue_tranches(ledger, as_of)
-    return sorted(problems, key=sort_key)
+    return problems
+
+
+def dated_problems(ledger: Ledger, as_of: _dt.date) -> list[Problem]:
+    """The checks judged against the day: budgets as of it, tranches due before it (unsorted)."""
+    return [*budget_warnings(ledger, as_of), *overdue_tranches(ledger, as_of)]
 
 
 def _money(amount: Decimal, currency: str | None) -> str:
@@ -48,7 +59,7 @@ def _money(amount: Decimal, currency: str | None) -> str:
 
 def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
     for kind in ("project", "commitment", "tranche", "release", "inkind", "expense", "milestone"):
-        first: dict[str, Entry] = {}
+        first: dict[str, Record] = {}
         for entry in ledger.entries_of(kind):
             ident = getattr(entry, "id", None)
             if ident is None:
@@ -58,7 +69,7 @@ def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
                             entry.at_key("id"))
             else:
                 first[ident] = entry
-    names: dict[str, tuple[str, Entry]] = {}  # party ids and aliases share one namespace
+    names: dict[str, tuple[str, Record]] = {}  # party ids and aliases share one namespace
     for party in ledger.parties:
         for key, name in [("id", party.id)] + [("aliases", alias) for alias in party.aliases]:
             if name not in names:
@@ -70,7 +81,7 @@ def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
                             f"of a party at {owner.at}", party.at_key(key))
 
 
-def _unresolved(entry: Entry, key: str, what: str, name: str, known) -> Problem:
+def _unresolved(entry: Record, key: str, what: str, name: str, known) -> Problem:
     return error("unresolved-ref", f"{entry.label} names {what} '{name}', which the ledger does not define"
                  f"{did_you_mean(name, known)}",
                  entry.at_key(key))
@@ -198,17 +209,40 @@ def precision(ledger: Ledger) -> Iterator[Problem]:
         "inkind": ("value", "monthly_value"), "expense": ("amount",),
         "assert": ("committed", "released", "outstanding", "spent", "available"),
     }
+    # No amount can have too many places for its currency without having too many for the ledger's
+    # coarsest currency: only those entries are looked at closely.
+    currencies = {project.currency for project in ledger.projects}
+    for kind in amount_keys:
+        if kind != "project" and "currency" in VALUE_FIELDS[kind]:  # a project's is counted above
+            currencies.update(filter(None, map(attrgetter("currency"), ledger.entries_of(kind))))
+    known = [places for places in map(minor_unit, currencies) if places is not None]
+    if not known:
+        return
+    coarsest = min(known)
     for kind, keys in amount_keys.items():
-        for entry in ledger.entries_of(kind):
+        entries = ledger.entries_of(kind)
+        suspect = set().union(*(map(id, _finer_than(entries, key, coarsest)) for key in keys))
+        suspects = [entry for entry in entries if id(entry) in suspect] if suspect else []
+        for entry in suspects:
             currency, _ = _effective_currency(ledger, entry)
             places = minor_unit(currency) if currency else None
             if places is None:
                 continue
             for key in keys:
                 amount = getattr(entry, key)
-                if amount is not None and decimal_places(amount) > places:
+                if amount is not None and needs_more_places(amount, places):
                     yield error("bad-precision", f"'{key}' {amount} in {entry.label} has more decimal places than "
                                 f"{currency} allows ({places})", entry.at_key(key))
+
+
+def _finer_than(entries: list, key: str, places: int) -> Iterable:
+    """The entries whose amount at `key` has more than `places` decimal places."""
+    amounts = list(map(attrgetter(key), entries))
+    if None in amounts:  # an optional amount: one by one
+        return [entry for entry, amount in zip(entries, amounts)
+                if amount is not None and needs_more_places(amount, places)]
+    # Every entry has one (an amount below 10^18, validated): one exact remainder each, in C.
+    return compress(entries, map(Decimal.__mod__, amounts, repeat(Decimal(1).scaleb(-places))))
 
 
 def sums_exceeded(ledger: Ledger) -> Iterator[Problem]:
@@ -292,15 +326,12 @@ def counterparts(ledger: Ledger) -> Iterator[Problem]:
 
 
 def failed_asserts(ledger: Ledger) -> Iterator[Problem]:
-    by_day: dict[_dt.date, fig.Balance] = {}
+    totals = fig.totals_as_of(ledger, [(assertion.project, assertion.date.last) for assertion in ledger.asserts])
     for assertion in ledger.asserts:
-        day = assertion.date.last
-        if day not in by_day:
-            by_day[day] = fig.balance(ledger, day)
-        figures = by_day[day].of(assertion.project)
+        figures = totals.get((assertion.project, assertion.date.last))
         if figures is None:
             continue
-        currency = figures.project.currency
+        currency = ledger.project_by_id[assertion.project].currency
         for name, asserted in assertion.asserted().items():
             computed = figures.figure(name)
             if computed != asserted:
@@ -310,7 +341,7 @@ def failed_asserts(ledger: Ledger) -> Iterator[Problem]:
 
 
 def budget_warnings(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
-    for figures in fig.balance(ledger, as_of).projects:
+    for figures in fig.balance(ledger, as_of, with_spent=False).projects:
         if figures.budget is not None and figures.committed > figures.budget:
             project, currency = figures.project, figures.project.currency
             yield warning("over-budget", f"project '{project.id}' has {_money(figures.committed, currency)} committed "
@@ -328,9 +359,14 @@ def outside_project_dates(ledger: Ledger) -> Iterator[Problem]:
             return f"after project '{project.id}' ends ({project.end})"
         return None
 
+    # Only what falls outside a project's widest span can be outside its dates: a quick look first.
+    spans = {project.id: (project.start.first if project.start else _dt.date.min,
+                          project.end.last if project.end else _dt.date.max) for project in ledger.project_by_id.values()}
+    expenses = [expense for expense in ledger.expenses
+                if (span := spans.get(expense.project)) and not span[0] <= expense.date.first <= span[1]]
     dated = [(c, "date", ledger.project_by_id.get(c.project), c.date) for c in ledger.commitments]
     dated += [(r, "date", ledger.commitment_project(r.commitment), r.date) for r in ledger.releases]
-    dated += [(e, "date", ledger.project_by_id.get(e.project), e.date) for e in ledger.expenses]
+    dated += [(e, "date", ledger.project_by_id.get(e.project), e.date) for e in expenses]
     dated += [(k, "start", ledger.project_by_id.get(k.project), k.start) for k in ledger.inkind]
     for entry, key, project, when in dated:
         if (reason := outside(project, when)) is not None:

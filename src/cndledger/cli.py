@@ -6,6 +6,7 @@ imported inside the commands.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, Optional
 
@@ -49,6 +50,8 @@ AsOf = Annotated[Optional[str], typer.Option(
     "--as-of", help="The day of the figures: 2005-02-15, 2005-02 (its last day) or 2005. Default: today.",
     show_default=False)]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON document (amounts as strings).")]
+NoCache = Annotated[bool, typer.Option(
+    "--no-cache", help="Read every file anew; neither use nor write the cache (also CNDLEDGER_NO_CACHE=1).")]
 
 
 def _version(value: bool) -> None:
@@ -79,10 +82,16 @@ def _day(text: str | None, option: str):
         raise _fail_usage(f"{option}: {exc}") from None
 
 
-def _open(paths: list[str] | None, ledger: list[str] | None, as_of):
+def _open(paths: list[str] | None, ledger: list[str] | None, as_of, no_cache: bool):
+    from cndledger import cache
     from cndledger.api import open_ledger
 
-    opened = open_ledger([*(ledger or []), *(paths or [])], as_of)
+    if _IN_ITS_OWN_PROCESS:
+        cache.write_later()  # the answer need not wait for the cache to be written
+
+    opened = open_ledger([*(ledger or []), *(paths or [])], as_of, use_cache=not no_cache)
+    if _IN_ITS_OWN_PROCESS:
+        _OPENED.append(opened)
     if opened.missing:
         for path in opened.missing:
             print(f"cndledger: no ledger at the path '{path}' (no such file, or no *.toml below it)", file=sys.stderr)
@@ -117,11 +126,12 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")] = False,
     as_of: Annotated[Optional[str], typer.Option(
         "--as-of", help="The day against which due dates are judged. Default: today.", show_default=False)] = None,
+    no_cache: NoCache = False,
 ) -> None:
     """Report every problem of the ledger, each as FILE:LINE: severity[CODE]: message."""
     if format not in CHECK_FORMATS:
         raise _fail_usage(f"--format must be text, json or github, not '{format}'")
-    opened = _open(paths, ledger, _day(as_of, "--as-of"))
+    opened = _open(paths, ledger, _day(as_of, "--as-of"), no_cache)
     from cndledger.render import problems as render
 
     if format == "json":
@@ -146,10 +156,11 @@ def balance(
         autocompletion=_complete_ids("project"))] = None,
     by_party: Annotated[bool, typer.Option("--by-party", help="Each party's figures under its project.")] = False,
     json: Json = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Per project: budget, committed, released, outstanding, in kind, spent, available, gap."""
     day = _day(as_of, "--as-of")
-    opened = _open(paths, ledger, day)
+    opened = _open(paths, ledger, day, no_cache)
     _report_problems(opened)
     if not opened.figures_defined:
         raise typer.Exit(EXIT_PROBLEMS)
@@ -202,11 +213,12 @@ def release_check(
         "--on", help="The day of the release: 2005-02-15, 2005-02 (its last day) or 2005. Default: today.",
         show_default=False)] = None,
     json: Json = False,
+    no_cache: NoCache = False,
 ) -> None:
     """May the tranche be released on the day? Exit 0 if every condition holds, 1 if one does not,
     2 on any ledger error, an unknown tranche or bad usage."""
     day = _day(on, "--on")
-    opened = _open(paths, ledger, day)
+    opened = _open(paths, ledger, day, no_cache)
     if opened.errors:
         _report_problems(opened)
         print("cndledger: release-check gives no answer while the ledger has errors (see above)", file=sys.stderr)
@@ -239,11 +251,12 @@ def tranches(
     project: ProjectOption = None,
     json: Json = False,
     csv: Csv = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Each commitment's tranches: amount, due, released, status, release conditions; and the unscheduled rest."""
     output = _output_format(json, csv)
     day = _day(as_of, "--as-of")
-    opened, only = _open_report(paths, ledger, day, project)
+    opened, only = _open_report(paths, ledger, day, project, no_cache)
     from cndledger.render import tranches as render
     from cndledger.schedule import schedule
 
@@ -261,12 +274,13 @@ def register(
     project: ProjectOption = None,
     json: Json = False,
     csv: Csv = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Every money event in the order it counts, with its project's running committed, released and spent."""
     output = _output_format(json, csv)
     day = _day(as_of, "--as-of")
     first = _first_day(start, "--from")
-    opened, only = _open_report(paths, ledger, day, project)
+    opened, only = _open_report(paths, ledger, day, project, no_cache)
     from cndledger.register import register as compute
     from cndledger.render import register as render
 
@@ -284,9 +298,9 @@ def _first_day(text: str | None, option: str):
         raise _fail_usage(f"{option}: {exc}") from None
 
 
-def _open_report(paths, ledger, day, project: str | None):
+def _open_report(paths, ledger, day, project: str | None, no_cache: bool):
     """Open the ledger for a report: its errors on standard error; stop where they leave figures undefined."""
-    opened = _open(paths, ledger, day)
+    opened = _open(paths, ledger, day, no_cache)
     _report_problems(opened)
     if not opened.figures_defined:
         raise typer.Exit(EXIT_PROBLEMS)
@@ -391,10 +405,34 @@ def add(
     raise typer.Exit(EXIT_OK)
 
 
+_IN_ITS_OWN_PROCESS = False  # run as the command (not called in a test or another program)
+_OPENED: list = []  # ledgers read by this command, kept until it exits
+
+
 def main() -> None:
+    global _IN_ITS_OWN_PROCESS
+    _IN_ITS_OWN_PROCESS = True
     try:
         app()
     except MemoryError:  # a ledger of many large files: say so rather than print a traceback
         print("cndledger: not enough memory to read this ledger; check fewer files at once, or on a machine "
               "with more memory", file=sys.stderr)
         sys.exit(EXIT_PROBLEMS)
+    except SystemExit as exit:
+        if _OPENED and isinstance(exit.code, (int, type(None))):
+            _leave(exit.code or 0)
+        raise
+
+
+def _leave(code: int) -> None:
+    """After reading a ledger: the answer out, the cache written by a child process (`cache.write_pending`),
+    and exit at once. Freeing a million objects one by one would only delay the exit."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`): nothing more to say
+            pass
+    from cndledger import cache
+
+    cache.write_pending()
+    os._exit(code)

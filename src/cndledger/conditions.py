@@ -16,7 +16,7 @@ from cndledger.checks import COUNTERPART_WINDOW_DAYS
 from cndledger.currency import MINOR_UNITS, format_amount
 from cndledger.dates import LedgerDate
 from cndledger.ledger import Ledger
-from cndledger.models import Tranche
+from cndledger.records import Tranche
 
 @dataclass(frozen=True)
 class Condition:

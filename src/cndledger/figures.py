@@ -8,14 +8,19 @@ never counts before its commitment does.
 from __future__ import annotations
 
 import datetime as _dt
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import compress, groupby, repeat
+from operator import attrgetter, itemgetter
 
 from cndledger.dates import month_end
 from cndledger.ledger import Ledger
-from cndledger.models import Commitment, Expense, InKind, Project, Release
+from cndledger.records import Commitment, Expense, InKind, Project, Release
 
 ZERO = Decimal(0)
+_PROJECT, _AMOUNT = attrgetter("project"), attrgetter("amount")
 
 
 @dataclass
@@ -29,18 +34,13 @@ class PartyFigures:
         return self.committed - self.released
 
 
-@dataclass
-class ProjectFigures:
-    project: Project
-    depth: int
-    own_budget: Decimal | None
-    budget: Decimal | None = None
+@dataclass(kw_only=True)
+class Totals:
+    """A project's committed, released and spent as of a day, its children included."""
+
     committed: Decimal = ZERO
     released: Decimal = ZERO
     spent: Decimal = ZERO
-    inkind_valued: Decimal = ZERO
-    inkind_unvalued: int = 0
-    parties: dict[str, PartyFigures] = field(default_factory=dict)
 
     @property
     def outstanding(self) -> Decimal:
@@ -50,6 +50,20 @@ class ProjectFigures:
     def available(self) -> Decimal:
         return self.released - self.spent
 
+    def figure(self, name: str) -> Decimal | None:
+        return getattr(self, name)
+
+
+@dataclass
+class ProjectFigures(Totals):
+    project: Project
+    depth: int
+    own_budget: Decimal | None
+    budget: Decimal | None = None
+    inkind_valued: Decimal = ZERO
+    inkind_unvalued: int = 0
+    parties: dict[str, PartyFigures] = field(default_factory=dict)
+
     @property
     def gap(self) -> Decimal | None:
         return None if self.budget is None else self.budget - self.committed
@@ -57,9 +71,6 @@ class ProjectFigures:
     @property
     def by_party(self) -> list[PartyFigures]:
         return [self.parties[key] for key in sorted(self.parties)]
-
-    def figure(self, name: str) -> Decimal | None:
-        return getattr(self, name)
 
     def add(self, other: ProjectFigures) -> None:
         self.committed += other.committed
@@ -82,8 +93,13 @@ class Balance:
         return next((figures for figures in self.projects if figures.project.id == project_id), None)
 
 
+# The first day a commitment (an expense) counts: its date's last day. (A getter, not a function of
+# ours: it runs once per entry in whole-ledger passes, at the speed of C.)
+commitment_counts_from: Callable[[Commitment], _dt.date] = attrgetter("date.last")
+
+
 def commitment_counts(commitment: Commitment, day: _dt.date) -> bool:
-    return commitment.date.last <= day
+    return commitment_counts_from(commitment) <= day
 
 
 def release_counts_from(release: Release, commitment: Commitment | None) -> _dt.date:
@@ -95,8 +111,11 @@ def release_counts(release: Release, commitment: Commitment | None, day: _dt.dat
     return release_counts_from(release, commitment) <= day
 
 
+expense_counts_from: Callable[[Expense], _dt.date] = attrgetter("date.last")
+
+
 def expense_counts(expense: Expense, day: _dt.date) -> bool:
-    return expense.date.last <= day
+    return expense_counts_from(expense) <= day
 
 
 def inkind_accrued(contribution: InKind, day: _dt.date) -> Decimal:
@@ -133,7 +152,9 @@ def _month_number(day: _dt.date) -> int:
     return day.year * 12 + day.month - 1
 
 
-def balance(ledger: Ledger, as_of: _dt.date) -> Balance:
+def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True) -> Balance:
+    """Every project's figures as of the day; without the expenses (spent left at 0) where `with_spent` is
+    false, for a caller that needs no more than commitments and budgets: expenses are most entries."""
     ordered = ledger.tree_order()
     figures = {project.id: ProjectFigures(project, depth, project.budget, project.budget) for project, depth in ordered}
 
@@ -155,9 +176,12 @@ def balance(ledger: Ledger, as_of: _dt.date) -> Balance:
         if party := parties_of(commitment.project, commitment.party):
             figures[commitment.project].released += release.amount
             party.released += release.amount
-    for expense in ledger.expenses:
-        if expense_counts(expense, as_of) and expense.project in figures:
-            figures[expense.project].spent += expense.amount
+    if with_spent:  # expenses are most entries: summed run by run of one project (files keep them together)
+        expenses = ledger.expenses
+        counting = compress(expenses, map(as_of.__ge__, map(expense_counts_from, expenses)))
+        for project_id, run in groupby(counting, key=_PROJECT):
+            if project_id in figures:
+                figures[project_id].spent += sum(map(_AMOUNT, run), ZERO)
     for contribution in ledger.inkind:
         own = figures.get(contribution.project)
         if own is None or contribution.start.last > as_of:
@@ -178,6 +202,59 @@ def balance(ledger: Ledger, as_of: _dt.date) -> Balance:
         if own.budget is not None and parent.own_budget is None:
             parent.budget = (parent.budget or ZERO) + own.budget
     return Balance(as_of, [figures[project.id] for project, _ in ordered])
+
+
+def totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict[tuple[str, _dt.date], Totals]:
+    """Committed, released and spent of each (project, day) asked, as `balance` counts them, in one pass.
+
+    Each event is put in the interval between two days asked in which it starts to count; running
+    sums over the intervals, added up the project tree, then answer every day at once: the cost
+    grows with the events and the days asked, not with their product.
+    """
+    ordered = ledger.tree_order()
+    lineage: dict[str, tuple[str, ...]] = {}  # a project and the projects above it, as balance rolls it up
+    for project, _ in ordered:
+        lineage[project.id] = (project.id, *lineage.get(project.parent, ()))
+    days = sorted({day for _, day in asked})
+    if not days:
+        return {}
+    # own[interval][project] = [committed, released, spent] of events first counting in that interval
+    own: list[dict[str, list[Decimal]]] = [{} for _ in days]
+
+    def add(projects: Iterable[str], counting: Iterable[_dt.date], amounts: Iterable[Decimal], which: int) -> None:
+        """Events given as their projects, first days counting and amounts; summed run by run of one
+        project and interval (files keep a project's entries together), at the speed of C."""
+        intervals = map(bisect_left, repeat(days), counting)
+        for (project_id, interval), run in groupby(zip(projects, intervals, amounts), key=itemgetter(0, 1)):
+            if interval < len(days) and project_id in lineage:
+                sums = own[interval].setdefault(project_id, [ZERO, ZERO, ZERO])
+                sums[which] += sum(map(itemgetter(2), run), ZERO)
+
+    commitments, expenses = ledger.commitments, ledger.expenses
+    add(map(_PROJECT, commitments), map(commitment_counts_from, commitments), map(_AMOUNT, commitments), 0)
+    releases = [(commitment.project, release_counts_from(release, commitment), release.amount)
+                for release in ledger.releases
+                if (commitment := ledger.commitment_by_id.get(release.commitment)) is not None]
+    if releases:
+        add(*zip(*releases), 1)
+    add(map(_PROJECT, expenses), map(expense_counts_from, expenses), map(_AMOUNT, expenses), 2)
+
+    running: dict[str, list[Decimal]] = {}
+    answers: dict[tuple[str, _dt.date], Totals] = {}
+    wanted: dict[_dt.date, list[str]] = {}
+    for project_id, day in asked:
+        wanted.setdefault(day, []).append(project_id)
+    for interval, day in enumerate(days):
+        for project_id, sums in own[interval].items():
+            for owner in lineage[project_id]:
+                total = running.setdefault(owner, [ZERO, ZERO, ZERO])
+                for which in range(3):
+                    total[which] += sums[which]
+        for project_id in wanted[day]:
+            if project_id in lineage:
+                committed, released, spent = running.get(project_id, (ZERO, ZERO, ZERO))
+                answers[(project_id, day)] = Totals(committed=committed, released=released, spent=spent)
+    return answers
 
 
 def releases_as_of(ledger: Ledger, as_of: _dt.date) -> list[Release]:

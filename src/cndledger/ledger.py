@@ -2,20 +2,69 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from cndledger.models import (
-    Assertion, Commitment, Entry, Expense, InKind, Milestone, Party, Project, Release, Tranche,
-)
+from cndledger.locate import FilePositions, header_lines, locate
 from cndledger.problems import Problem
+from cndledger.records import (
+    Assertion, Commitment, Expense, InKind, Milestone, Party, Project, Record, Release, Tranche,
+)
 
 
 @dataclass(slots=True)
 class SourceFile:
     path: str  # as the user named it (a folder joined with the file's relative path)
-    text: str | None = None  # None where the file could not be read or decoded
+    _text: str | None = None
     parsed: bool = False
+    entry_counts: dict[str, int] = field(default_factory=dict)  # kind -> how many entries the file has
+    _raw: bytes | None = field(default=None, repr=False)  # its bytes, decoded into `text` when first asked
+    # Where entries and keys stand, found when a problem first asks (most runs never do).
+    _entry_lines: dict[str, Sequence[int]] | None = field(default=None, repr=False)
+    _positions: FilePositions | None = field(default=None, repr=False)
+
+    @property
+    def text(self) -> str | None:
+        """The file's text; None where it could not be read or decoded."""
+        if self._text is None and self._raw is not None:
+            try:
+                self._text = self._raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                pass
+            self._raw = None
+        return self._text
+
+    @text.setter
+    def text(self, value: str | None) -> None:
+        self._text = value
+
+    def positions(self) -> FilePositions:
+        if self._positions is None:
+            self._positions = locate(self.text or "")
+        return self._positions
+
+    def entry_line(self, kind: str, index: int) -> int:
+        if self._entry_lines is None:
+            self._entry_lines = self._find_entry_lines()
+        lines = self._entry_lines.get(kind)
+        if lines is not None and index < len(lines):
+            return lines[index]
+        return self.positions().entry(kind, index).line
+
+    def _find_entry_lines(self) -> dict[str, Sequence[int]]:
+        """The header line of each entry: by a quick pass where it finds them all, else by `locate`."""
+        found = header_lines(self.text or "")
+        if found is not None and {kind: len(lines) for kind, lines in found.items()} == self.entry_counts:
+            return found
+        positions = self.positions()
+        return {kind: [positions.entry(kind, index).line for index in range(count)]
+                for kind, count in self.entry_counts.items()}
+
+    def key_position(self, kind: str, index: int, key: str) -> tuple[int, int]:
+        """The line and column of a key of an entry; the entry's line (column 0) where it has no such key."""
+        position = self.positions().entry(kind, index)
+        return position.keys.get(key, (position.line, 0))
 
     def line_text(self, line: int) -> str:
         if self.text is None:
@@ -43,7 +92,7 @@ class Ledger:
     def any_file_failed(self) -> bool:
         return any(not source.parsed for source in self.files)
 
-    def entries_of(self, kind: str) -> list[Entry]:
+    def entries_of(self, kind: str) -> list[Record]:
         return getattr(self, _LISTS[kind])
 
     def file(self, path: str) -> SourceFile | None:

@@ -8,18 +8,24 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pydantic import TypeAdapter, ValidationError
+from typing import TYPE_CHECKING
 
 from cndledger.ledger import Ledger, SourceFile
-from cndledger.locate import FilePositions, locate
-from cndledger.models import TABLES, Entry
 from cndledger.problems import Location, Problem, error
-from cndledger.rawfile import UnreadableFile, read_bytes
+from cndledger.rawfile import UnreadableFile, read_bytes as read_file_bytes
+from cndledger.records import RECORDS, VALUE_FIELDS
 from cndledger.suggest import did_you_mean as _did_you_mean, nearest
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from cndledger.models import Entry
+    from cndledger.validate import Plan
+
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_LEDGER"
 DEFAULT_PATH = "ledgers"
@@ -88,39 +94,99 @@ def load(paths: list[str], replaced: dict[str, bytes] | None = None) -> Ledger:
     `replaced` gives the bytes to read in place of some files' (`cndledger add` checks the ledger
     as it would be with the new entry, before writing it).
     """
+    replaced = replaced or {}
+    return load_contents([(path, replaced[path] if path in replaced else read_bytes(path)) for path in paths])
+
+
+def read_bytes(path: str) -> bytes | Problem:
+    """The bytes of a ledger file (`rawfile.read_bytes`: a regular file, within the size limit), or the problem."""
+    try:
+        return read_file_bytes(path)
+    except UnreadableFile as exc:
+        return error("unreadable-file", str(exc), Location(path, 1))
+
+
+def load_contents(contents: list[tuple[str, bytes | Problem]]) -> Ledger:
+    """The ledger of files already read: each path with its bytes (or the problem of reading it)."""
     ledger = Ledger()
-    batches: dict[str, list[tuple[SourceFile, FilePositions, int, dict]]] = {kind: [] for kind in TABLES}
-    for path in paths:
-        source, data = _read(path, ledger.problems, (replaced or {}).get(path))
+    validator = _Validator(ledger)
+    for path, raw in contents:
+        source, data = _read(path, raw, ledger.problems)
         ledger.files.append(source)
         if data is None:
             continue
-        positions = locate(source.text)
+        tables = {key: value for key, value in data.items()
+                  if key in RECORDS and isinstance(value, list) and all(isinstance(item, dict) for item in value)}
+        source.entry_counts = {kind: len(items) for kind, items in tables.items()}
         for key, value in data.items():
-            where = Location(path, positions.top_keys.get(key, (1, 0))[0])
-            if key not in TABLES:
-                if key in positions.tables and positions.tables[key]:
-                    where = Location(path, positions.tables[key][0].line)
-                ledger.problems.append(error("unknown-key", f"unknown table '{key}'{_did_you_mean(key, TABLES)}", where,
-                                             hint="the tables are " + ", ".join(f"[[{k}]]" for k in TABLES)))
-            elif not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-                ledger.problems.append(error("bad-value", f"'{key}' must be an array of tables, written [[{key}]]", where))
-            else:
-                batches[key].extend((source, positions, index, item) for index, item in enumerate(value))
-    for kind, batch in batches.items():
-        _validate(kind, batch, ledger)
+            if key not in tables:
+                ledger.problems.append(_not_a_table(source, key, value))
+        for kind, items in tables.items():
+            validator.add(kind, source, items)
     return ledger
+
+
+def _not_a_table(source: SourceFile, key: str, value: object) -> Problem:
+    positions = source.positions()
+    where = Location(source.path, positions.top_keys.get(key, (1, 0))[0])
+    if key not in RECORDS:
+        if key in positions.tables and positions.tables[key]:
+            where = Location(source.path, positions.tables[key][0].line)
+        return error("unknown-key", f"unknown table '{key}'{_did_you_mean(key, RECORDS)}", where,
+                     hint="the tables are " + ", ".join(f"[[{k}]]" for k in RECORDS))
+    return error("bad-value", f"'{key}' must be an array of tables, written [[{key}]]", where)
 
 
 _LINE_COLUMN = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def _read(path: str, problems: list[Problem], raw: bytes | None = None) -> tuple[SourceFile, dict | None]:
-    source = SourceFile(path)
+def _parse(text: str) -> dict:
+    """The TOML document: read by toml_rs where it is installed (it is many times faster); by tomllib
+    where toml_rs is not installed or finds any fault, so that problems keep tomllib's words.
+
+    Both read TOML 1.0 and give floats to `Decimal` as written, so amounts stay exact
+    (`test_fast_paths` compares them on generated documents).
+    """
+    import tomllib  # here, not above: a ledger from the cache is never parsed
+
     try:
-        raw = read_bytes(path) if raw is None else raw
-    except UnreadableFile as exc:
-        problems.append(error("unreadable-file", str(exc), Location(path, 1)))
+        import toml_rs
+    except ImportError:
+        toml_rs = None
+    if toml_rs is not None and _nests_shallowly(text):
+        try:
+            return toml_rs.loads(text, parse_float=Decimal, toml_version="1.0.0")
+        except Exception:  # any fault: let tomllib judge and word it
+            pass
+    return tomllib.loads(text, parse_float=Decimal)
+
+
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
+_MAX_FAST_DEPTH = 32  # a ledger nests three deep at most
+
+
+def _nests_shallowly(text: str) -> bool:
+    """Whether brackets nest at most `_MAX_FAST_DEPTH` deep: toml_rs overflows its stack (a segmentation
+    fault, no exception) on arrays nested some thousands deep, so such a text goes to tomllib, which
+    raises RecursionError. Each pass removes the innermost pairs, at C speed; brackets inside strings
+    that leave the text unbalanced send it to tomllib too, which is only slower."""
+    brackets = text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)
+    for _ in range(_MAX_FAST_DEPTH):
+        if not brackets:
+            return True
+        shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        if len(shorter) == len(brackets):
+            return False
+        brackets = shorter
+    return not brackets
+
+
+def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
+    import tomllib
+
+    source = SourceFile(path)
+    if isinstance(raw, Problem):
+        problems.append(raw)
         return source, None
     try:
         source.text = raw.decode("utf-8-sig")
@@ -129,7 +195,7 @@ def _read(path: str, problems: list[Problem], raw: bytes | None = None) -> tuple
         problems.append(error("toml-syntax", f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read)", Location(path, line)))
         return source, None
     try:
-        data = tomllib.loads(source.text, parse_float=Decimal)
+        data = _parse(source.text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _LINE_COLUMN.search(message)
@@ -181,30 +247,50 @@ def _long_number_line(text: str) -> int | None:
     return text.count("\n", 0, found.start()) + 1 if found else None
 
 
-_ADAPTERS: dict[str, TypeAdapter] = {}
+class _Validator:
+    """Validates entries into records: by the models' plans where they vouch, else by Pydantic.
 
+    The models (and Pydantic) are imported here, when files are read, never for a cached ledger."""
 
-def _validate(kind: str, batch: list[tuple[SourceFile, FilePositions, int, dict]], ledger: Ledger) -> None:
-    model = TABLES[kind]
-    adapter = _ADAPTERS.get(kind) or _ADAPTERS.setdefault(kind, TypeAdapter(list[model]))
-    entries = ledger.entries_of(kind)
-    try:
-        validated = adapter.validate_python([item for _, _, _, item in batch])
-    except ValidationError:
-        validated = None  # validate one by one below, to keep the good entries and locate the bad
-    for number, (source, positions, index, item) in enumerate(batch):
-        position = positions.entry(kind, index)
-        if validated is not None:
-            entry = validated[number]
-        else:
+    def __init__(self, ledger: Ledger) -> None:
+        from cndledger.models import TABLES as MODELS
+        from cndledger.validate import Plan
+
+        self.models, self.plan_of = MODELS, Plan
+        self.ledger = ledger
+        self.plans: dict[str, Plan] = {}
+        self.builders: dict[str, Callable] = {}
+        self.strings: dict[str, str] = {}  # one object for each distinct text: ids repeat thousands of times
+
+    def add(self, kind: str, source: SourceFile, items: list[dict]) -> None:
+        build = self.builders.get(kind)
+        if build is None:
+            plan = self.plans[kind] = self.plan_of(self.models[kind])
+            build = self.builders[kind] = plan.builder(RECORDS[kind])
+        check = self.plans[kind].check if self.plans[kind].after else None
+        entries, strings = self.ledger.entries_of(kind), self.strings
+        for index, item in enumerate(items):
             try:
-                entry = model.model_validate(item)
-            except ValidationError as exc:
-                ledger.problems.extend(_problems_of(exc, model, source.path, position))
-                ledger.unvalidated_names.setdefault(kind, set()).update(_names_of(item))
-                continue
-        entry.place(source.path, position)
-        entries.append(entry)
+                entry = build(item, source, index, strings)
+                if check is not None:
+                    check(entry)
+            except Exception:  # Refused, or a value the plan would not take: Pydantic judges and words it
+                entry = self._by_pydantic(kind, source, index, item)
+                if entry is None:
+                    continue
+            entries.append(entry)
+
+    def _by_pydantic(self, kind: str, source: SourceFile, index: int, item: dict):
+        from pydantic import ValidationError
+
+        model = self.models[kind]
+        try:
+            valid = model.model_validate(item)
+        except ValidationError as exc:
+            self.ledger.problems.extend(_problems_of(exc, model, source.path, source.positions().entry(kind, index)))
+            self.ledger.unvalidated_names.setdefault(kind, set()).update(_names_of(item))
+            return None
+        return RECORDS[kind](source, index, *(getattr(valid, name) for name in VALUE_FIELDS[kind]))
 
 
 def _names_of(item: dict) -> list[str]:

@@ -7,6 +7,8 @@ its keys. It only needs to follow strings, comments and brackets; the file alrea
 
 from __future__ import annotations
 
+import re
+from array import array
 from dataclasses import dataclass, field
 
 _QUOTES_AND_BRACKETS = frozenset("\"'[]{}#")
@@ -119,6 +121,34 @@ def _escaped(text: str, index: int) -> bool:
     while index - 1 - backslashes >= 0 and text[index - 1 - backslashes] == "\\":
         backslashes += 1
     return backslashes % 2 == 1
+
+
+_HEADER = re.compile(r"\n[ \t]*\[\[[ \t]*([A-Za-z0-9_-]+)[ \t]*\]\]")  # a newline first: searched for fast
+
+
+def header_lines(text: str) -> dict[str, array] | None:
+    """The line of each `[[kind]]` header, by kind, in one regular-expression pass; None where unsure.
+
+    Outside multi-line strings, a line that starts with `[[name]]`, a bare name, is a header unless
+    the name is itself a value (`[[true]]`, `[[1]]` in a multi-line array): no comment or one-line
+    string can make it so, and no table kind is a value. Where the text has a multi-line string the
+    answer is None; the caller uses `locate` then, and where the counts disagree with the parsed
+    tables (a quoted header name, an inline array of tables, a value taken for a header).
+    """
+    if '"""' in text or "'''" in text:
+        return None
+    text = "\n" + text  # so that a header on the first line follows a newline too
+    found: dict[str, array] = {}
+    line, last = 0, 0  # newlines before `last`, where the header after it is on line + 1
+    for match in _HEADER.finditer(text):
+        start = match.start()
+        line += text.count("\n", last, start)
+        last = start
+        lines = found.get(match.group(1))
+        if lines is None:
+            lines = found[match.group(1)] = array("l")
+        lines.append(line + 1)
+    return found
 
 
 def locate(text: str) -> FilePositions:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from cndledger import figures as fig
 from cndledger.dates import LedgerDate
 from cndledger.ledger import Ledger
-from cndledger.models import Project
+from cndledger.records import Project
 
 KINDS = ("commitment", "release", "inkind", "expense")  # the order of events of the same day
 _FIGURE_OF_KIND = {"commitment": "committed", "release": "released", "expense": "spent"}

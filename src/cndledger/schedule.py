@@ -18,7 +18,7 @@ from cndledger import figures as fig
 from cndledger.conditions import ReleaseCheck, ReleaseConditions
 from cndledger.dates import LedgerDate
 from cndledger.ledger import Ledger
-from cndledger.models import Commitment, Tranche
+from cndledger.records import Commitment, Tranche
 
 
 @dataclass

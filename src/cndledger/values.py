@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 
 # Larger amounts would lose digits in decimal arithmetic (28 significant digits) once summed;
 # no funding ledger comes near it, so it is refused rather than silently rounded.
@@ -33,6 +33,8 @@ def describe(value: object) -> str:
 
 def parse_amount(value: object, *, signed: bool = False) -> Decimal:
     """An amount is a TOML integer or decimal, exact, finite, and (unless `signed`) above zero."""
+    if value.__class__ is Decimal and value.is_finite() and (-MAX_AMOUNT if signed else 0) < value < MAX_AMOUNT:
+        return value  # the usual case, judged at once (a Decimal is immutable: no copy needed)
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         hint = " (write it without quotes)" if isinstance(value, str) else ""
         raise ValueError(f"expected an amount such as 70000 or 70000.50, got {describe(value)}{hint}")
@@ -57,3 +59,17 @@ def decimal_places(amount: Decimal) -> int:
             break
         places -= 1
     return places
+
+
+_STEPS: dict[int, Decimal] = {}
+
+
+def needs_more_places(amount: Decimal, places: int) -> bool:
+    """Whether `decimal_places(amount) > places`, found by one exact remainder (several times faster)."""
+    step = _STEPS.get(places)
+    if step is None:
+        step = _STEPS[places] = Decimal(1).scaleb(-places)
+    try:
+        return amount % step != 0
+    except DecimalException:  # a quotient too long for the context: count the places instead
+        return decimal_places(amount) > places

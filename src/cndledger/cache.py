@@ -1,0 +1,355 @@
+"""A private cache of loaded ledgers: reading unchanged files again costs a hash, not a parse.
+
+An entry is kept for each list of ledger paths (as given: they are what problems show), with each
+file's path, size, mtime and a hash of its bytes. It is used only where all of them match the
+files read now: the hash makes it never stale, whatever the mtime's granularity or an mtime set
+back by hand. It holds the loaded ledger (its records as columns) and the problems that do not
+depend on the day (`checks.ledger_problems`); it is not used by another cndledger, another copy of
+its code, another Python, or another parser.
+
+The cache is pickled, so it is only ever read from a directory that is ours and that no one else
+can write: $XDG_CACHE_HOME/cndledger (else ~/.cache/cndledger), made 0700. A directory or a file
+owned by another user, or writable by group or others, or a symbolic link, is never read or
+written; nor is an entry whose digest does not match its contents. Entries are written to a
+temporary file and renamed into place, so a reader sees a whole entry or none; the command line
+writes them from a child process once it has answered (`write_later`, `write_pending`). Every
+failure here is silent: the ledger is then read from its files.
+
+`--no-cache` or CNDLEDGER_NO_CACHE=1 leaves the cache alone.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import hashlib
+import io
+import os
+import pickle
+import stat
+import sys
+import time
+from array import array
+from decimal import Decimal
+from functools import cached_property
+from itertools import repeat
+from operator import attrgetter
+
+from cndledger import __version__
+from cndledger.dates import LedgerDate
+from cndledger.ledger import Ledger, SourceFile
+from cndledger.problems import Problem
+from cndledger.records import RECORDS, VALUE_FIELDS
+
+ENVIRONMENT_VARIABLE = "CNDLEDGER_NO_CACHE"
+FORMAT = 1
+KEEP = 8  # entries kept; the least recently written go first
+_SUFFIX = ".ledger-cache"
+
+Contents = list[tuple[str, "bytes | Problem"]]
+
+
+def wanted() -> bool:
+    return os.environ.get(ENVIRONMENT_VARIABLE, "").strip().lower() in ("", "0", "false", "no")
+
+
+def directory() -> str | None:
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG rule: a relative path is ignored
+        home = os.path.expanduser("~")
+        if home == "~":
+            return None
+        base = os.path.join(home, ".cache")
+    return os.path.join(base, "cndledger")
+
+
+def lookup(contents: Contents) -> tuple[Ledger, list[Problem]] | None:
+    """The ledger and its undated problems as cached for exactly these files; None where not cached."""
+    try:
+        folder = _open_directory(create=False)
+        if folder is None:
+            return None
+        try:
+            data = _read_private(folder, _entry_name(contents))
+        finally:
+            os.close(folder)
+        if data is None:
+            return None
+        stream = io.BytesIO(data)
+        header = pickle.load(stream)
+        if header.get("key") != _key(contents):
+            return None
+        payload = memoryview(data)[stream.tell():]
+        if hashlib.sha256(payload).digest() != header["digest"]:
+            return None
+        return _decode(pickle.loads(payload), contents)
+    except Exception:  # a cache that cannot be read is no cache
+        return None
+
+
+def store(contents: Contents, ledger: Ledger, problems: list[Problem]) -> None:
+    """Keep the ledger and its undated problems for these files (where every file could be read).
+
+    The command line only notes it here and writes it once it has answered (`write_pending`)."""
+    if any(isinstance(raw, Problem) for _, raw in contents):
+        return
+    if _pending is not None:
+        _pending.append((contents, ledger, problems))
+        return
+    _write(contents, ledger, problems)
+
+
+_pending: list[tuple[Contents, Ledger, list[Problem]]] | None = None
+
+
+def write_later() -> None:
+    """For the command line: keep entries to write until the command has answered."""
+    global _pending
+    _pending = []
+
+
+def write_pending() -> None:
+    """Write the entries kept by `write_later`: from a child process, which nobody waits for (its
+    standard streams go to /dev/null), where the platform can fork; else here and now."""
+    waiting = _pending or []
+    if not waiting:
+        return
+    try:
+        child = os.fork() if hasattr(os, "fork") else -1
+    except OSError:  # no process to spare: write it now
+        child = -1
+    if child > 0:
+        return
+    try:
+        if child == 0:
+            _let_go_of_the_terminal()
+        for entry in waiting:
+            _write(*entry)
+    finally:
+        if child == 0:
+            os._exit(0)
+
+
+def _let_go_of_the_terminal() -> None:
+    """Standard input, output and error to /dev/null: a caller reading our output to its end, or
+    waiting for us to finish, must not wait for the cache to be written."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for descriptor in (0, 1, 2):
+        os.dup2(null, descriptor)
+    os.close(null)
+
+
+def _write(contents: Contents, ledger: Ledger, problems: list[Problem]) -> None:
+    try:
+        payload = _dumps(_encode(ledger, problems))
+        header = {"key": _key(contents), "digest": hashlib.sha256(payload).digest()}
+        folder = _open_directory(create=True)
+        if folder is None:
+            return
+        try:
+            _write_atomically(folder, _entry_name(contents), pickle.dumps(header) + payload)
+            _prune(folder)
+        finally:
+            os.close(folder)
+    except Exception:  # a cache that cannot be written is no cache
+        return
+
+
+# Where and how: a directory that is ours alone, files opened relative to it, never through a link.
+
+def _supported() -> bool:
+    return (hasattr(os, "getuid") and hasattr(os, "O_NOFOLLOW") and hasattr(os, "O_DIRECTORY")
+            and os.open in os.supports_dir_fd and os.rename in os.supports_dir_fd)  # os.replace with them
+
+
+def _private(status: os.stat_result) -> bool:
+    """Ours, and no one else may write it."""
+    return status.st_uid == os.getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _open_directory(*, create: bool) -> int | None:
+    path = directory()
+    if path is None or not _supported():
+        return None
+    if create:
+        try:
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            pass
+    try:
+        folder = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    status = os.fstat(folder)
+    if not stat.S_ISDIR(status.st_mode) or not _private(status):
+        os.close(folder)
+        return None
+    if status.st_mode & 0o077:  # ours but readable by others: the ledgers' figures are private
+        try:
+            os.fchmod(folder, 0o700)
+        except OSError:
+            os.close(folder)
+            return None
+    return folder
+
+
+def _read_private(folder: int, name: str) -> bytes | None:
+    try:
+        handle = os.open(name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
+    except OSError:
+        return None
+    with os.fdopen(handle, "rb") as file:
+        status = os.fstat(file.fileno())
+        if not stat.S_ISREG(status.st_mode) or not _private(status):
+            return None
+        return file.read()
+
+
+def _write_atomically(folder: int, name: str, data: bytes) -> None:
+    temporary = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=folder)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
+    except BaseException:
+        try:
+            os.unlink(temporary, dir_fd=folder)
+        except OSError:
+            pass
+        raise
+
+
+def _prune(folder: int) -> None:
+    """Keep the last entries written; remove temporary files a writer killed midway left behind."""
+    now = time.time_ns()
+    with os.scandir(folder) as found:
+        entries = [(entry.stat(follow_symlinks=False).st_mtime_ns, entry.name) for entry in found]
+    written = sorted(entry for entry in entries if entry[1].endswith(_SUFFIX))
+    abandoned = [entry for entry in entries if entry[1].endswith(".tmp") and now - entry[0] > 600 * 10**9]
+    for _, name in written[:-KEEP] + abandoned:
+        try:
+            os.unlink(name, dir_fd=folder)
+        except OSError:
+            pass
+
+
+# What an entry is for: these paths, these files' bytes, this code.
+
+def _entry_name(contents: Contents) -> str:
+    paths = "\0".join(path for path, _ in contents).encode("utf-8", "surrogateescape")
+    return hashlib.blake2b(paths, digest_size=16).hexdigest() + _SUFFIX
+
+
+def _key(contents: Contents) -> tuple:
+    files = []
+    for path, raw in contents:
+        status = os.stat(path)
+        files.append((path, status.st_size, status.st_mtime_ns, hashlib.sha256(raw).digest()))
+    return (FORMAT, __version__, sys.version, _code(), tuple(files))
+
+
+_CODE: tuple | None = None
+
+
+def _code() -> tuple:
+    """The size and mtime of every source file of cndledger and of what reads for it: a changed copy of
+    the code (an edit, an upgrade) never uses what another copy cached."""
+    global _CODE
+    if _CODE is None:
+        from importlib.util import find_spec
+
+        here = os.path.dirname(os.path.abspath(__file__))
+        sources = [os.path.join(folder, name) for folder in (here, os.path.join(here, "render"))
+                   for name in sorted(os.listdir(folder)) if name.endswith(".py")]
+        for name in ("pydantic", "pydantic_core", "toml_rs"):
+            spec = find_spec(name)
+            if spec is not None and spec.origin:
+                sources.append(spec.origin)
+        _CODE = tuple((path, status.st_size, status.st_mtime_ns) for path in sources if (status := os.stat(path)))
+    return _CODE
+
+
+# The ledger as columns: one list per field of each kind (pickle keeps one copy of each text or
+# date that many entries share), amounts as their exact text, dates by their parts.
+
+def _encode(ledger: Ledger, problems: list[Problem]) -> dict:
+    number = {id(source): index for index, source in enumerate(ledger.files)}
+    tables = {}
+    for kind, fields in VALUE_FIELDS.items():
+        records = ledger.entries_of(kind)
+        if records:
+            files = array("i", map(number.__getitem__, map(id, map(attrgetter("source_file"), records))))
+            indexes = array("i", map(attrgetter("entry_number"), records))
+            tables[kind] = (files, indexes, [_encoded(list(map(attrgetter(name), records))) for name in fields])
+    return {
+        "files": [(source.path, source.parsed, source.entry_counts) for source in ledger.files],
+        "tables": tables, "read": ledger.problems, "unvalidated": ledger.unvalidated_names, "problems": problems,
+    }
+
+
+def _encoded(column: list) -> tuple:
+    kinds = {value.__class__ for value in column}
+    if Decimal not in kinds:
+        return ("plain", column)
+    if type(None) in kinds:
+        return ("amounts or none", [value if value is None else str(value) for value in column])
+    return ("amounts", list(map(str, column)))
+
+
+def _decoded(column: tuple) -> list:
+    if column[0] == "amounts":
+        return list(map(Decimal, column[1]))
+    if column[0] == "amounts or none":
+        return [text if text is None else Decimal(text) for text in column[1]]
+    return column[1]
+
+
+def _dumps(data: dict) -> bytes:
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = copyreg.dispatch_table.copy()
+    pickler.dispatch_table[LedgerDate] = lambda date: (LedgerDate, (date.first, date.last, date.text))
+    pickler.dump(data)
+    return buffer.getvalue()
+
+
+def _decode(data: dict, contents: Contents) -> tuple[Ledger, list[Problem]]:
+    ledger = _CachedLedger(problems=data["read"], unvalidated_names=data["unvalidated"])
+    raw_of = dict(contents)
+    for path, parsed, entry_counts in data["files"]:
+        ledger.files.append(SourceFile(path, None, parsed, entry_counts, raw_of[path]))  # decoded if asked
+    ledger.columns = data["tables"]
+    for name in _BUILT_WHEN_READ:
+        del ledger.__dict__[name]  # the empty list Ledger() starts with: built from the columns instead
+    return ledger, data["problems"]
+
+
+def _built(kind: str) -> cached_property:
+    def records(ledger: _CachedLedger) -> list:
+        if kind not in ledger.columns:
+            return []
+        files, indexes, columns = ledger.columns.pop(kind)
+        rows = zip(map(ledger.files.__getitem__, files), indexes, *map(_decoded, columns))
+        return list(map(tuple.__new__, repeat(RECORDS[kind]), rows))  # records are named tuples
+
+    return cached_property(records)
+
+
+class _CachedLedger(Ledger):
+    """A ledger from the cache: the records of a kind are built from their columns when first read
+    (a `check` never reads the expenses, most of a ledger)."""
+
+    columns: dict
+    parties = _built("party")
+    projects = _built("project")
+    commitments = _built("commitment")
+    tranches = _built("tranche")
+    releases = _built("release")
+    inkind = _built("inkind")
+    expenses = _built("expense")
+    milestones = _built("milestone")
+    asserts = _built("assert")
+
+
+_BUILT_WHEN_READ = [name for name, value in vars(_CachedLedger).items() if isinstance(value, cached_property)]

@@ -1,0 +1,238 @@
+"""The cache of loaded ledgers: never stale, the same answers as reading the files, private, and
+left alone on request. (conftest gives each test a cache directory of its own.)"""
+
+import os
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import COMMITMENT, PREAMBLE
+import cndledger.api
+import cndledger.cache
+import cndledger.load
+
+LEDGER = COMMITMENT + """
+[[expense]]
+project = "P1"
+date = 2005-02-01
+amount = 100
+"""
+
+TROUBLED = PREAMBLE + """
+budget = 500
+
+[[commitment]]
+id = "C1"
+project = "P1"
+party = "OLD-DONOR"
+date = 2005-01-10
+amount = 1000.505
+
+[[release]]
+commitment = "C1"
+date = 2005-01-01
+amount = 2000
+ammount = 3
+
+[[tranche]]
+id = "T1"
+commitment = "C1"
+amount = 500
+due = 2005-03
+
+[[assert]]
+project = "P1"
+date = 2005-12-31
+committed = 999
+"""
+
+
+def cache_files() -> list[Path]:
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "cndledger"
+    return sorted(folder.glob("*")) if folder.exists() else []
+
+
+def spent(result) -> str:
+    return result.json()["projects"][0]["spent"]
+
+
+@pytest.fixture
+def no_reading(monkeypatch):
+    """Fail the test if the ledger is read from its files rather than from the cache."""
+    def refuse(contents):
+        raise AssertionError("the ledger was read from its files, not from the cache")
+
+    def forbid():
+        monkeypatch.setattr(cndledger.api, "load_contents", refuse)
+
+    return forbid
+
+
+def reads(monkeypatch, run) -> int:
+    """How many times `run` read a ledger from its files."""
+    calls = []
+    real = cndledger.load.load_contents
+    monkeypatch.setattr(cndledger.api, "load_contents", lambda contents: calls.append(1) or real(contents))
+    run()
+    monkeypatch.setattr(cndledger.api, "load_contents", real)
+    return len(calls)
+
+
+def test_a_second_run_reads_the_cache_and_gives_the_same_figures(ledger, no_reading):
+    ledger.write("ledgers/a.toml", LEDGER)
+    first = ledger.run("balance", "--json", "--as-of", "2005-12-31")
+    assert spent(first) == "100.00"
+    assert len(cache_files()) == 1
+    no_reading()
+    again = ledger.run("balance", "--json", "--as-of", "2005-12-31")
+    assert again.stdout == first.stdout and again.exit_code == first.exit_code == 0
+
+
+def test_an_edit_of_one_byte_with_the_same_size_and_mtime_is_seen(ledger):
+    path = ledger.write("ledgers/a.toml", LEDGER)
+    assert spent(ledger.run("balance", "--json", "--as-of", "2005-12-31")) == "100.00"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert text.count("amount = 100\n") == 1
+    path.write_text(text.replace("amount = 100\n", "amount = 200\n"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert spent(ledger.run("balance", "--json", "--as-of", "2005-12-31")) == "200.00"
+
+
+@pytest.mark.parametrize("args", [
+    ["check"], ["check", "--format", "json"], ["check", "--as-of", "2005-06-30"],
+    ["balance", "--as-of", "2005-12-31", "--json"], ["balance", "--by-party"],
+    ["tranches", "--json", "--as-of", "2005-06-30"], ["register", "--csv"], ["release-check", "T1", "--on", "2005-06"],
+])
+def test_problems_lines_and_figures_from_the_cache_are_those_from_the_files(ledger, no_reading, args):
+    ledger.write("ledgers/a.toml", TROUBLED)
+    ledger.write("ledgers/b.toml", LEDGER.replace(PREAMBLE, "").replace('id = "C1"', 'id = "C2"'))
+    from_files = ledger.run(*args, "--no-cache")
+    assert cache_files() == []
+    written = ledger.run(*args)
+    no_reading()
+    from_cache = ledger.run(*args)
+    for result in (written, from_cache):
+        assert (result.exit_code, result.stdout, result.stderr) == (from_files.exit_code, from_files.stdout, from_files.stderr)
+
+
+def test_the_files_of_an_entry_and_their_paths_as_given_are_its_key(ledger):
+    ledger.write("ledgers/a.toml", LEDGER.replace("amount = 100\n", "amount = 100\nammount = 1\n"))
+    plain = ledger.run("check", "ledgers")
+    dotted = ledger.run("check", "./ledgers")
+    assert "ledgers/a.toml:" in plain.stdout and "./ledgers/a.toml:" in dotted.stdout
+    assert len(cache_files()) == 2
+    ledger.write("ledgers/b.toml", '[[party]]\nid = "B"\nname = "b"\n')  # a new file: another key
+    assert "in 2 files" in ledger.run("check", "ledgers").stdout
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_no_cache_neither_reads_nor_writes_it(ledger, monkeypatch, how):
+    ledger.write("ledgers/a.toml", LEDGER)
+    args = ["balance", "--json", "--as-of", "2005-12-31"] + (["--no-cache"] if how == "option" else [])
+    env = {"CNDLEDGER_NO_CACHE": "1"} if how == "environment" else None
+    assert spent(ledger.run(*args, env=env)) == "100.00"
+    assert cache_files() == []
+    ledger.run("balance")  # now there is an entry...
+    monkeypatch.setattr(cndledger.cache, "lookup", lambda contents: pytest.fail("the cache was read"))
+    assert spent(ledger.run(*args, env=env)) == "100.00"  # ...and it is not read
+
+
+def test_a_corrupt_entry_is_ignored_and_replaced(ledger):
+    ledger.write("ledgers/a.toml", LEDGER)
+    ledger.run("balance")
+    entry, = cache_files()
+    data = bytearray(entry.read_bytes())
+    data[-40] ^= 0xFF  # one flipped bit deep in the pickled ledger: the digest no longer matches
+    entry.write_bytes(bytes(data))
+    assert spent(ledger.run("balance", "--json", "--as-of", "2005-12-31")) == "100.00"
+    entry.write_bytes(b"not a cache at all")
+    assert spent(ledger.run("balance", "--json", "--as-of", "2005-12-31")) == "100.00"
+    entry.write_bytes(b"")
+    assert spent(ledger.run("balance", "--json", "--as-of", "2005-12-31")) == "100.00"
+    assert len(entry.read_bytes()) > 100  # written anew
+
+
+def test_an_entry_of_another_version_is_not_used(ledger, monkeypatch):
+    ledger.write("ledgers/a.toml", LEDGER)
+    ledger.run("balance")
+    assert reads(monkeypatch, lambda: ledger.run("balance")) == 0
+    monkeypatch.setattr(cndledger.cache, "__version__", "0.0.0-other")
+    assert reads(monkeypatch, lambda: ledger.run("balance")) == 1
+
+
+def test_the_cache_directory_is_private_and_entries_are_written_whole(ledger):
+    ledger.write("ledgers/a.toml", LEDGER)
+    ledger.run("balance")
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "cndledger"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    entry, = cache_files()
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    assert entry.name.endswith(".ledger-cache")  # no temporary file left behind
+
+
+def test_a_directory_others_may_write_is_never_used(ledger, monkeypatch):
+    ledger.write("ledgers/a.toml", LEDGER)
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "cndledger"
+    folder.mkdir(mode=0o700)
+    folder.chmod(0o777)
+    assert spent(ledger.run("balance", "--json", "--as-of", "2005-12-31")) == "100.00"
+    assert list(folder.iterdir()) == []  # nothing written
+    folder.chmod(0o700)
+    ledger.run("balance")
+    assert len(cache_files()) == 1
+    folder.chmod(0o770)  # an entry in a directory the group may write could be anyone's: not read
+    assert reads(monkeypatch, lambda: ledger.run("balance")) == 1
+
+
+def test_a_directory_that_is_a_symbolic_link_is_never_used(ledger, tmp_path_factory):
+    ledger.write("ledgers/a.toml", LEDGER)
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    elsewhere.chmod(0o700)
+    (Path(os.environ["XDG_CACHE_HOME"]) / "cndledger").symlink_to(elsewhere)
+    assert spent(ledger.run("balance", "--json", "--as-of", "2005-12-31")) == "100.00"
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_file_that_cannot_be_read_is_never_cached(ledger):
+    if os.geteuid() == 0:
+        pytest.skip("root reads any file")
+    path = ledger.write("ledgers/a.toml", LEDGER)
+    path.chmod(0)
+    assert ledger.run("check").exit_code == 1
+    assert cache_files() == []
+
+
+def test_entries_are_pruned_to_the_last_few(ledger):
+    ledger.write("ledgers/a.toml", LEDGER)
+    for number in range(cndledger.cache.KEEP + 3):
+        ledger.write(f"other{number}/a.toml", LEDGER)
+        ledger.run("check", f"other{number}")
+    assert len(cache_files()) == cndledger.cache.KEEP
+
+
+def test_the_command_writes_the_cache_in_the_background_and_then_reads_it_without_pydantic(ledger):
+    ledger.write("ledgers/a.toml", LEDGER)
+    env = {**os.environ, "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
+
+    def run() -> tuple[str, bool]:
+        """The command's output, and whether it imported Pydantic (as -X importtime tells)."""
+        done = subprocess.run([sys.executable, "-X", "importtime", "-m", "cndledger", "balance", "ledgers"],
+                              cwd=ledger.root, env=env, capture_output=True, text=True, timeout=120)
+        imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+        return done.stdout, "pydantic" in imported
+
+    first, with_pydantic = run()
+    assert "Balance as of" in first and with_pydantic  # read from the files: the models judge the entries
+    for _ in range(200):  # the command writes the cache from a child process, after it answers
+        if cache_files() and not any(path.name.endswith(".tmp") for path in cache_files()):
+            break
+        time.sleep(0.05)
+    again, with_pydantic = run()
+    assert again == first and not with_pydantic  # from the cache: no model needed

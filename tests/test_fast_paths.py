@@ -1,0 +1,186 @@
+"""The fast paths give what the plain ones give: figures of many days in one sweep, the TOML
+parser, validation of whole tables, and the lines of entries (hypothesis)."""
+
+import datetime as dt
+import tomllib
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cndledger.figures import balance, totals_as_of
+from cndledger.load import _parse as parse_toml
+from cndledger.models import TABLES as MODELS
+from cndledger.records import RECORDS, VALUE_FIELDS
+from cndledger.validate import Plan
+from cndledger.values import decimal_places, needs_more_places
+from test_properties import PROPERTY, days, folder, ledgers, read  # noqa: F401 (folder: a fixture)
+
+
+@PROPERTY
+@given(text=ledgers(), asked=st.lists(st.tuples(st.integers(0, 6), days), max_size=8))
+def test_totals_of_many_days_are_the_balance_of_each_day(folder, text, asked):
+    ledger = read(folder, text)
+    questions = [(f"P{number}", day) for number, day in asked]
+    answers = totals_as_of(ledger, questions)
+    for project, day in questions:
+        figures = balance(ledger, day).of(project)
+        if figures is None:  # no such project
+            assert (project, day) not in answers
+            continue
+        totals = answers[(project, day)]
+        for name in ("committed", "released", "outstanding", "spent", "available"):
+            assert totals.figure(name) == figures.figure(name)
+    assert totals_as_of(ledger, []) == {}
+
+
+@given(amount=st.decimals(allow_nan=False, allow_infinity=False), places=st.integers(0, 4))
+def test_needs_more_places_is_counting_the_places(amount, places):
+    assert needs_more_places(amount, places) == (decimal_places(amount) > places)
+
+
+# The parser: toml_rs where it reads the text, tomllib for everything it does not; the same values.
+
+def exact(value):
+    """A parsed value with every Decimal as its text: 1.0 and 1.00 differ here, as they do in reports."""
+    if isinstance(value, dict):
+        return {key: exact(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [exact(item) for item in value]
+    if isinstance(value, Decimal):
+        return ("decimal", str(value))
+    return (type(value).__name__, value)
+
+
+def outcome(parse, text):
+    try:
+        return exact(parse(text))
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
+        return ("fault", type(exc).__name__)
+
+
+def by_tomllib(text):
+    return tomllib.loads(text, parse_float=Decimal)
+
+
+SCALARS = st.one_of(
+    st.integers(-10**20, 10**20).map(str),
+    st.builds(lambda whole, cents: f"{whole}.{cents:02d}", st.integers(0, 10**15), st.integers(0, 99)),
+    st.builds(lambda cents: f"{cents // 100:_}.{cents % 100:02d}", st.integers(0, 10**15)),
+    st.sampled_from(["1e3", "1E+2", "-0.0", "+1.5", "70000.500", "0.1", "1_000.5", "inf", "-inf", "nan", "+nan",
+                     "0x1F", "0o17", "0b101", "true", "false", "1979-05-27", "1979-05-27T07:32:00",
+                     "1979-05-27 07:32:00Z", "07:32:00", '"a \\"quoted\\" text"', "'literal \\ text'",
+                     '"\\u00e9t\\u00e9"', '"""multi\nline"""', "'''raw\nlines'''", "[1, 2, 3]", '["a", "b"]',
+                     "{ a = 1, b = \"x\" }", "[]", '""']),
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12).map(
+        lambda text: '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'),
+)
+KEYS = st.sampled_from(["amount", "date", "id", "note", "a-b", "x_1", '"quoted key"', "dotted.key"])
+
+
+@st.composite
+def toml_documents(draw) -> str:
+    lines = []
+    for _ in range(draw(st.integers(0, 6))):
+        header = draw(st.sampled_from(["[[expense]]", "[[ release ]]", "[project]", "[a.b]", "", "# a comment"]))
+        if header:
+            lines.append(header)
+        for _ in range(draw(st.integers(0, 4))):
+            lines.append(f"{draw(KEYS)} = {draw(SCALARS)}" + draw(st.sampled_from(["", "  # note"])))
+    text = "\n".join(lines) + "\n"
+    if draw(st.booleans()):  # some damage: most documents stay valid, some not
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(st.sampled_from(["=", "[", "]", '"', "'", "\n", " ", "_", ".", "#", "{", ""])) + text[at:]
+    return text
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=toml_documents())
+def test_the_parser_reads_what_tomllib_reads_and_faults_where_it_faults(text):
+    assert outcome(parse_toml, text) == outcome(by_tomllib, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(cents=st.lists(st.integers(1, 10**17), min_size=1, max_size=20), style=st.sampled_from(["plain", "grouped", "zeros"]))
+def test_amounts_are_read_exact_to_the_cent(cents, style):
+    def written(amount: int) -> str:
+        whole, part = divmod(amount, 100)
+        if style == "grouped":
+            return f"{whole:_}.{part:02d}"
+        return f"{whole}.{part:02d}" + ("0" if style == "zeros" else "")
+    text = "".join(f"[[expense]]\namount = {written(amount)}\n" for amount in cents)
+    amounts = [entry["amount"] for entry in parse_toml(text)["expense"]]
+    assert amounts == [Decimal(amount).scaleb(-2) for amount in cents]
+    assert sum(amounts) == Decimal(sum(cents)).scaleb(-2)
+
+
+# Validation: the plans say yes only where Pydantic does, with the values Pydantic gives.
+
+VALUES = st.one_of(
+    st.sampled_from(["", " ", "P1", "USD", "usd", "USD\n", "XYZ", "grant", "goods", "services", "Grant", "2005-02",
+                     "2005", "2005-02-30", "2005-13", "Feb 2005", "2005-02-15", "1000", "government", "x" * 50]),
+    st.integers(-5, 10**19), st.booleans(),
+    st.decimals(allow_nan=True, places=3, min_value=-10, max_value=10**6),
+    st.sampled_from([Decimal("1e18"), Decimal("0.5"), Decimal("1"), Decimal("0"), Decimal("inf"), Decimal("1.005")]),
+    st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)),
+    st.just(dt.datetime(2005, 1, 1, 12, 0)), st.just(dt.time(12, 0)),
+    st.lists(st.sampled_from(["a", "T1", " ", ""]), max_size=3), st.lists(st.integers(0, 3), max_size=2),
+    st.just({"a": 1}), st.none(),
+)
+
+
+@st.composite
+def entries(draw, kind: str) -> dict:
+    fields = list(MODELS[kind].model_fields)
+    keys = draw(st.lists(st.sampled_from([*fields, "ammount", "extra"]), unique=True, max_size=len(fields) + 1))
+    required = [name for name, info in MODELS[kind].model_fields.items() if info.is_required()]
+    if draw(st.booleans()):
+        keys = list(dict.fromkeys([*required, *keys]))
+    return {key: draw(VALUES) for key in keys}
+
+
+@pytest.mark.parametrize("kind", list(RECORDS))
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_plan_accepts_an_entry_only_as_pydantic_does(kind, data):
+    item = data.draw(entries(kind))
+    plan = Plan(MODELS[kind])
+    assert plan.complete
+    try:
+        record = plan.builder(RECORDS[kind])(item, None, 0, {})
+        plan.check(record)
+    except Exception:
+        return  # refused: Pydantic judges the entry, as it always did
+    model = MODELS[kind].model_validate(item)  # raises if the plan said yes where Pydantic says no
+    for name in VALUE_FIELDS[kind]:
+        assert exact(getattr(record, name)) == exact(getattr(model, name)), name
+
+
+def test_plans_take_every_plain_entry_without_pydantic(monkeypatch):
+    import cndledger.load
+    from cndledger.load import find_files, load
+
+    monkeypatch.setattr(cndledger.load._Validator, "_by_pydantic", lambda *args: pytest.fail(f"to Pydantic: {args}"))
+    ledger = load(find_files(["ledgers"]).files)
+    assert not ledger.problems
+    assert {kind for kind in RECORDS if ledger.entries_of(kind)} >= {"party", "project", "commitment", "tranche", "release", "inkind"}
+
+
+def test_records_have_the_fields_of_their_models():
+    for kind, model in MODELS.items():
+        assert VALUE_FIELDS[kind] == tuple(model.model_fields), kind
+
+
+@given(amount=st.one_of(st.decimals(), st.integers(-10**20, 10**20), st.sampled_from([Decimal("1e18"), Decimal("-1e18")])),
+       signed=st.booleans())
+def test_an_amount_is_taken_exactly_as_written_or_refused(amount, signed):
+    from cndledger.values import MAX_AMOUNT, parse_amount
+
+    fine = Decimal(amount).is_finite() and abs(Decimal(amount)) < MAX_AMOUNT and (signed or Decimal(amount) > 0)
+    try:
+        taken = parse_amount(amount, signed=signed)
+    except ValueError:
+        assert not fine
+    else:
+        assert fine and str(taken) == str(Decimal(amount))
