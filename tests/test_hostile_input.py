@@ -311,3 +311,17 @@ def test_running_out_of_memory_is_said_plainly(ledger, monkeypatch, capsys):
         cli.main()
     assert exited.value.code == 1
     assert capsys.readouterr().err.startswith("cndledger: not enough memory to read this ledger;")
+
+
+@pytest.mark.parametrize("amount, places", [
+    ("1e-999999999", True), ("-1e-999999999", None), ("1." + "0" * 1_100_000 + "1", True), ("1." + "0" * 1_100_000, False),
+])
+@pytest.mark.parametrize("key", ["budget", "amount"])
+def test_an_amount_finer_than_decimal_arithmetic_reaches_is_judged_on_its_value(ledger, amount, places, key):
+    """A remainder below the smallest exponent of the decimal context comes out as 0: the places are counted."""
+    where = {"budget": PREAMBLE.replace('currency = "USD"', f'currency = "USD"\nbudget = {amount}'),
+             "amount": COMMITMENT.replace("amount = 1000", f"amount = {amount}")}[key]
+    ledger.write("ledgers/a.toml", where)
+    problems = ledger.run("check", "--format", "json").json()["problems"]
+    expected = {True: ["bad-precision"], False: [], None: ["bad-value"]}[places]
+    assert [problem["code"] for problem in problems] == expected
