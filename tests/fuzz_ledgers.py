@@ -728,7 +728,42 @@ def violations(case: Case, folder: str, observe=None) -> list[str]:
             found.append(f"a valid ledger has errors: {errors}")
         elif out:
             found += oracle_violations(json.loads(out), case.ledger, _dt.date.fromisoformat(case.as_of))
-    return found + report_violations(case, folder, errors, fatal)
+    again = run("check", "--format", "json", "--as-of", case.as_of, folder)  # now from the cache
+    if again[:2] != outcomes["check --format json"][:2]:
+        found.append(f"check from the cache answered otherwise than from the files:\n{again[1][:300]}")
+    return found + report_violations(case, folder, errors, fatal) + parser_violations(written)
+
+
+def parser_violations(written: dict[str, bytes]) -> list[str]:
+    """The fast parser (toml_rs, where installed) reads every text as tomllib does, or leaves it to tomllib."""
+    import tomllib
+
+    from cndledger.load import _parse
+
+    found = []
+    for path, raw in written.items():
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            continue
+        outcomes = []
+        for parse in (lambda: tomllib.loads(text, parse_float=Decimal), lambda: _parse(text)):
+            try:
+                outcomes.append(_canonical(parse()))
+            except Exception as exc:  # noqa: BLE001 - any fault of either parser is an outcome here
+                outcomes.append(("raised", type(exc).__name__ in ("TOMLDecodeError", "RecursionError", "ValueError")))
+        if outcomes[0] != outcomes[1]:
+            found.append(f"the parsers disagree on {path}: tomllib {str(outcomes[0])[:200]}, cndledger {str(outcomes[1])[:200]}")
+    return found
+
+
+def _canonical(value: object) -> object:
+    """A value two parsers can be compared by (NaN equal to NaN, the order of keys aside)."""
+    if isinstance(value, dict):
+        return sorted((key, _canonical(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return [_canonical(item) for item in value]
+    return type(value).__name__, repr(value)
 
 
 def report_violations(case: Case, folder: str, errors: list[dict], fatal: bool) -> list[str]:

@@ -10,7 +10,7 @@ import datetime as _dt
 from collections.abc import Iterable, Iterator
 from itertools import compress, repeat
 from operator import attrgetter
-from decimal import Decimal
+from decimal import Clamped, Decimal, localcontext
 
 from cndledger import figures as fig
 from cndledger.currency import format_amount, minor_unit
@@ -242,7 +242,12 @@ def _finer_than(entries: list, key: str, places: int) -> Iterable:
         return [entry for entry, amount in zip(entries, amounts)
                 if amount is not None and needs_more_places(amount, places)]
     # Every entry has one (an amount below 10^18, validated): one exact remainder each, in C.
-    return compress(entries, map(Decimal.__mod__, amounts, repeat(Decimal(1).scaleb(-places))))
+    with localcontext() as context:
+        context.clear_flags()
+        remainders = list(map(Decimal.__mod__, amounts, repeat(Decimal(1).scaleb(-places))))
+        if context.flags[Clamped]:  # a remainder below the smallest exponent came out as 0: one by one
+            return [entry for entry, amount in zip(entries, amounts) if needs_more_places(amount, places)]
+    return compress(entries, remainders)
 
 
 def sums_exceeded(ledger: Ledger) -> Iterator[Problem]:
