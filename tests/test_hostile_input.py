@@ -325,32 +325,3 @@ def test_an_amount_finer_than_decimal_arithmetic_reaches_is_judged_on_its_value(
     problems = ledger.run("check", "--format", "json").json()["problems"]
     expected = {True: ["bad-precision"], False: [], None: ["bad-value"]}[places]
     assert [problem["code"] for problem in problems] == expected
-
-
-class _Planted:
-    """A pickle that runs a command when loaded: what another user could plant in a cache."""
-
-    def __init__(self, marker) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (os.system, (f"touch {self.marker}",))
-
-
-@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user (chown) needs root")
-@pytest.mark.parametrize("owned_by_another", ["entry", "folder"])
-def test_a_cache_another_user_owns_is_never_loaded(ledger, owned_by_another):
-    import pickle
-    from pathlib import Path
-
-    ledger.write("ledgers/a.toml", VALID_RELEASE)
-    assert ledger.run("balance").exit_code == 0
-    folder = Path(os.environ["XDG_CACHE_HOME"]) / "cndledger"
-    entry, = [path for path in folder.iterdir() if path.name.endswith(".ledger-cache")]
-    marker = ledger.root / "loaded"
-    entry.write_bytes(pickle.dumps(_Planted(marker)))
-    nobody = 65534
-    os.chown(entry if owned_by_another == "entry" else folder, nobody, nobody)
-    result = ledger.run("balance", "--json", "--as-of", "2005-12-31")
-    assert (result.exit_code, result.json()["projects"][0]["released"]) == (0, "400.00")
-    assert not marker.exists()
