@@ -8,11 +8,12 @@ never counts before its commitment does.
 from __future__ import annotations
 
 import datetime as _dt
-from bisect import bisect_left
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
-from itertools import compress, groupby, repeat
+from decimal import Clamped, Decimal, Rounded, localcontext
+from itertools import accumulate, compress, groupby, repeat
 from operator import attrgetter, itemgetter
 
 from cndledger.dates import month_end
@@ -176,7 +177,8 @@ def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True) -> Bala
         if party := parties_of(commitment.project, commitment.party):
             figures[commitment.project].released += release.amount
             party.released += release.amount
-    if with_spent:  # expenses are most entries: summed run by run of one project (files keep them together)
+    if with_spent and not _spent_from_totals(ledger.spent_totals, as_of, figures):
+        # Expenses are most entries: summed run by run of one project (files keep them together).
         expenses = ledger.expenses
         counting = compress(expenses, map(as_of.__ge__, map(expense_counts_from, expenses)))
         for project_id, run in groupby(counting, key=_PROJECT):
@@ -202,6 +204,77 @@ def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True) -> Bala
         if own.budget is not None and parent.own_budget is None:
             parent.budget = (parent.budget or ZERO) + own.budget
     return Balance(as_of, [figures[project.id] for project, _ in ordered])
+
+
+class RunningTotals:
+    """Amounts summed ahead of any day asked: for each key (a project), the days on which its total
+    grows (ascending, as ordinals) and its total by each of them. What counts by any day is then one
+    bisection per key, whatever the number of entries. It does not depend on the day, so a ledger
+    from the cache holds its expenses' (`Ledger.spent_totals`) and `balance` never reads them.
+
+    The totals are kept as their exact text, a key's end to end in one string (`ends`: where each
+    ends): one is asked per key, and only that one becomes a Decimal; a cache loads a few objects
+    per project, not one per total."""
+
+    __slots__ = ("days", "texts", "ends")
+
+    def __init__(self, days: dict[str, array], texts: dict[str, str], ends: dict[str, array]) -> None:
+        self.days, self.texts, self.ends = days, texts, ends
+
+    def by(self, key: str, day: _dt.date) -> Decimal | None:
+        """The total of what counts by the day (None where nothing of the key counts yet)."""
+        days = self.days.get(key)
+        count = bisect_right(days, day.toordinal()) if days is not None else 0
+        if not count:
+            return None
+        ends = self.ends[key]
+        return Decimal(self.texts[key][ends[count - 2] if count > 1 else 0:ends[count - 1]])
+
+
+def spent_totals(expenses: Iterable[Expense]) -> RunningTotals | None:
+    """The expenses' `RunningTotals` by project, counted from `expense_counts_from`; None where a
+    total would be rounded (more digits than the decimal context holds): `balance` then sums them
+    one by one, in its own order, and rounds as it always has."""
+    by_day: dict[str, dict[int, Decimal]] = {}
+    with localcontext() as context:
+        context.clear_flags()
+        for expense in expenses:
+            if not expense.amount > 0:  # the bound `balance` relies on holds for amounts above zero (as validated)
+                return None
+            day = expense_counts_from(expense).toordinal()
+            sums = by_day.setdefault(expense.project, {})
+            sums[day] = sums.get(day, ZERO) + expense.amount
+        days, texts, ends = {}, {}, {}
+        for project_id, sums in by_day.items():
+            ordered = sorted(sums)
+            total, running = ZERO, []
+            for day in ordered:
+                total += sums[day]
+                running.append(str(total))
+            days[project_id], texts[project_id] = array("i", ordered), "".join(running)
+            ends[project_id] = array("I", accumulate(map(len, running)))
+        if context.flags[Rounded] or context.flags[Clamped]:
+            return None
+    return RunningTotals(days, texts, ends)
+
+
+def _spent_from_totals(totals: RunningTotals | None, as_of: _dt.date, figures: dict[str, ProjectFigures]) -> bool:
+    """Each project's own spent from the running totals, where they give what summing one by one gives.
+
+    Where no sum rounds, the order of adding does not change a Decimal sum (nor its exponent); each
+    total bounds every partial sum of its expenses (all above zero, none with a smaller exponent), so
+    if the total fits the decimal context here, summing one by one would not have rounded either."""
+    if totals is None:
+        return False
+    with localcontext() as context:
+        context.clear_flags()
+        spent = {project_id: ZERO + total for project_id in figures
+                 if (total := totals.by(project_id, as_of)) is not None}
+        if context.flags[Rounded] or context.flags[Clamped]:
+            return False
+    for project_id, total in spent.items():
+        figures[project_id].spent = total
+    return True
 
 
 def totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict[tuple[str, _dt.date], Totals]:

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from cndledger.locate import FilePositions, header_lines, locate
 from cndledger.problems import Problem
 from cndledger.records import (
     Assertion, Commitment, Expense, InKind, Milestone, Party, Project, Record, Release, Tranche,
 )
+
+if TYPE_CHECKING:
+    from cndledger.figures import RunningTotals
 
 
 @dataclass(slots=True)
@@ -87,6 +91,7 @@ class Ledger:
     asserts: list[Assertion] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # found while reading
     unvalidated_names: dict[str, set[str]] = field(default_factory=dict)  # kind -> ids (and aliases) of invalid entries
+    spent_totals: RunningTotals | None = None  # the expenses summed ahead by project and day, where the cache kept them
 
     @property
     def any_file_failed(self) -> bool:
