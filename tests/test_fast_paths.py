@@ -1,18 +1,21 @@
-"""The fast paths give what the plain ones give: figures of many days in one sweep, the TOML
-parser, validation of whole tables, and the lines of entries (hypothesis)."""
+"""The fast paths give what the plain ones give: figures of many days in one sweep, spent from
+running totals, the TOML parser, validation of whole tables, and the lines of entries (hypothesis)."""
 
+import dataclasses
 import datetime as dt
 import tomllib
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cndledger.figures import balance, totals_as_of
+from cndledger.dates import LedgerDate
+from cndledger.figures import balance, spent_totals, totals_as_of
+from cndledger.ledger import Ledger
 from cndledger.load import _parse as parse_toml
 from cndledger.models import TABLES as MODELS
-from cndledger.records import RECORDS, VALUE_FIELDS
+from cndledger.records import RECORDS, VALUE_FIELDS, Expense, Project
 from cndledger.validate import Plan
 from cndledger.values import decimal_places, needs_more_places
 from test_properties import PROPERTY, days, folder, ledgers, read  # noqa: F401 (folder: a fixture)
@@ -33,6 +36,47 @@ def test_totals_of_many_days_are_the_balance_of_each_day(folder, text, asked):
         for name in ("committed", "released", "outstanding", "spent", "available"):
             assert totals.figure(name) == figures.figure(name)
     assert totals_as_of(ledger, []) == {}
+
+
+def every_figure(result) -> list:
+    """Each project's figures as their text: 1.0 and 1.00 differ here."""
+    names = ("budget", "committed", "released", "outstanding", "inkind_valued", "inkind_unvalued", "spent",
+             "available", "gap")
+    return [(figures.project.id, *(str(getattr(figures, name)) for name in names),
+             [(party.party, str(party.committed), str(party.released)) for party in figures.by_party])
+            for figures in result.projects]
+
+
+@PROPERTY
+@given(text=ledgers(), day=days)
+def test_spent_from_running_totals_is_spent_summed_one_by_one(folder, text, day):
+    ledger = read(folder, text)
+    # As a ledger from the cache holds them: the expenses' running totals, and no expense read.
+    ahead = dataclasses.replace(ledger, expenses=[], spent_totals=spent_totals(ledger.expenses))
+    assert ahead.spent_totals is not None
+    assert every_figure(balance(ahead, day)) == every_figure(balance(ledger, day))
+
+
+def amounts_of_any_digits():
+    return st.builds(lambda digits, exponent: Decimal(f"{digits}E{exponent}"), st.integers(1, 10**30), st.integers(-30, 5))
+
+
+@settings(max_examples=300, deadline=None)
+@given(spending=st.lists(st.tuples(st.integers(0, 2), days, amounts_of_any_digits()), max_size=12),
+       summed_with=st.integers(1, 40), asked_with=st.integers(1, 40), day=days)
+def test_spent_from_running_totals_rounds_as_summing_one_by_one_does(spending, summed_with, asked_with, day):
+    """Where sums round (more digits than the decimal context holds), the figures are still those of
+    adding the expenses one by one, whatever the precision when the totals were made and when asked."""
+    projects = [Project(None, 0, "P0", "t", "USD"), Project(None, 1, "P1", "t", "USD", "P0"),
+                Project(None, 2, "P2", "t", "USD")]
+    expenses = [Expense(None, number, f"P{project}", LedgerDate.of_day(when), amount)
+                for number, (project, when, amount) in enumerate(spending)]
+    ledger = Ledger(projects=projects, expenses=expenses)
+    with localcontext(prec=summed_with):
+        totals = spent_totals(expenses)
+    with localcontext(prec=asked_with):
+        expected = every_figure(balance(ledger, day))
+        assert every_figure(balance(dataclasses.replace(ledger, spent_totals=totals), day)) == expected
 
 
 @given(amount=st.decimals(allow_nan=False, allow_infinity=False), places=st.integers(0, 4))
