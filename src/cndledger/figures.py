@@ -21,7 +21,7 @@ from cndledger.ledger import Ledger
 from cndledger.records import Commitment, Expense, InKind, Project, Release
 
 ZERO = Decimal(0)
-_PROJECT, _AMOUNT = attrgetter("project"), attrgetter("amount")
+_PROJECT, _AMOUNT, _COMMITMENT = attrgetter("project"), attrgetter("amount"), attrgetter("commitment")
 
 
 @dataclass
@@ -158,29 +158,38 @@ def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True) -> Bala
     false, for a caller that needs no more than commitments and budgets: expenses are most entries."""
     ordered = ledger.tree_order()
     figures = {project.id: ProjectFigures(project, depth, project.budget, project.budget) for project, depth in ordered}
+    shares: dict[tuple[str, str], tuple[ProjectFigures, PartyFigures] | None] = {}
 
-    def parties_of(project_id: str, party: str) -> PartyFigures | None:
-        own = figures.get(project_id)
-        if own is None:
-            return None
-        party_id = ledger.party_id(party)
-        return own.parties.setdefault(party_id, PartyFigures(party_id))
+    def share(project_id: str, party: str) -> tuple[ProjectFigures, PartyFigures] | None:
+        """The figures of the project and of the party in it (by the party's canonical id), made when
+        something of theirs first counts; None for a project outside the tree. Asked once a pair."""
+        key = (project_id, party)
+        if key not in shares:
+            own = figures.get(project_id)
+            party_id = ledger.party_id(party)
+            shares[key] = None if own is None else (own, own.parties.setdefault(party_id, PartyFigures(party_id)))
+        return shares[key]
 
-    for commitment in ledger.commitments:
-        if commitment_counts(commitment, as_of) and (party := parties_of(commitment.project, commitment.party)):
-            figures[commitment.project].committed += commitment.amount
+    commitments = ledger.commitments
+    for commitment, counts in zip(commitments, map(as_of.__ge__, map(commitment_counts_from, commitments))):
+        if counts and (found := share(commitment.project, commitment.party)):
+            own, party = found
+            own.committed += commitment.amount
             party.committed += commitment.amount
-    for release in ledger.releases:
-        commitment = ledger.commitment_by_id.get(release.commitment)
-        if commitment is None or not release_counts(release, commitment, as_of):
-            continue
-        if party := parties_of(commitment.project, commitment.party):
-            figures[commitment.project].released += release.amount
+    releases = ledger.releases
+    committed_by = list(map(ledger.commitment_by_id.get, map(_COMMITMENT, releases)))
+    for release, commitment, counts_from in zip(releases, committed_by, map(release_counts_from, releases, committed_by)):
+        if commitment is not None and counts_from <= as_of and (found := share(commitment.project, commitment.party)):
+            own, party = found
+            own.released += release.amount
             party.released += release.amount
     if with_spent and not _spent_from_totals(ledger.spent_totals, as_of, figures):
-        # Expenses are most entries: summed run by run of one project (files keep them together).
+        # Expenses are most entries: summed run by run of one project (files keep them together),
+        # each judged on the day only where not all of them count by it (most reports are of today).
         expenses = ledger.expenses
-        counting = compress(expenses, map(as_of.__ge__, map(expense_counts_from, expenses)))
+        counting: Iterable[Expense] = expenses
+        if max(map(expense_counts_from, expenses), default=as_of) > as_of:
+            counting = compress(expenses, map(as_of.__ge__, map(expense_counts_from, expenses)))
         for project_id, run in groupby(counting, key=_PROJECT):
             if project_id in figures:
                 figures[project_id].spent += sum(map(_AMOUNT, run), ZERO)
