@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from cndledger.locate import FilePositions, header_lines, locate
 from cndledger.problems import Problem
 from cndledger.records import (
     Assertion, Commitment, Expense, InKind, Milestone, Party, Project, Record, Release, Tranche,
@@ -15,6 +14,7 @@ from cndledger.records import (
 
 if TYPE_CHECKING:
     from cndledger.figures import RunningTotals
+    from cndledger.locate import FilePositions
 
 
 @dataclass(slots=True)
@@ -45,6 +45,8 @@ class SourceFile:
 
     def positions(self) -> FilePositions:
         if self._positions is None:
+            from cndledger.locate import locate  # only when a problem asks where a key stands
+
             self._positions = locate(self.text or "")
         return self._positions
 
@@ -58,6 +60,8 @@ class SourceFile:
 
     def _find_entry_lines(self) -> dict[str, Sequence[int]]:
         """The header line of each entry: by a quick pass where it finds them all, else by `locate`."""
+        from cndledger.locate import header_lines  # only when a problem asks where an entry stands
+
         found = header_lines(self.text or "")
         if found is not None and {kind: len(lines) for kind, lines in found.items()} == self.entry_counts:
             return found
