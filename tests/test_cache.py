@@ -123,6 +123,56 @@ def test_problems_lines_and_figures_from_the_cache_are_those_from_the_files(ledg
         assert (result.exit_code, result.stdout, result.stderr) == (from_files.exit_code, from_files.stdout, from_files.stderr)
 
 
+SPENDING = COMMITMENT + """
+[[project]]
+id = "P2"
+title = "A child"
+currency = "USD"
+parent = "P1"
+
+[[project]]
+id = "P3"
+title = "Another"
+currency = "USD"
+
+[[expense]]
+project = "P1"
+date = 2005-02-01
+amount = 100.10
+
+[[expense]]
+project = "P2"
+date = "2005-02"
+amount = 0.5
+
+[[expense]]
+project = "P1"
+date = 2005-02-28
+amount = 7
+
+[[expense]]
+project = "P3"
+date = "2005"
+amount = 1_000.25
+
+[[expense]]
+project = "P1"
+date = 2005-01-31
+amount = 0.01
+"""
+
+
+@pytest.mark.parametrize("day", ["2005-01-30", "2005-01-31", "2005-02-01", "2005-02-27", "2005-02", "2005-12-30", "2005"])
+def test_spent_on_any_day_from_the_cache_is_spent_from_the_files(ledger, no_reading, day):
+    ledger.write("ledgers/a.toml", SPENDING)
+    args = ["balance", "--json", "--by-party", "--as-of", day]
+    from_files = ledger.run(*args, "--no-cache")
+    ledger.run(*args)
+    no_reading()
+    from_cache = ledger.run(*args)
+    assert (from_cache.exit_code, from_cache.stdout, from_cache.stderr) == (0, from_files.stdout, "")
+
+
 def test_the_files_of_an_entry_and_their_paths_as_given_are_its_key(ledger):
     ledger.write("ledgers/a.toml", LEDGER.replace("amount = 100\n", "amount = 100\nammount = 1\n"))
     plain = ledger.run("check", "ledgers")
