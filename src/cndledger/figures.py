@@ -187,9 +187,10 @@ def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True) -> Bala
         # Expenses are most entries: summed run by run of one project (files keep them together),
         # each judged on the day only where not all of them count by it (most reports are of today).
         expenses = ledger.expenses
+        counting_from = list(map(expense_counts_from, expenses))
         counting: Iterable[Expense] = expenses
-        if max(map(expense_counts_from, expenses), default=as_of) > as_of:
-            counting = compress(expenses, map(as_of.__ge__, map(expense_counts_from, expenses)))
+        if max(counting_from, default=as_of) > as_of:
+            counting = compress(expenses, map(as_of.__ge__, counting_from))
         for project_id, run in groupby(counting, key=_PROJECT):
             if project_id in figures:
                 figures[project_id].spent += sum(map(_AMOUNT, run), ZERO)
