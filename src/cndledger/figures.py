@@ -217,10 +217,11 @@ def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True) -> Bala
 
 
 class RunningTotals:
-    """Amounts summed ahead of any day asked: for each key (a project), the days on which its total
-    grows (ascending, as ordinals) and its total by each of them. What counts by any day is then one
-    bisection per key, whatever the number of entries. It does not depend on the day, so a ledger
-    from the cache holds its expenses' (`Ledger.spent_totals`) and `balance` never reads them.
+    """Amounts summed ahead of any day asked: for each key (a project), the day each of its amounts
+    starts to count (ascending, as ordinals) and the total up to it, itself included. What counts by
+    any day is then one bisection per key, whatever the number of entries. It does not depend on the
+    day, so a ledger from the cache holds its expenses' (`Ledger.spent_totals`) and `balance` never
+    reads them.
 
     The totals are kept as their exact text, a key's end to end in one string (`ends`: where each
     ends): one is asked per key, and only that one becomes a Decimal; a cache loads a few objects
@@ -241,27 +242,21 @@ class RunningTotals:
         return Decimal(self.texts[key][ends[count - 2] if count > 1 else 0:ends[count - 1]])
 
 
-def spent_totals(expenses: Iterable[Expense]) -> RunningTotals | None:
+def spent_totals(expenses: list[Expense]) -> RunningTotals | None:
     """The expenses' `RunningTotals` by project, counted from `expense_counts_from`; None where a
     total would be rounded (more digits than the decimal context holds): `balance` then sums them
     one by one, in its own order, and rounds as it always has."""
-    by_day: dict[str, dict[int, Decimal]] = {}
+    rows = sorted(zip(map(_PROJECT, expenses), map(_dt.date.toordinal, map(expense_counts_from, expenses)),
+                      map(_AMOUNT, expenses)), key=itemgetter(0, 1))
+    days, texts, ends = {}, {}, {}
     with localcontext() as context:
         context.clear_flags()
-        for expense in expenses:
-            if not expense.amount > 0:  # the bound `balance` relies on holds for amounts above zero (as validated)
+        for project_id, run in groupby(rows, key=itemgetter(0)):
+            _, counting_from, amounts = zip(*run)
+            if not min(amounts) > 0:  # the bound `balance` relies on holds for amounts above zero (as validated)
                 return None
-            day = expense_counts_from(expense).toordinal()
-            sums = by_day.setdefault(expense.project, {})
-            sums[day] = sums.get(day, ZERO) + expense.amount
-        days, texts, ends = {}, {}, {}
-        for project_id, sums in by_day.items():
-            ordered = sorted(sums)
-            total, running = ZERO, []
-            for day in ordered:
-                total += sums[day]
-                running.append(str(total))
-            days[project_id], texts[project_id] = array("i", ordered), "".join(running)
+            running = list(map(str, accumulate(amounts, initial=ZERO)))[1:]  # a day's last is its total
+            days[project_id], texts[project_id] = array("i", counting_from), "".join(running)
             ends[project_id] = array("I", accumulate(map(len, running)))
         if context.flags[Rounded] or context.flags[Clamped]:
             return None
