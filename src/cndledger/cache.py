@@ -287,11 +287,14 @@ def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict, list[bytes]]
     number = {id(source): index for index, source in enumerate(ledger.files)}
     sections: list[bytes] = []
 
-    def section(value: object) -> tuple[int, int]:
-        """Where the section holding the value stands, from the end of the index."""
+    def place(data: bytes) -> tuple[int, int]:
+        """Where a section of these bytes stands, from the end of the index."""
         start = sum(map(len, sections))
-        sections.append(_dumps(value))
-        return start, start + len(sections[-1])
+        sections.append(data)
+        return start, start + len(data)
+
+    def section(value: object) -> tuple[int, int]:
+        return place(_dumps(value))
 
     tables = {}
     for kind, fields in VALUE_FIELDS.items():
@@ -304,7 +307,8 @@ def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict, list[bytes]]
     index = {
         "files": [(source.path, source.parsed, source.entry_counts) for source in ledger.files],
         "tables": tables, "read": ledger.problems, "unvalidated": ledger.unvalidated_names, "problems": problems,
-        "spent": None if spent is None else section((spent.days, spent.texts, spent.ends)),
+        "spent": None if spent is None else (  # its flat arrays and text as they are, read back by a copy
+            section(spent.spans), place(spent.days.tobytes()), place(spent.ends.tobytes()), place(spent.texts)),
     }
     return index, sections
 
@@ -347,8 +351,18 @@ def _decode(index: dict, sections: memoryview, contents: Contents) -> tuple[Ledg
 
 
 def _section(ledger: _CachedLedger, where: tuple[int, int]) -> object:
+    return pickle.loads(_bytes(ledger, where))
+
+
+def _bytes(ledger: _CachedLedger, where: tuple[int, int]) -> memoryview:
     start, stop = where
-    return pickle.loads(ledger.sections[start:stop])
+    return ledger.sections[start:stop]
+
+
+def _array(typecode: str, data: memoryview) -> array:
+    numbers = array(typecode)
+    numbers.frombytes(data)
+    return numbers
 
 
 def _built(kind: str) -> cached_property:
@@ -367,7 +381,9 @@ def _spent_totals(ledger: _CachedLedger) -> RunningTotals | None:
         return None
     from cndledger.figures import RunningTotals
 
-    return RunningTotals(*_section(ledger, ledger.spent_at))
+    spans, days, ends, texts = ledger.spent_at
+    return RunningTotals(_section(ledger, spans), _array("i", _bytes(ledger, days)), _array("I", _bytes(ledger, ends)),
+                         _bytes(ledger, texts))
 
 
 class _CachedLedger(Ledger):
@@ -376,7 +392,7 @@ class _CachedLedger(Ledger):
 
     sections: memoryview
     columns: dict[str, tuple[int, int]]
-    spent_at: tuple[int, int] | None
+    spent_at: tuple[tuple[int, int], ...] | None
     parties = _built("party")
     projects = _built("project")
     commitments = _built("commitment")
