@@ -80,7 +80,9 @@ class ProjectFigures(Totals):
         self.inkind_valued += other.inkind_valued
         self.inkind_unvalued += other.inkind_unvalued
         for party, theirs in other.parties.items():
-            ours = self.parties.setdefault(party, PartyFigures(party))
+            ours = self.parties.get(party)
+            if ours is None:
+                ours = self.parties[party] = PartyFigures(party)
             ours.committed += theirs.committed
             ours.released += theirs.released
 
