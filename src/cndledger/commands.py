@@ -75,10 +75,10 @@ def _source_line(opened):
 
 def _report_problems(opened) -> None:
     """For reports: errors go to standard error; warnings are left to `cndledger check`."""
-    from cndledger.render.problems import as_text
-
     errors = opened.errors
     if errors:
+        from cndledger.render.problems import as_text
+
         sys.stderr.write(as_text(errors, _source_line(opened)))
 
 
