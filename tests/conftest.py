@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cndledger import cache, cli
+from cndledger import cache, commands
 from cndledger.cli import app
 
 # The parties and project most tests build on, written out where a test needs them.
@@ -95,7 +95,7 @@ def _a_cache_of_its_own(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytes
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("CNDLEDGER_NO_CACHE", raising=False)
     # A test that ran the command's `main` would leave the cache written only at its exit (never, here).
-    monkeypatch.setattr(cli, "_IN_ITS_OWN_PROCESS", False)
+    monkeypatch.setattr(commands.process, "standalone", False)
     monkeypatch.setattr(cache, "_pending", None)
 
 
