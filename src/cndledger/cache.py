@@ -3,9 +3,10 @@
 An entry is kept for each list of ledger paths (as given: they are what problems show), with each
 file's path, size, mtime and a hash of its bytes. It is used only where all of them match the
 files read now: the hash makes it never stale, whatever the mtime's granularity or an mtime set
-back by hand. It holds the loaded ledger (its records as columns) and the problems that do not
-depend on the day (`checks.ledger_problems`); it is not used by another cndledger, another copy of
-its code, another Python, or another parser.
+back by hand. It holds the loaded ledger (its records as columns, each kind read only when asked,
+and its expenses' running totals for `balance`) and the problems that do not depend on the day
+(`checks.ledger_problems`); it is not used by another cndledger, another copy of its code, another
+Python, or another parser.
 
 The cache is pickled, so it is only ever read from a directory that is ours and that no one else
 can write: $XDG_CACHE_HOME/cndledger (else ~/.cache/cndledger), made 0700. A directory or a file
