@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
 
 from typing import TYPE_CHECKING
 
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
     from cndledger.models import Entry
-    from cndledger.validate import Plan
 
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_LEDGER"
@@ -116,7 +115,7 @@ def load_contents(contents: list[tuple[str, bytes | Problem]]) -> Ledger:
         if data is None:
             continue
         tables = {key: value for key, value in data.items()
-                  if key in RECORDS and isinstance(value, list) and all(isinstance(item, dict) for item in value)}
+                  if key in RECORDS and isinstance(value, list) and all(map(isinstance, value, repeat(dict)))}
         source.entry_counts = {kind: len(items) for kind, items in tables.items()}
         for key, value in data.items():
             if key not in tables:
@@ -248,42 +247,34 @@ def _long_number_line(text: str) -> int | None:
 
 
 class _Validator:
-    """Validates entries into records: by the models' plans where they vouch, else by Pydantic.
+    """Validates entries into records: by the generated plans (`plans.py`) where they vouch for an
+    entry, else by its Pydantic model, whose verdict and messages stand.
 
-    The models (and Pydantic) are imported here, when files are read, never for a cached ledger."""
+    The models (and Pydantic) are imported only when a plan refuses an entry: a ledger of plainly
+    valid entries is read without them."""
 
     def __init__(self, ledger: Ledger) -> None:
-        from cndledger.models import TABLES as MODELS
-        from cndledger.validate import Plan
+        from cndledger.plans import builders
 
-        self.models, self.plan_of = MODELS, Plan
         self.ledger = ledger
-        self.plans: dict[str, Plan] = {}
-        self.builders: dict[str, Callable] = {}
-        self.strings: dict[str, str] = {}  # one object for each distinct text: ids repeat thousands of times
+        self.builders = builders()  # one set per reading: texts interned, ids and dates judged once each
 
     def add(self, kind: str, source: SourceFile, items: list[dict]) -> None:
-        build = self.builders.get(kind)
-        if build is None:
-            plan = self.plans[kind] = self.plan_of(self.models[kind])
-            build = self.builders[kind] = plan.builder(RECORDS[kind])
-        check = self.plans[kind].check if self.plans[kind].after else None
-        entries, strings = self.ledger.entries_of(kind), self.strings
-        for index, item in enumerate(items):
-            try:
-                entry = build(item, source, index, strings)
-                if check is not None:
-                    check(entry)
-            except Exception:  # Refused, or a value the plan would not take: Pydantic judges and words it
-                entry = self._by_pydantic(kind, source, index, item)
-                if entry is None:
-                    continue
-            entries.append(entry)
+        entries = self.ledger.entries_of(kind)
+
+        def refused(index: int, item: dict) -> None:
+            entry = self._by_pydantic(kind, source, index, item)
+            if entry is not None:
+                entries.append(entry)
+
+        self.builders[kind](items, source, entries, refused)
 
     def _by_pydantic(self, kind: str, source: SourceFile, index: int, item: dict):
         from pydantic import ValidationError
 
-        model = self.models[kind]
+        from cndledger.models import TABLES as MODELS
+
+        model = MODELS[kind]
         try:
             valid = model.model_validate(item)
         except ValidationError as exc:
