@@ -17,7 +17,9 @@ from cndledger.values import describe
 _FORM = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass is built through object.__setattr__, three times slower, and reading a
+# ledger builds one for each distinct date. A date is a value all the same: never assigned to (entries share it).
+@dataclass(slots=True, unsafe_hash=True)
 class LedgerDate:
     """A date written as `YYYY-MM-DD`, `YYYY-MM` or `YYYY`."""
 
@@ -42,6 +44,8 @@ class LedgerDate:
 
 def parse_date(value: object) -> LedgerDate:
     """Read a TOML local date or a `YYYY[-MM[-DD]]` string; raise ValueError otherwise."""
+    if value.__class__ is _dt.date:  # the usual case first
+        return LedgerDate(value, value, value.isoformat())
     if isinstance(value, _dt.datetime):
         raise ValueError("a date-time is not a date; write the day alone, as 2005-02-15")
     if isinstance(value, _dt.date):

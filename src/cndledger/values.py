@@ -50,25 +50,24 @@ def parse_id(value: object) -> str:
 
 
 _AMOUNT_LIMIT = int(MAX_AMOUNT)
+_ZERO, _MIN_FIGURE = Decimal(0), -MAX_AMOUNT  # compared as Decimals: an int operand is converted each time
 
 
 def parse_amount(value: object) -> Decimal:
     """An amount is a TOML integer or decimal, exact, finite and above zero."""
     # The usual cases, judged at once (a Decimal is immutable: no copy needed).
-    if value.__class__ is Decimal:
-        if value.is_finite() and 0 < value < MAX_AMOUNT:
-            return value
-    elif value.__class__ is int and 0 < value < _AMOUNT_LIMIT:
+    if value.__class__ is Decimal and value.is_finite() and _ZERO < value < MAX_AMOUNT:
+        return value
+    if value.__class__ is int and 0 < value < _AMOUNT_LIMIT:
         return Decimal(value)
     return _amount(value, signed=False)
 
 
 def parse_figure(value: object) -> Decimal:
     """An asserted figure is an amount that may be zero or negative."""
-    if value.__class__ is Decimal:
-        if value.is_finite() and -MAX_AMOUNT < value < MAX_AMOUNT:
-            return value
-    elif value.__class__ is int and -_AMOUNT_LIMIT < value < _AMOUNT_LIMIT:
+    if value.__class__ is Decimal and value.is_finite() and _MIN_FIGURE < value < MAX_AMOUNT:
+        return value
+    if value.__class__ is int and -_AMOUNT_LIMIT < value < _AMOUNT_LIMIT:
         return Decimal(value)
     return _amount(value, signed=True)
 
