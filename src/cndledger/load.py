@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import repeat
@@ -146,10 +147,8 @@ def _parse(text: str) -> dict:
     Both read TOML 1.0 and give floats to `Decimal` as written, so amounts stay exact
     (`test_fast_paths` compares them on generated documents).
     """
-    import tomllib  # here, not above: a ledger from the cache is never parsed
-
     try:
-        import toml_rs
+        import toml_rs  # here, not above: a ledger from the cache is never parsed
     except ImportError:
         toml_rs = None
     if toml_rs is not None and _nests_shallowly(text):
@@ -157,7 +156,15 @@ def _parse(text: str) -> dict:
             return toml_rs.loads(text, parse_float=Decimal, toml_version="1.0.0")
         except Exception:  # any fault: let tomllib judge and word it
             pass
+    import tomllib  # only where toml_rs is missing or finds a fault
+
     return tomllib.loads(text, parse_float=Decimal)
+
+
+def _toml_fault(exc: ValueError) -> bool:
+    """Whether tomllib found the text malformed (it raised: it is imported; no need to import it before)."""
+    tomllib = sys.modules.get("tomllib")
+    return tomllib is not None and isinstance(exc, tomllib.TOMLDecodeError)
 
 
 _NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
@@ -181,8 +188,6 @@ def _nests_shallowly(text: str) -> bool:
 
 
 def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
-    import tomllib
-
     source = SourceFile(path)
     if isinstance(raw, Problem):
         problems.append(raw)
@@ -195,29 +200,32 @@ def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[Sou
         return source, None
     try:
         data = _parse(source.text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        found = _LINE_COLUMN.search(message)
-        line, column = (int(found.group(1)), int(found.group(2))) if found else (1, None)
-        message = _LINE_COLUMN.sub("", message).strip()
-        place = f" at line {line}, column {column}" if column is not None else ""
-        problems.append(error("toml-syntax", f"invalid TOML{place}: {message[0].lower() + message[1:]}",
-                              Location(path, line, column)))
-        return source, None
     except RecursionError:
         problems.append(error("toml-syntax", "invalid TOML: values are nested too deeply to read",
                               Location(path, _deeply_nested_line(source.text))))
         return source, None
-    except ValueError as exc:  # an integer of thousands of digits: Python refuses to convert it
-        line = _long_number_line(source.text)
-        message = "a number has too many digits to read" if line else str(exc)
-        problems.append(error("toml-syntax", f"invalid TOML: {message}", Location(path, line or 1)))
+    except ValueError as exc:
+        problems.append(_syntax_problem(path, source.text, exc))
         return source, None
     except MemoryError:
         problems.append(error("unreadable-file", "the file is too large to read into memory", Location(path, 1)))
         return source, None
     source.parsed = True
     return source, data
+
+
+def _syntax_problem(path: str, text: str, exc: ValueError) -> Problem:
+    if _toml_fault(exc):
+        message = str(exc)
+        found = _LINE_COLUMN.search(message)
+        line, column = (int(found.group(1)), int(found.group(2))) if found else (1, None)
+        message = _LINE_COLUMN.sub("", message).strip()
+        place = f" at line {line}, column {column}" if column is not None else ""
+        return error("toml-syntax", f"invalid TOML{place}: {message[0].lower() + message[1:]}", Location(path, line, column))
+    # An integer of thousands of digits: Python refuses to convert it.
+    line = _long_number_line(text)
+    message = "a number has too many digits to read" if line else str(exc)
+    return error("toml-syntax", f"invalid TOML: {message}", Location(path, line or 1))
 
 
 def _deeply_nested_line(text: str) -> int:
