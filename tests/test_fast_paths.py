@@ -214,3 +214,18 @@ def test_an_amount_is_taken_exactly_as_written_or_refused(amount, signed):
         assert not fine
     else:
         assert fine and str(taken) == str(Decimal(amount))
+
+
+@given(year=st.integers(1, 9999), month=st.integers(-1, 14))
+def test_a_month_ends_where_the_calendar_says(year, month):
+    import calendar
+
+    from cndledger.dates import month_end
+
+    try:
+        expected = dt.date(year, month, calendar.monthrange(year, month)[1])
+    except ValueError:
+        with pytest.raises(ValueError):
+            month_end(year, month)
+    else:
+        assert month_end(year, month) == expected

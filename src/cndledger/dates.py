@@ -7,7 +7,6 @@ A date of lower precision stands for the last day of its period in all arithmeti
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import re
 from dataclasses import dataclass
@@ -60,8 +59,7 @@ def parse_date(value: object) -> LedgerDate:
         if month is None:
             return LedgerDate(_dt.date(year, 1, 1), _dt.date(year, 12, 31), value)
         if day is None:
-            last_day = calendar.monthrange(year, month)[1]
-            return LedgerDate(_dt.date(year, month, 1), _dt.date(year, month, last_day), value)
+            return LedgerDate(_dt.date(year, month, 1), month_end(year, month), value)
         exact = _dt.date(year, month, day)
     except ValueError:
         raise ValueError(f"'{value}' is not a date of the calendar") from None
@@ -80,8 +78,17 @@ def months_between(first: _dt.date, last: _dt.date) -> int:
     return (last.year - first.year) * 12 + (last.month - first.month) + 1
 
 
+_ONE_DAY = _dt.timedelta(days=1)
+
+
 def month_end(year: int, month: int) -> _dt.date:
-    return _dt.date(year, month, calendar.monthrange(year, month)[1])
+    """The last day of the month; ValueError for a month or a year out of range.
+    (Not `calendar.monthrange`: importing calendar, and locale with it, costs more than a small ledger's reading.)"""
+    if month == 12:
+        return _dt.date(year, 12, 31)
+    if not 1 <= month < 12:
+        raise ValueError(f"month must be in 1..12, not {month}")
+    return _dt.date(year, month + 1, 1) - _ONE_DAY
 
 
 def days_apart(a: LedgerDate, b: LedgerDate) -> int:
