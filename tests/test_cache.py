@@ -279,8 +279,8 @@ def test_the_command_writes_the_cache_in_the_background_and_then_reads_it_withou
         imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
         return done.stdout, "pydantic" in imported
 
-    first, with_pydantic = run()
-    assert "Balance as of" in first and with_pydantic  # read from the files: the models judge the entries
+    first, _ = run()  # read from the files (plainly valid entries need no Pydantic either: test_plans)
+    assert "Balance as of" in first
     for _ in range(200):  # the command writes the cache from a child process, after it answers
         if cache_files() and not any(path.name.endswith(".tmp") for path in cache_files()):
             break
