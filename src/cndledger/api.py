@@ -6,7 +6,6 @@ import datetime as _dt
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from cndledger import cache
 from cndledger.checks import dated_problems, ledger_problems
@@ -15,13 +14,13 @@ from cndledger.load import find_files, ledger_paths, load_contents, read_bytes
 from cndledger.problems import Problem, sort_key
 
 
-@dataclass
 class CheckedLedger:
     """A ledger read from its paths, with every problem found in it."""
 
-    ledger: Ledger
-    problems: list[Problem] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)  # given paths that hold no ledger
+    def __init__(self, ledger: Ledger, problems: list[Problem] | None = None, missing: list[str] | None = None) -> None:
+        self.ledger = ledger
+        self.problems = [] if problems is None else problems
+        self.missing = [] if missing is None else missing  # given paths that hold no ledger
 
     @property
     def errors(self) -> list[Problem]:

@@ -16,7 +16,6 @@ killed `add` leaves the file as it was or as it would be, never torn.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as _dt
 import difflib
 import os
@@ -158,10 +157,10 @@ def _explained(problem: Problem, added: Added, kind: str) -> Problem:
     """Say in plain words why TOML refuses a [[kind]] table after `kind = [...]` (tomllib's words are its own)."""
     if problem.code == "toml-syntax" and (problem.file, problem.line) == (added.path, added.line) \
             and "immutable namespace" in problem.message:
-        return dataclasses.replace(
-            problem, message=f"the file writes its {kind} entries inline ({kind} = [...]), and TOML allows no "
-                             f"[[{kind}]] table after that", hint=f"add the entry to another file of the ledger, or "
-                                                                 f"write the file's {kind} entries as [[{kind}]] tables")
+        return problem._replace(
+            message=f"the file writes its {kind} entries inline ({kind} = [...]), and TOML allows no "
+                    f"[[{kind}]] table after that",
+            hint=f"add the entry to another file of the ledger, or write the file's {kind} entries as [[{kind}]] tables")
     return problem
 
 

@@ -9,22 +9,34 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
 
 from cndledger.values import describe
 
 _FORM = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
-# Not frozen: a frozen dataclass is built through object.__setattr__, three times slower, and reading a
-# ledger builds one for each distinct date. A date is a value all the same: never assigned to (entries share it).
-@dataclass(slots=True, unsafe_hash=True)
 class LedgerDate:
-    """A date written as `YYYY-MM-DD`, `YYYY-MM` or `YYYY`."""
+    """A date written as `YYYY-MM-DD`, `YYYY-MM` or `YYYY`: a value (equal, hashed and pickled by its fields;
+    never assigned to: entries share it). A plain class: reading a ledger builds one per distinct date, and
+    the `dataclasses` module alone takes longer to import than a small ledger takes to read."""
 
-    first: _dt.date
-    last: _dt.date
-    text: str
+    __slots__ = ("first", "last", "text")
+
+    def __init__(self, first: _dt.date, last: _dt.date, text: str) -> None:
+        self.first = first
+        self.last = last
+        self.text = text
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not LedgerDate:
+            return NotImplemented
+        return self.first == other.first and self.last == other.last and self.text == other.text
+
+    def __hash__(self) -> int:
+        return hash((self.first, self.last, self.text))
+
+    def __repr__(self) -> str:
+        return f"LedgerDate(first={self.first!r}, last={self.last!r}, text={self.text!r})"
 
     @property
     def precision(self) -> str:

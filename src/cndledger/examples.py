@@ -30,7 +30,7 @@ def check_example(text: str, as_of: _dt.date, name: str = "example.toml") -> Che
             handle.write(text)
         problems = open_ledger([path], as_of).problems
     renamed = [
-        dataclasses.replace(problem, file=name, message=problem.message.replace(path, name))
+        problem._replace(file=name, message=problem.message.replace(path, name))
         for problem in problems
     ]
     return CheckedExample(name, text, renamed)

@@ -11,7 +11,6 @@ import datetime as _dt
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from decimal import Clamped, Decimal, Rounded, localcontext
 from itertools import accumulate, compress, groupby, repeat
 from operator import attrgetter, itemgetter
@@ -24,24 +23,34 @@ ZERO = Decimal(0)
 _PROJECT, _AMOUNT, _COMMITMENT = attrgetter("project"), attrgetter("amount"), attrgetter("commitment")
 
 
-@dataclass
+# Plain classes, not dataclasses: the command starts without importing `dataclasses` (docs/performance.md).
 class PartyFigures:
-    party: str
-    committed: Decimal = ZERO
-    released: Decimal = ZERO
+    """What one party committed to a project and released to it (its children included)."""
+
+    __slots__ = ("party", "committed", "released")
+
+    def __init__(self, party: str, committed: Decimal = ZERO, released: Decimal = ZERO) -> None:
+        self.party = party
+        self.committed = committed
+        self.released = released
 
     @property
     def outstanding(self) -> Decimal:
         return self.committed - self.released
 
+    def __repr__(self) -> str:
+        return f"PartyFigures({self.party!r}, committed={self.committed}, released={self.released})"
 
-@dataclass(kw_only=True)
+
 class Totals:
     """A project's committed, released and spent as of a day, its children included."""
 
-    committed: Decimal = ZERO
-    released: Decimal = ZERO
-    spent: Decimal = ZERO
+    __slots__ = ("committed", "released", "spent")
+
+    def __init__(self, *, committed: Decimal = ZERO, released: Decimal = ZERO, spent: Decimal = ZERO) -> None:
+        self.committed = committed
+        self.released = released
+        self.spent = spent
 
     @property
     def outstanding(self) -> Decimal:
@@ -54,16 +63,24 @@ class Totals:
     def figure(self, name: str) -> Decimal | None:
         return getattr(self, name)
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(committed={self.committed}, released={self.released}, spent={self.spent})"
 
-@dataclass
+
 class ProjectFigures(Totals):
-    project: Project
-    depth: int
-    own_budget: Decimal | None
-    budget: Decimal | None = None
-    inkind_valued: Decimal = ZERO
-    inkind_unvalued: int = 0
-    parties: dict[str, PartyFigures] = field(default_factory=dict)
+    """A project's figures as of a day: its own and its children's, its budget, in kind, and per party."""
+
+    __slots__ = ("project", "depth", "own_budget", "budget", "inkind_valued", "inkind_unvalued", "parties")
+
+    def __init__(self, project: Project, depth: int, own_budget: Decimal | None, budget: Decimal | None = None) -> None:
+        super().__init__()
+        self.project = project
+        self.depth = depth
+        self.own_budget = own_budget
+        self.budget = budget
+        self.inkind_valued = ZERO
+        self.inkind_unvalued = 0
+        self.parties: dict[str, PartyFigures] = {}
 
     @property
     def gap(self) -> Decimal | None:
@@ -87,10 +104,14 @@ class ProjectFigures(Totals):
             ours.released += theirs.released
 
 
-@dataclass
 class Balance:
-    as_of: _dt.date
-    projects: list[ProjectFigures]
+    """Every project's figures as of a day, in ledger order, each parent before its children."""
+
+    __slots__ = ("as_of", "projects")
+
+    def __init__(self, as_of: _dt.date, projects: list[ProjectFigures]) -> None:
+        self.as_of = as_of
+        self.projects = projects
 
     def of(self, project_id: str) -> ProjectFigures | None:
         return next((figures for figures in self.projects if figures.project.id == project_id), None)

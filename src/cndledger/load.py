@@ -9,10 +9,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import repeat
-
 from typing import TYPE_CHECKING
 
 from cndledger.ledger import Ledger, SourceFile
@@ -31,10 +29,12 @@ ENVIRONMENT_VARIABLE = "CNDLEDGER_LEDGER"
 DEFAULT_PATH = "ledgers"
 
 
-@dataclass
 class FileSet:
-    files: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)  # paths that name no ledger
+    """The ledger files found at the given paths, and the paths that name none."""
+
+    def __init__(self) -> None:
+        self.files: list[str] = []
+        self.missing: list[str] = []
 
 
 def ledger_paths(given: list[str]) -> list[str]:

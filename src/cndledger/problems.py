@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class Severity(str, Enum):
@@ -18,8 +18,8 @@ FATAL_CODES = frozenset({
 })
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+# Named tuples, not dataclasses: the command starts without importing `dataclasses` (docs/performance.md).
+class Problem(NamedTuple):
     severity: Severity
     code: str
     message: str
@@ -51,8 +51,7 @@ def warning(code: str, message: str, at: "Location", *, hint: str | None = None)
     return Problem(Severity.WARNING, code, message, at.file, at.line, at.column, hint)
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     file: str
     line: int
     column: int | None = None

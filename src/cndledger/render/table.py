@@ -8,31 +8,32 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from cndledger.render import printable
 
 
-@dataclass
-class Column:
+# Not dataclasses: the command starts without importing `dataclasses` (docs/performance.md).
+class Column(NamedTuple):
     header: str
     align: str = "left"  # or "right"
 
 
-@dataclass
-class Row:
+class Row(NamedTuple):
     cells: list[str]
     indent: int = 0  # levels of indentation of the first cell
     style: str | None = None  # a Rich style on a terminal ("dim", "bold red", ...)
 
 
-@dataclass
 class Table:
-    title: str
-    columns: list[Column]
-    rows: list[Row] = field(default_factory=list)
-    footnote: str | None = None
+    __slots__ = ("title", "columns", "rows", "footnote")
+
+    def __init__(self, title: str, columns: list[Column], rows: list[Row] | None = None,
+                 footnote: str | None = None) -> None:
+        self.title = title
+        self.columns = columns
+        self.rows = [] if rows is None else rows
+        self.footnote = footnote
 
 
 def use_rich(stream: TextIO) -> bool:
