@@ -1,5 +1,5 @@
 """The fast paths give what the plain ones give: figures of many days in one sweep, the TOML
-parser, validation of whole tables, and the lines of entries (hypothesis)."""
+parser, validation of whole tables, the lines of entries, and the quick looks of the checks (hypothesis)."""
 
 import datetime as dt
 import tomllib
@@ -9,10 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cndledger import checks
+from cndledger.dates import parse_date
 from cndledger.figures import balance, totals_as_of
+from cndledger.ledger import Ledger
 from cndledger.load import _parse as parse_toml
 from cndledger.models import TABLES as MODELS
-from cndledger.records import RECORDS, VALUE_FIELDS
+from cndledger.records import RECORDS, VALUE_FIELDS, Expense, Project
 from cndledger.validate import Plan
 from cndledger.values import decimal_places, needs_more_places
 from test_properties import PROPERTY, days, folder, ledgers, read  # noqa: F401 (folder: a fixture)
@@ -184,3 +187,79 @@ def test_an_amount_is_taken_exactly_as_written_or_refused(amount, signed):
         assert not fine
     else:
         assert fine and str(taken) == str(Decimal(amount))
+
+
+# The checks: each quick look over entries by the thousand finds what the plain loop finds.
+
+FINE_AMOUNTS = st.one_of(
+    st.decimals(allow_nan=False, allow_infinity=False, min_value=Decimal("-1e17"), max_value=Decimal("1e17")),
+    st.integers(1, 10**9).map(lambda cents: Decimal(cents).scaleb(-2)),
+    st.sampled_from([Decimal("1e-999999999"), Decimal("-1e-999999999"), Decimal("70000.500"), Decimal("1E+5"),
+                     Decimal("0.001"), Decimal("-0.5")]),
+)
+
+
+class Amounts(tuple):
+    amount = property(lambda self: self[0])
+
+
+@given(amounts=st.lists(st.one_of(FINE_AMOUNTS, FINE_AMOUNTS.map(lambda amount: amount.quantize(Decimal(1))), st.none()),
+                        max_size=12),
+       places=st.integers(0, 4))
+def test_the_entries_finer_than_a_currency_are_those_of_too_many_places(amounts, places):
+    entries = [Amounts([amount]) for amount in amounts]
+    plain = [entry for entry in entries if entry.amount is not None and needs_more_places(entry.amount, places)]
+    assert checks._finer_than(entries, "amount", places) == plain
+
+
+@given(ids=st.lists(st.one_of(st.sampled_from(["a", "b", "c", "d", "e", "f"]), st.none()), max_size=8))
+def test_an_id_is_repeated_where_the_plain_count_says(ids):
+    assert checks._any_repeated(ids) == any(ids.count(ident) > 1 for ident in ids if ident is not None)
+
+
+PROJECT_IDS = ["P0", "P1", "P2", "P3"]
+CLUSTERS = ["health", "wash", "food"]
+some_dates = st.builds(lambda day, form: parse_date(day.isoformat()[:form]),
+                       st.dates(dt.date(2000, 1, 1), dt.date(2004, 12, 31)), st.sampled_from([10, 10, 7, 4]))
+
+
+@st.composite
+def expense_ledgers(draw) -> tuple[Ledger, set[str]]:
+    """Projects with clusters and dates, and expenses in runs of one project (or not) naming known
+    and unknown projects and clusters: a ledger as the checks see it, without the files."""
+    projects = []
+    for number, project_id in enumerate(draw(st.lists(st.sampled_from(PROJECT_IDS), unique=True))):
+        start, end = draw(st.one_of(st.none(), some_dates)), draw(st.one_of(st.none(), some_dates))
+        clusters = draw(st.lists(st.sampled_from(CLUSTERS), unique=True))
+        projects.append(Project(None, number, project_id, "t", "USD", start=start, end=end, clusters=clusters))
+    expenses = []
+    for _ in range(draw(st.integers(0, 6))):  # runs of one project, as files keep them
+        project_id = draw(st.sampled_from([*PROJECT_IDS, "NOWHERE"]))
+        for _ in range(draw(st.integers(1, 4))):
+            cluster = draw(st.one_of(st.none(), st.sampled_from(CLUSTERS)))
+            expenses.append(Expense(None, len(expenses), project_id, draw(some_dates), Decimal(1), cluster=cluster))
+    if draw(st.booleans()):
+        expenses = draw(st.permutations(expenses))
+    known = {project.id for project in projects} | set(draw(st.lists(st.sampled_from([*PROJECT_IDS, "NOWHERE"]))))
+    return Ledger(projects=projects, expenses=list(expenses)), known
+
+
+@given(drawn=expense_ledgers())
+def test_the_names_of_expenses_are_known_where_each_expense_says_so(drawn):
+    ledger, known = drawn
+
+    def named_well(expense) -> bool:
+        project = ledger.project_by_id.get(expense.project)
+        return expense.project in known and (expense.cluster is None or project is None or expense.cluster in project.clusters)
+
+    assert checks._expense_names_known(ledger, known) == all(map(named_well, ledger.expenses))
+
+
+@given(drawn=expense_ledgers())
+def test_the_expenses_outside_their_projects_span_are_those_each_says(drawn):
+    ledger, _ = drawn
+    spans = {project.id: (project.start.first if project.start else dt.date.min,
+                          project.end.last if project.end else dt.date.max) for project in ledger.projects}
+    plain = [expense for expense in ledger.expenses
+             if (span := spans.get(expense.project)) and not span[0] <= expense.date.first <= span[1]]
+    assert checks._outside_spans(ledger.expenses, spans) == plain
