@@ -14,6 +14,7 @@ from cndledger.dates import parse_date
 from cndledger.figures import balance, totals_as_of
 from cndledger.ledger import Ledger
 from cndledger.load import _parse as parse_toml
+from cndledger.locate import FilePositions, locate
 from cndledger.models import TABLES as MODELS
 from cndledger.records import RECORDS, VALUE_FIELDS, Expense, Project
 from cndledger.validate import Plan
@@ -116,6 +117,57 @@ def test_amounts_are_read_exact_to_the_cent(cents, style):
     amounts = [entry["amount"] for entry in parse_toml(text)["expense"]]
     assert amounts == [Decimal(amount).scaleb(-2) for amount in cents]
     assert sum(amounts) == Decimal(sum(cents)).scaleb(-2)
+
+
+# Positions: the quick pass and the reading of one entry's lines find what the full scan finds.
+
+KEY_LINES = st.sampled_from([
+    'id = "E1"', "amount = 1_000.50", "date = 2005-02-15", 'note = "a [[expense]] \\" # not a comment"',
+    "note = 'x = [[1]]'", "clusters = [\n  \"health\",\n  \"wash\", # a comment\n]", "nested = [\n[1.5],\n[[2]],\n]",
+    'note = """\n[[expense]]\nid = 1\n"""', "note = '''\n[[release]]\n'''", "a.b = 1", '"quoted key" = 2',
+    "inline = { x = 1, y = [1, 2] }", "# [[expense]] in a comment", "", "   ", "  indented = 3",
+])
+HEADERS = st.sampled_from(["[[expense]]", "[[release]]", "  [[expense]]", "[[ release ]]", '[["expense"]]',
+                           "[expense.sub]", "[[release.sub]]", "[table]", "[[expense]] # a comment"])
+
+
+@st.composite
+def toml_texts(draw) -> str:
+    """Entries under headers of any form, keys of any form; sometimes an inline array of tables first."""
+    lines = [draw(st.sampled_from(["", "expense = [{ id = 1 }, { id = 2 }]", "x = 1"]))]
+    for _ in range(draw(st.integers(0, 6))):
+        lines.append(draw(HEADERS))
+        lines += draw(st.lists(KEY_LINES, max_size=4))
+    return draw(st.sampled_from(["\n", "\r\n"])).join(lines) + draw(st.sampled_from(["", "\n"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=toml_texts())
+def test_entries_and_keys_stand_where_the_full_scan_finds_them(text):
+    try:
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return
+    counts = {key: len(value) for key, value in parsed.items()  # as the loader counts them
+              if isinstance(value, list) and all(isinstance(item, dict) for item in value)}
+    positions, scan = FilePositions(text, counts), locate(text)
+    for kind, count in counts.items():
+        for index in range(count):
+            assert positions.entry_line(kind, index) == scan.entry(kind, index).line
+            assert positions.entry(kind, index) == scan.entry(kind, index)
+    lines = text.split("\n")
+    for number in range(-1, len(lines) + 3):
+        assert positions.line_text(number) == (lines[number - 1].rstrip("\r") if 0 < number <= len(lines) else "")
+
+
+@pytest.mark.parametrize("text", [
+    "x = 1\n" * 2500 + "[[expense]]\nid = 1\n" + "# a comment\n" * 2500,  # lines far from any header
+    'note = """\n' + "line\r\n" * 1500 + '"""\n[[expense]]\nid = 1',  # no quick pass: counted, or an index
+])
+def test_a_line_far_from_a_header_is_the_line_of_the_text(text):
+    positions, lines = FilePositions(text, {"expense": 1}), text.split("\n")
+    for number in [*range(-1, 20), *range(990, 1020), *range(2490, 2520), *range(len(lines) - 5, len(lines) + 3)]:
+        assert positions.line_text(number) == (lines[number - 1].rstrip("\r") if 0 < number <= len(lines) else "")
 
 
 # Validation: the plans say yes only where Pydantic does, with the values Pydantic gives.

@@ -273,14 +273,19 @@ def _finer_than(entries: list, key: str, places: int) -> list:
     """The entries whose amount at `key` has more than `places` decimal places."""
     amounts = list(map(attrgetter(key), entries))
     if not any(map(is_, amounts, repeat(None))):
-        # Every entry has one (an amount below 10^18, validated): one exact remainder each, in C,
-        # and usually none: then no entry is finer.
+        # Every entry has one (an amount below 10^18, validated): one exact remainder each, in C; usually
+        # none is finer, and the first pass stops at the first that is. A remainder below the smallest
+        # exponent comes out as 0 (clamped): then the places are counted one by one.
+        step = Decimal(1).scaleb(-places)
         with localcontext() as context:
             context.clear_flags()
-            finer = any(map(mod, amounts, repeat(Decimal(1).scaleb(-places))))
-            # A remainder below the smallest exponent comes out as 0: those are counted one by one.
-            if not finer and not context.flags[Clamped]:
-                return []
+            if not any(map(mod, amounts, repeat(step))):
+                if not context.flags[Clamped]:
+                    return []
+            else:
+                finer = list(compress(entries, map(mod, amounts, repeat(step))))
+                if not context.flags[Clamped]:
+                    return finer
     return [entry for entry, amount in zip(entries, amounts) if amount is not None and needs_more_places(amount, places)]
 
 

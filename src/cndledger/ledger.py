@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from cndledger.locate import FilePositions, header_lines, locate
+from cndledger.locate import FilePositions
 from cndledger.problems import Problem
 from cndledger.records import (
     Assertion, Commitment, Expense, InKind, Milestone, Party, Project, Record, Release, Tranche,
@@ -20,8 +19,7 @@ class SourceFile:
     parsed: bool = False
     entry_counts: dict[str, int] = field(default_factory=dict)  # kind -> how many entries the file has
     _raw: bytes | None = field(default=None, repr=False)  # its bytes, decoded into `text` when first asked
-    # Where entries and keys stand, found when a problem first asks (most runs never do).
-    _entry_lines: dict[str, Sequence[int]] | None = field(default=None, repr=False)
+    # Where entries and keys stand, and its lines: found when a problem first asks (most runs never do).
     _positions: FilePositions | None = field(default=None, repr=False)
 
     @property
@@ -41,25 +39,11 @@ class SourceFile:
 
     def positions(self) -> FilePositions:
         if self._positions is None:
-            self._positions = locate(self.text or "")
+            self._positions = FilePositions(self.text or "", self.entry_counts)
         return self._positions
 
     def entry_line(self, kind: str, index: int) -> int:
-        if self._entry_lines is None:
-            self._entry_lines = self._find_entry_lines()
-        lines = self._entry_lines.get(kind)
-        if lines is not None and index < len(lines):
-            return lines[index]
-        return self.positions().entry(kind, index).line
-
-    def _find_entry_lines(self) -> dict[str, Sequence[int]]:
-        """The header line of each entry: by a quick pass where it finds them all, else by `locate`."""
-        found = header_lines(self.text or "")
-        if found is not None and {kind: len(lines) for kind, lines in found.items()} == self.entry_counts:
-            return found
-        positions = self.positions()
-        return {kind: [positions.entry(kind, index).line for index in range(count)]
-                for kind, count in self.entry_counts.items()}
+        return self.positions().entry_line(kind, index)
 
     def key_position(self, kind: str, index: int, key: str) -> tuple[int, int]:
         """The line and column of a key of an entry; the entry's line (column 0) where it has no such key."""
@@ -67,10 +51,7 @@ class SourceFile:
         return position.keys.get(key, (position.line, 0))
 
     def line_text(self, line: int) -> str:
-        if self.text is None:
-            return ""
-        lines = self.text.split("\n")
-        return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
+        return self.positions().line_text(line)
 
 
 @dataclass

@@ -1,15 +1,22 @@
 """Where things are in a TOML file: tomllib gives values, not positions, so we find them here.
 
-`locate(text)` scans the text once and returns, for every array-of-tables kind, the line of each
-entry's `[[kind]]` header (or of its `{` in an inline array) and the line and column of each of
-its keys. It only needs to follow strings, comments and brackets; the file already parsed.
+`FilePositions` answers where each entry of a file stands (the line of its `[[kind]]` header, or
+of its `{` in an inline array) and where each of its keys stands (line and column), and the text
+of a line; each found when first asked, as cheaply as the text allows. Most files are plain: one
+regular-expression pass finds every header (`header_lines`), and an entry's keys are read from its
+own lines alone. Where that pass cannot vouch for the headers, one full scan (`locate`) follows
+strings, comments and brackets through the whole text; the file already parsed.
 """
 
 from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import accumulate
+from operator import add
 
 _QUOTES_AND_BRACKETS = frozenset("\"'[]{}#")
 
@@ -24,7 +31,9 @@ class EntryPosition:
 
 
 @dataclass(slots=True)
-class FilePositions:
+class FileScan:
+    """What the full scan finds: every entry's position with its keys, and the top-level keys."""
+
     tables: dict[str, list[EntryPosition]] = field(default_factory=dict)
     top_keys: dict[str, tuple[int, int]] = field(default_factory=dict)  # root key or [table] -> position
 
@@ -123,11 +132,16 @@ def _escaped(text: str, index: int) -> bool:
     return backslashes % 2 == 1
 
 
-_HEADER = re.compile(r"\n[ \t]*\[\[[ \t]*([A-Za-z0-9_-]+)[ \t]*\]\]")  # a newline first: searched for fast
+# A header line: `[[kind]]` (a bare name), or one with a dot in its name (`[release.x]`, `[["release".x]]`,
+# or a value such as `[1.5]` in a multi-line array), which may be a sub-table: that adds a key to the
+# last entry of its kind, away from that entry's own lines. A newline first: searched for fast.
+_HEADER = re.compile(r"\n[ \t]*(?:\[\[[ \t]*([A-Za-z0-9_-]+)[ \t]*\]\]|\[[^\]\n]*\.)")
 
 
-def header_lines(text: str) -> dict[str, array] | None:
-    """The line of each `[[kind]]` header, by kind, in one regular-expression pass; None where unsure.
+def header_lines(text: str) -> tuple[dict[str, tuple[array, array]], bool] | None:
+    """The line of each `[[kind]]` header, by kind, with the offset in the text where that line starts,
+    in one regular-expression pass; and whether the text has a line that may be a sub-table header.
+    None where unsure.
 
     Outside multi-line strings, a line that starts with `[[name]]`, a bare name, is a header unless
     the name is itself a value (`[[true]]`, `[[1]]` in a multi-line array): no comment or one-line
@@ -138,47 +152,61 @@ def header_lines(text: str) -> dict[str, array] | None:
     if '"""' in text or "'''" in text:
         return None
     text = "\n" + text  # so that a header on the first line follows a newline too
-    found: dict[str, array] = {}
+    found: dict[str, tuple[array, array]] = {}
+    dotted = False
     line, last = 0, 0  # newlines before `last`, where the header after it is on line + 1
     for match in _HEADER.finditer(text):
+        kind = match.group(1)
+        if kind is None:
+            dotted = True
+            continue
         start = match.start()
         line += text.count("\n", last, start)
         last = start
-        lines = found.get(match.group(1))
-        if lines is None:
-            lines = found[match.group(1)] = array("l")
-        lines.append(line + 1)
-    return found
+        places = found.get(kind)
+        if places is None:
+            places = found[kind] = (array("l"), array("q"))
+        places[0].append(line + 1)
+        places[1].append(start)  # where its line starts in the text (without the newline put in front)
+    return found, dotted
 
 
-def locate(text: str) -> FilePositions:
-    positions = FilePositions()
-    scanner = _Scanner()
-    current: EntryPosition | None = None  # the entry whose keys the following lines define
-    for number, raw in enumerate(text.split("\n"), start=1):
+class _Reader:
+    """Reads lines in order as the full scan does: headers, keys, and where each key belongs."""
+
+    def __init__(self) -> None:
+        self.positions = FileScan()
+        self.scanner = _Scanner()
+        self.current: EntryPosition | None = None  # the entry whose keys the following lines define
+
+    def is_header(self, line: str) -> bool:
+        return self.scanner.open_string is None and self.scanner.depth == 0 and line.lstrip(" \t")[:1] == "["
+
+    def read(self, raw: str, number: int) -> None:
+        positions, scanner = self.positions, self.scanner
         line = raw.rstrip("\r")
         if scanner.open_string is not None or scanner.depth > 0:
             scanner.scan(line, 0, number)
-            continue
+            return
         stripped = line.lstrip(" \t")
         if not stripped or stripped[0] == "#":
-            continue
+            return
         indent = len(line) - len(stripped)
         if stripped.startswith("[["):
             path, end = _read_key(line, indent + 2)
-            current = _array_header(positions, path, number, indent, current)
+            self.current = _array_header(positions, path, number, indent, self.current)
             scanner.scan(line, end + 2, number)
         elif stripped[0] == "[":
             path, end = _read_key(line, indent + 1)
-            current = _table_header(positions, path, number, indent, current)
+            self.current = _table_header(positions, path, number, indent, self.current)
             scanner.scan(line, end + 1, number)
         else:
             path, end = _read_key(line, indent)
             if not path:
-                continue
+                return
             spot = (number, indent + 1)
-            if current is not None:
-                current.keys.setdefault(path[0], spot)
+            if self.current is not None:
+                self.current.keys.setdefault(path[0], spot)
                 scanner.scan(line, end + 1, number)
             else:
                 positions.top_keys.setdefault(path[0], spot)
@@ -187,7 +215,132 @@ def locate(text: str) -> FilePositions:
                 scanner.scan(line, end + 1, number)
                 if scanner.depth == 0:
                     scanner.inline_entries = None
-    return positions
+
+
+def locate(text: str) -> FileScan:
+    """The full scan: every line of the text, in order."""
+    reader = _Reader()
+    for number, raw in enumerate(text.split("\n"), start=1):
+        reader.read(raw, number)
+    return reader.positions
+
+
+def entry_at(text: str, offset: int, number: int) -> EntryPosition:
+    """The entry whose `[[kind]]` header is the line starting at `offset` (line `number`), with its
+    keys: read from its own lines alone, up to the next header. Only where every key of an entry
+    stands between its header and the next (no multi-line string before it, no sub-table header)."""
+    reader = _Reader()
+    while True:
+        end = text.find("\n", offset)
+        raw = text[offset:] if end < 0 else text[offset:end]
+        if reader.current is not None and reader.is_header(raw):
+            break
+        reader.read(raw, number)
+        if end < 0:
+            break
+        offset, number = end + 1, number + 1
+    return reader.current or EntryPosition(number)
+
+
+class FilePositions:
+    """Where the entries of one file and their keys stand, and its lines: each found when first asked.
+
+    `entry_counts` (kind -> how many entries the parsed file has) lets the quick pass vouch for the
+    headers it finds: where its counts agree, and the text has no sub-table header, an entry's keys
+    are read from its own lines; anywhere else, the full scan answers.
+    """
+
+    __slots__ = ("_text", "_counts", "_found", "_headers", "_quick_keys", "_scan", "_entries", "_line_starts")
+
+    def __init__(self, text: str, entry_counts: dict[str, int] | None = None) -> None:
+        self._text = text
+        self._counts = entry_counts or {}
+        self._found: tuple[dict[str, tuple[array, array]], bool] | None | bool = False  # False: not looked for yet
+        self._headers: dict[str, tuple[array, array]] | None = None  # the quick pass's, where vouched for
+        self._quick_keys = False
+        self._scan: FileScan | None = None
+        self._entries: dict[tuple[str, int], EntryPosition] = {}
+        self._line_starts: array | None = None
+
+    @property
+    def tables(self) -> dict[str, list[EntryPosition]]:
+        return self._full_scan().tables
+
+    @property
+    def top_keys(self) -> dict[str, tuple[int, int]]:
+        return self._full_scan().top_keys
+
+    def entry_line(self, kind: str, index: int) -> int:
+        """The line of the entry's header (of its `{` in an inline array)."""
+        headers = self._vouched_headers()
+        if headers is not None and kind in headers and index < len(headers[kind][0]):
+            return headers[kind][0][index]
+        return self._full_scan().entry(kind, index).line
+
+    def entry(self, kind: str, index: int) -> EntryPosition:
+        """The entry's line with the line and column of each of its keys."""
+        headers = self._vouched_headers()
+        if headers is None or not self._quick_keys or kind not in headers or index >= len(headers[kind][0]):
+            return self._full_scan().entry(kind, index)
+        position = self._entries.get((kind, index))
+        if position is None:
+            lines, offsets = headers[kind]
+            position = self._entries[(kind, index)] = entry_at(self._text, offsets[index], lines[index])
+        return position
+
+    def line_text(self, number: int) -> str:
+        """The text of a line (counted from 1), without its line ending; empty beyond the text."""
+        start = self._line_start(number)
+        if start is None:
+            return ""
+        end = self._text.find("\n", start)
+        return (self._text[start:] if end < 0 else self._text[start:end]).rstrip("\r")
+
+    def _line_start(self, number: int) -> int | None:
+        """Where a line starts in the text: counted from the nearest header above it the quick pass
+        found (any line it names starts where it says, vouched for or not), else from an index of
+        every line's start."""
+        if number < 1:
+            return None
+        line, offset = 1, 0
+        if self._line_starts is None:
+            found = self._quick_pass()
+            for lines, offsets in found[0].values() if found is not None else ():
+                at = bisect_right(lines, number) - 1
+                if at >= 0 and lines[at] > line:
+                    line, offset = lines[at], offsets[at]
+            if number - line <= _LINES_TO_WALK:
+                for _ in range(number - line):
+                    offset = self._text.find("\n", offset) + 1
+                    if offset == 0:
+                        return None
+                return offset
+            self._line_starts = array("q", accumulate(map(partial(add, 1), map(len, self._text.split("\n"))),
+                                                      initial=0))
+        return self._line_starts[number - 1] if number < len(self._line_starts) else None
+
+    def _quick_pass(self) -> tuple[dict[str, tuple[array, array]], bool] | None:
+        if self._found is False:
+            self._found = header_lines(self._text)
+        return self._found
+
+    def _vouched_headers(self) -> dict[str, tuple[array, array]] | None:
+        if self._headers is None and self._scan is None:
+            found = self._quick_pass()
+            if found is not None and {kind: len(lines) for kind, (lines, _) in found[0].items()} == self._counts:
+                self._headers, dotted = found
+                self._quick_keys = not dotted
+            else:
+                self._full_scan()
+        return self._headers
+
+    def _full_scan(self) -> FileScan:
+        if self._scan is None:
+            self._scan = locate(self._text)
+        return self._scan
+
+
+_LINES_TO_WALK = 1000  # from the nearest header to a line, one newline at a time; farther, an index of them all
 
 
 def _array_header(positions, path, number, indent, current):
