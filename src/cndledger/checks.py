@@ -93,62 +93,64 @@ def _any_repeated(ids: list[str | None]) -> bool:
     return len(distinct) != len(ids) - ids.count(None)
 
 
-def _unresolved(entry: Record, key: str, what: str, name: str, known) -> Problem:
-    return error("unresolved-ref", f"{entry.label} names {what} '{name}', which the ledger does not define"
-                 f"{did_you_mean(name, known)}",
-                 entry.at_key(key))
-
-
 def unresolved_refs(ledger: Ledger) -> Iterator[Problem]:
     def known(kind: str, valid: dict) -> set[str]:
         # An entry that failed validation is reported already; references to it would mislead.
         return valid.keys() | ledger.unvalidated_names.get(kind, set())
+
+    suggestions: dict[tuple[str, str], str] = {}  # by what is named, and the name: a misspelt name repeats
+
+    def unresolved(entry: Record, key: str, what: str, name: str, names) -> Problem:
+        if (what, name) not in suggestions:  # `what` says which names are known
+            suggestions[(what, name)] = did_you_mean(name, names)
+        return error("unresolved-ref", f"{entry.label} names {what} '{name}', which the ledger does not define"
+                     f"{suggestions[(what, name)]}", entry.at_key(key))
 
     projects, parties = known("project", ledger.project_by_id), known("party", ledger.party_by_name)
     commitments, tranches = known("commitment", ledger.commitment_by_id), known("tranche", ledger.tranche_by_id)
     milestones = known("milestone", ledger.milestone_by_id)
     for project in ledger.projects:
         if project.parent is not None and project.parent not in projects:
-            yield _unresolved(project, "parent", "the parent project", project.parent, projects)
+            yield unresolved(project, "parent", "the parent project", project.parent, projects)
         if project.executing is not None and project.executing not in parties:
-            yield _unresolved(project, "executing", "the party", project.executing, parties)
+            yield unresolved(project, "executing", "the party", project.executing, parties)
     # Entries by the thousand: each list is gone through one by one only where a name in it is unknown.
     funding = [*ledger.commitments, *ledger.inkind]
     if not (projects.issuperset(map(_PROJECT, funding)) and parties.issuperset(map(_PARTY, funding))):
         for entry in funding:
             if entry.project not in projects:
-                yield _unresolved(entry, "project", "the project", entry.project, projects)
+                yield unresolved(entry, "project", "the project", entry.project, projects)
             if entry.party not in parties:
-                yield _unresolved(entry, "party", "the party", entry.party, parties)
+                yield unresolved(entry, "party", "the party", entry.party, parties)
     expenses = ledger.expenses
     expenses_known = _expense_names_known(ledger, projects)
     others = [*ledger.milestones, *ledger.asserts]
     if not (expenses_known and projects.issuperset(map(_PROJECT, others))):
         for entry in [*expenses, *others]:
             if entry.project not in projects:
-                yield _unresolved(entry, "project", "the project", entry.project, projects)
+                yield unresolved(entry, "project", "the project", entry.project, projects)
     if not expenses_known:
         for expense in expenses:
             project = ledger.project_by_id.get(expense.project)
             if expense.cluster is not None and project is not None and expense.cluster not in project.clusters:
-                yield _unresolved(expense, "cluster", f"a cluster of project '{project.id}'", expense.cluster,
+                yield unresolved(expense, "cluster", f"a cluster of project '{project.id}'", expense.cluster,
                                   project.clusters)
     for tranche in ledger.tranches:
         if tranche.commitment not in commitments:
-            yield _unresolved(tranche, "commitment", "the commitment", tranche.commitment, commitments)
+            yield unresolved(tranche, "commitment", "the commitment", tranche.commitment, commitments)
         for after in tranche.after:
             if after not in tranches:
-                yield _unresolved(tranche, "after", "the tranche", after, tranches)
+                yield unresolved(tranche, "after", "the tranche", after, tranches)
         for milestone in tranche.requires:
             if milestone not in milestones:
-                yield _unresolved(tranche, "requires", "the milestone", milestone, milestones)
+                yield unresolved(tranche, "requires", "the milestone", milestone, milestones)
         if tranche.matched_by is not None and tranche.matched_by not in commitments:
-            yield _unresolved(tranche, "matched_by", "the counterpart commitment", tranche.matched_by, commitments)
+            yield unresolved(tranche, "matched_by", "the counterpart commitment", tranche.matched_by, commitments)
     for release in ledger.releases:
         if release.commitment not in commitments:
-            yield _unresolved(release, "commitment", "the commitment", release.commitment, commitments)
+            yield unresolved(release, "commitment", "the commitment", release.commitment, commitments)
         if release.tranche is not None and release.tranche not in tranches:
-            yield _unresolved(release, "tranche", "the tranche", release.tranche, tranches)
+            yield unresolved(release, "tranche", "the tranche", release.tranche, tranches)
 
 
 def _expense_names_known(ledger: Ledger, projects: set[str]) -> bool:
