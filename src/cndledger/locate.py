@@ -141,34 +141,88 @@ _HEADER = re.compile(r"\n[ \t]*(?:\[\[[ \t]*([A-Za-z0-9_-]+)[ \t]*\]\]|\[[^\]\n]
 def header_lines(text: str) -> tuple[dict[str, tuple[array, array]], bool] | None:
     """The line of each `[[kind]]` header, by kind, with the offset in the text where that line starts,
     in one regular-expression pass; and whether the text has a line that may be a sub-table header.
-    None where unsure.
 
-    Outside multi-line strings, a line that starts with `[[name]]`, a bare name, is a header unless
-    the name is itself a value (`[[true]]`, `[[1]]` in a multi-line array): no comment or one-line
-    string can make it so, and no table kind is a value. Where the text has a multi-line string the
-    answer is None; the caller uses `locate` then, and where the counts disagree with the parsed
-    tables (a quoted header name, an inline array of tables, a value taken for a header).
+    Outside multi-line strings (found first, by following strings and comments through the lines
+    that have triple quotes), a line that starts with `[[name]]`, a bare name, is a header unless the
+    name is itself a value (`[[true]]`, `[[1]]` in a multi-line array): no comment or one-line string
+    can make it so, and no table kind is a value. The caller vouches for the answer only where its
+    counts agree with the parsed tables (they do not with a quoted header name, an inline array of
+    tables, a value taken for a header), and uses `locate` elsewhere.
     """
-    if '"""' in text or "'''" in text:
-        return None
+    strings = _multiline_strings(text) if '"""' in text or "'''" in text else None
     text = "\n" + text  # so that a header on the first line follows a newline too
     found: dict[str, tuple[array, array]] = {}
     dotted = False
     line, last = 0, 0  # newlines before `last`, where the header after it is on line + 1
     for match in _HEADER.finditer(text):
+        start = match.start()  # where its line starts in the text (without the newline put in front)
+        if strings and bisect_right(strings, start) % 2:  # a line of a multi-line string
+            continue
         kind = match.group(1)
         if kind is None:
             dotted = True
             continue
-        start = match.start()
         line += text.count("\n", last, start)
         last = start
         places = found.get(kind)
         if places is None:
             places = found[kind] = (array("l"), array("q"))
         places[0].append(line + 1)
-        places[1].append(start)  # where its line starts in the text (without the newline put in front)
+        places[1].append(start)
     return found, dotted
+
+
+_TRIPLE_QUOTES = re.compile("\"\"\"|'''")
+
+
+def _multiline_strings(text: str) -> list[int]:
+    """Where each multi-line string starts and ends (after its closing quotes), in order: [start, end,
+    start, end, ...]. Strings and comments are followed as `_Scanner` follows them, but only through
+    the lines that have triple quotes."""
+    bounds: list[int] = []
+    at = 0
+    while (quotes := _TRIPLE_QUOTES.search(text, at)) is not None:
+        line_end = text.find("\n", quotes.start())
+        opening = _opening_quotes(text, max(at, text.rfind("\n", 0, quotes.start()) + 1),
+                                  len(text) if line_end < 0 else line_end)
+        if opening is None:  # in a one-line string or a comment: the next line
+            if line_end < 0:
+                break
+            at = line_end + 1
+            continue
+        delimiter = text[opening:opening + 3]
+        end = text.find(delimiter, opening + 3)
+        if delimiter == '"""':
+            while end > 0 and _escaped(text, end):
+                end = text.find('"""', end + 1)
+        if end < 0:  # never closed (the file did not parse)
+            bounds += [opening, len(text)]
+            break
+        end += 3
+        while end < len(text) and text[end] == delimiter[0]:  # up to two quotes may close with it
+            end += 1
+        bounds += [opening, end]
+        at = end
+    return bounds
+
+
+def _opening_quotes(text: str, i: int, n: int) -> int | None:
+    """Where the first triple quotes that open a multi-line string stand in text[i:n], a stretch
+    outside any string; None where there are none (one-line strings and a comment are passed by)."""
+    while i < n:
+        ch = text[i]
+        if ch == "#":
+            return None
+        if ch in "\"'":
+            if text.startswith(ch * 3, i):
+                return i
+            j = i + 1
+            while j < n and text[j] != ch:
+                j += 2 if (ch == '"' and text[j] == "\\") else 1
+            i = j + 1
+            continue
+        i += 1
+    return None
 
 
 class _Reader:
