@@ -2,6 +2,7 @@
 left alone on request. (conftest gives each test a cache directory of its own.)"""
 
 import os
+import pickle
 import stat
 import subprocess
 import sys
@@ -122,6 +123,56 @@ def test_problems_lines_and_figures_from_the_cache_are_those_from_the_files(ledg
         assert (result.exit_code, result.stdout, result.stderr) == (from_files.exit_code, from_files.stdout, from_files.stderr)
 
 
+SPENDING = COMMITMENT + """
+[[project]]
+id = "P2"
+title = "A child"
+currency = "USD"
+parent = "P1"
+
+[[project]]
+id = "P3"
+title = "Another"
+currency = "USD"
+
+[[expense]]
+project = "P1"
+date = 2005-02-01
+amount = 100.10
+
+[[expense]]
+project = "P2"
+date = "2005-02"
+amount = 0.5
+
+[[expense]]
+project = "P1"
+date = 2005-02-28
+amount = 7
+
+[[expense]]
+project = "P3"
+date = "2005"
+amount = 1_000.25
+
+[[expense]]
+project = "P1"
+date = 2005-01-31
+amount = 0.01
+"""
+
+
+@pytest.mark.parametrize("day", ["2005-01-30", "2005-01-31", "2005-02-01", "2005-02-27", "2005-02", "2005-12-30", "2005"])
+def test_spent_on_any_day_from_the_cache_is_spent_from_the_files(ledger, no_reading, day):
+    ledger.write("ledgers/a.toml", SPENDING)
+    args = ["balance", "--json", "--by-party", "--as-of", day]
+    from_files = ledger.run(*args, "--no-cache")
+    ledger.run(*args)
+    no_reading()
+    from_cache = ledger.run(*args)
+    assert (from_cache.exit_code, from_cache.stdout, from_cache.stderr) == (0, from_files.stdout, "")
+
+
 def test_the_files_of_an_entry_and_their_paths_as_given_are_its_key(ledger):
     ledger.write("ledgers/a.toml", LEDGER.replace("amount = 100\n", "amount = 100\nammount = 1\n"))
     plain = ledger.run("check", "ledgers")
@@ -228,11 +279,86 @@ def test_the_command_writes_the_cache_in_the_background_and_then_reads_it_withou
         imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
         return done.stdout, "pydantic" in imported
 
-    first, with_pydantic = run()
-    assert "Balance as of" in first and with_pydantic  # read from the files: the models judge the entries
+    first, _ = run()  # read from the files (plainly valid entries need no Pydantic either: test_plans)
+    assert "Balance as of" in first
     for _ in range(200):  # the command writes the cache from a child process, after it answers
         if cache_files() and not any(path.name.endswith(".tmp") for path in cache_files()):
             break
         time.sleep(0.05)
     again, with_pydantic = run()
     assert again == first and not with_pydantic  # from the cache: no model needed
+
+
+def test_a_balance_from_the_cache_builds_no_expense(ledger, no_reading):
+    """Expenses are most of a ledger: from the cache, `balance` takes what they add up to from their
+    running totals, and `check` never needs them."""
+    import datetime as dt
+
+    from cndledger.figures import balance
+
+    path = str(ledger.write("a.toml", LEDGER))
+    day = dt.date(2005, 12, 31)
+    cndledger.api.open_ledger([path], day)  # read from the file; as a library call, cached before it returns
+    no_reading()
+    opened = cndledger.api.open_ledger([path], day)
+    assert balance(opened.ledger, day).of("P1").spent == 100
+    assert balance(opened.ledger, dt.date(2005, 1, 31)).of("P1").spent == 0
+    assert "expenses" not in vars(opened.ledger)  # never built
+    assert [expense.amount for expense in opened.ledger.expenses] == [100]  # yet there when asked
+
+
+class Planted:
+    """What another user could leave in a cache: a pickle that acts when loaded (here: makes a file)."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+@pytest.mark.parametrize("how", [
+    "ours", "entry of another user", "folder of another user", "entry others may write", "entry the group may write",
+    "folder others may write", "entry is a link", "folder is a link",
+])
+def test_a_planted_entry_is_loaded_only_from_a_folder_and_file_of_ours_alone(ledger, monkeypatch, tmp_path_factory, how):
+    """Pickle runs code of whoever wrote it: an entry is never loaded where someone else could have
+    written it. (Set up here, whatever earlier tests left: the cache folder, the environment.)"""
+    if "another user" in how and os.geteuid() != 0:
+        pytest.skip("giving a file to another user (chown) needs root")
+    cache_home = tmp_path_factory.mktemp("planted")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
+    monkeypatch.delenv("CNDLEDGER_NO_CACHE", raising=False)
+    path = str(ledger.write("a.toml", LEDGER))
+    name = cndledger.cache._entry_name([(path, b"")])  # an entry's name is its paths' (as given)
+    marker = tmp_path_factory.mktemp("marker") / "loaded"
+    planted = pickle.dumps(Planted(marker))
+
+    folder = cache_home / "cndledger"
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    elsewhere.chmod(0o700)
+    if how == "folder is a link":
+        folder.symlink_to(elsewhere)
+        (elsewhere / name).write_bytes(planted)
+        (elsewhere / name).chmod(0o600)
+    else:
+        folder.mkdir(mode=0o700)
+        entry = folder / name
+        if how == "entry is a link":
+            (elsewhere / "entry").write_bytes(planted)
+            (elsewhere / "entry").chmod(0o600)
+            entry.symlink_to(elsewhere / "entry")
+        else:
+            entry.write_bytes(planted)
+            entry.chmod({"entry others may write": 0o602, "entry the group may write": 0o620}.get(how, 0o600))
+        nobody = 65534
+        if how == "entry of another user":
+            os.chown(entry, nobody, nobody)
+        elif how == "folder of another user":
+            os.chown(folder, nobody, nobody)
+        elif how == "folder others may write":
+            folder.chmod(0o703)
+
+    result = ledger.run("balance", "--json", "--as-of", "2005-12-31", path)
+    assert (result.exit_code, spent(result)) == (0, "100.00")  # from the file, whatever the cache held
+    assert marker.exists() == (how == "ours")  # loaded only where no one else could have written it

@@ -4,7 +4,8 @@ import sys
 
 
 def main() -> None:
-    if sys.argv[1:] == ["--version"]:  # answered before Typer is imported: scripts ask it often
+    args = sys.argv[1:]
+    if args == ["--version"]:  # answered before anything else is imported: scripts ask it often
         from cndledger import __version__
 
         print(f"cndledger {__version__}")
@@ -14,9 +15,29 @@ def main() -> None:
     # A run makes millions of objects that live until it ends, and none in cycles worth collecting:
     # the cyclic collector would only walk them again and again.
     gc.disable()
-    from cndledger.cli import main as run
+    import os
 
-    run()
+    from cndledger.argv import read
+
+    command = read(args, os.environ)
+    if command is None:  # help, completion, anything unusual or wrong: Typer reads it
+        from cndledger.cli import main as run
+
+        run()
+        return
+    from cndledger import commands
+
+    commands.process.standalone = True
+    try:
+        code = commands.run(*command)
+    except MemoryError:  # a ledger of many large files: say so rather than print a traceback
+        code = commands.not_enough_memory()
+    except KeyboardInterrupt:  # as Click says it
+        print("\nAborted!", file=sys.stderr)
+        code = 1
+    if commands.process.opened:
+        commands.leave(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":

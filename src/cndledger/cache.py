@@ -3,9 +3,10 @@
 An entry is kept for each list of ledger paths (as given: they are what problems show), with each
 file's path, size, mtime and a hash of its bytes. It is used only where all of them match the
 files read now: the hash makes it never stale, whatever the mtime's granularity or an mtime set
-back by hand. It holds the loaded ledger (its records as columns) and the problems that do not
-depend on the day (`checks.ledger_problems`); it is not used by another cndledger, another copy of
-its code, another Python, or another parser.
+back by hand. It holds the loaded ledger (its records as columns, each kind read only when asked,
+and its expenses' running totals for `balance`) and the problems that do not depend on the day
+(`checks.ledger_problems`); it is not used by another cndledger, another copy of its code, another
+Python, or another parser.
 
 The cache is pickled, so it is only ever read from a directory that is ours and that no one else
 can write: $XDG_CACHE_HOME/cndledger (else ~/.cache/cndledger), made 0700. A directory or a file
@@ -33,6 +34,7 @@ from decimal import Decimal
 from functools import cached_property
 from itertools import repeat
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from cndledger import __version__
 from cndledger.dates import LedgerDate
@@ -40,8 +42,11 @@ from cndledger.ledger import Ledger, SourceFile
 from cndledger.problems import Problem
 from cndledger.records import RECORDS, VALUE_FIELDS
 
+if TYPE_CHECKING:
+    from cndledger.figures import RunningTotals
+
 ENVIRONMENT_VARIABLE = "CNDLEDGER_NO_CACHE"
-FORMAT = 1
+FORMAT = 2
 KEEP = 8  # entries kept; the least recently written go first
 _SUFFIX = ".ledger-cache"
 
@@ -78,10 +83,10 @@ def lookup(contents: Contents) -> tuple[Ledger, list[Problem]] | None:
         header = pickle.load(stream)
         if header.get("key") != _key(contents):
             return None
-        payload = memoryview(data)[stream.tell():]
-        if hashlib.sha256(payload).digest() != header["digest"]:
+        if hashlib.sha256(memoryview(data)[stream.tell():]).digest() != header["digest"]:
             return None
-        return _decode(pickle.loads(payload), contents)
+        index = pickle.load(stream)
+        return _decode(index, memoryview(data)[stream.tell():], contents)
     except Exception:  # a cache that cannot be read is no cache
         return None
 
@@ -140,7 +145,8 @@ def _let_go_of_the_terminal() -> None:
 
 def _write(contents: Contents, ledger: Ledger, problems: list[Problem]) -> None:
     try:
-        payload = _dumps(_encode(ledger, problems))
+        index, sections = _encode(ledger, problems)
+        payload = b"".join([_dumps(index), *sections])
         header = {"key": _key(contents), "digest": hashlib.sha256(payload).digest()}
         folder = _open_directory(create=True)
         if folder is None:
@@ -271,21 +277,41 @@ def _code() -> tuple:
 
 
 # The ledger as columns: one list per field of each kind (pickle keeps one copy of each text or
-# date that many entries share), amounts as their exact text, dates by their parts.
+# date that many entries share), amounts as their exact text, dates by their parts. An entry is an
+# index (pickled), then sections, each pickled apart: each kind's columns, and the running totals of
+# the expenses. A section is unpickled only when first read: `check` and `balance` never read the
+# expenses (most of a ledger); `balance` reads what they add up to from their running totals.
 
-def _encode(ledger: Ledger, problems: list[Problem]) -> dict:
+def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict, list[bytes]]:
+    from cndledger.figures import spent_totals
+
     number = {id(source): index for index, source in enumerate(ledger.files)}
+    sections: list[bytes] = []
+
+    def place(data: bytes) -> tuple[int, int]:
+        """Where a section of these bytes stands, from the end of the index."""
+        start = sum(map(len, sections))
+        sections.append(data)
+        return start, start + len(data)
+
+    def section(value: object) -> tuple[int, int]:
+        return place(_dumps(value))
+
     tables = {}
     for kind, fields in VALUE_FIELDS.items():
         records = ledger.entries_of(kind)
         if records:
             files = array("i", map(number.__getitem__, map(id, map(attrgetter("source_file"), records))))
             indexes = array("i", map(attrgetter("entry_number"), records))
-            tables[kind] = (files, indexes, [_encoded(list(map(attrgetter(name), records))) for name in fields])
-    return {
+            tables[kind] = section((files, indexes, [_encoded(list(map(attrgetter(name), records))) for name in fields]))
+    spent = spent_totals(ledger.expenses)
+    index = {
         "files": [(source.path, source.parsed, source.entry_counts) for source in ledger.files],
         "tables": tables, "read": ledger.problems, "unvalidated": ledger.unvalidated_names, "problems": problems,
+        "spent": None if spent is None else (  # its flat arrays and text as they are, read back by a copy
+            section(spent.spans), place(spent.days.tobytes()), place(spent.ends.tobytes()), place(spent.texts)),
     }
+    return index, sections
 
 
 def _encoded(column: list) -> tuple:
@@ -305,7 +331,7 @@ def _decoded(column: tuple) -> list:
     return column[1]
 
 
-def _dumps(data: dict) -> bytes:
+def _dumps(data: object) -> bytes:
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.dispatch_table = copyreg.dispatch_table.copy()
@@ -314,33 +340,60 @@ def _dumps(data: dict) -> bytes:
     return buffer.getvalue()
 
 
-def _decode(data: dict, contents: Contents) -> tuple[Ledger, list[Problem]]:
-    ledger = _CachedLedger(problems=data["read"], unvalidated_names=data["unvalidated"])
+def _decode(index: dict, sections: memoryview, contents: Contents) -> tuple[Ledger, list[Problem]]:
+    ledger = _CachedLedger(problems=index["read"], unvalidated_names=index["unvalidated"])
     raw_of = dict(contents)
-    for path, parsed, entry_counts in data["files"]:
+    for path, parsed, entry_counts in index["files"]:
         ledger.files.append(SourceFile(path, None, parsed, entry_counts, raw_of[path]))  # decoded if asked
-    ledger.columns = data["tables"]
+    ledger.sections, ledger.columns, ledger.spent_at = sections, index["tables"], index["spent"]
     for name in _BUILT_WHEN_READ:
-        del ledger.__dict__[name]  # the empty list Ledger() starts with: built from the columns instead
-    return ledger, data["problems"]
+        del ledger.__dict__[name]  # what Ledger() starts with: read from the sections instead
+    return ledger, index["problems"]
+
+
+def _section(ledger: _CachedLedger, where: tuple[int, int]) -> object:
+    return pickle.loads(_bytes(ledger, where))
+
+
+def _bytes(ledger: _CachedLedger, where: tuple[int, int]) -> memoryview:
+    start, stop = where
+    return ledger.sections[start:stop]
+
+
+def _array(typecode: str, data: memoryview) -> array:
+    numbers = array(typecode)
+    numbers.frombytes(data)
+    return numbers
 
 
 def _built(kind: str) -> cached_property:
     def records(ledger: _CachedLedger) -> list:
         if kind not in ledger.columns:
             return []
-        files, indexes, columns = ledger.columns.pop(kind)
+        files, indexes, columns = _section(ledger, ledger.columns.pop(kind))
         rows = zip(map(ledger.files.__getitem__, files), indexes, *map(_decoded, columns))
         return list(map(tuple.__new__, repeat(RECORDS[kind]), rows))  # records are named tuples
 
     return cached_property(records)
 
 
+def _spent_totals(ledger: _CachedLedger) -> RunningTotals | None:
+    if ledger.spent_at is None:
+        return None
+    from cndledger.figures import RunningTotals
+
+    spans, days, ends, texts = ledger.spent_at
+    return RunningTotals(_section(ledger, spans), _array("i", _bytes(ledger, days)), _array("I", _bytes(ledger, ends)),
+                         _bytes(ledger, texts))
+
+
 class _CachedLedger(Ledger):
     """A ledger from the cache: the records of a kind are built from their columns when first read
-    (a `check` never reads the expenses, most of a ledger)."""
+    (a `check` never reads the expenses, most of a ledger), as are the expenses' running totals."""
 
-    columns: dict
+    sections: memoryview
+    columns: dict[str, tuple[int, int]]
+    spent_at: tuple[tuple[int, int], ...] | None
     parties = _built("party")
     projects = _built("project")
     commitments = _built("commitment")
@@ -350,6 +403,7 @@ class _CachedLedger(Ledger):
     expenses = _built("expense")
     milestones = _built("milestone")
     asserts = _built("assert")
+    spent_totals = cached_property(_spent_totals)
 
 
 _BUILT_WHEN_READ = [name for name, value in vars(_CachedLedger).items() if isinstance(value, cached_property)]

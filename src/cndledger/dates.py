@@ -7,7 +7,6 @@ A date of lower precision stands for the last day of its period in all arithmeti
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import re
 from dataclasses import dataclass
@@ -17,7 +16,9 @@ from cndledger.values import describe
 _FORM = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass is built through object.__setattr__, three times slower, and reading a
+# ledger builds one for each distinct date. A date is a value all the same: never assigned to (entries share it).
+@dataclass(slots=True, unsafe_hash=True)
 class LedgerDate:
     """A date written as `YYYY-MM-DD`, `YYYY-MM` or `YYYY`."""
 
@@ -42,6 +43,8 @@ class LedgerDate:
 
 def parse_date(value: object) -> LedgerDate:
     """Read a TOML local date or a `YYYY[-MM[-DD]]` string; raise ValueError otherwise."""
+    if value.__class__ is _dt.date:  # the usual case first
+        return LedgerDate(value, value, value.isoformat())
     if isinstance(value, _dt.datetime):
         raise ValueError("a date-time is not a date; write the day alone, as 2005-02-15")
     if isinstance(value, _dt.date):
@@ -56,8 +59,7 @@ def parse_date(value: object) -> LedgerDate:
         if month is None:
             return LedgerDate(_dt.date(year, 1, 1), _dt.date(year, 12, 31), value)
         if day is None:
-            last_day = calendar.monthrange(year, month)[1]
-            return LedgerDate(_dt.date(year, month, 1), _dt.date(year, month, last_day), value)
+            return LedgerDate(_dt.date(year, month, 1), month_end(year, month), value)
         exact = _dt.date(year, month, day)
     except ValueError:
         raise ValueError(f"'{value}' is not a date of the calendar") from None
@@ -76,8 +78,17 @@ def months_between(first: _dt.date, last: _dt.date) -> int:
     return (last.year - first.year) * 12 + (last.month - first.month) + 1
 
 
+_ONE_DAY = _dt.timedelta(days=1)
+
+
 def month_end(year: int, month: int) -> _dt.date:
-    return _dt.date(year, month, calendar.monthrange(year, month)[1])
+    """The last day of the month; ValueError for a month or a year out of range.
+    (Not `calendar.monthrange`: importing calendar, and locale with it, costs more than a small ledger's reading.)"""
+    if month == 12:
+        return _dt.date(year, 12, 31)
+    if not 1 <= month < 12:
+        raise ValueError(f"month must be in 1..12, not {month}")
+    return _dt.date(year, month + 1, 1) - _ONE_DAY
 
 
 def days_apart(a: LedgerDate, b: LedgerDate) -> int:

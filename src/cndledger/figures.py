@@ -8,11 +8,12 @@ never counts before its commitment does.
 from __future__ import annotations
 
 import datetime as _dt
-from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
-from itertools import compress, groupby, repeat
+from decimal import Clamped, Decimal, Rounded, localcontext
+from itertools import accumulate, compress, groupby, repeat
 from operator import attrgetter, itemgetter
 
 from cndledger.dates import month_end
@@ -20,7 +21,7 @@ from cndledger.ledger import Ledger
 from cndledger.records import Commitment, Expense, InKind, Project, Release
 
 ZERO = Decimal(0)
-_PROJECT, _AMOUNT = attrgetter("project"), attrgetter("amount")
+_PROJECT, _AMOUNT, _COMMITMENT = attrgetter("project"), attrgetter("amount"), attrgetter("commitment")
 
 
 @dataclass
@@ -79,7 +80,9 @@ class ProjectFigures(Totals):
         self.inkind_valued += other.inkind_valued
         self.inkind_unvalued += other.inkind_unvalued
         for party, theirs in other.parties.items():
-            ours = self.parties.setdefault(party, PartyFigures(party))
+            ours = self.parties.get(party)
+            if ours is None:
+                ours = self.parties[party] = PartyFigures(party)
             ours.committed += theirs.committed
             ours.released += theirs.released
 
@@ -157,28 +160,39 @@ def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True) -> Bala
     false, for a caller that needs no more than commitments and budgets: expenses are most entries."""
     ordered = ledger.tree_order()
     figures = {project.id: ProjectFigures(project, depth, project.budget, project.budget) for project, depth in ordered}
+    shares: dict[tuple[str, str], tuple[ProjectFigures, PartyFigures] | None] = {}
 
-    def parties_of(project_id: str, party: str) -> PartyFigures | None:
-        own = figures.get(project_id)
-        if own is None:
-            return None
-        party_id = ledger.party_id(party)
-        return own.parties.setdefault(party_id, PartyFigures(party_id))
+    def share(project_id: str, party: str) -> tuple[ProjectFigures, PartyFigures] | None:
+        """The figures of the project and of the party in it (by the party's canonical id), made when
+        something of theirs first counts; None for a project outside the tree. Asked once a pair."""
+        key = (project_id, party)
+        if key not in shares:
+            own = figures.get(project_id)
+            party_id = ledger.party_id(party)
+            shares[key] = None if own is None else (own, own.parties.setdefault(party_id, PartyFigures(party_id)))
+        return shares[key]
 
-    for commitment in ledger.commitments:
-        if commitment_counts(commitment, as_of) and (party := parties_of(commitment.project, commitment.party)):
-            figures[commitment.project].committed += commitment.amount
+    commitments = ledger.commitments
+    for commitment, counts in zip(commitments, map(as_of.__ge__, map(commitment_counts_from, commitments))):
+        if counts and (found := share(commitment.project, commitment.party)):
+            own, party = found
+            own.committed += commitment.amount
             party.committed += commitment.amount
-    for release in ledger.releases:
-        commitment = ledger.commitment_by_id.get(release.commitment)
-        if commitment is None or not release_counts(release, commitment, as_of):
-            continue
-        if party := parties_of(commitment.project, commitment.party):
-            figures[commitment.project].released += release.amount
+    releases = ledger.releases
+    committed_by = list(map(ledger.commitment_by_id.get, map(_COMMITMENT, releases)))
+    for release, commitment, counts_from in zip(releases, committed_by, map(release_counts_from, releases, committed_by)):
+        if commitment is not None and counts_from <= as_of and (found := share(commitment.project, commitment.party)):
+            own, party = found
+            own.released += release.amount
             party.released += release.amount
-    if with_spent:  # expenses are most entries: summed run by run of one project (files keep them together)
+    if with_spent and not _spent_from_totals(ledger.spent_totals, as_of, figures):
+        # Expenses are most entries: summed run by run of one project (files keep them together),
+        # each judged on the day only where not all of them count by it (most reports are of today).
         expenses = ledger.expenses
-        counting = compress(expenses, map(as_of.__ge__, map(expense_counts_from, expenses)))
+        counting_from = list(map(expense_counts_from, expenses))
+        counting: Iterable[Expense] = expenses
+        if max(counting_from, default=as_of) > as_of:
+            counting = compress(expenses, map(as_of.__ge__, counting_from))
         for project_id, run in groupby(counting, key=_PROJECT):
             if project_id in figures:
                 figures[project_id].spent += sum(map(_AMOUNT, run), ZERO)
@@ -202,6 +216,74 @@ def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True) -> Bala
         if own.budget is not None and parent.own_budget is None:
             parent.budget = (parent.budget or ZERO) + own.budget
     return Balance(as_of, [figures[project.id] for project, _ in ordered])
+
+
+class RunningTotals:
+    """Amounts summed ahead of any day asked: for each key (a project), the day each of its amounts
+    starts to count (ascending, as ordinals) and the total up to it, itself included. What counts by
+    any day is then one bisection per key, whatever the number of entries. It does not depend on the
+    day, so a ledger from the cache holds its expenses' (`Ledger.spent_totals`) and `balance` never
+    reads them.
+
+    Flat, for a cache to load at the speed of a copy: the keys' days one after another (`spans`: where
+    each key's stand), and the totals as their exact ASCII text end to end (`ends`: where each ends).
+    One total is asked per key, and only that one becomes a Decimal."""
+
+    __slots__ = ("spans", "days", "ends", "texts")
+
+    def __init__(self, spans: dict[str, tuple[int, int]], days: Sequence[int], ends: Sequence[int],
+                 texts: bytes | memoryview) -> None:
+        self.spans, self.days, self.ends, self.texts = spans, days, ends, texts
+
+    def by(self, key: str, day: _dt.date) -> Decimal | None:
+        """The total of what counts by the day (None where nothing of the key counts yet)."""
+        start, stop = self.spans.get(key, (0, 0))
+        last = bisect_right(self.days, day.toordinal(), start, stop) - 1
+        if last < start:
+            return None
+        return Decimal(str(self.texts[self.ends[last - 1] if last else 0:self.ends[last]], "ascii"))
+
+
+def spent_totals(expenses: list[Expense]) -> RunningTotals | None:
+    """The expenses' `RunningTotals` by project, counted from `expense_counts_from`; None where a
+    total would be rounded (more digits than the decimal context holds): `balance` then sums them
+    one by one, in its own order, and rounds as it always has."""
+    rows = sorted(zip(map(_PROJECT, expenses), map(_dt.date.toordinal, map(expense_counts_from, expenses)),
+                      map(_AMOUNT, expenses)), key=itemgetter(0, 1))
+    spans: dict[str, tuple[int, int]] = {}
+    days, texts = array("i"), []
+    with localcontext() as context:
+        context.clear_flags()
+        for project_id, run in groupby(rows, key=itemgetter(0)):
+            _, counting_from, amounts = zip(*run)
+            if not min(amounts) > 0:  # the bound `balance` relies on holds for amounts above zero (as validated)
+                return None
+            spans[project_id] = (len(days), len(days) + len(counting_from))
+            days.extend(counting_from)
+            texts += map(str, accumulate(amounts, initial=ZERO))
+            texts.pop(-len(counting_from) - 1)  # the ZERO it started from
+        if context.flags[Rounded] or context.flags[Clamped]:
+            return None
+    return RunningTotals(spans, days, array("I", accumulate(map(len, texts))), "".join(texts).encode("ascii"))
+
+
+def _spent_from_totals(totals: RunningTotals | None, as_of: _dt.date, figures: dict[str, ProjectFigures]) -> bool:
+    """Each project's own spent from the running totals, where they give what summing one by one gives.
+
+    Where no sum rounds, the order of adding does not change a Decimal sum (nor its exponent); each
+    total bounds every partial sum of its expenses (all above zero, none with a smaller exponent), so
+    if the total fits the decimal context here, summing one by one would not have rounded either."""
+    if totals is None:
+        return False
+    with localcontext() as context:
+        context.clear_flags()
+        spent = {project_id: ZERO + total for project_id in figures
+                 if (total := totals.by(project_id, as_of)) is not None}
+        if context.flags[Rounded] or context.flags[Clamped]:
+            return False
+    for project_id, total in spent.items():
+        figures[project_id].spent = total
+    return True
 
 
 def totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict[tuple[str, _dt.date], Totals]:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from cndledger.locate import FilePositions
 from cndledger.problems import Problem
 from cndledger.records import (
     Assertion, Commitment, Expense, InKind, Milestone, Party, Project, Record, Release, Tranche,
 )
+
+if TYPE_CHECKING:
+    from cndledger.figures import RunningTotals
+    from cndledger.locate import FilePositions
 
 
 @dataclass(slots=True)
@@ -39,6 +43,8 @@ class SourceFile:
 
     def positions(self) -> FilePositions:
         if self._positions is None:
+            from cndledger.locate import FilePositions  # only when a problem asks where something stands
+
             self._positions = FilePositions(self.text or "", self.entry_counts)
         return self._positions
 
@@ -68,6 +74,7 @@ class Ledger:
     asserts: list[Assertion] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # found while reading
     unvalidated_names: dict[str, set[str]] = field(default_factory=dict)  # kind -> ids (and aliases) of invalid entries
+    spent_totals: RunningTotals | None = None  # the expenses summed ahead by project and day, where the cache kept them
 
     @property
     def any_file_failed(self) -> bool:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
 
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
     from cndledger.models import Entry
-    from cndledger.validate import Plan
 
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_LEDGER"
@@ -116,7 +116,7 @@ def load_contents(contents: list[tuple[str, bytes | Problem]]) -> Ledger:
         if data is None:
             continue
         tables = {key: value for key, value in data.items()
-                  if key in RECORDS and isinstance(value, list) and all(isinstance(item, dict) for item in value)}
+                  if key in RECORDS and isinstance(value, list) and all(map(isinstance, value, repeat(dict)))}
         source.entry_counts = {kind: len(items) for kind, items in tables.items()}
         for key, value in data.items():
             if key not in tables:
@@ -147,10 +147,8 @@ def _parse(text: str) -> dict:
     Both read TOML 1.0 and give floats to `Decimal` as written, so amounts stay exact
     (`test_fast_paths` compares them on generated documents).
     """
-    import tomllib  # here, not above: a ledger from the cache is never parsed
-
     try:
-        import toml_rs
+        import toml_rs  # here, not above: a ledger from the cache is never parsed
     except ImportError:
         toml_rs = None
     if toml_rs is not None and _nests_shallowly(text):
@@ -158,7 +156,15 @@ def _parse(text: str) -> dict:
             return toml_rs.loads(text, parse_float=Decimal, toml_version="1.0.0")
         except Exception:  # any fault: let tomllib judge and word it
             pass
+    import tomllib  # only where toml_rs is missing or finds a fault
+
     return tomllib.loads(text, parse_float=Decimal)
+
+
+def _toml_fault(exc: ValueError) -> bool:
+    """Whether tomllib found the text malformed (it raised: it is imported; no need to import it before)."""
+    tomllib = sys.modules.get("tomllib")
+    return tomllib is not None and isinstance(exc, tomllib.TOMLDecodeError)
 
 
 _NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
@@ -182,8 +188,6 @@ def _nests_shallowly(text: str) -> bool:
 
 
 def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
-    import tomllib
-
     source = SourceFile(path)
     if isinstance(raw, Problem):
         problems.append(raw)
@@ -196,29 +200,32 @@ def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[Sou
         return source, None
     try:
         data = _parse(source.text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        found = _LINE_COLUMN.search(message)
-        line, column = (int(found.group(1)), int(found.group(2))) if found else (1, None)
-        message = _LINE_COLUMN.sub("", message).strip()
-        place = f" at line {line}, column {column}" if column is not None else ""
-        problems.append(error("toml-syntax", f"invalid TOML{place}: {message[0].lower() + message[1:]}",
-                              Location(path, line, column)))
-        return source, None
     except RecursionError:
         problems.append(error("toml-syntax", "invalid TOML: values are nested too deeply to read",
                               Location(path, _deeply_nested_line(source.text))))
         return source, None
-    except ValueError as exc:  # an integer of thousands of digits: Python refuses to convert it
-        line = _long_number_line(source.text)
-        message = "a number has too many digits to read" if line else str(exc)
-        problems.append(error("toml-syntax", f"invalid TOML: {message}", Location(path, line or 1)))
+    except ValueError as exc:
+        problems.append(_syntax_problem(path, source.text, exc))
         return source, None
     except MemoryError:
         problems.append(error("unreadable-file", "the file is too large to read into memory", Location(path, 1)))
         return source, None
     source.parsed = True
     return source, data
+
+
+def _syntax_problem(path: str, text: str, exc: ValueError) -> Problem:
+    if _toml_fault(exc):
+        message = str(exc)
+        found = _LINE_COLUMN.search(message)
+        line, column = (int(found.group(1)), int(found.group(2))) if found else (1, None)
+        message = _LINE_COLUMN.sub("", message).strip()
+        place = f" at line {line}, column {column}" if column is not None else ""
+        return error("toml-syntax", f"invalid TOML{place}: {message[0].lower() + message[1:]}", Location(path, line, column))
+    # An integer of thousands of digits: Python refuses to convert it.
+    line = _long_number_line(text)
+    message = "a number has too many digits to read" if line else str(exc)
+    return error("toml-syntax", f"invalid TOML: {message}", Location(path, line or 1))
 
 
 def _deeply_nested_line(text: str) -> int:
@@ -248,42 +255,34 @@ def _long_number_line(text: str) -> int | None:
 
 
 class _Validator:
-    """Validates entries into records: by the models' plans where they vouch, else by Pydantic.
+    """Validates entries into records: by the generated plans (`plans.py`) where they vouch for an
+    entry, else by its Pydantic model, whose verdict and messages stand.
 
-    The models (and Pydantic) are imported here, when files are read, never for a cached ledger."""
+    The models (and Pydantic) are imported only when a plan refuses an entry: a ledger of plainly
+    valid entries is read without them."""
 
     def __init__(self, ledger: Ledger) -> None:
-        from cndledger.models import TABLES as MODELS
-        from cndledger.validate import Plan
+        from cndledger.plans import builders
 
-        self.models, self.plan_of = MODELS, Plan
         self.ledger = ledger
-        self.plans: dict[str, Plan] = {}
-        self.builders: dict[str, Callable] = {}
-        self.strings: dict[str, str] = {}  # one object for each distinct text: ids repeat thousands of times
+        self.builders = builders()  # one set per reading: texts interned, ids and dates judged once each
 
     def add(self, kind: str, source: SourceFile, items: list[dict]) -> None:
-        build = self.builders.get(kind)
-        if build is None:
-            plan = self.plans[kind] = self.plan_of(self.models[kind])
-            build = self.builders[kind] = plan.builder(RECORDS[kind])
-        check = self.plans[kind].check if self.plans[kind].after else None
-        entries, strings = self.ledger.entries_of(kind), self.strings
-        for index, item in enumerate(items):
-            try:
-                entry = build(item, source, index, strings)
-                if check is not None:
-                    check(entry)
-            except Exception:  # Refused, or a value the plan would not take: Pydantic judges and words it
-                entry = self._by_pydantic(kind, source, index, item)
-                if entry is None:
-                    continue
-            entries.append(entry)
+        entries = self.ledger.entries_of(kind)
+
+        def refused(index: int, item: dict) -> None:
+            entry = self._by_pydantic(kind, source, index, item)
+            if entry is not None:
+                entries.append(entry)
+
+        self.builders[kind](items, source, entries, refused)
 
     def _by_pydantic(self, kind: str, source: SourceFile, index: int, item: dict):
         from pydantic import ValidationError
 
-        model = self.models[kind]
+        from cndledger.models import TABLES as MODELS
+
+        model = MODELS[kind]
         try:
             valid = model.model_validate(item)
         except ValidationError as exc:

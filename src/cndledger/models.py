@@ -6,8 +6,9 @@ beside it (`Entry.at`), set by the loader when the entry is born.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, PrivateAttr, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
@@ -16,31 +17,25 @@ from cndledger.currency import MINOR_UNITS
 from cndledger.dates import LedgerDate, parse_date
 from cndledger.locate import EntryPosition
 from cndledger.problems import Location
-from cndledger.values import MAX_AMOUNT, parse_amount
+from cndledger.records import FIGURE_KEYS
+from cndledger.rules import BrokenRule, at_most_one_value, some_figure
+from cndledger.values import MAX_AMOUNT, parse_amount, parse_currency, parse_figure, parse_id, parse_share
 
 
-def _id(value: object) -> str:
-    if not isinstance(value, str):
-        raise ValueError("expected an id written as text in quotes")
-    if not value.strip():
-        raise ValueError("an id must not be empty")
-    return value
+def _rule(rule: Callable[[object], None]) -> Any:
+    """A model's own rule across keys: the plain function of `rules.py`, its failure worded for Pydantic.
 
+    The function is kept on the validator (`rule`): the plans' generator runs the same one."""
 
-def _currency(value: str) -> str:
-    if value not in MINOR_UNITS:
-        hint = " (write it in capitals)" if value.upper() in MINOR_UNITS else ""
-        raise ValueError(f"'{value}' is not an ISO 4217 currency code{hint}")
-    return value
+    def check(self: Entry) -> Entry:
+        try:
+            rule(self)
+        except BrokenRule as broken:
+            raise PydanticCustomError(broken.code, broken.message, {"key": broken.key}) from None
+        return self
 
-
-def _share(value: object) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        raise ValueError("expected a share from 0 to 1, such as 0.5")
-    share = Decimal(value)
-    if not share.is_finite() or not 0 <= share <= 1:
-        raise ValueError(f"expected a share from 0 to 1, such as 0.5, got {value}")
-    return share
+    check.rule = rule  # type: ignore[attr-defined]
+    return model_validator(mode="after")(check)
 
 
 # The JSON Schema of each value (`cndledger schema`); a TOML local date reaches a schema as its text.
@@ -61,13 +56,14 @@ _FIGURE_SCHEMA = {
 _CURRENCY_SCHEMA = {"type": "string", "enum": sorted(MINOR_UNITS), "description": "An ISO 4217 currency code."}
 _SHARE_SCHEMA = {"type": "number", "minimum": 0, "maximum": 1, "description": "A share from 0 to 1, such as 0.5."}
 
-Id = Annotated[str, PlainValidator(_id), WithJsonSchema(_ID_SCHEMA)]
+# Each type's rule is a plain function (`values.py`, `dates.py`), which the generated plans call too.
+Id = Annotated[str, PlainValidator(parse_id), WithJsonSchema(_ID_SCHEMA)]
 IdList = list[Id]
 Amount = Annotated[Decimal, PlainValidator(parse_amount), WithJsonSchema(_AMOUNT_SCHEMA)]
-SignedAmount = Annotated[Decimal, PlainValidator(lambda v: parse_amount(v, signed=True)), WithJsonSchema(_FIGURE_SCHEMA)]
+SignedAmount = Annotated[Decimal, PlainValidator(parse_figure), WithJsonSchema(_FIGURE_SCHEMA)]
 Date = Annotated[LedgerDate, PlainValidator(parse_date), WithJsonSchema(_DATE_SCHEMA)]
-Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(_currency), WithJsonSchema(_CURRENCY_SCHEMA)]
-Share = Annotated[Decimal, PlainValidator(_share), WithJsonSchema(_SHARE_SCHEMA)]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(parse_currency), WithJsonSchema(_CURRENCY_SCHEMA)]
+Share = Annotated[Decimal, PlainValidator(parse_share), WithJsonSchema(_SHARE_SCHEMA)]
 Text = str
 
 
@@ -174,13 +170,7 @@ class InKind(Entry):
     basis: Text | None = None
     note: Text | None = None
 
-    @model_validator(mode="after")
-    def _one_value(self) -> InKind:
-        if self.value is not None and self.monthly_value is not None:
-            raise PydanticCustomError(
-                "conflicting_keys", "give at most one of 'value' (for the whole contribution) and 'monthly_value'",
-                {"key": "monthly_value"})
-        return self
+    _one_value = _rule(at_most_one_value)
 
 
 class Expense(Entry):
@@ -205,9 +195,6 @@ class Milestone(Entry):
     note: Text | None = None
 
 
-FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available")
-
-
 class Assertion(Entry):
     kind: ClassVar[str] = "assert"
     project: Id
@@ -220,13 +207,7 @@ class Assertion(Entry):
     source: Text | None = None
     note: Text | None = None
 
-    @model_validator(mode="after")
-    def _some_figure(self) -> Assertion:
-        if not self.asserted():
-            raise PydanticCustomError(
-                "missing_figure", "[[assert]] asserts no figure; give at least one of " + ", ".join(FIGURE_KEYS),
-                {"key": "committed"})
-        return self
+    _some_figure = _rule(some_figure)
 
     def asserted(self) -> dict[str, Decimal]:
         return {key: getattr(self, key) for key in FIGURE_KEYS if getattr(self, key) is not None}

@@ -1,9 +1,18 @@
-"""Reading scalar values of a ledger: amounts (exact decimals) and how to name a value in a message."""
+"""Reading scalar values of a ledger: ids, amounts (exact decimals), currencies, shares; how to name a
+value in a message.
+
+Each `parse_*` is the rule of one type of value: the models give it to Pydantic (`models.py`), and the
+generated plans call it directly (`plans.py`). It returns the value as the entry holds it, or raises
+ValueError with the message a ledger writer reads. No Pydantic here: a ledger of plainly valid
+entries is read without it.
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
 from decimal import Decimal, DecimalException, getcontext
+
+from cndledger.currency import MINOR_UNITS
 
 # Larger amounts would lose digits in decimal arithmetic (28 significant digits) once summed;
 # no funding ledger comes near it, so it is refused rather than silently rounded.
@@ -31,10 +40,39 @@ def describe(value: object) -> str:
     return type(value).__name__
 
 
-def parse_amount(value: object, *, signed: bool = False) -> Decimal:
-    """An amount is a TOML integer or decimal, exact, finite, and (unless `signed`) above zero."""
-    if value.__class__ is Decimal and value.is_finite() and (-MAX_AMOUNT if signed else 0) < value < MAX_AMOUNT:
-        return value  # the usual case, judged at once (a Decimal is immutable: no copy needed)
+def parse_id(value: object) -> str:
+    """An id is text in quotes, not empty nor only spaces."""
+    if not isinstance(value, str):
+        raise ValueError("expected an id written as text in quotes")
+    if not value.strip():
+        raise ValueError("an id must not be empty")
+    return value
+
+
+_AMOUNT_LIMIT = int(MAX_AMOUNT)
+_ZERO, _MIN_FIGURE = Decimal(0), -MAX_AMOUNT  # compared as Decimals: an int operand is converted each time
+
+
+def parse_amount(value: object) -> Decimal:
+    """An amount is a TOML integer or decimal, exact, finite and above zero."""
+    # The usual cases, judged at once (a Decimal is immutable: no copy needed).
+    if value.__class__ is Decimal and value.is_finite() and _ZERO < value < MAX_AMOUNT:
+        return value
+    if value.__class__ is int and 0 < value < _AMOUNT_LIMIT:
+        return Decimal(value)
+    return _amount(value, signed=False)
+
+
+def parse_figure(value: object) -> Decimal:
+    """An asserted figure is an amount that may be zero or negative."""
+    if value.__class__ is Decimal and value.is_finite() and _MIN_FIGURE < value < MAX_AMOUNT:
+        return value
+    if value.__class__ is int and -_AMOUNT_LIMIT < value < _AMOUNT_LIMIT:
+        return Decimal(value)
+    return _amount(value, signed=True)
+
+
+def _amount(value: object, *, signed: bool) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         hint = " (write it without quotes)" if isinstance(value, str) else ""
         raise ValueError(f"expected an amount such as 70000 or 70000.50, got {describe(value)}{hint}")
@@ -46,6 +84,24 @@ def parse_amount(value: object, *, signed: bool = False) -> Decimal:
     if not signed and amount <= 0:
         raise ValueError(f"an amount must be above zero, got {value}; direction comes from the table kind")
     return amount
+
+
+def parse_currency(value: str) -> str:
+    """A currency is an ISO 4217 code (text of three capitals, judged before this by its pattern)."""
+    if value not in MINOR_UNITS:
+        hint = " (write it in capitals)" if value.upper() in MINOR_UNITS else ""
+        raise ValueError(f"'{value}' is not an ISO 4217 currency code{hint}")
+    return value
+
+
+def parse_share(value: object) -> Decimal:
+    """A share is a number from 0 to 1, both included."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise ValueError("expected a share from 0 to 1, such as 0.5")
+    share = Decimal(value)
+    if not share.is_finite() or not 0 <= share <= 1:
+        raise ValueError(f"expected a share from 0 to 1, such as 0.5, got {value}")
+    return share
 
 
 def decimal_places(amount: Decimal) -> int:

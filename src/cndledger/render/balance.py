@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 from cndledger.currency import format_amount
 from cndledger.figures import Balance, ProjectFigures
@@ -29,6 +28,8 @@ def as_json(balance: Balance) -> str:
                 for party in figures.by_party
             ],
         })
+    import json  # only for --json: a table needs none
+
     return json.dumps({"as_of": balance.as_of.isoformat(), "projects": projects}, indent=2, ensure_ascii=False)
 
 

@@ -3,7 +3,6 @@ GitHub Actions workflow commands (annotations on the lines of a pull request).""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterable
 
@@ -143,6 +142,8 @@ def summary(problems: list[Problem], files: int) -> str:
 
 
 def as_json(problems: Iterable[Problem]) -> str:
+    import json  # only for --json: a table needs none
+
     return json.dumps({"problems": [problem.as_dict() for problem in problems]}, indent=2, ensure_ascii=False)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 from cndledger.conditions import ReleaseCheck
 from cndledger.render import printable
@@ -23,6 +22,8 @@ def conditions_as_list(check: ReleaseCheck) -> list[dict[str, object]]:
 
 
 def as_json(check: ReleaseCheck, *, ascii_only: bool = False) -> str:
+    import json  # only for --json: a table needs none
+
     return json.dumps(as_dict(check), indent=2, ensure_ascii=ascii_only)
 
 

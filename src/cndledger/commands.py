@@ -1,0 +1,313 @@
+"""What each command does, given its options already read: open the ledger, make one library call, render.
+
+Typer is not imported here. `cli.py` declares how the options are spelled (for Typer, its help and its
+errors); `argv.py` reads the common command lines without Typer, for a fast start; both call these
+functions with the same keyword arguments. Each returns the exit code, or raises `Exit` once it has
+said why it stops. The core and the renderers are imported inside, when needed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+CHECK_FORMATS = ("text", "json", "github")
+
+
+class Exit(Exception):
+    """Stop the command with this exit code; what the user needs to know is already printed."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _fail_usage(message: str) -> Exit:
+    print(f"cndledger: {message}", file=sys.stderr)
+    return Exit(EXIT_USAGE)
+
+
+def _day(text: str | None, option: str):
+    from cndledger.dates import parse_as_of
+
+    try:
+        return parse_as_of(text)
+    except ValueError as exc:
+        raise _fail_usage(f"{option}: {exc}") from None
+
+
+def _first_day(text: str | None, option: str):
+    if text is None:
+        return None
+    from cndledger.dates import parse_date
+
+    try:
+        return parse_date(text).first
+    except ValueError as exc:
+        raise _fail_usage(f"{option}: {exc}") from None
+
+
+def _open(paths: list[str] | None, ledger: list[str] | None, as_of, no_cache: bool):
+    from cndledger import cache
+    from cndledger.api import open_ledger
+
+    if process.standalone:
+        cache.write_later()  # the answer need not wait for the cache to be written
+
+    opened = open_ledger([*(ledger or []), *(paths or [])], as_of, use_cache=not no_cache)
+    if process.standalone:
+        process.opened.append(opened)
+    if opened.missing:
+        for path in opened.missing:
+            print(f"cndledger: no ledger at the path '{path}' (no such file, or no *.toml below it)", file=sys.stderr)
+        raise Exit(EXIT_USAGE)
+    return opened
+
+
+def _source_line(opened):
+    def line(path: str, number: int) -> str:
+        source = opened.ledger.file(path)
+        return source.line_text(number) if source is not None else ""
+
+    return line
+
+
+def _report_problems(opened) -> None:
+    """For reports: errors go to standard error; warnings are left to `cndledger check`."""
+    errors = opened.errors
+    if errors:
+        from cndledger.render.problems import as_text
+
+        sys.stderr.write(as_text(errors, _source_line(opened)))
+
+
+def _only_projects(opened, project: str | None) -> set[str] | None:
+    if project is None:
+        return None
+    if project not in opened.ledger.project_by_id:
+        from cndledger.suggest import did_you_mean
+
+        raise _fail_usage(f"--project: the ledger has no project '{project}'"
+                          f"{did_you_mean(project, opened.ledger.project_by_id)}")
+    return opened.ledger.descendants(project)
+
+
+def _output_format(json: bool, csv: bool) -> str:
+    if json and csv:
+        raise _fail_usage("--json and --csv exclude each other; give one")
+    return "json" if json else "csv" if csv else "table"
+
+
+def _open_report(paths, ledger, day, project: str | None, no_cache: bool):
+    """Open the ledger for a report: its errors on standard error; stop where they leave figures undefined."""
+    opened = _open(paths, ledger, day, no_cache)
+    _report_problems(opened)
+    if not opened.figures_defined:
+        raise Exit(EXIT_PROBLEMS)
+    return opened, _only_projects(opened, project)
+
+
+def _finish_report(opened, render, result, output: str) -> int:
+    """Print the report as JSON, CSV or a table; exit 1 where the ledger has errors."""
+    if output == "json":
+        print(render.as_json(result))
+    elif output == "csv":
+        sys.stdout.write(render.as_csv(result))
+    else:
+        from cndledger.render.table import print_table
+
+        print_table(render.as_table(result))
+    return EXIT_PROBLEMS if opened.errors else EXIT_OK
+
+
+def check(paths, ledger, format: str, strict: bool, as_of, no_cache: bool) -> int:
+    if format not in CHECK_FORMATS:
+        raise _fail_usage(f"--format must be text, json or github, not '{format}'")
+    opened = _open(paths, ledger, _day(as_of, "--as-of"), no_cache)
+    from cndledger.render import problems as render
+
+    if format == "json":
+        print(render.as_json(opened.problems))
+    elif format == "github":
+        sys.stdout.write(render.as_github(opened.problems, _source_line(opened)))
+        print(render.summary(opened.problems, len(opened.ledger.files)))
+    else:
+        sys.stdout.write(render.as_text(opened.problems, _source_line(opened)))
+        print(render.summary(opened.problems, len(opened.ledger.files)))
+    failing = opened.errors or (strict and opened.problems)
+    return EXIT_PROBLEMS if failing else EXIT_OK
+
+
+def balance(paths, ledger, as_of, project, by_party: bool, json: bool, no_cache: bool) -> int:
+    day = _day(as_of, "--as-of")
+    opened = _open(paths, ledger, day, no_cache)
+    _report_problems(opened)
+    if not opened.figures_defined:
+        return EXIT_PROBLEMS
+    from cndledger.figures import balance as compute
+    from cndledger.render import balance as render
+
+    result = compute(opened.ledger, day)
+    keep = _only_projects(opened, project)
+    if keep is not None:
+        result.projects = [figures for figures in result.projects if figures.project.id in keep]
+    if json:
+        print(render.as_json(result))
+    else:
+        from cndledger.render.table import print_table
+
+        print_table(render.as_table(result, by_party=by_party))
+    return EXIT_PROBLEMS if opened.errors else EXIT_OK
+
+
+def release_check(tranche: str, paths, ledger, on, json: bool, no_cache: bool) -> int:
+    day = _day(on, "--on")
+    opened = _open(paths, ledger, day, no_cache)
+    if opened.errors:
+        _report_problems(opened)
+        print("cndledger: release-check gives no answer while the ledger has errors (see above)", file=sys.stderr)
+        return EXIT_USAGE
+    from cndledger.conditions import release_check as compute
+
+    result = compute(opened.ledger, tranche, day)
+    if result is None:
+        from cndledger.suggest import did_you_mean
+
+        raise _fail_usage(f"the ledger has no tranche '{tranche}'{did_you_mean(tranche, opened.ledger.tranche_by_id)}")
+    from cndledger.render import release_check as render
+    from cndledger.render.text import can_encode, write
+
+    # A payment script must get an answer whatever the encoding of its standard output.
+    if json:
+        document = render.as_json(result)
+        print(document if can_encode(sys.stdout, document) else render.as_json(result, ascii_only=True))
+    else:
+        marks = render.MARKS if can_encode(sys.stdout, "".join(render.MARKS)) else render.ASCII_MARKS
+        write(render.as_text(result, marks), sys.stdout)
+    return EXIT_OK if result.releasable else EXIT_PROBLEMS
+
+
+def tranches(paths, ledger, as_of, project, json: bool, csv: bool, no_cache: bool) -> int:
+    output = _output_format(json, csv)
+    day = _day(as_of, "--as-of")
+    opened, only = _open_report(paths, ledger, day, project, no_cache)
+    from cndledger.render import tranches as render
+    from cndledger.schedule import schedule
+
+    return _finish_report(opened, render, schedule(opened.ledger, day, only), output)
+
+
+def register(paths, ledger, start, as_of, project, json: bool, csv: bool, no_cache: bool) -> int:
+    output = _output_format(json, csv)
+    day = _day(as_of, "--as-of")
+    first = _first_day(start, "--from")
+    opened, only = _open_report(paths, ledger, day, project, no_cache)
+    from cndledger.register import register as compute
+    from cndledger.render import register as render
+
+    return _finish_report(opened, render, compute(opened.ledger, day, first, only), output)
+
+
+def schema() -> int:
+    from cndledger.schema import ledger_schema_json
+
+    sys.stdout.write(ledger_schema_json())
+    return EXIT_OK
+
+
+def explain(code: str | None) -> int:
+    from cndledger.explanations import EXPLANATIONS
+    from cndledger.render import explain as render
+
+    if code is None:
+        sys.stdout.write(render.as_list(EXPLANATIONS.values()))
+        return EXIT_OK
+    explanation = EXPLANATIONS.get(code)
+    if explanation is None:
+        from cndledger.suggest import did_you_mean
+
+        raise _fail_usage(f"no problem has the code '{code}'{did_you_mean(code, EXPLANATIONS)} "
+                          "('cndledger explain' lists every code)")
+    example = None
+    if explanation.example is not None:
+        from cndledger.dates import parse_as_of
+        from cndledger.examples import check_example
+
+        example = check_example(explanation.example, parse_as_of(None))
+    sys.stdout.write(render.as_text_page(explanation, example))
+    return EXIT_OK
+
+
+def add(kind: str, assignments, to: str | None, ledger, dry_run: bool) -> int:
+    if to is None:
+        raise _fail_usage("add: --to FILE is required: the file of the ledger to append the entry to")
+    import datetime as _dt
+
+    from cndledger.append import AddError, WriteFailed, add_entry
+    from cndledger.render.problems import as_text
+
+    try:
+        added = add_entry(kind, assignments or [], to, ledger or [], _dt.date.today(), dry_run=dry_run)
+    except AddError as exc:
+        raise _fail_usage(f"add: {exc}") from None
+    except WriteFailed as exc:
+        print(f"cndledger: nothing was written: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    errors = added.opened.errors
+    shown = errors or [problem for problem in added.entry_problems if not problem.is_error]
+    sys.stderr.write(as_text(shown, _source_line(added.opened)))
+    if errors:
+        plural = "" if len(errors) == 1 else "s"
+        print(f"cndledger: nothing was written: with this entry (at {added.path}:{added.line}) the ledger would have "
+              f"{len(errors)} error{plural}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if dry_run:
+        sys.stdout.write(added.entry)
+    else:
+        print(f"added [[{kind}]] at {added.path}:{added.line}")
+    return EXIT_OK
+
+
+COMMANDS = {"check": check, "balance": balance, "release-check": release_check, "tranches": tranches,
+            "register": register, "schema": schema, "explain": explain, "add": add}
+
+
+def run(name: str, options: dict) -> int:
+    """The exit code of the command `name` with these options (its own exit, or `Exit`'s)."""
+    try:
+        return COMMANDS[name](**options)
+    except Exit as exit:
+        return exit.code
+
+
+class _Process:
+    """Whether this is the `cndledger` process itself (not a test or a program calling the library), and the
+    ledgers it has read: kept alive until it exits, so that nothing is freed one object at a time."""
+
+    def __init__(self) -> None:
+        self.standalone = False
+        self.opened: list = []
+
+
+process = _Process()
+
+
+def not_enough_memory() -> int:
+    print("cndledger: not enough memory to read this ledger; check fewer files at once, or on a machine "
+          "with more memory", file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def leave(code: int) -> None:
+    """After reading a ledger: the answer out, the cache written by a child process (`cache.write_pending`),
+    and exit at once. Freeing a million objects one by one would only delay the exit."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`): nothing more to say
+            pass
+    from cndledger import cache
+
+    cache.write_pending()
+    os._exit(code)
