@@ -138,7 +138,7 @@ def _escaped(text: str, index: int) -> bool:
 _HEADER = re.compile(r"\n[ \t]*(?:\[\[[ \t]*([A-Za-z0-9_-]+)[ \t]*\]\]|\[[^\]\n]*\.)")
 
 
-def header_lines(text: str) -> tuple[dict[str, tuple[array, array]], bool] | None:
+def header_lines(text: str) -> tuple[dict[str, tuple[array, array]], bool]:
     """The line of each `[[kind]]` header, by kind, with the offset in the text where that line starts,
     in one regular-expression pass; and whether the text has a line that may be a sub-table header.
 
@@ -309,7 +309,7 @@ class FilePositions:
     def __init__(self, text: str, entry_counts: dict[str, int] | None = None) -> None:
         self._text = text
         self._counts = entry_counts or {}
-        self._found: tuple[dict[str, tuple[array, array]], bool] | None | bool = False  # False: not looked for yet
+        self._found: tuple[dict[str, tuple[array, array]], bool] | None = None  # the quick pass's, once it ran
         self._headers: dict[str, tuple[array, array]] | None = None  # the quick pass's, where vouched for
         self._quick_keys = False
         self._scan: FileScan | None = None
@@ -351,15 +351,14 @@ class FilePositions:
         return (self._text[start:] if end < 0 else self._text[start:end]).rstrip("\r")
 
     def _line_start(self, number: int) -> int | None:
-        """Where a line starts in the text: counted from the nearest header above it the quick pass
-        found (any line it names starts where it says, vouched for or not), else from an index of
-        every line's start."""
+        """Where a line starts in the text: counted from the nearest header above it, where the quick
+        pass has run (any line it names starts where it says, vouched for or not), else from an index
+        of every line's start."""
         if number < 1:
             return None
         line, offset = 1, 0
-        if self._line_starts is None:
-            found = self._quick_pass()
-            for lines, offsets in found[0].values() if found is not None else ():
+        if self._line_starts is None and self._found:
+            for lines, offsets in self._found[0].values():
                 at = bisect_right(lines, number) - 1
                 if at >= 0 and lines[at] > line:
                     line, offset = lines[at], offsets[at]
@@ -369,20 +368,21 @@ class FilePositions:
                     if offset == 0:
                         return None
                 return offset
+        if self._line_starts is None:
             self._line_starts = array("q", accumulate(map(partial(add, 1), map(len, self._text.split("\n"))),
                                                       initial=0))
         return self._line_starts[number - 1] if number < len(self._line_starts) else None
 
-    def _quick_pass(self) -> tuple[dict[str, tuple[array, array]], bool] | None:
-        if self._found is False:
+    def _quick_pass(self) -> tuple[dict[str, tuple[array, array]], bool]:
+        if self._found is None:
             self._found = header_lines(self._text)
         return self._found
 
     def _vouched_headers(self) -> dict[str, tuple[array, array]] | None:
         if self._headers is None and self._scan is None:
-            found = self._quick_pass()
-            if found is not None and {kind: len(lines) for kind, (lines, _) in found[0].items()} == self._counts:
-                self._headers, dotted = found
+            found, dotted = self._quick_pass()
+            if {kind: len(lines) for kind, (lines, _) in found.items()} == self._counts:
+                self._headers = found
                 self._quick_keys = not dotted
             else:
                 self._full_scan()
