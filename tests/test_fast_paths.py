@@ -1,5 +1,6 @@
 """The fast paths give what the plain ones give: figures of many days in one sweep, spent from
-running totals, the TOML parser, validation of whole tables, and the lines of entries (hypothesis)."""
+running totals, the TOML parser, validation of whole tables, the lines of entries and the keys of
+each, and the quick looks of the checks (hypothesis)."""
 
 import dataclasses
 import datetime as dt
@@ -10,10 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cndledger.dates import LedgerDate
+from cndledger import checks
+from cndledger.dates import LedgerDate, parse_date
 from cndledger.figures import balance, spent_totals, totals_as_of
 from cndledger.ledger import Ledger
 from cndledger.load import _parse as parse_toml
+from cndledger.locate import FilePositions, header_lines, locate
 from cndledger.models import TABLES as MODELS
 from cndledger.plans import builders
 from cndledger.records import RECORDS, VALUE_FIELDS, Expense, Project
@@ -159,6 +162,87 @@ def test_amounts_are_read_exact_to_the_cent(cents, style):
     assert sum(amounts) == Decimal(sum(cents)).scaleb(-2)
 
 
+# Positions: the quick pass and the reading of one entry's lines find what the full scan finds.
+
+KEY_LINES = st.sampled_from([
+    'id = "E1"', "amount = 1_000.50", "date = 2005-02-15", 'note = "a [[expense]] \\" # not a comment"',
+    "note = 'x = [[1]]'", "clusters = [\n  \"health\",\n  \"wash\", # a comment\n]", "a.b = 1", '"quoted key" = 2',
+    "inline = { x = 1, y = [1, 2] }", "# [[expense]] in a comment", "", "   ", "  indented = 3",
+    # multi-line strings, and triple quotes that open none
+    'note = """\n[[expense]]\nid = 1\n"""', "note = '''\n[[release]]\n'''", 'note = """a \\""" b\n[[expense]]\n"""',
+    'note = """\nends in quotes""""', "note = '''\n[[release]]'''''", 'note = "say \\"\"\" [[expense]]"',
+    "note = \"'''\"", "# a comment with ''' and \"\"\"", 'notes = ["\'\'\'", \'\'\'\n[[expense]]\n\'\'\']',
+    '"key \'\'\'" = """\n[table.x]\n"""', 'note = "\\" \'\'\'"', 'notes = [\'\'\'\nb\'\'\', "\'\'\'", \'\'\'\n[[expense]]\n\'\'\']',
+])
+UNSURE_LINES = st.sampled_from(["nested = [\n[1.5],\n[[2]],\n]"])  # a value taken for a header
+HEADERS = st.sampled_from(["[[expense]]", "[[release]]", "  [[expense]]", "[[ release ]]", "[table]",
+                           "[[expense]] # a comment"])
+UNSURE_HEADERS = st.sampled_from(['[["expense"]]', "[expense.sub]", "[[release.sub]]"])
+
+
+@st.composite
+def toml_texts(draw, sure: bool | None = None) -> str:
+    """Entries under headers of any form, keys of any form; sometimes an inline array of tables first.
+    Half of them (`sure`) only such as the quick pass vouches for."""
+    sure = draw(st.booleans()) if sure is None else sure
+    headers = HEADERS if sure else st.one_of(HEADERS, UNSURE_HEADERS)
+    keys = KEY_LINES if sure else st.one_of(KEY_LINES, UNSURE_LINES)
+    lines = [draw(st.sampled_from(["", "x = 1"] if sure else ["", "expense = [{ id = 1 }, { id = 2 }]", "x = 1"]))]
+    for _ in range(draw(st.integers(0, 6))):
+        lines.append(draw(headers))
+        lines += draw(st.lists(keys, max_size=4))
+    return draw(st.sampled_from(["\n", "\r\n"])).join(lines) + draw(st.sampled_from(["", "\n"]))
+
+
+def entry_counts(text: str) -> dict[str, int] | None:
+    """How many entries of each kind the text has, as the loader counts them; None where it is not TOML."""
+    try:
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    return {key: len(value) for key, value in parsed.items()
+            if isinstance(value, list) and all(isinstance(item, dict) for item in value)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=toml_texts(sure=True))
+def test_the_quick_pass_finds_every_header_of_a_plain_text(text):
+    counts = entry_counts(text)
+    if counts is not None:
+        assert header_lines(text) is not None
+        found, dotted = header_lines(text)
+        assert {kind: len(lines) for kind, (lines, _) in found.items()} == counts and not dotted
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=toml_texts())
+def test_entries_and_keys_stand_where_the_full_scan_finds_them(text):
+    counts = entry_counts(text)
+    if counts is None:
+        return
+    positions, scan = FilePositions(text, counts), locate(text)
+    for kind, count in counts.items():
+        for index in range(count):
+            assert positions.entry_line(kind, index) == scan.entry(kind, index).line
+            assert positions.entry(kind, index) == scan.entry(kind, index)
+    lines = text.split("\n")
+    for number in range(-1, len(lines) + 3):
+        assert positions.line_text(number) == (lines[number - 1].rstrip("\r") if 0 < number <= len(lines) else "")
+
+
+@pytest.mark.parametrize("text", [
+    "x = 1\n" * 2500 + "[[expense]]\nid = 1\n" + "# a comment\n" * 2500,  # lines far from any header
+    'note = """\n' + "line\r\n" * 1500 + '"""\n[[expense]]\nid = 1',  # no quick pass: counted, or an index
+])
+@pytest.mark.parametrize("entry_first", [False, True])  # with an entry asked first, lines are counted from headers
+def test_a_line_far_from_a_header_is_the_line_of_the_text(text, entry_first):
+    positions, lines = FilePositions(text, {"expense": 1}), text.split("\n")
+    if entry_first:
+        assert lines[positions.entry_line("expense", 0) - 1].startswith("[[expense]]")
+    for number in [*range(-1, 20), *range(990, 1020), *range(2490, 2520), *range(len(lines) - 5, len(lines) + 3)]:
+        assert positions.line_text(number) == (lines[number - 1].rstrip("\r") if 0 < number <= len(lines) else "")
+
+
 # Validation: the plans say yes only where Pydantic does, with the values Pydantic gives.
 
 VALUES = st.one_of(
@@ -272,3 +356,79 @@ def test_a_month_ends_where_the_calendar_says(year, month):
             month_end(year, month)
     else:
         assert month_end(year, month) == expected
+
+
+# The checks: each quick look over entries by the thousand finds what the plain loop finds.
+
+FINE_AMOUNTS = st.one_of(
+    st.decimals(allow_nan=False, allow_infinity=False, min_value=Decimal("-1e17"), max_value=Decimal("1e17")),
+    st.integers(1, 10**9).map(lambda cents: Decimal(cents).scaleb(-2)),
+    st.sampled_from([Decimal("1e-999999999"), Decimal("-1e-999999999"), Decimal("70000.500"), Decimal("1E+5"),
+                     Decimal("0.001"), Decimal("-0.5")]),
+)
+
+
+class Amounts(tuple):
+    amount = property(lambda self: self[0])
+
+
+@given(amounts=st.lists(st.one_of(FINE_AMOUNTS, FINE_AMOUNTS.map(lambda amount: amount.quantize(Decimal(1))), st.none()),
+                        max_size=12),
+       places=st.integers(0, 4))
+def test_the_entries_finer_than_a_currency_are_those_of_too_many_places(amounts, places):
+    entries = [Amounts([amount]) for amount in amounts]
+    plain = [entry for entry in entries if entry.amount is not None and needs_more_places(entry.amount, places)]
+    assert checks._finer_than(entries, "amount", places) == plain
+
+
+@given(ids=st.lists(st.one_of(st.sampled_from(["a", "b", "c", "d", "e", "f"]), st.none()), max_size=8))
+def test_an_id_is_repeated_where_the_plain_count_says(ids):
+    assert checks._any_repeated(ids) == any(ids.count(ident) > 1 for ident in ids if ident is not None)
+
+
+PROJECT_IDS = ["P0", "P1", "P2", "P3"]
+CLUSTERS = ["health", "wash", "food"]
+some_dates = st.builds(lambda day, form: parse_date(day.isoformat()[:form]),
+                       st.dates(dt.date(2000, 1, 1), dt.date(2004, 12, 31)), st.sampled_from([10, 10, 7, 4]))
+
+
+@st.composite
+def expense_ledgers(draw) -> tuple[Ledger, set[str]]:
+    """Projects with clusters and dates, and expenses in runs of one project (or not) naming known
+    and unknown projects and clusters: a ledger as the checks see it, without the files."""
+    projects = []
+    for number, project_id in enumerate(draw(st.lists(st.sampled_from(PROJECT_IDS), unique=True))):
+        start, end = draw(st.one_of(st.none(), some_dates)), draw(st.one_of(st.none(), some_dates))
+        clusters = draw(st.lists(st.sampled_from(CLUSTERS), unique=True))
+        projects.append(Project(None, number, project_id, "t", "USD", start=start, end=end, clusters=clusters))
+    expenses = []
+    for _ in range(draw(st.integers(0, 6))):  # runs of one project, as files keep them
+        project_id = draw(st.sampled_from([*PROJECT_IDS, "NOWHERE"]))
+        for _ in range(draw(st.integers(1, 4))):
+            cluster = draw(st.one_of(st.none(), st.sampled_from(CLUSTERS)))
+            expenses.append(Expense(None, len(expenses), project_id, draw(some_dates), Decimal(1), cluster=cluster))
+    if draw(st.booleans()):
+        expenses = draw(st.permutations(expenses))
+    known = {project.id for project in projects} | set(draw(st.lists(st.sampled_from([*PROJECT_IDS, "NOWHERE"]))))
+    return Ledger(projects=projects, expenses=list(expenses)), known
+
+
+@given(drawn=expense_ledgers())
+def test_the_names_of_expenses_are_known_where_each_expense_says_so(drawn):
+    ledger, known = drawn
+
+    def named_well(expense) -> bool:
+        project = ledger.project_by_id.get(expense.project)
+        return expense.project in known and (expense.cluster is None or project is None or expense.cluster in project.clusters)
+
+    assert checks._expense_names_known(ledger, known) == all(map(named_well, ledger.expenses))
+
+
+@given(drawn=expense_ledgers())
+def test_the_expenses_outside_their_projects_span_are_those_each_says(drawn):
+    ledger, _ = drawn
+    spans = {project.id: (project.start.first if project.start else dt.date.min,
+                          project.end.last if project.end else dt.date.max) for project in ledger.projects}
+    plain = [expense for expense in ledger.expenses
+             if (span := spans.get(expense.project)) and not span[0] <= expense.date.first <= span[1]]
+    assert checks._outside_spans(ledger.expenses, spans) == plain

@@ -7,9 +7,9 @@ Unresolved references are not reported while any file failed to parse: they woul
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Iterator
-from itertools import compress, repeat
-from operator import attrgetter
+from collections.abc import Iterator
+from itertools import compress, groupby, repeat
+from operator import attrgetter, is_, mod
 from decimal import Clamped, Decimal, localcontext
 
 from cndledger import figures as fig
@@ -23,6 +23,8 @@ from cndledger.suggest import did_you_mean
 from cndledger.values import needs_more_places
 
 COUNTERPART_WINDOW_DAYS = 31
+_ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "party", "currency", "cluster"))
+_DATE_FIRST = attrgetter("date.first")
 
 
 def check_ledger(ledger: Ledger, as_of: _dt.date) -> list[Problem]:
@@ -59,9 +61,12 @@ def _money(amount: Decimal, currency: str | None) -> str:
 
 def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
     for kind in ("project", "commitment", "tranche", "release", "inkind", "expense", "milestone"):
+        entries = ledger.entries_of(kind)
+        ids = list(map(_ID, entries))
+        if not _any_repeated(ids):
+            continue
         first: dict[str, Record] = {}
-        for entry in ledger.entries_of(kind):
-            ident = getattr(entry, "id", None)
+        for entry, ident in zip(entries, ids):
             if ident is None:
                 continue
             if ident in first:
@@ -81,10 +86,11 @@ def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
                             f"of a party at {owner.at}", party.at_key(key))
 
 
-def _unresolved(entry: Record, key: str, what: str, name: str, known) -> Problem:
-    return error("unresolved-ref", f"{entry.label} names {what} '{name}', which the ledger does not define"
-                 f"{did_you_mean(name, known)}",
-                 entry.at_key(key))
+def _any_repeated(ids: list[str | None]) -> bool:
+    """Whether an id (not None) is in the list twice."""
+    distinct = set(ids)
+    distinct.discard(None)
+    return len(distinct) != len(ids) - ids.count(None)
 
 
 def unresolved_refs(ledger: Ledger) -> Iterator[Problem]:
@@ -92,42 +98,73 @@ def unresolved_refs(ledger: Ledger) -> Iterator[Problem]:
         # An entry that failed validation is reported already; references to it would mislead.
         return valid.keys() | ledger.unvalidated_names.get(kind, set())
 
+    suggestions: dict[tuple[str, str], str] = {}  # by what is named, and the name: a misspelt name repeats
+
+    def unresolved(entry: Record, key: str, what: str, name: str, names) -> Problem:
+        if (what, name) not in suggestions:  # `what` says which names are known
+            suggestions[(what, name)] = did_you_mean(name, names)
+        return error("unresolved-ref", f"{entry.label} names {what} '{name}', which the ledger does not define"
+                     f"{suggestions[(what, name)]}", entry.at_key(key))
+
     projects, parties = known("project", ledger.project_by_id), known("party", ledger.party_by_name)
     commitments, tranches = known("commitment", ledger.commitment_by_id), known("tranche", ledger.tranche_by_id)
     milestones = known("milestone", ledger.milestone_by_id)
     for project in ledger.projects:
         if project.parent is not None and project.parent not in projects:
-            yield _unresolved(project, "parent", "the parent project", project.parent, projects)
+            yield unresolved(project, "parent", "the parent project", project.parent, projects)
         if project.executing is not None and project.executing not in parties:
-            yield _unresolved(project, "executing", "the party", project.executing, parties)
-    for entry in [*ledger.commitments, *ledger.inkind]:
-        if entry.project not in projects:
-            yield _unresolved(entry, "project", "the project", entry.project, projects)
-        if entry.party not in parties:
-            yield _unresolved(entry, "party", "the party", entry.party, parties)
-    for entry in [*ledger.expenses, *ledger.milestones, *ledger.asserts]:
-        if entry.project not in projects:
-            yield _unresolved(entry, "project", "the project", entry.project, projects)
-    for expense in ledger.expenses:
-        project = ledger.project_by_id.get(expense.project)
-        if expense.cluster is not None and project is not None and expense.cluster not in project.clusters:
-            yield _unresolved(expense, "cluster", f"a cluster of project '{project.id}'", expense.cluster, project.clusters)
+            yield unresolved(project, "executing", "the party", project.executing, parties)
+    # Entries by the thousand: each list is gone through one by one only where a name in it is unknown.
+    funding = [*ledger.commitments, *ledger.inkind]
+    if not (projects.issuperset(map(_PROJECT, funding)) and parties.issuperset(map(_PARTY, funding))):
+        for entry in funding:
+            if entry.project not in projects:
+                yield unresolved(entry, "project", "the project", entry.project, projects)
+            if entry.party not in parties:
+                yield unresolved(entry, "party", "the party", entry.party, parties)
+    expenses = ledger.expenses
+    expenses_known = _expense_names_known(ledger, projects)
+    others = [*ledger.milestones, *ledger.asserts]
+    if not (expenses_known and projects.issuperset(map(_PROJECT, others))):
+        for entry in [*expenses, *others]:
+            if entry.project not in projects:
+                yield unresolved(entry, "project", "the project", entry.project, projects)
+    if not expenses_known:
+        for expense in expenses:
+            project = ledger.project_by_id.get(expense.project)
+            if expense.cluster is not None and project is not None and expense.cluster not in project.clusters:
+                yield unresolved(expense, "cluster", f"a cluster of project '{project.id}'", expense.cluster,
+                                  project.clusters)
     for tranche in ledger.tranches:
         if tranche.commitment not in commitments:
-            yield _unresolved(tranche, "commitment", "the commitment", tranche.commitment, commitments)
+            yield unresolved(tranche, "commitment", "the commitment", tranche.commitment, commitments)
         for after in tranche.after:
             if after not in tranches:
-                yield _unresolved(tranche, "after", "the tranche", after, tranches)
+                yield unresolved(tranche, "after", "the tranche", after, tranches)
         for milestone in tranche.requires:
             if milestone not in milestones:
-                yield _unresolved(tranche, "requires", "the milestone", milestone, milestones)
+                yield unresolved(tranche, "requires", "the milestone", milestone, milestones)
         if tranche.matched_by is not None and tranche.matched_by not in commitments:
-            yield _unresolved(tranche, "matched_by", "the counterpart commitment", tranche.matched_by, commitments)
+            yield unresolved(tranche, "matched_by", "the counterpart commitment", tranche.matched_by, commitments)
     for release in ledger.releases:
         if release.commitment not in commitments:
-            yield _unresolved(release, "commitment", "the commitment", release.commitment, commitments)
+            yield unresolved(release, "commitment", "the commitment", release.commitment, commitments)
         if release.tranche is not None and release.tranche not in tranches:
-            yield _unresolved(release, "tranche", "the tranche", release.tranche, tranches)
+            yield unresolved(release, "tranche", "the tranche", release.tranche, tranches)
+
+
+def _expense_names_known(ledger: Ledger, projects: set[str]) -> bool:
+    """Whether every expense names a known project, and a cluster its project has (if it names one).
+
+    Looked at run by run of one project (files keep a project's expenses together): one pass in C.
+    """
+    for project_id, run in groupby(ledger.expenses, key=_PROJECT):
+        if project_id not in projects:
+            return False
+        project = ledger.project_by_id.get(project_id)
+        if project is not None and not set(map(_CLUSTER, run)).issubset([None, *project.clusters]):
+            return False
+    return True
 
 
 def cycles(ledger: Ledger) -> Iterator[Problem]:
@@ -193,9 +230,8 @@ def currencies(ledger: Ledger) -> Iterator[Problem]:
             yield error("currency-mismatch", f"project '{project.id}' is in {project.currency} but its parent "
                         f"'{parent.id}' (at {parent.at}) is in {parent.currency}; until exchange rates exist, "
                         "a child keeps its parent's currency", project.at_key("currency"))
-    for entry in [*ledger.commitments, *ledger.releases, *ledger.inkind, *ledger.expenses]:
-        if entry.currency is None:
-            continue
+    entries = [*ledger.commitments, *ledger.releases, *ledger.inkind, *ledger.expenses]
+    for entry in compress(entries, map(_CURRENCY, entries)):  # those that name one (a code is never empty)
         _, project = _effective_currency(ledger, entry)
         if project is not None and entry.currency != project.currency:
             yield error("currency-mismatch", f"{entry.label} is in {entry.currency} but its project '{project.id}' "
@@ -235,19 +271,24 @@ def precision(ledger: Ledger) -> Iterator[Problem]:
                                 f"{currency} allows ({places})", entry.at_key(key))
 
 
-def _finer_than(entries: list, key: str, places: int) -> Iterable:
+def _finer_than(entries: list, key: str, places: int) -> list:
     """The entries whose amount at `key` has more than `places` decimal places."""
     amounts = list(map(attrgetter(key), entries))
-    if None in amounts:  # an optional amount: one by one
-        return [entry for entry, amount in zip(entries, amounts)
-                if amount is not None and needs_more_places(amount, places)]
-    # Every entry has one (an amount below 10^18, validated): one exact remainder each, in C.
-    with localcontext() as context:
-        context.clear_flags()
-        remainders = list(map(Decimal.__mod__, amounts, repeat(Decimal(1).scaleb(-places))))
-        if context.flags[Clamped]:  # a remainder below the smallest exponent came out as 0: one by one
-            return [entry for entry, amount in zip(entries, amounts) if needs_more_places(amount, places)]
-    return compress(entries, remainders)
+    if not any(map(is_, amounts, repeat(None))):
+        # Every entry has one (an amount below 10^18, validated): one exact remainder each, in C; usually
+        # none is finer, and the first pass stops at the first that is. A remainder below the smallest
+        # exponent comes out as 0 (clamped): then the places are counted one by one.
+        step = Decimal(1).scaleb(-places)
+        with localcontext() as context:
+            context.clear_flags()
+            if not any(map(mod, amounts, repeat(step))):
+                if not context.flags[Clamped]:
+                    return []
+            else:
+                finer = list(compress(entries, map(mod, amounts, repeat(step))))
+                if not context.flags[Clamped]:
+                    return finer
+    return [entry for entry, amount in zip(entries, amounts) if amount is not None and needs_more_places(amount, places)]
 
 
 def sums_exceeded(ledger: Ledger) -> Iterator[Problem]:
@@ -367,8 +408,7 @@ def outside_project_dates(ledger: Ledger) -> Iterator[Problem]:
     # Only what falls outside a project's widest span can be outside its dates: a quick look first.
     spans = {project.id: (project.start.first if project.start else _dt.date.min,
                           project.end.last if project.end else _dt.date.max) for project in ledger.project_by_id.values()}
-    expenses = [expense for expense in ledger.expenses
-                if (span := spans.get(expense.project)) and not span[0] <= expense.date.first <= span[1]]
+    expenses = _outside_spans(ledger.expenses, spans)
     dated = [(c, "date", ledger.project_by_id.get(c.project), c.date) for c in ledger.commitments]
     dated += [(r, "date", ledger.commitment_project(r.commitment), r.date) for r in ledger.releases]
     dated += [(e, "date", ledger.project_by_id.get(e.project), e.date) for e in expenses]
@@ -376,6 +416,22 @@ def outside_project_dates(ledger: Ledger) -> Iterator[Problem]:
     for entry, key, project, when in dated:
         if (reason := outside(project, when)) is not None:
             yield warning("outside-project-dates", f"{entry.label} dated {when} is {reason}", entry.at_key(key))
+
+
+def _outside_spans(expenses: list, spans: dict[str, tuple[_dt.date, _dt.date]]) -> list:
+    """The expenses of a project in `spans` whose date starts outside its span, in ledger order.
+
+    Looked at run by run of one project (files keep a project's expenses together): the earliest
+    and the latest day of a run are found in C, and a run is gone through only where one is outside.
+    """
+    outside = []
+    for project_id, run in groupby(expenses, key=_PROJECT):
+        if (span := spans.get(project_id)) is not None:
+            run = list(run)
+            firsts = list(map(_DATE_FIRST, run))
+            if min(firsts) < span[0] or max(firsts) > span[1]:
+                outside += [expense for expense, first in zip(run, firsts) if not span[0] <= first <= span[1]]
+    return outside
 
 
 def overdue_tranches(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -24,8 +23,7 @@ class SourceFile:
     parsed: bool = False
     entry_counts: dict[str, int] = field(default_factory=dict)  # kind -> how many entries the file has
     _raw: bytes | None = field(default=None, repr=False)  # its bytes, decoded into `text` when first asked
-    # Where entries and keys stand, found when a problem first asks (most runs never do).
-    _entry_lines: dict[str, Sequence[int]] | None = field(default=None, repr=False)
+    # Where entries and keys stand, and its lines: found when a problem first asks (most runs never do).
     _positions: FilePositions | None = field(default=None, repr=False)
 
     @property
@@ -45,29 +43,13 @@ class SourceFile:
 
     def positions(self) -> FilePositions:
         if self._positions is None:
-            from cndledger.locate import locate  # only when a problem asks where a key stands
+            from cndledger.locate import FilePositions  # only when a problem asks where something stands
 
-            self._positions = locate(self.text or "")
+            self._positions = FilePositions(self.text or "", self.entry_counts)
         return self._positions
 
     def entry_line(self, kind: str, index: int) -> int:
-        if self._entry_lines is None:
-            self._entry_lines = self._find_entry_lines()
-        lines = self._entry_lines.get(kind)
-        if lines is not None and index < len(lines):
-            return lines[index]
-        return self.positions().entry(kind, index).line
-
-    def _find_entry_lines(self) -> dict[str, Sequence[int]]:
-        """The header line of each entry: by a quick pass where it finds them all, else by `locate`."""
-        from cndledger.locate import header_lines  # only when a problem asks where an entry stands
-
-        found = header_lines(self.text or "")
-        if found is not None and {kind: len(lines) for kind, lines in found.items()} == self.entry_counts:
-            return found
-        positions = self.positions()
-        return {kind: [positions.entry(kind, index).line for index in range(count)]
-                for kind, count in self.entry_counts.items()}
+        return self.positions().entry_line(kind, index)
 
     def key_position(self, kind: str, index: int, key: str) -> tuple[int, int]:
         """The line and column of a key of an entry; the entry's line (column 0) where it has no such key."""
@@ -75,10 +57,7 @@ class SourceFile:
         return position.keys.get(key, (position.line, 0))
 
     def line_text(self, line: int) -> str:
-        if self.text is None:
-            return ""
-        lines = self.text.split("\n")
-        return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
+        return self.positions().line_text(line)
 
 
 @dataclass
