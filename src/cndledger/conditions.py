@@ -7,7 +7,7 @@ arithmetic of what counts on D comes from `figures`; nothing here decides it aga
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from typing import NamedTuple
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
 from functools import cached_property
 
@@ -18,15 +18,13 @@ from cndledger.dates import LedgerDate
 from cndledger.ledger import Ledger
 from cndledger.records import Tranche
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):  # not dataclasses: release-check starts without importing them
     name: str
     holds: bool
     detail: str
 
 
-@dataclass
-class ReleaseCheck:
+class ReleaseCheck(NamedTuple):
     tranche: Tranche
     on: _dt.date
     conditions: list[Condition]

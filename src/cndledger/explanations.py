@@ -8,13 +8,12 @@ its `fixed` version reports nothing (tests check both).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cndledger.problems import FATAL_CODES, Problem, Severity
 
 
-@dataclass(frozen=True)
-class Explanation:
+class Explanation(NamedTuple):  # not a dataclass: `check` starts without importing dataclasses
     code: str
     severity: Severity
     summary: str  # one line: what is wrong

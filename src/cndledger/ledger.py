@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -16,15 +15,25 @@ if TYPE_CHECKING:
     from cndledger.locate import FilePositions
 
 
-@dataclass(slots=True)
+# Plain classes, not dataclasses: the command starts without importing `dataclasses` (docs/performance.md).
 class SourceFile:
-    path: str  # as the user named it (a folder joined with the file's relative path)
-    _text: str | None = None
-    parsed: bool = False
-    entry_counts: dict[str, int] = field(default_factory=dict)  # kind -> how many entries the file has
-    _raw: bytes | None = field(default=None, repr=False)  # its bytes, decoded into `text` when first asked
-    # Where entries and keys stand, and its lines: found when a problem first asks (most runs never do).
-    _positions: FilePositions | None = field(default=None, repr=False)
+    """One file of the ledger: its path as the user named it (a folder joined with the file's relative
+    path), its text, whether it parsed, and how many entries of each kind it has."""
+
+    __slots__ = ("path", "_text", "parsed", "entry_counts", "_raw", "_positions")
+
+    def __init__(self, path: str, text: str | None = None, parsed: bool = False,
+                 entry_counts: dict[str, int] | None = None, raw: bytes | None = None) -> None:
+        self.path = path
+        self._text = text
+        self.parsed = parsed
+        self.entry_counts = {} if entry_counts is None else entry_counts  # kind -> how many entries
+        self._raw = raw  # its bytes, decoded into `text` when first asked
+        # Where entries and keys stand, and its lines: found when a problem first asks (most runs never do).
+        self._positions: FilePositions | None = None
+
+    def __repr__(self) -> str:
+        return f"SourceFile({self.path!r}, parsed={self.parsed})"
 
     @property
     def text(self) -> str | None:
@@ -60,21 +69,29 @@ class SourceFile:
         return self.positions().line_text(line)
 
 
-@dataclass
 class Ledger:
-    files: list[SourceFile] = field(default_factory=list)
-    parties: list[Party] = field(default_factory=list)
-    projects: list[Project] = field(default_factory=list)
-    commitments: list[Commitment] = field(default_factory=list)
-    tranches: list[Tranche] = field(default_factory=list)
-    releases: list[Release] = field(default_factory=list)
-    inkind: list[InKind] = field(default_factory=list)
-    expenses: list[Expense] = field(default_factory=list)
-    milestones: list[Milestone] = field(default_factory=list)
-    asserts: list[Assertion] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)  # found while reading
-    unvalidated_names: dict[str, set[str]] = field(default_factory=dict)  # kind -> ids (and aliases) of invalid entries
-    spent_totals: RunningTotals | None = None  # the expenses summed ahead by project and day, where the cache kept them
+    """Every entry of every file, each kind in ledger order; the problems found while reading."""
+
+    def __init__(self, *, files: list[SourceFile] | None = None, parties: list[Party] | None = None,
+                 projects: list[Project] | None = None, commitments: list[Commitment] | None = None,
+                 tranches: list[Tranche] | None = None, releases: list[Release] | None = None,
+                 inkind: list[InKind] | None = None, expenses: list[Expense] | None = None,
+                 milestones: list[Milestone] | None = None, asserts: list[Assertion] | None = None,
+                 problems: list[Problem] | None = None, unvalidated_names: dict[str, set[str]] | None = None,
+                 spent_totals: RunningTotals | None = None) -> None:
+        self.files = files or []
+        self.parties = parties or []
+        self.projects = projects or []
+        self.commitments = commitments or []
+        self.tranches = tranches or []
+        self.releases = releases or []
+        self.inkind = inkind or []
+        self.expenses = expenses or []
+        self.milestones = milestones or []
+        self.asserts = asserts or []
+        self.problems = problems or []  # found while reading
+        self.unvalidated_names = unvalidated_names or {}  # kind -> ids (and aliases) of invalid entries
+        self.spent_totals = spent_totals  # the expenses summed ahead by project and day, where the cache kept them
 
     @property
     def any_file_failed(self) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 
@@ -24,6 +23,8 @@ def nearest(word: str, choices: Iterable[str]) -> str | None:
         by_fold.setdefault(_folded(choice), choice)
     if (same := by_fold.get(_folded(word))) is not None:  # another case or separator only
         return same
+    import difflib  # only where a name is unknown: most runs have none
+
     close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
     if close:
         return close[0]
