@@ -25,7 +25,10 @@ from test_properties import PROPERTY, days, folder, ledgers, read  # noqa: F401 
 
 
 @PROPERTY
-@given(text=ledgers(), asked=st.lists(st.tuples(st.integers(0, 6), days), max_size=8))
+@given(text=ledgers(), asked=st.one_of(
+    st.lists(st.tuples(st.integers(0, 6), days), max_size=8),
+    st.lists(st.tuples(st.integers(0, 1), days), min_size=6, max_size=16),  # many days along one line
+))
 def test_totals_of_many_days_are_the_balance_of_each_day(folder, text, asked):
     ledger = read(folder, text)
     questions = [(f"P{number}", day) for number, day in asked]

@@ -310,28 +310,44 @@ def _spent_from_totals(totals: RunningTotals | None, as_of: _dt.date, figures: d
 def totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict[tuple[str, _dt.date], Totals]:
     """Committed, released and spent of each (project, day) asked, as `balance` counts them, in one pass.
 
-    Each event is put in the interval between two days asked in which it starts to count; running
-    sums over the intervals, added up the project tree, then answer every day at once: the cost
-    grows with the events and the days asked, not with their product.
+    A project's own events are summed up to each day asked of it or of a project above it (each
+    event once per such day: few, where asserts are on projects and a programme), and those sums
+    are added up the project tree to the projects asked. The cost grows with the events times the
+    days asked along their project's line, not with all the days asked of the whole ledger.
     """
-    ordered = ledger.tree_order()
     lineage: dict[str, tuple[str, ...]] = {}  # a project and the projects above it, as balance rolls it up
-    for project, _ in ordered:
+    for project, _ in ledger.tree_order():
         lineage[project.id] = (project.id, *lineage.get(project.parent, ()))
-    days = sorted({day for _, day in asked})
-    if not days:
-        return {}
-    # own[interval][project] = [committed, released, spent] of events first counting in that interval
-    own: list[dict[str, list[Decimal]]] = [{} for _ in days]
+    days_asked: dict[str, set[_dt.date]] = {}
+    for project_id, day in asked:
+        if project_id in lineage:
+            days_asked.setdefault(project_id, set()).add(day)
+    days_of: dict[str, list[_dt.date]] = {}  # the days a project's own events are summed up to
+    for project_id, line in lineage.items():
+        days = set().union(*(days_asked.get(owner, ()) for owner in line))
+        if days:
+            days_of[project_id] = sorted(days)
+    # own[project][i] = [committed, released, spent] of its own events counting by days_of[project][i]
+    own = {project_id: [[ZERO, ZERO, ZERO] for _ in days] for project_id, days in days_of.items()}
 
     def add(projects: Iterable[str], counting: Iterable[_dt.date], amounts: Iterable[Decimal], which: int) -> None:
         """Events given as their projects, first days counting and amounts; summed run by run of one
-        project and interval (files keep a project's entries together), at the speed of C."""
-        intervals = map(bisect_left, repeat(days), counting)
-        for (project_id, interval), run in groupby(zip(projects, intervals, amounts), key=itemgetter(0, 1)):
-            if interval < len(days) and project_id in lineage:
-                sums = own[interval].setdefault(project_id, [ZERO, ZERO, ZERO])
-                sums[which] += sum(map(itemgetter(2), run), ZERO)
+        project (files keep a project's entries together), at the speed of C."""
+        for project_id, run in groupby(zip(projects, counting, amounts), key=itemgetter(0)):
+            days = days_of.get(project_id)
+            if days is None:  # neither it nor a project above it is asked about
+                continue
+            _, run_days, run_amounts = zip(*run)
+            sums = own[project_id]
+            if len(days) <= _FEW_DAYS:  # one pass per day
+                for index, day in enumerate(days):
+                    sums[index][which] += sum(compress(run_amounts, map(day.__ge__, run_days)), ZERO)
+                continue
+            order = sorted(range(len(run_days)), key=run_days.__getitem__)  # by day: running sums
+            by_day = [run_days[position] for position in order]
+            running = list(accumulate((run_amounts[position] for position in order), initial=ZERO))
+            for index, day in enumerate(days):
+                sums[index][which] += running[bisect_right(by_day, day)]
 
     commitments, expenses = ledger.commitments, ledger.expenses
     add(map(_PROJECT, commitments), map(commitment_counts_from, commitments), map(_AMOUNT, commitments), 0)
@@ -342,22 +358,20 @@ def totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict[
         add(*zip(*releases), 1)
     add(map(_PROJECT, expenses), map(expense_counts_from, expenses), map(_AMOUNT, expenses), 2)
 
-    running: dict[str, list[Decimal]] = {}
-    answers: dict[tuple[str, _dt.date], Totals] = {}
-    wanted: dict[_dt.date, list[str]] = {}
-    for project_id, day in asked:
-        wanted.setdefault(day, []).append(project_id)
-    for interval, day in enumerate(days):
-        for project_id, sums in own[interval].items():
-            for owner in lineage[project_id]:
-                total = running.setdefault(owner, [ZERO, ZERO, ZERO])
+    totals: dict[tuple[str, _dt.date], list[Decimal]] = {
+        (project_id, day): [ZERO, ZERO, ZERO] for project_id, days in days_asked.items() for day in days}
+    for project_id, days in days_of.items():
+        sums = dict(zip(days, own[project_id]))
+        for owner in lineage[project_id]:
+            for day in days_asked.get(owner, ()):
+                total, mine = totals[(owner, day)], sums[day]
                 for which in range(3):
-                    total[which] += sums[which]
-        for project_id in wanted[day]:
-            if project_id in lineage:
-                committed, released, spent = running.get(project_id, (ZERO, ZERO, ZERO))
-                answers[(project_id, day)] = Totals(committed=committed, released=released, spent=spent)
-    return answers
+                    total[which] += mine[which]
+    return {key: Totals(committed=committed, released=released, spent=spent)
+            for key, (committed, released, spent) in totals.items()}
+
+
+_FEW_DAYS = 4  # up to this many days asked along a project's line, its events are summed once per day
 
 
 def releases_as_of(ledger: Ledger, as_of: _dt.date) -> list[Release]:
