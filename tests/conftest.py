@@ -96,6 +96,7 @@ def _a_cache_of_its_own(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytes
     monkeypatch.delenv("CNDLEDGER_NO_CACHE", raising=False)
     # A test that ran the command's `main` would leave the cache written only at its exit (never, here).
     monkeypatch.setattr(commands.process, "standalone", False)
+    monkeypatch.setattr(commands.process, "opened", [])
     monkeypatch.setattr(cache, "_pending", None)
 
 

@@ -300,7 +300,7 @@ def test_running_out_of_memory_is_said_plainly(ledger, monkeypatch, capsys, entr
     import importlib
     import sys
 
-    from cndledger import api, commands
+    from cndledger import api
 
     def exhausted(*args, **kwargs):
         raise MemoryError
@@ -309,9 +309,6 @@ def test_running_out_of_memory_is_said_plainly(ledger, monkeypatch, capsys, entr
     monkeypatch.chdir(ledger.root)
     monkeypatch.setattr(api, "open_ledger", exhausted)
     monkeypatch.setattr(sys, "argv", ["cndledger", "check"])
-    # main() marks the process as the command itself: undone after the test, for the tests after it
-    monkeypatch.setattr(commands.process, "standalone", False)
-    monkeypatch.setattr(commands.process, "opened", [])
     with pytest.raises(SystemExit) as exited:
         importlib.import_module(entry).main()
     assert exited.value.code == 1

@@ -12,8 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from cndledger import __version__
-
-CHECK_FORMATS = ("text", "json", "github")
+from cndledger.commands import CHECK_FORMATS  # commands.py imports nothing heavy
 
 app = typer.Typer(
     name="cndledger",
