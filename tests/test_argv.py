@@ -171,3 +171,20 @@ def test_help_and_mistakes_still_go_through_typer(ledger):
     done, typer_imported = run_as_the_console_script("balance", "--jsn", cwd=ledger.root)
     assert typer_imported and done.returncode == 2
     assert "No such option: --jsn" in done.stderr
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, BrokenPipeError])
+def test_an_interrupt_or_a_closed_pipe_ends_the_command_as_typer_ends_it(monkeypatch, capsys, stop):
+    from cndledger import __main__
+
+    def stopped(name, options):
+        raise stop
+
+    monkeypatch.setattr(commands, "run", stopped)
+    through_typer = CliRunner().invoke(app, ["balance"])
+    monkeypatch.setattr(sys, "argv", ["cndledger", "balance"])
+    monkeypatch.setattr(sys, "stdout", sys.stdout)  # __main__ replaces a broken standard output
+    with pytest.raises(SystemExit) as exited:
+        __main__.main()
+    assert (exited.value.code, capsys.readouterr().err) == (through_typer.exit_code, through_typer.stderr)
+    assert exited.value.code == {KeyboardInterrupt: 130, BrokenPipeError: 1}[stop]

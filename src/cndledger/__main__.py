@@ -32,8 +32,10 @@ def main() -> None:
         code = commands.run(*command)
     except MemoryError:  # a ledger of many large files: say so rather than print a traceback
         code = commands.not_enough_memory()
-    except KeyboardInterrupt:  # as Click says it
-        print("\nAborted!", file=sys.stderr)
+    except KeyboardInterrupt:  # as Typer ends it: quietly, with the code of SIGINT
+        code = 130
+    except BrokenPipeError:  # a reader that went away (`| head`), as Typer ends it
+        sys.stdout = open(os.devnull, "w")  # nothing more to flush into the closed pipe at exit
         code = 1
     if commands.process.opened:
         commands.leave(code)
