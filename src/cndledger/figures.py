@@ -307,6 +307,9 @@ def _spent_from_totals(totals: RunningTotals | None, as_of: _dt.date, figures: d
     return True
 
 
+_FEW_DAYS = 4  # up to this many days asked along a project's line, its events are summed once per day
+
+
 def totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict[tuple[str, _dt.date], Totals]:
     """Committed, released and spent of each (project, day) asked, as `balance` counts them, in one pass.
 
@@ -369,9 +372,6 @@ def totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict[
                     total[which] += mine[which]
     return {key: Totals(committed=committed, released=released, spent=spent)
             for key, (committed, released, spent) in totals.items()}
-
-
-_FEW_DAYS = 4  # up to this many days asked along a project's line, its events are summed once per day
 
 
 def releases_as_of(ledger: Ledger, as_of: _dt.date) -> list[Release]:
