@@ -272,7 +272,7 @@ def _code() -> tuple:
             spec = find_spec(name)
             if spec is not None and spec.origin:
                 sources.append(spec.origin)
-        _CODE = tuple((path, status.st_size, status.st_mtime_ns) for path in sources if (status := os.stat(path)))
+        _CODE = tuple((path, status.st_size, status.st_mtime_ns) for path, status in zip(sources, map(os.stat, sources)))
     return _CODE
 
 
@@ -341,13 +341,10 @@ def _dumps(data: object) -> bytes:
 
 
 def _decode(index: dict, sections: memoryview, contents: Contents) -> tuple[Ledger, list[Problem]]:
-    ledger = _CachedLedger(problems=index["read"], unvalidated_names=index["unvalidated"])
     raw_of = dict(contents)
-    for path, parsed, entry_counts in index["files"]:
-        ledger.files.append(SourceFile(path, None, parsed, entry_counts, raw_of[path]))  # decoded if asked
-    ledger.sections, ledger.columns, ledger.spent_at = sections, index["tables"], index["spent"]
-    for name in _BUILT_WHEN_READ:
-        del ledger.__dict__[name]  # what Ledger() starts with: read from the sections instead
+    files = [SourceFile(path, None, parsed, entry_counts, raw_of[path])  # decoded if asked
+             for path, parsed, entry_counts in index["files"]]
+    ledger = _CachedLedger(files, index["read"], index["unvalidated"], sections, index["tables"], index["spent"])
     return ledger, index["problems"]
 
 
@@ -391,9 +388,13 @@ class _CachedLedger(Ledger):
     """A ledger from the cache: the records of a kind are built from their columns when first read
     (a `check` never reads the expenses, most of a ledger), as are the expenses' running totals."""
 
-    sections: memoryview
-    columns: dict[str, tuple[int, int]]
-    spent_at: tuple[tuple[int, int], ...] | None
+    def __init__(self, files: list[SourceFile], problems: list[Problem], unvalidated_names: dict[str, set[str]],
+                 sections: memoryview, columns: dict[str, tuple[int, int]],
+                 spent_at: tuple[tuple[int, int], ...] | None) -> None:
+        # Not Ledger's: its lists of entries are built from the sections when first read (below).
+        self.files, self.problems, self.unvalidated_names = files, problems, unvalidated_names
+        self.sections, self.columns, self.spent_at = sections, columns, spent_at
+
     parties = _built("party")
     projects = _built("project")
     commitments = _built("commitment")
@@ -405,5 +406,3 @@ class _CachedLedger(Ledger):
     asserts = _built("assert")
     spent_totals = cached_property(_spent_totals)
 
-
-_BUILT_WHEN_READ = [name for name, value in vars(_CachedLedger).items() if isinstance(value, cached_property)]

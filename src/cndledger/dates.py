@@ -56,7 +56,7 @@ class LedgerDate:
 def parse_date(value: object) -> LedgerDate:
     """Read a TOML local date or a `YYYY[-MM[-DD]]` string; raise ValueError otherwise."""
     if value.__class__ is _dt.date:  # the usual case first
-        return LedgerDate(value, value, value.isoformat())
+        return LedgerDate.of_day(value)
     if isinstance(value, _dt.datetime):
         raise ValueError("a date-time is not a date; write the day alone, as 2005-02-15")
     if isinstance(value, _dt.date):
@@ -83,11 +83,6 @@ def parse_as_of(text: str | None) -> _dt.date:
     if text is None:
         return _dt.date.today()
     return parse_date(text).last
-
-
-def months_between(first: _dt.date, last: _dt.date) -> int:
-    """Calendar months from the month of `first` to the month of `last`, both included."""
-    return (last.year - first.year) * 12 + (last.month - first.month) + 1
 
 
 _ONE_DAY = _dt.timedelta(days=1)

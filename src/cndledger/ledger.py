@@ -77,8 +77,7 @@ class Ledger:
                  tranches: list[Tranche] | None = None, releases: list[Release] | None = None,
                  inkind: list[InKind] | None = None, expenses: list[Expense] | None = None,
                  milestones: list[Milestone] | None = None, asserts: list[Assertion] | None = None,
-                 problems: list[Problem] | None = None, unvalidated_names: dict[str, set[str]] | None = None,
-                 spent_totals: RunningTotals | None = None) -> None:
+                 problems: list[Problem] | None = None, unvalidated_names: dict[str, set[str]] | None = None) -> None:
         self.files = files or []
         self.parties = parties or []
         self.projects = projects or []
@@ -91,7 +90,7 @@ class Ledger:
         self.asserts = asserts or []
         self.problems = problems or []  # found while reading
         self.unvalidated_names = unvalidated_names or {}  # kind -> ids (and aliases) of invalid entries
-        self.spent_totals = spent_totals  # the expenses summed ahead by project and day, where the cache kept them
+        self.spent_totals: RunningTotals | None = None  # the expenses summed ahead by project and day, where the cache kept them
 
     @property
     def any_file_failed(self) -> bool:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from cndledger.ledger import Ledger, SourceFile
 from cndledger.problems import Location, Problem, error
 from cndledger.rawfile import UnreadableFile, read_bytes as read_file_bytes
-from cndledger.records import RECORDS, VALUE_FIELDS
+from cndledger.records import FIGURE_KEYS, RECORDS, VALUE_FIELDS
 from cndledger.suggest import did_you_mean as _did_you_mean, nearest
 
 if TYPE_CHECKING:
@@ -88,14 +88,9 @@ def _toml_files_below(folder: str) -> list[str]:
     return [os.path.join(folder, name) if not folder.endswith(("/", os.sep)) else folder + name for name in relative]
 
 
-def load(paths: list[str], replaced: dict[str, bytes] | None = None) -> Ledger:
-    """Read the files as one ledger (paths as `find_files` returned them).
-
-    `replaced` gives the bytes to read in place of some files' (`cndledger add` checks the ledger
-    as it would be with the new entry, before writing it).
-    """
-    replaced = replaced or {}
-    return load_contents([(path, replaced[path] if path in replaced else read_bytes(path)) for path in paths])
+def load(paths: list[str]) -> Ledger:
+    """Read the files as one ledger (paths as `find_files` returned them)."""
+    return load_contents([(path, read_bytes(path)) for path in paths])
 
 
 def read_bytes(path: str) -> bytes | Problem:
@@ -327,7 +322,6 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) 
 
 _DATE_KEYS = {"date", "start", "end", "due", "done", "not_before"}
 _AMOUNT_KEYS = {"amount", "budget", "value", "monthly_value"}
-_FIGURE_KEYS = {"committed", "released", "outstanding", "spent", "available"}
 
 
 def _value_hint(key: str) -> str | None:
@@ -335,7 +329,7 @@ def _value_hint(key: str) -> str | None:
         return 'write a day as 2005-02-15 (no quotes needed), a month as "2005-02", a year as "2004"'
     if key in _AMOUNT_KEYS:
         return "write an amount as a bare number above zero: 211_000 or 70000.50, no quotes, no currency sign"
-    if key in _FIGURE_KEYS:
+    if key in FIGURE_KEYS:
         return "write the asserted figure as a bare number: 141_000 or -250.50, no quotes"
     if key == "currency":
         return "write an ISO 4217 code in capitals, such as USD or PKR"

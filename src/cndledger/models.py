@@ -17,7 +17,6 @@ from cndledger.currency import MINOR_UNITS
 from cndledger.dates import LedgerDate, parse_date
 from cndledger.locate import EntryPosition
 from cndledger.problems import Location
-from cndledger.records import FIGURE_KEYS
 from cndledger.rules import BrokenRule, at_most_one_value, some_figure
 from cndledger.values import MAX_AMOUNT, parse_amount, parse_currency, parse_figure, parse_id, parse_share
 
@@ -208,9 +207,6 @@ class Assertion(Entry):
     note: Text | None = None
 
     _some_figure = _rule(some_figure)
-
-    def asserted(self) -> dict[str, Decimal]:
-        return {key: getattr(self, key) for key in FIGURE_KEYS if getattr(self, key) is not None}
 
 
 TABLES: dict[str, type[Entry]] = {

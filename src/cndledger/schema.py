@@ -16,6 +16,7 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from cndledger import models
 from cndledger.models import TABLES
+from cndledger.records import FIGURE_KEYS
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 
@@ -57,7 +58,7 @@ _VALUES = {
 # Rules across the keys of one table (the format's "at least one of", "at most one of"), which no
 # key's type can say.
 _TABLE_RULES = {
-    "assert": {"anyOf": [{"required": [key]} for key in models.FIGURE_KEYS]},
+    "assert": {"anyOf": [{"required": [key]} for key in FIGURE_KEYS]},
     "inkind": {"not": {"required": ["value", "monthly_value"]}},
 }
 
