@@ -1178,3 +1178,22 @@ party = [
 """)
     found = problems(ledger)
     assert [(p["code"], p["line"]) for p in found] == [("duplicate-id", line_of(path, "The same id"))]
+
+
+@pytest.mark.parametrize("key, value, words", [
+    ("currency", '"usd"', "expected a currency code of three capitals such as USD, got the text 'usd'; did you mean 'USD'?"),
+    ("currency", '"XYZ"', "'XYZ' is not an ISO 4217 currency code"),
+    ("id", '""', "an id must not be empty"),
+    ("id", '"   "', "an id must not be empty"),
+    ("project", "12", "expected an id written as text in quotes"),
+])
+def test_bad_value_says_what_is_wrong_with_it(ledger, key, value, words):
+    ledger.write("ledgers/a.toml", PREAMBLE + commitment(**{key: value}))
+    (found,) = problems(ledger)
+    assert words in found["message"]
+
+
+def test_a_share_outside_0_to_1_says_so(ledger):
+    ledger.write("ledgers/a.toml", COMMITMENT + '\n[[tranche]]\nid = "T1"\ncommitment = "C1"\namount = 100\nmin_spent = 1.5\n')
+    (found,) = [problem for problem in problems(ledger) if problem["code"] == "bad-value"]
+    assert "expected a share from 0 to 1, such as 0.5, got 1.5" in found["message"]

@@ -89,8 +89,7 @@ def _amount(value: object, *, signed: bool) -> Decimal:
 def parse_currency(value: str) -> str:
     """A currency is an ISO 4217 code (text of three capitals, judged before this by its pattern)."""
     if value not in MINOR_UNITS:
-        hint = " (write it in capitals)" if value.upper() in MINOR_UNITS else ""
-        raise ValueError(f"'{value}' is not an ISO 4217 currency code{hint}")
+        raise ValueError(f"'{value}' is not an ISO 4217 currency code")
     return value
 
 
