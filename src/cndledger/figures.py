@@ -12,7 +12,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Clamped, Decimal, Rounded, localcontext
-from itertools import accumulate, compress, groupby, repeat
+from itertools import accumulate, compress, groupby, islice, repeat
 from operator import attrgetter, itemgetter
 
 from cndledger.dates import month_end
@@ -281,8 +281,8 @@ def spent_totals(expenses: list[Expense]) -> RunningTotals | None:
                 return None
             spans[project_id] = (len(days), len(days) + len(counting_from))
             days.extend(counting_from)
-            texts += map(str, accumulate(amounts, initial=ZERO))
-            texts.pop(-len(counting_from) - 1)  # the ZERO it started from
+            # From ZERO, as balance sums (0 + 1E+2 is 100), without the ZERO itself.
+            texts += islice(map(str, accumulate(amounts, initial=ZERO)), 1, None)
         if context.flags[Rounded] or context.flags[Clamped]:
             return None
     return RunningTotals(spans, days, array("I", accumulate(map(len, texts))), "".join(texts).encode("ascii"))
