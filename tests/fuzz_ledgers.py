@@ -747,7 +747,7 @@ def parser_violations(written: dict[str, bytes]) -> list[str]:
         except UnicodeDecodeError:
             continue
         outcomes = []
-        for parse in (lambda: tomllib.loads(text, parse_float=Decimal), lambda: _parse(text)):
+        for parse in (lambda: tomllib.loads(text, parse_float=Decimal), lambda: _parse(text, raw)):
             try:
                 outcomes.append(_canonical(parse()))
             except Exception as exc:  # noqa: BLE001 - any fault of either parser is an outcome here

@@ -15,13 +15,18 @@ from cndledger import checks
 from cndledger.dates import LedgerDate, parse_date
 from cndledger.figures import balance, spent_totals, totals_as_of
 from cndledger.ledger import Ledger
-from cndledger.load import _parse as parse_toml
+from cndledger.load import _parse
 from cndledger.locate import FilePositions, header_lines, locate
 from cndledger.models import TABLES as MODELS
 from cndledger.plans import builders
 from cndledger.records import RECORDS, VALUE_FIELDS, Expense, Project
 from cndledger.values import decimal_places, needs_more_places
 from test_properties import PROPERTY, days, folder, ledgers, read  # noqa: F401 (folder: a fixture)
+
+
+def parse_toml(text: str) -> dict:
+    """cndledger's parser on a text, given as the bytes it was read from."""
+    return _parse(text, text.encode("utf-8", "surrogatepass"))
 
 
 @PROPERTY

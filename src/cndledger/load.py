@@ -135,8 +135,8 @@ def _not_a_table(source: SourceFile, key: str, value: object) -> Problem:
 _LINE_COLUMN = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def _parse(text: str) -> dict:
-    """The TOML document: read by toml_rs where it is installed (it is many times faster); by tomllib
+def _parse(text: str, raw: bytes) -> dict:
+    """The TOML document of `text` (decoded from `raw`): read by toml_rs where it is installed (it is many times faster); by tomllib
     where toml_rs is not installed or finds any fault, so that problems keep tomllib's words.
 
     Both read TOML 1.0 and give floats to `Decimal` as written, so amounts stay exact
@@ -146,7 +146,7 @@ def _parse(text: str) -> dict:
         import toml_rs  # here, not above: a ledger from the cache is never parsed
     except ImportError:
         toml_rs = None
-    if toml_rs is not None and _nests_shallowly(text):
+    if toml_rs is not None and _nests_shallowly(raw):
         try:
             return toml_rs.loads(text, parse_float=Decimal, toml_version="1.0.0")
         except Exception:  # any fault: let tomllib judge and word it
@@ -166,12 +166,12 @@ _NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
 _MAX_FAST_DEPTH = 32  # a ledger nests three deep at most
 
 
-def _nests_shallowly(text: str) -> bool:
+def _nests_shallowly(raw: bytes) -> bool:
     """Whether brackets nest at most `_MAX_FAST_DEPTH` deep: toml_rs overflows its stack (a segmentation
     fault, no exception) on arrays nested some thousands deep, so such a text goes to tomllib, which
     raises RecursionError. Each pass removes the innermost pairs, at C speed; brackets inside strings
     that leave the text unbalanced send it to tomllib too, which is only slower."""
-    brackets = text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)
+    brackets = raw.translate(None, _NOT_BRACKETS)
     for _ in range(_MAX_FAST_DEPTH):
         if not brackets:
             return True
@@ -194,7 +194,7 @@ def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[Sou
         problems.append(error("toml-syntax", f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read)", Location(path, line)))
         return source, None
     try:
-        data = _parse(source.text)
+        data = _parse(source.text, raw)
     except RecursionError:
         problems.append(error("toml-syntax", "invalid TOML: values are nested too deeply to read",
                               Location(path, _deeply_nested_line(source.text))))
