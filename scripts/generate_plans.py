@@ -171,8 +171,8 @@ class Writer:
                 after.append(item.func)
             elif isinstance(item, WithJsonSchema):
                 continue
-            elif _only_a_pattern(item) is not None and pattern is None:
-                pattern = _only_a_pattern(item)
+            elif pattern is None and (found := _only_a_pattern(item)) is not None:
+                pattern = found
             else:
                 raise Unplannable(f"{annotation!r}: no plan for {item!r}")
         functions = [function for function in (plain, *after) if function is not None]
@@ -231,9 +231,8 @@ class Writer:
         self.imports.setdefault("cndledger.records", set()).add(record.__name__)
         fields = model.model_fields
         required = [name for name, info in fields.items() if info.is_required()]
-        body: list[str] = [f"keys = {len(required)}"] if len(required) < len(fields) else []
-        if len(required) < len(fields):
-            body.append("get = item.get")
+        optional = len(required) < len(fields)
+        body: list[str] = [f"keys = {len(required)}", "get = item.get"] if optional else []
         for name, info in fields.items():
             annotation = info.annotation if not info.metadata else Annotated[(info.annotation, *info.metadata)]
             inner = _without_none(annotation)
@@ -251,7 +250,7 @@ class Writer:
                 body += [f"value = get({name!r})", "if value is None:",
                          f"    {target} = {self._default(model, name, info.get_default(call_default_factory=True))}",
                          "else:", "    keys += 1", *_indent(convert)]
-        if len(required) < len(fields):
+        if optional:
             body += ["if len(item) != keys:  # a key of another table, or a None", "    raise Refused"]
         else:
             body += [f"if len(item) != {len(fields)}:", "    raise Refused"]
