@@ -223,6 +223,9 @@ def _syntax_problem(path: str, text: str, exc: ValueError) -> Problem:
     return error("toml-syntax", f"invalid TOML: {message}", Location(path, line or 1))
 
 
+_REPORTED_DEPTH = 100  # where tomllib gave up on nesting, the line passing this depth is shown
+
+
 def _deeply_nested_line(text: str) -> int:
     """The line where brackets first nest deeper than any ledger needs (strings and comments skipped roughly)."""
     depth = 0
@@ -237,7 +240,7 @@ def _deeply_nested_line(text: str) -> int:
                 break
             elif ch in "[{":
                 depth += 1
-                if depth > 100:
+                if depth > _REPORTED_DEPTH:
                     return number
             elif ch in "]}":
                 depth = max(0, depth - 1)
