@@ -1,4 +1,4 @@
-"""Write src/cndledger/plans.py: the models of models.py as plain Python that reads plainly valid entries.
+"""Write src/cndledger/format/plans.py: the models of models.py as plain Python that reads plainly valid entries.
 
 Reading a ledger should not need Pydantic (importing it and building the models costs more than
 reading a thousand entries), yet `models.py` must stay the one source of truth. So this script
@@ -8,7 +8,7 @@ default, the function each field's type runs (the same functions Pydantic calls:
 builder function per table. A builder says yes only where Pydantic would, with the same values;
 anything else it hands back (`refused`), and Pydantic judges and words it.
 
-    python scripts/generate_plans.py           # rewrite src/cndledger/plans.py
+    python scripts/generate_plans.py           # rewrite src/cndledger/format/plans.py
     python scripts/generate_plans.py --check   # exit 1 where it is stale (tests/test_plans.py)
 
 A model this script cannot read in full (a type, a validator or a setting it does not know) is an
@@ -27,10 +27,10 @@ from typing import Annotated, Literal, Union, get_args, get_origin
 from pydantic import AfterValidator, PlainValidator, WithJsonSchema
 from pydantic.fields import FieldInfo
 
-from cndledger.dates import parse_date
-from cndledger.models import TABLES, Entry
-from cndledger.records import RECORDS, VALUE_FIELDS
-from cndledger.values import parse_currency, parse_id
+from cndledger.format.dates import parse_date
+from cndledger.format.models import TABLES, Entry
+from cndledger.format.records import RECORDS, VALUE_FIELDS
+from cndledger.format.values import parse_currency, parse_id
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "src" / "cndledger" / "plans.py"
@@ -123,7 +123,7 @@ class Writer:
 
     def imported(self, function: Callable) -> str:
         module, name = function.__module__, function.__qualname__
-        if module == "cndledger.models" or not module.startswith("cndledger.") or "<" in name or "." in name:
+        if module == "cndledger.format.models" or not module.startswith("cndledger.") or "<" in name or "." in name:
             raise Unplannable(f"{module}.{name} is not a plain function of a module without Pydantic")
         self.imports.setdefault(module, set()).add(name)
         return name
@@ -228,7 +228,7 @@ class Writer:
         if VALUE_FIELDS[kind] != tuple(model.model_fields):
             raise Unplannable(f"the record of [[{kind}]] does not have the fields of its model")
         self._check_model(model)
-        self.imports.setdefault("cndledger.records", set()).add(record.__name__)
+        self.imports.setdefault("cndledger.format.records", set()).add(record.__name__)
         fields = model.model_fields
         required = [name for name, info in fields.items() if info.is_required()]
         optional = len(required) < len(fields)
@@ -343,7 +343,7 @@ def main() -> int:
     if "--check" in sys.argv:
         current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
         if current != text:
-            print("src/cndledger/plans.py is stale: run python scripts/generate_plans.py", file=sys.stderr)
+            print("src/cndledger/format/plans.py is stale: run python scripts/generate_plans.py", file=sys.stderr)
             return 1
         return 0
     TARGET.write_text(text, encoding="utf-8")

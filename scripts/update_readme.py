@@ -23,7 +23,7 @@ def run(args: str) -> str:
 
     from typer.testing import CliRunner
 
-    from cndledger.cli import app
+    from cndledger.cli.app import app
 
     environment = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
     with contextlib.chdir(ROOT):

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cndledger import cache, commands
-from cndledger.cli import app
+from cndledger.read import cache
+from cndledger.cli import commands
+from cndledger.cli.app import app
 
 # The parties and project most tests build on, written out where a test needs them.
 PREAMBLE = """\

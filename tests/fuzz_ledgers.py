@@ -34,7 +34,7 @@ import typer.testing
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from cndledger.cli import app
+from cndledger.cli.app import app
 
 MINOR_UNITS = {"USD": 2, "PKR": 2, "JPY": 0, "KWD": 3}
 FIRST_DAY, LAST_DAY = _dt.date(1995, 1, 1).toordinal(), _dt.date(2030, 12, 31).toordinal()
@@ -557,7 +557,7 @@ def fuzz_cases() -> st.SearchStrategy[Case]:
 def assignments(draw, ledger: Ledger, kind: str) -> list[str]:
     """KEY=VALUE texts for an entry of `kind`: keys of the table (some misspelt), values that are
     ids of the ledger, dates, amounts, or any of the forms a hand typing them might produce."""
-    from cndledger.models import TABLES
+    from cndledger.format.models import TABLES
 
     keys = list(TABLES[kind].model_fields) if kind in TABLES else ["id", "amount"]
     ids = [str(fields.get("id")) for _, fields in ledger.entries() if fields.get("id")] or [NOWHERE]
@@ -713,7 +713,7 @@ def violations(case: Case, folder: str, observe=None) -> list[str]:
     errors = [problem for problem in problems if problem["severity"] == "error"]
     if code != (1 if errors else 0):
         found.append(f"check exited {code} with {len(errors)} errors")
-    from cndledger.problems import FATAL_CODES
+    from cndledger.format.problems import FATAL_CODES
 
     fatal = any(problem["code"] in FATAL_CODES for problem in errors)
     code, out, _, _ = outcomes["balance --json"]
@@ -738,7 +738,7 @@ def parser_violations(written: dict[str, bytes]) -> list[str]:
     """The fast parser (toml_rs, where installed) reads every text as tomllib does, or leaves it to tomllib."""
     import tomllib
 
-    from cndledger.load import _parse
+    from cndledger.read.load import _parse
 
     found = []
     for path, raw in written.items():

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from conftest import COMMITMENT
-from cndledger import append
+from cndledger.core import append
 
 GRANT = COMMITMENT.replace("amount = 1000\n", "amount = 100_000  # the grant agreement of 10 January\n") + """
 [[tranche]]

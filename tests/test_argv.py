@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from cndledger import argv, commands
-from cndledger.cli import app
+from cndledger.cli import argv, commands
+from cndledger.cli.app import app
 
 CLICK_COMMANDS = typer.main.get_command(app).commands
 

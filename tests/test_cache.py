@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import COMMITMENT, PREAMBLE
-import cndledger.api
-import cndledger.cache
-import cndledger.load
+import cndledger.core.api
+import cndledger.read.cache
+import cndledger.read.load
 
 LEDGER = COMMITMENT + """
 [[expense]]
@@ -68,7 +68,7 @@ def no_reading(monkeypatch):
         raise AssertionError("the ledger was read from its files, not from the cache")
 
     def forbid():
-        monkeypatch.setattr(cndledger.api, "load_contents", refuse)
+        monkeypatch.setattr(cndledger.core.api, "load_contents", refuse)
 
     return forbid
 
@@ -76,10 +76,10 @@ def no_reading(monkeypatch):
 def reads(monkeypatch, run) -> int:
     """How many times `run` read a ledger from its files."""
     calls = []
-    real = cndledger.load.load_contents
-    monkeypatch.setattr(cndledger.api, "load_contents", lambda contents: calls.append(1) or real(contents))
+    real = cndledger.read.load.load_contents
+    monkeypatch.setattr(cndledger.core.api, "load_contents", lambda contents: calls.append(1) or real(contents))
     run()
-    monkeypatch.setattr(cndledger.api, "load_contents", real)
+    monkeypatch.setattr(cndledger.core.api, "load_contents", real)
     return len(calls)
 
 
@@ -191,7 +191,7 @@ def test_no_cache_neither_reads_nor_writes_it(ledger, monkeypatch, how):
     assert spent(ledger.run(*args, env=env)) == "100.00"
     assert cache_files() == []
     ledger.run("balance")  # now there is an entry...
-    monkeypatch.setattr(cndledger.cache, "lookup", lambda contents: pytest.fail("the cache was read"))
+    monkeypatch.setattr(cndledger.read.cache, "lookup", lambda contents: pytest.fail("the cache was read"))
     assert spent(ledger.run(*args, env=env)) == "100.00"  # ...and it is not read
 
 
@@ -214,7 +214,7 @@ def test_an_entry_of_another_version_is_not_used(ledger, monkeypatch):
     ledger.write("ledgers/a.toml", LEDGER)
     ledger.run("balance")
     assert reads(monkeypatch, lambda: ledger.run("balance")) == 0
-    monkeypatch.setattr(cndledger.cache, "__version__", "0.0.0-other")
+    monkeypatch.setattr(cndledger.read.cache, "__version__", "0.0.0-other")
     assert reads(monkeypatch, lambda: ledger.run("balance")) == 1
 
 
@@ -262,10 +262,10 @@ def test_a_file_that_cannot_be_read_is_never_cached(ledger):
 
 def test_entries_are_pruned_to_the_last_few(ledger):
     ledger.write("ledgers/a.toml", LEDGER)
-    for number in range(cndledger.cache.KEEP + 3):
+    for number in range(cndledger.read.cache.KEEP + 3):
         ledger.write(f"other{number}/a.toml", LEDGER)
         ledger.run("check", f"other{number}")
-    assert len(cache_files()) == cndledger.cache.KEEP
+    assert len(cache_files()) == cndledger.read.cache.KEEP
 
 
 def test_the_command_writes_the_cache_in_the_background_and_then_reads_it_without_pydantic(ledger):
@@ -294,13 +294,13 @@ def test_a_balance_from_the_cache_builds_no_expense(ledger, no_reading):
     running totals, and `check` never needs them."""
     import datetime as dt
 
-    from cndledger.figures import balance
+    from cndledger.core.figures import balance
 
     path = str(ledger.write("a.toml", LEDGER))
     day = dt.date(2005, 12, 31)
-    cndledger.api.open_ledger([path], day)  # read from the file; as a library call, cached before it returns
+    cndledger.core.api.open_ledger([path], day)  # read from the file; as a library call, cached before it returns
     no_reading()
-    opened = cndledger.api.open_ledger([path], day)
+    opened = cndledger.core.api.open_ledger([path], day)
     assert balance(opened.ledger, day).of("P1").spent == 100
     assert balance(opened.ledger, dt.date(2005, 1, 31)).of("P1").spent == 0
     assert "expenses" not in vars(opened.ledger)  # never built
@@ -330,7 +330,7 @@ def test_a_planted_entry_is_loaded_only_from_a_folder_and_file_of_ours_alone(led
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
     monkeypatch.delenv("CNDLEDGER_NO_CACHE", raising=False)
     path = str(ledger.write("a.toml", LEDGER))
-    name = cndledger.cache._entry_name([(path, b"")])  # an entry's name is its paths' (as given)
+    name = cndledger.read.cache._entry_name([(path, b"")])  # an entry's name is its paths' (as given)
     marker = tmp_path_factory.mktemp("marker") / "loaded"
     planted = pickle.dumps(Planted(marker))
 

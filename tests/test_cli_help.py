@@ -7,7 +7,7 @@ import pytest
 import typer.main
 
 from cndledger import __version__
-from cndledger.cli import app
+from cndledger.cli.app import app
 
 COMMANDS = sorted(typer.main.get_command(app).commands)
 

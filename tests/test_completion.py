@@ -7,8 +7,8 @@ import os
 from typer.testing import CliRunner
 
 from conftest import PREAMBLE
-from cndledger.cli import app
-from cndledger.complete import ids
+from cndledger.cli.app import app
+from cndledger.cli.complete import ids
 
 
 def complete(ledger, words: str) -> list[str]:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from cndledger.explanations import EXPLANATIONS
-from cndledger.problems import FATAL_CODES
+from cndledger.format.explanations import EXPLANATIONS
+from cndledger.format.problems import FATAL_CODES
 
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "cndledger"
-EMITTERS = {"error", "warning"}  # cndledger.problems: every problem is made by one of these
+EMITTERS = {"error", "warning"}  # cndledger.format.problems: every problem is made by one of these
 
 
 def emitted_codes() -> dict[str, str]:

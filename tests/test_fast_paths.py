@@ -12,15 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cndledger import checks
-from cndledger.dates import LedgerDate, parse_date
-from cndledger.figures import balance, spent_totals, totals_as_of
-from cndledger.ledger import Ledger
-from cndledger.load import _parse
-from cndledger.locate import FilePositions, header_lines, locate
-from cndledger.models import TABLES as MODELS
-from cndledger.plans import builders
-from cndledger.records import RECORDS, VALUE_FIELDS, Expense, Project
-from cndledger.values import decimal_places, needs_more_places
+from cndledger.format.dates import LedgerDate, parse_date
+from cndledger.core.figures import balance, spent_totals, totals_as_of
+from cndledger.core.ledger import Ledger
+from cndledger.read.load import _parse
+from cndledger.read.locate import FilePositions, header_lines, locate
+from cndledger.format.models import TABLES as MODELS
+from cndledger.format.plans import builders
+from cndledger.format.records import RECORDS, VALUE_FIELDS, Expense, Project
+from cndledger.format.values import decimal_places, needs_more_places
 from test_properties import PROPERTY, days, folder, ledgers, read  # noqa: F401 (folder: a fixture)
 
 
@@ -324,10 +324,10 @@ def test_a_plan_accepts_an_entry_only_as_pydantic_does(kind, data):
 
 
 def test_plans_take_every_plain_entry_without_pydantic(monkeypatch):
-    import cndledger.load
-    from cndledger.load import find_files, load
+    import cndledger.read.load
+    from cndledger.read.load import find_files, load
 
-    monkeypatch.setattr(cndledger.load._Validator, "_by_pydantic", lambda *args: pytest.fail(f"to Pydantic: {args}"))
+    monkeypatch.setattr(cndledger.read.load._Validator, "_by_pydantic", lambda *args: pytest.fail(f"to Pydantic: {args}"))
     ledger = load(find_files(["ledgers"]).files)
     assert not ledger.problems
     assert {kind for kind in RECORDS if ledger.entries_of(kind)} >= {"party", "project", "commitment", "tranche", "release", "inkind"}
@@ -342,7 +342,7 @@ def test_records_have_the_fields_of_their_models():
                         st.sampled_from([Decimal("1e18"), Decimal("-1e18"), 10**18, -10**18, 0, True, False])),
        signed=st.booleans())
 def test_an_amount_is_taken_exactly_as_written_or_refused(amount, signed):
-    from cndledger.values import MAX_AMOUNT, parse_amount, parse_figure
+    from cndledger.format.values import MAX_AMOUNT, parse_amount, parse_figure
 
     fine = (not isinstance(amount, bool) and Decimal(amount).is_finite() and abs(Decimal(amount)) < MAX_AMOUNT
             and (signed or Decimal(amount) > 0))
@@ -358,7 +358,7 @@ def test_an_amount_is_taken_exactly_as_written_or_refused(amount, signed):
 def test_a_month_ends_where_the_calendar_says(year, month):
     import calendar
 
-    from cndledger.dates import month_end
+    from cndledger.format.dates import month_end
 
     try:
         expected = dt.date(year, month, calendar.monthrange(year, month)[1])

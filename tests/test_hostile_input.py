@@ -295,12 +295,12 @@ def test_control_characters_from_a_ledger_never_reach_the_terminal(ledger, monke
     assert "\x1b]0" not in terminal.buffer.getvalue() and "\x1b[2J" not in terminal.buffer.getvalue()
 
 
-@pytest.mark.parametrize("entry", ["cndledger.cli", "cndledger.__main__"])
+@pytest.mark.parametrize("entry", ["cndledger.cli.app", "cndledger.__main__"])
 def test_running_out_of_memory_is_said_plainly(ledger, monkeypatch, capsys, entry):
     import importlib
     import sys
 
-    from cndledger import api
+    from cndledger.core import api
 
     def exhausted(*args, **kwargs):
         raise MemoryError

@@ -1,4 +1,4 @@
-"""The generated plans (src/cndledger/plans.py) are those of the current models, and a ledger of
+"""The generated plans (src/cndledger/format/plans.py) are those of the current models, and a ledger of
 plainly valid entries is read without Pydantic; an entry a plan refuses still gets Pydantic's words."""
 
 import json
@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_plans_are_generated_from_the_current_models():
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_plans.py"), "--check"], cwd=ROOT,
                             capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr + "\nsrc/cndledger/plans.py is stale: run python scripts/generate_plans.py"
+    assert result.returncode == 0, result.stderr + "\nsrc/cndledger/format/plans.py is stale: run python scripts/generate_plans.py"
 
 
 VALID = COMMITMENT + """
@@ -65,7 +65,7 @@ spent = 120.50
 # Reads the ledger in the current folder through the library; prints what it found and whether Pydantic was imported.
 LIBRARY = textwrap.dedent("""\
     import datetime, json, sys
-    from cndledger import api
+    from cndledger.core import api
     day = datetime.date(2006, 1, 1)
     opened = api.open_ledger(["ledgers"], day, use_cache=False)
     checked = api.check_files(["ledgers/a.toml"], day)

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cndledger.checks import check_ledger
-from cndledger.figures import balance
-from cndledger.load import load
+from cndledger.core.figures import balance
+from cndledger.read.load import load
 from cndledger.render.balance import as_json
 
 PARTIES = """

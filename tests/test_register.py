@@ -207,9 +207,9 @@ def ledgers(draw):
 @settings(max_examples=60, deadline=None)
 @given(ledgers(), DAYS)
 def test_running_figures_agree_with_the_balance(text, as_of):
-    from cndledger.api import open_ledger
-    from cndledger.figures import balance
-    from cndledger.register import register as compute
+    from cndledger.core.api import open_ledger
+    from cndledger.core.figures import balance
+    from cndledger.core.register import register as compute
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "a.toml"
@@ -233,9 +233,9 @@ def test_running_figures_agree_with_the_balance(text, as_of):
 @settings(max_examples=200, deadline=None)
 @given(WRITTEN, st.one_of(st.none(), WRITTEN), DAYS, AMOUNTS)
 def test_accrual_events_add_up_to_the_accrued_in_kind(start, end, as_of, monthly):
-    from cndledger.dates import parse_date
-    from cndledger.figures import accrued_month_ends, inkind_accrued
-    from cndledger.models import InKind
+    from cndledger.format.dates import parse_date
+    from cndledger.core.figures import accrued_month_ends, inkind_accrued
+    from cndledger.format.models import InKind
 
     contribution = InKind.model_construct(
         id="K", project="P1", party="DONOR", description="d", nature="goods", start=parse_date(start.strip('"')),

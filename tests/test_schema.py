@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, strategies as st
 
 from conftest import COMMITMENT, PREAMBLE
-from cndledger.dates import parse_date
-from cndledger.explanations import EXPLANATIONS
-from cndledger.schema import ledger_schema_json
-from cndledger.values import parse_amount
+from cndledger.format.dates import parse_date
+from cndledger.format.explanations import EXPLANATIONS
+from cndledger.format.schema import ledger_schema_json
+from cndledger.format.values import parse_amount
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "schema" / "ledger.schema.json"
@@ -65,7 +65,7 @@ def test_the_schema_is_a_valid_draft_07_schema_that_taplo_understands():
 
 
 def test_every_table_key_and_required_key_of_the_models_is_in_the_schema():
-    from cndledger.models import TABLES
+    from cndledger.format.models import TABLES
 
     assert SCHEMA["additionalProperties"] is False
     assert set(SCHEMA["properties"]) == set(TABLES)

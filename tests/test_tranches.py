@@ -183,9 +183,9 @@ def test_table_overdue_rows_stand_out(ledger):
     assert "Tranches as of 2005-07-01" in text
     assert "(unscheduled)" in text and "250.00" in text
 
-    from cndledger.api import open_ledger
+    from cndledger.core.api import open_ledger
     from cndledger.render.tranches import as_table
-    from cndledger.schedule import schedule
+    from cndledger.core.schedule import schedule
     import datetime
 
     opened = open_ledger([str(ledger.root / "ledgers")], datetime.date(2005, 7, 1))

@@ -17,15 +17,15 @@ def main() -> None:
     gc.disable()
     import os
 
-    from cndledger.argv import read
+    from cndledger.cli.argv import read
 
     command = read(args, os.environ)
     if command is None:  # help, completion, anything unusual or wrong: Typer reads it
-        from cndledger.cli import main as run
+        from cndledger.cli.app import main as run
 
         run()
         return
-    from cndledger import commands
+    from cndledger.cli import commands
 
     commands.process.standalone = True
     try:

@@ -12,15 +12,15 @@ from itertools import compress, groupby, repeat
 from operator import attrgetter, is_, mod
 from decimal import Clamped, Decimal, localcontext
 
-from cndledger import figures as fig
-from cndledger.currency import format_amount, minor_unit
-from cndledger.dates import LedgerDate, days_apart
-from cndledger.ledger import Ledger
-from cndledger.records import Project
-from cndledger.records import VALUE_FIELDS, Record
-from cndledger.problems import Problem, error, sort_key, warning
-from cndledger.suggest import did_you_mean
-from cndledger.values import needs_more_places
+from cndledger.core import figures as fig
+from cndledger.format.currency import format_amount, minor_unit
+from cndledger.format.dates import LedgerDate, days_apart
+from cndledger.core.ledger import Ledger
+from cndledger.format.records import Project
+from cndledger.format.records import VALUE_FIELDS, Record
+from cndledger.format.problems import Problem, error, sort_key, warning
+from cndledger.format.suggest import did_you_mean
+from cndledger.format.values import needs_more_places
 
 COUNTERPART_WINDOW_DAYS = 31
 _ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "party", "currency", "cluster"))

@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from cndledger.dates import parse_date
-from cndledger.records import Assertion, Commitment, Expense, InKind, Milestone, Party, Project, Release, Tranche
-from cndledger.rules import at_most_one_value, some_figure
-from cndledger.values import parse_amount, parse_currency, parse_figure, parse_id, parse_share
+from cndledger.format.dates import parse_date
+from cndledger.format.records import Assertion, Commitment, Expense, InKind, Milestone, Party, Project, Release, Tranche
+from cndledger.format.rules import at_most_one_value, some_figure
+from cndledger.format.values import parse_amount, parse_currency, parse_figure, parse_id, parse_share
 
 
 class Refused(Exception):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 
-from cndledger.currency import format_amount
-from cndledger.figures import Balance, ProjectFigures
+from cndledger.format.currency import format_amount
+from cndledger.core.figures import Balance, ProjectFigures
 from cndledger.render.table import Column, Row, Table
 
 ABSENT = "—"

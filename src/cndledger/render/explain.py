@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable
 
-from cndledger.examples import CheckedExample
-from cndledger.explanations import Explanation
+from cndledger.core.examples import CheckedExample
+from cndledger.format.explanations import Explanation
 from cndledger.render.problems import as_text
 
 WIDTH = 88

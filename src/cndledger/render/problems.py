@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 
-from cndledger.explanations import hint_for
-from cndledger.problems import Problem
+from cndledger.format.explanations import hint_for
+from cndledger.format.problems import Problem
 from cndledger.render import printable
 
 _LONGEST_SHOWN = 120  # characters of a source line shown under its problem

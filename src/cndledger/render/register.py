@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from cndledger.currency import format_amount
-from cndledger.register import Event, Register
+from cndledger.format.currency import format_amount
+from cndledger.core.register import Event, Register
 from cndledger.render.csv import as_csv as _csv
 from cndledger.render.table import Column, Row, Table
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from cndledger.conditions import ReleaseCheck
+from cndledger.core.conditions import ReleaseCheck
 from cndledger.render import printable
 
 MARKS = ("✓", "✗")

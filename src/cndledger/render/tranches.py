@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from cndledger.currency import format_amount
+from cndledger.format.currency import format_amount
 from cndledger.render.csv import as_csv as _csv
 from cndledger.render.release_check import conditions_as_list
 from cndledger.render.table import Column, Row, Table
-from cndledger.schedule import CommitmentSchedule, Schedule, TrancheLine
+from cndledger.core.schedule import CommitmentSchedule, Schedule, TrancheLine
 
 ABSENT = "—"
 STYLES = {"overdue": "bold red", "due": "yellow", "released": "dim"}

@@ -11,12 +11,12 @@ from typing import NamedTuple
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
 from functools import cached_property
 
-from cndledger import figures as fig
+from cndledger.core import figures as fig
 from cndledger.checks import COUNTERPART_WINDOW_DAYS
-from cndledger.currency import MINOR_UNITS, format_amount
-from cndledger.dates import LedgerDate
-from cndledger.ledger import Ledger
-from cndledger.records import Tranche
+from cndledger.format.currency import MINOR_UNITS, format_amount
+from cndledger.format.dates import LedgerDate
+from cndledger.core.ledger import Ledger
+from cndledger.format.records import Tranche
 
 class Condition(NamedTuple):  # not dataclasses: release-check starts without importing them
     name: str

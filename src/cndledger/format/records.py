@@ -14,11 +14,11 @@ from collections import namedtuple
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
-from cndledger.problems import Location
+from cndledger.format.problems import Location
 
 if TYPE_CHECKING:
-    from cndledger.dates import LedgerDate
-    from cndledger.ledger import SourceFile
+    from cndledger.format.dates import LedgerDate
+    from cndledger.core.ledger import SourceFile
 
 FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available")
 

@@ -14,9 +14,9 @@ from typing import Any
 from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema
 
-from cndledger import models
-from cndledger.models import TABLES
-from cndledger.records import FIGURE_KEYS
+from cndledger.format import models
+from cndledger.format.models import TABLES
+from cndledger.format.records import FIGURE_KEYS
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 

@@ -15,9 +15,9 @@ from decimal import Clamped, Decimal, Rounded, localcontext
 from itertools import accumulate, compress, groupby, islice, repeat
 from operator import attrgetter, itemgetter
 
-from cndledger.dates import month_end
-from cndledger.ledger import Ledger
-from cndledger.records import Commitment, Expense, InKind, Project, Release
+from cndledger.format.dates import month_end
+from cndledger.core.ledger import Ledger
+from cndledger.format.records import Commitment, Expense, InKind, Project, Release
 
 ZERO = Decimal(0)
 _PROJECT, _AMOUNT, _COMMITMENT = attrgetter("project"), attrgetter("amount"), attrgetter("commitment")

@@ -7,11 +7,11 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from cndledger import cache
+from cndledger.read import cache
 from cndledger.checks import dated_problems, ledger_problems
-from cndledger.ledger import Ledger
-from cndledger.load import find_files, ledger_paths, load_contents, read_bytes
-from cndledger.problems import Problem, sort_key
+from cndledger.core.ledger import Ledger
+from cndledger.read.load import find_files, ledger_paths, load_contents, read_bytes
+from cndledger.format.problems import Problem, sort_key
 
 
 class CheckedLedger:

@@ -7,7 +7,7 @@ raises `BrokenRule` where the rule does not hold. The models run them as their o
 
 from __future__ import annotations
 
-from cndledger.records import FIGURE_KEYS
+from cndledger.format.records import FIGURE_KEYS
 
 
 class BrokenRule(ValueError):

@@ -16,10 +16,10 @@ import datetime as _dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cndledger import figures as fig
-from cndledger.dates import LedgerDate
-from cndledger.ledger import Ledger
-from cndledger.records import Project
+from cndledger.core import figures as fig
+from cndledger.format.dates import LedgerDate
+from cndledger.core.ledger import Ledger
+from cndledger.format.records import Project
 
 KINDS = ("commitment", "release", "inkind", "expense")  # the order of events of the same day
 _FIGURE_OF_KIND = {"commitment": "committed", "release": "released", "expense": "spent"}

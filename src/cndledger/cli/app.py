@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from cndledger import __version__
-from cndledger.commands import CHECK_FORMATS  # commands.py imports nothing heavy
+from cndledger.cli.commands import CHECK_FORMATS  # commands.py imports nothing heavy
 
 app = typer.Typer(
     name="cndledger",
@@ -28,7 +28,7 @@ def _complete_ids(kind: str):
     """Complete the ids of a table kind from the ledger named so far on the command line (else the default)."""
 
     def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-        from cndledger.complete import ids
+        from cndledger.cli.complete import ids
 
         # While an option's value is being completed, the positional paths are left in ctx.args.
         positional = ctx.params.get("paths") or [arg for arg in ctx.args if not arg.startswith("-")]
@@ -158,7 +158,7 @@ def schema() -> None:
 
 
 def _complete_codes(incomplete: str) -> list[tuple[str, str]]:
-    from cndledger.explanations import EXPLANATIONS
+    from cndledger.format.explanations import EXPLANATIONS
 
     return [(code, e.summary) for code, e in EXPLANATIONS.items() if code.startswith(incomplete)]
 
@@ -191,14 +191,14 @@ def add(
 
 
 def _run(name: str, options: dict) -> None:
-    from cndledger.commands import run
+    from cndledger.cli.commands import run
 
     raise typer.Exit(run(name, options))
 
 
 def main() -> None:
     """The command line through Typer (`__main__` reads the common command lines without it)."""
-    from cndledger.commands import leave, not_enough_memory, process
+    from cndledger.cli.commands import leave, not_enough_memory, process
 
     process.standalone = True
     try:

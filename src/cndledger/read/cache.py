@@ -37,13 +37,13 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from cndledger import __version__
-from cndledger.dates import LedgerDate
-from cndledger.ledger import Ledger, SourceFile
-from cndledger.problems import Problem
-from cndledger.records import RECORDS, VALUE_FIELDS
+from cndledger.format.dates import LedgerDate
+from cndledger.core.ledger import Ledger, SourceFile
+from cndledger.format.problems import Problem
+from cndledger.format.records import RECORDS, VALUE_FIELDS
 
 if TYPE_CHECKING:
-    from cndledger.figures import RunningTotals
+    from cndledger.core.figures import RunningTotals
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_NO_CACHE"
 FORMAT = 2
@@ -265,9 +265,9 @@ def _code() -> tuple:
     if _CODE is None:
         from importlib.util import find_spec
 
-        here = os.path.dirname(os.path.abspath(__file__))
-        sources = [os.path.join(folder, name) for folder in (here, os.path.join(here, "render"))
-                   for name in sorted(os.listdir(folder)) if name.endswith(".py")]
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        sources = sorted(os.path.join(folder, name) for folder, _, names in os.walk(package)
+                         for name in names if name.endswith(".py"))
         for name in ("pydantic", "pydantic_core", "toml_rs"):
             spec = find_spec(name)
             if spec is not None and spec.origin:
@@ -283,7 +283,7 @@ def _code() -> tuple:
 # expenses (most of a ledger); `balance` reads what they add up to from their running totals.
 
 def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict, list[bytes]]:
-    from cndledger.figures import spent_totals
+    from cndledger.core.figures import spent_totals
 
     number = {id(source): index for index, source in enumerate(ledger.files)}
     sections: list[bytes] = []
@@ -377,7 +377,7 @@ def _built(kind: str) -> cached_property:
 def _spent_totals(ledger: _CachedLedger) -> RunningTotals | None:
     if ledger.spent_at is None:
         return None
-    from cndledger.figures import RunningTotals
+    from cndledger.core.figures import RunningTotals
 
     spans, days, ends, texts = ledger.spent_at
     return RunningTotals(_section(ledger, spans), _array("i", _bytes(ledger, days)), _array("I", _bytes(ledger, ends)),

@@ -30,11 +30,11 @@ from decimal import Decimal
 
 import tomli_w
 
-from cndledger.api import CheckedLedger, check_files
-from cndledger.load import find_files, ledger_paths
-from cndledger.problems import Problem
-from cndledger.rawfile import UnreadableFile, read_bytes
-from cndledger.records import RECORDS as TABLES  # the table names, in the format's order (no Pydantic)
+from cndledger.core.api import CheckedLedger, check_files
+from cndledger.read.load import find_files, ledger_paths
+from cndledger.format.problems import Problem
+from cndledger.read.rawfile import UnreadableFile, read_bytes
+from cndledger.format.records import RECORDS as TABLES  # the table names, in the format's order (no Pydantic)
 
 KILL_AT_VARIABLE = "CNDLEDGER_TEST_KILL_AT"
 KILL_POINTS = ("locked", "written", "synced", "renamed")  # in the order an add passes them

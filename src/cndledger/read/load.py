@@ -13,16 +13,16 @@ from decimal import Decimal
 from itertools import repeat
 from typing import TYPE_CHECKING
 
-from cndledger.ledger import Ledger, SourceFile
-from cndledger.problems import Location, Problem, error
-from cndledger.rawfile import UnreadableFile, read_bytes as read_file_bytes
-from cndledger.records import FIGURE_KEYS, RECORDS, VALUE_FIELDS
-from cndledger.suggest import did_you_mean as _did_you_mean, nearest
+from cndledger.core.ledger import Ledger, SourceFile
+from cndledger.format.problems import Location, Problem, error
+from cndledger.read.rawfile import UnreadableFile, read_bytes as read_file_bytes
+from cndledger.format.records import FIGURE_KEYS, RECORDS, VALUE_FIELDS
+from cndledger.format.suggest import did_you_mean as _did_you_mean, nearest
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-    from cndledger.models import Entry
+    from cndledger.format.models import Entry
 
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_LEDGER"
@@ -260,7 +260,7 @@ class _Validator:
     valid entries is read without them."""
 
     def __init__(self, ledger: Ledger) -> None:
-        from cndledger.plans import builders
+        from cndledger.format.plans import builders
 
         self.ledger = ledger
         self.builders = builders()  # one set per reading: texts interned, ids and dates judged once each
@@ -278,7 +278,7 @@ class _Validator:
     def _by_pydantic(self, kind: str, source: SourceFile, index: int, item: dict):
         from pydantic import ValidationError
 
-        from cndledger.models import TABLES as MODELS
+        from cndledger.format.models import TABLES as MODELS
 
         model = MODELS[kind]
         try:
@@ -355,7 +355,7 @@ def _entry_id(detail: dict) -> str:
 
 def _plain(detail: dict) -> str:
     """Pydantic's message, said as a ledger writer would understand it."""
-    from cndledger.values import describe
+    from cndledger.format.values import describe
 
     kind, value = detail["type"], detail.get("input")
     if kind == "value_error":

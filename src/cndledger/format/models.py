@@ -13,12 +13,12 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, PrivateAttr, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
-from cndledger.currency import MINOR_UNITS
-from cndledger.dates import LedgerDate, parse_date
-from cndledger.locate import EntryPosition
-from cndledger.problems import Location
-from cndledger.rules import BrokenRule, at_most_one_value, some_figure
-from cndledger.values import MAX_AMOUNT, parse_amount, parse_currency, parse_figure, parse_id, parse_share
+from cndledger.format.currency import MINOR_UNITS
+from cndledger.format.dates import LedgerDate, parse_date
+from cndledger.read.locate import EntryPosition
+from cndledger.format.problems import Location
+from cndledger.format.rules import BrokenRule, at_most_one_value, some_figure
+from cndledger.format.values import MAX_AMOUNT, parse_amount, parse_currency, parse_figure, parse_id, parse_share
 
 
 def _rule(rule: Callable[[object], None]) -> Any:

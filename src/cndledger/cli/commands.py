@@ -29,7 +29,7 @@ def _fail_usage(message: str) -> Exit:
 
 
 def _day(text: str | None, option: str):
-    from cndledger.dates import parse_as_of
+    from cndledger.format.dates import parse_as_of
 
     try:
         return parse_as_of(text)
@@ -40,7 +40,7 @@ def _day(text: str | None, option: str):
 def _first_day(text: str | None, option: str):
     if text is None:
         return None
-    from cndledger.dates import parse_date
+    from cndledger.format.dates import parse_date
 
     try:
         return parse_date(text).first
@@ -49,8 +49,8 @@ def _first_day(text: str | None, option: str):
 
 
 def _open(paths: list[str] | None, ledger: list[str] | None, as_of, no_cache: bool):
-    from cndledger import cache
-    from cndledger.api import open_ledger
+    from cndledger.read import cache
+    from cndledger.core.api import open_ledger
 
     if process.standalone:
         cache.write_later()  # the answer need not wait for the cache to be written
@@ -86,7 +86,7 @@ def _only_projects(opened, project: str | None) -> set[str] | None:
     if project is None:
         return None
     if project not in opened.ledger.project_by_id:
-        from cndledger.suggest import did_you_mean
+        from cndledger.format.suggest import did_you_mean
 
         raise _fail_usage(f"--project: the ledger has no project '{project}'"
                           f"{did_you_mean(project, opened.ledger.project_by_id)}")
@@ -145,7 +145,7 @@ def balance(paths, ledger, as_of, project, by_party: bool, json: bool, no_cache:
     _report_problems(opened)
     if not opened.figures_defined:
         return EXIT_PROBLEMS
-    from cndledger.figures import balance as compute
+    from cndledger.core.figures import balance as compute
     from cndledger.render import balance as render
 
     result = compute(opened.ledger, day)
@@ -168,11 +168,11 @@ def release_check(tranche: str, paths, ledger, on, json: bool, no_cache: bool) -
         _report_problems(opened)
         print("cndledger: release-check gives no answer while the ledger has errors (see above)", file=sys.stderr)
         return EXIT_USAGE
-    from cndledger.conditions import release_check as compute
+    from cndledger.core.conditions import release_check as compute
 
     result = compute(opened.ledger, tranche, day)
     if result is None:
-        from cndledger.suggest import did_you_mean
+        from cndledger.format.suggest import did_you_mean
 
         raise _fail_usage(f"the ledger has no tranche '{tranche}'{did_you_mean(tranche, opened.ledger.tranche_by_id)}")
     from cndledger.render import release_check as render
@@ -193,7 +193,7 @@ def tranches(paths, ledger, as_of, project, json: bool, csv: bool, no_cache: boo
     day = _day(as_of, "--as-of")
     opened, only = _open_report(paths, ledger, day, project, no_cache)
     from cndledger.render import tranches as render
-    from cndledger.schedule import schedule
+    from cndledger.core.schedule import schedule
 
     return _finish_report(opened, render, schedule(opened.ledger, day, only), output)
 
@@ -203,21 +203,21 @@ def register(paths, ledger, start, as_of, project, json: bool, csv: bool, no_cac
     day = _day(as_of, "--as-of")
     first = _first_day(start, "--from")
     opened, only = _open_report(paths, ledger, day, project, no_cache)
-    from cndledger.register import register as compute
+    from cndledger.core.register import register as compute
     from cndledger.render import register as render
 
     return _finish_report(opened, render, compute(opened.ledger, day, first, only), output)
 
 
 def schema() -> int:
-    from cndledger.schema import ledger_schema_json
+    from cndledger.format.schema import ledger_schema_json
 
     sys.stdout.write(ledger_schema_json())
     return EXIT_OK
 
 
 def explain(code: str | None) -> int:
-    from cndledger.explanations import EXPLANATIONS
+    from cndledger.format.explanations import EXPLANATIONS
     from cndledger.render import explain as render
 
     if code is None:
@@ -225,14 +225,14 @@ def explain(code: str | None) -> int:
         return EXIT_OK
     explanation = EXPLANATIONS.get(code)
     if explanation is None:
-        from cndledger.suggest import did_you_mean
+        from cndledger.format.suggest import did_you_mean
 
         raise _fail_usage(f"no problem has the code '{code}'{did_you_mean(code, EXPLANATIONS)} "
                           "('cndledger explain' lists every code)")
     example = None
     if explanation.example is not None:
-        from cndledger.dates import parse_as_of
-        from cndledger.examples import check_example
+        from cndledger.format.dates import parse_as_of
+        from cndledger.core.examples import check_example
 
         example = check_example(explanation.example, parse_as_of(None))
     sys.stdout.write(render.as_text_page(explanation, example))
@@ -244,7 +244,7 @@ def add(kind: str, assignments, to: str | None, ledger, dry_run: bool) -> int:
         raise _fail_usage("add: --to FILE is required: the file of the ledger to append the entry to")
     import datetime as _dt
 
-    from cndledger.append import AddError, WriteFailed, add_entry
+    from cndledger.core.append import AddError, WriteFailed, add_entry
     from cndledger.render.problems import as_text
 
     try:
@@ -307,7 +307,7 @@ def leave(code: int) -> None:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (`| head`): nothing more to say
             pass
-    from cndledger import cache
+    from cndledger.read import cache
 
     cache.write_pending()
     os._exit(code)

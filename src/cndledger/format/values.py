@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 from decimal import Decimal, DecimalException, getcontext
 
-from cndledger.currency import MINOR_UNITS
+from cndledger.format.currency import MINOR_UNITS
 
 # Larger amounts would lose digits in decimal arithmetic (28 significant digits) once summed;
 # no funding ledger comes near it, so it is refused rather than silently rounded.

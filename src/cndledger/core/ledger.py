@@ -5,14 +5,14 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from cndledger.problems import Problem
-from cndledger.records import (
+from cndledger.format.problems import Problem
+from cndledger.format.records import (
     Assertion, Commitment, Expense, InKind, Milestone, Party, Project, Record, Release, Tranche,
 )
 
 if TYPE_CHECKING:
-    from cndledger.figures import RunningTotals
-    from cndledger.locate import FilePositions
+    from cndledger.core.figures import RunningTotals
+    from cndledger.read.locate import FilePositions
 
 
 # Plain classes, not dataclasses: the command starts without importing `dataclasses` (docs/performance.md).
@@ -52,7 +52,7 @@ class SourceFile:
 
     def positions(self) -> FilePositions:
         if self._positions is None:
-            from cndledger.locate import FilePositions  # only when a problem asks where something stands
+            from cndledger.read.locate import FilePositions  # only when a problem asks where something stands
 
             self._positions = FilePositions(self.text or "", self.entry_counts)
         return self._positions

@@ -7,8 +7,8 @@ import datetime as _dt
 import os
 import tempfile
 
-from cndledger.api import open_ledger
-from cndledger.problems import Problem
+from cndledger.core.api import open_ledger
+from cndledger.format.problems import Problem
 
 
 @dataclasses.dataclass

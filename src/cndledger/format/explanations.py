@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from cndledger.problems import FATAL_CODES, Problem, Severity
+from cndledger.format.problems import FATAL_CODES, Problem, Severity
 
 
 class Explanation(NamedTuple):  # not a dataclass: `check` starts without importing dataclasses

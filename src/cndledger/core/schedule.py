@@ -14,11 +14,11 @@ import datetime as _dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cndledger import figures as fig
-from cndledger.conditions import ReleaseCheck, ReleaseConditions
-from cndledger.dates import LedgerDate
-from cndledger.ledger import Ledger
-from cndledger.records import Commitment, Tranche
+from cndledger.core import figures as fig
+from cndledger.core.conditions import ReleaseCheck, ReleaseConditions
+from cndledger.format.dates import LedgerDate
+from cndledger.core.ledger import Ledger
+from cndledger.format.records import Commitment, Tranche
 
 
 @dataclass
