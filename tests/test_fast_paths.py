@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cndledger import checks
+from cndledger.checks import currency, dates, references
 from cndledger.format.dates import LedgerDate, parse_date
 from cndledger.core.figures import balance, spent_totals, totals_as_of
 from cndledger.core.ledger import Ledger
@@ -389,12 +389,12 @@ class Amounts(tuple):
 def test_the_entries_finer_than_a_currency_are_those_of_too_many_places(amounts, places):
     entries = [Amounts([amount]) for amount in amounts]
     plain = [entry for entry in entries if entry.amount is not None and needs_more_places(entry.amount, places)]
-    assert checks._finer_than(entries, "amount", places) == plain
+    assert currency._finer_than(entries, "amount", places) == plain
 
 
 @given(ids=st.lists(st.one_of(st.sampled_from(["a", "b", "c", "d", "e", "f"]), st.none()), max_size=8))
 def test_an_id_is_repeated_where_the_plain_count_says(ids):
-    assert checks._any_repeated(ids) == any(ids.count(ident) > 1 for ident in ids if ident is not None)
+    assert references._any_repeated(ids) == any(ids.count(ident) > 1 for ident in ids if ident is not None)
 
 
 PROJECT_IDS = ["P0", "P1", "P2", "P3"]
@@ -432,7 +432,7 @@ def test_the_names_of_expenses_are_known_where_each_expense_says_so(drawn):
         project = ledger.project_by_id.get(expense.project)
         return expense.project in known and (expense.cluster is None or project is None or expense.cluster in project.clusters)
 
-    assert checks._expense_names_known(ledger, known) == all(map(named_well, ledger.expenses))
+    assert references._expense_names_known(ledger, known) == all(map(named_well, ledger.expenses))
 
 
 @given(drawn=expense_ledgers())
@@ -442,4 +442,4 @@ def test_the_expenses_outside_their_projects_span_are_those_each_says(drawn):
                           project.end.last if project.end else dt.date.max) for project in ledger.projects}
     plain = [expense for expense in ledger.expenses
              if (span := spans.get(expense.project)) and not span[0] <= expense.date.first <= span[1]]
-    assert checks._outside_spans(ledger.expenses, spans) == plain
+    assert dates._outside_spans(ledger.expenses, spans) == plain

@@ -12,7 +12,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
 from functools import cached_property
 
 from cndledger.core import figures as fig
-from cndledger.checks import COUNTERPART_WINDOW_DAYS
+from cndledger.format.rules import COUNTERPART_WINDOW_DAYS
 from cndledger.format.currency import MINOR_UNITS, format_amount
 from cndledger.format.dates import LedgerDate
 from cndledger.core.ledger import Ledger

@@ -31,3 +31,8 @@ def format_amount(amount: Decimal, currency: str, *, grouping: bool = False) -> 
     """Exactly the currency's minor-unit decimals: "65000.50", or "65,000.50" with grouping."""
     places = MINOR_UNITS.get(currency, 2)
     return f"{amount:{',' if grouping else ''}.{places}f}"
+
+
+def money_text(amount: Decimal, currency: str | None) -> str:
+    """An amount for a message: grouped, with its currency's code where it is known."""
+    return f"{format_amount(amount, currency or 'USD', grouping=True)}" + (f" {currency}" if currency else "")

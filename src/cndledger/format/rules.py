@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from cndledger.format.records import FIGURE_KEYS
 
+# A counterpart's release counts as matching a tranche's within this many days of it.
+COUNTERPART_WINDOW_DAYS = 31
+
 
 class BrokenRule(ValueError):
     """A rule across keys does not hold: `code` names it, `key` is the key the problem points at."""

@@ -1,0 +1,83 @@
+"""Sums that must not exceed what they draw on, asserted figures, budgets."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterator
+from decimal import Decimal
+from operator import attrgetter
+
+from cndledger.core import figures as fig
+from cndledger.core.ledger import Ledger
+from cndledger.format.currency import money_text as _money
+from cndledger.format.problems import Problem, error, warning
+
+_ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "party", "currency", "cluster"))
+_DATE_FIRST = attrgetter("date.first")
+
+
+def sums_exceeded(ledger: Ledger) -> Iterator[Problem]:
+    tranches_of: dict[str, list] = {}
+    for tranche in ledger.tranches:
+        tranches_of.setdefault(tranche.commitment, []).append(tranche)
+    for commitment_id, tranches in tranches_of.items():
+        commitment = ledger.commitment_by_id.get(commitment_id)
+        if commitment is None:
+            continue
+        total = Decimal(0)
+        for tranche in tranches:
+            total += tranche.amount
+            if total > commitment.amount:
+                currency = ledger.project_currency(commitment.project)
+                yield error("tranches-exceed-commitment",
+                            f"the tranches of commitment '{commitment.id}' (at {commitment.at}) add up to "
+                            f"{_money(sum(t.amount for t in tranches), currency)}, more than its "
+                            f"{_money(commitment.amount, currency)}", tranche.at_key("amount"))
+                break
+    yield from _releases_exceed(ledger, "commitment", ledger.commitment_by_id, "releases-exceed-commitment")
+    yield from _releases_exceed(ledger, "tranche", ledger.tranche_by_id, "releases-exceed-tranche")
+
+
+def _releases_exceed(ledger: Ledger, key: str, by_id, code: str) -> Iterator[Problem]:
+    """Point at the release that, in date order, takes the total past the amount."""
+    releases_of: dict[str, list] = {}
+    for release in ledger.releases:
+        target = getattr(release, key)
+        if target is not None and target in by_id:
+            releases_of.setdefault(target, []).append(release)
+    for target_id, releases in releases_of.items():
+        target = by_id[target_id]
+        total = Decimal(0)
+        for release in sorted(releases, key=lambda r: r.date):
+            total += release.amount
+            if total > target.amount:
+                project = ledger.commitment_project(release.commitment)
+                currency = project.currency if project else None
+                yield error(code, f"releases against {key} '{target_id}' (at {target.at}) reach "
+                            f"{_money(total, currency)} with this one, more than its {_money(target.amount, currency)}",
+                            release.at_key("amount"))
+                break
+
+
+def failed_asserts(ledger: Ledger) -> Iterator[Problem]:
+    totals = fig.totals_as_of(ledger, [(assertion.project, assertion.date.last) for assertion in ledger.asserts])
+    for assertion in ledger.asserts:
+        figures = totals.get((assertion.project, assertion.date.last))
+        if figures is None:
+            continue
+        currency = ledger.project_by_id[assertion.project].currency
+        for name, asserted in assertion.asserted().items():
+            computed = figures.figure(name)
+            if computed != asserted:
+                yield error("assert-failed", f"{name} of '{assertion.project}' as of {assertion.date}: asserted "
+                            f"{_money(asserted, currency)}, computed {_money(computed, currency)}, difference "
+                            f"{_money(computed - asserted, currency)}", assertion.at_key(name))
+
+
+def budget_warnings(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
+    for figures in fig.balance(ledger, as_of, with_spent=False).projects:
+        if figures.budget is not None and figures.committed > figures.budget:
+            project, currency = figures.project, figures.project.currency
+            yield warning("over-budget", f"project '{project.id}' has {_money(figures.committed, currency)} committed "
+                          f"as of {as_of}, above its budget of {_money(figures.budget, currency)}",
+                          project.at_key("budget") if project.budget is not None else project.at)

@@ -1,0 +1,102 @@
+"""Amounts in their project's currency, with no more decimal places than it has."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Clamped, Decimal, localcontext
+from itertools import compress, repeat
+from operator import attrgetter, is_, mod
+
+from cndledger.core.ledger import Ledger
+from cndledger.format.currency import minor_unit
+from cndledger.format.problems import Problem, error
+from cndledger.format.records import VALUE_FIELDS, Project
+from cndledger.format.values import needs_more_places
+
+_ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "party", "currency", "cluster"))
+_DATE_FIRST = attrgetter("date.first")
+
+
+def _effective_currency(ledger: Ledger, entry) -> tuple[str | None, Project | None]:
+    """The currency an entry's amounts are in, and the project that gives it."""
+    kind = entry.kind
+    if kind == "release":
+        project = ledger.commitment_project(entry.commitment)
+    elif kind == "tranche":
+        project = ledger.commitment_project(entry.commitment)
+        return (project.currency if project else None), project
+    elif kind == "project":
+        return entry.currency, entry
+    else:
+        project = ledger.project_by_id.get(entry.project)
+    own = getattr(entry, "currency", None)
+    return (own or (project.currency if project else None)), project
+
+
+def currencies(ledger: Ledger) -> Iterator[Problem]:
+    projects = ledger.project_by_id
+    for project in ledger.projects:
+        parent = projects.get(project.parent) if project.parent else None
+        if parent is not None and parent.currency != project.currency:
+            yield error("currency-mismatch", f"project '{project.id}' is in {project.currency} but its parent "
+                        f"'{parent.id}' (at {parent.at}) is in {parent.currency}; until exchange rates exist, "
+                        "a child keeps its parent's currency", project.at_key("currency"))
+    entries = [*ledger.commitments, *ledger.releases, *ledger.inkind, *ledger.expenses]
+    for entry in compress(entries, map(_CURRENCY, entries)):  # those that name one (a code is never empty)
+        _, project = _effective_currency(ledger, entry)
+        if project is not None and entry.currency != project.currency:
+            yield error("currency-mismatch", f"{entry.label} is in {entry.currency} but its project '{project.id}' "
+                        f"(at {project.at}) is in {project.currency}; until exchange rates exist, entries keep "
+                        "their project's currency", entry.at_key("currency"))
+
+
+def precision(ledger: Ledger) -> Iterator[Problem]:
+    amount_keys = {
+        "project": ("budget",), "commitment": ("amount",), "tranche": ("amount",), "release": ("amount",),
+        "inkind": ("value", "monthly_value"), "expense": ("amount",),
+        "assert": ("committed", "released", "outstanding", "spent", "available"),
+    }
+    # No amount can have too many places for its currency without having too many for the ledger's
+    # coarsest currency: only those entries are looked at closely.
+    currencies = {project.currency for project in ledger.projects}
+    for kind in amount_keys:
+        if kind != "project" and "currency" in VALUE_FIELDS[kind]:  # a project's is counted above
+            currencies.update(filter(None, map(attrgetter("currency"), ledger.entries_of(kind))))
+    known = [places for places in map(minor_unit, currencies) if places is not None]
+    if not known:
+        return
+    coarsest = min(known)
+    for kind, keys in amount_keys.items():
+        entries = ledger.entries_of(kind)
+        suspect = set().union(*(map(id, _finer_than(entries, key, coarsest)) for key in keys))
+        suspects = [entry for entry in entries if id(entry) in suspect] if suspect else []
+        for entry in suspects:
+            currency, _ = _effective_currency(ledger, entry)
+            places = minor_unit(currency) if currency else None
+            if places is None:
+                continue
+            for key in keys:
+                amount = getattr(entry, key)
+                if amount is not None and needs_more_places(amount, places):
+                    yield error("bad-precision", f"'{key}' {amount} in {entry.label} has more decimal places than "
+                                f"{currency} allows ({places})", entry.at_key(key))
+
+
+def _finer_than(entries: list, key: str, places: int) -> list:
+    """The entries whose amount at `key` has more than `places` decimal places."""
+    amounts = list(map(attrgetter(key), entries))
+    if not any(map(is_, amounts, repeat(None))):
+        # Every entry has one (an amount below 10^18, validated): one exact remainder each, in C; usually
+        # none is finer, and the first pass stops at the first that is. A remainder below the smallest
+        # exponent comes out as 0 (clamped): then the places are counted one by one.
+        step = Decimal(1).scaleb(-places)
+        with localcontext() as context:
+            context.clear_flags()
+            if not any(map(mod, amounts, repeat(step))):
+                if not context.flags[Clamped]:
+                    return []
+            else:
+                finer = list(compress(entries, map(mod, amounts, repeat(step))))
+                if not context.flags[Clamped]:
+                    return finer
+    return [entry for entry, amount in zip(entries, amounts) if amount is not None and needs_more_places(amount, places)]

@@ -1,0 +1,67 @@
+"""Dates in order: releases after their commitments, ends after starts, entries within their project's dates."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterator
+from itertools import groupby
+from operator import attrgetter
+
+from cndledger.core.ledger import Ledger
+from cndledger.format.dates import LedgerDate
+from cndledger.format.problems import Problem, error, warning
+from cndledger.format.records import Project
+
+_ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "party", "currency", "cluster"))
+_DATE_FIRST = attrgetter("date.first")
+
+
+def date_order(ledger: Ledger) -> Iterator[Problem]:
+    for release in ledger.releases:
+        commitment = ledger.commitment_by_id.get(release.commitment)
+        if commitment is not None and release.date.last < commitment.date.first:
+            yield error("release-before-commitment", f"release dated {release.date} comes before its commitment "
+                        f"'{commitment.id}' (at {commitment.at}), dated {commitment.date}", release.at_key("date"))
+    for entry in [*ledger.inkind, *ledger.projects]:
+        if entry.start is not None and entry.end is not None and entry.end.last < entry.start.first:
+            yield error("end-before-start", f"{entry.label} ends ({entry.end}) before it starts ({entry.start})",
+                        entry.at_key("end"))
+
+
+def outside_project_dates(ledger: Ledger) -> Iterator[Problem]:
+    def outside(project: Project | None, when: LedgerDate) -> str | None:
+        if project is None:
+            return None
+        if project.start is not None and when.last < project.start.first:
+            return f"before project '{project.id}' starts ({project.start})"
+        if project.end is not None and when.first > project.end.last:
+            return f"after project '{project.id}' ends ({project.end})"
+        return None
+
+    # Only what falls outside a project's widest span can be outside its dates: a quick look first.
+    spans = {project.id: (project.start.first if project.start else _dt.date.min,
+                          project.end.last if project.end else _dt.date.max) for project in ledger.project_by_id.values()}
+    expenses = _outside_spans(ledger.expenses, spans)
+    dated = [(c, "date", ledger.project_by_id.get(c.project), c.date) for c in ledger.commitments]
+    dated += [(r, "date", ledger.commitment_project(r.commitment), r.date) for r in ledger.releases]
+    dated += [(e, "date", ledger.project_by_id.get(e.project), e.date) for e in expenses]
+    dated += [(k, "start", ledger.project_by_id.get(k.project), k.start) for k in ledger.inkind]
+    for entry, key, project, when in dated:
+        if (reason := outside(project, when)) is not None:
+            yield warning("outside-project-dates", f"{entry.label} dated {when} is {reason}", entry.at_key(key))
+
+
+def _outside_spans(expenses: list, spans: dict[str, tuple[_dt.date, _dt.date]]) -> list:
+    """The expenses of a project in `spans` whose date starts outside its span, in ledger order.
+
+    Looked at run by run of one project (files keep a project's expenses together): the earliest
+    and the latest day of a run are found in C, and a run is gone through only where one is outside.
+    """
+    outside = []
+    for project_id, run in groupby(expenses, key=_PROJECT):
+        if (span := spans.get(project_id)) is not None:
+            run = list(run)
+            firsts = list(map(_DATE_FIRST, run))
+            if min(firsts) < span[0] or max(firsts) > span[1]:
+                outside += [expense for expense, first in zip(run, firsts) if not span[0] <= first <= span[1]]
+    return outside
