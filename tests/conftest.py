@@ -10,8 +10,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cndledger.read import cache
-from cndledger.cli import commands
 from cndledger.cli.app import app
 
 # The parties and project most tests build on, written out where a test needs them.
@@ -95,10 +93,6 @@ def _a_cache_of_its_own(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytes
     """Each test reads and writes a cache of its own, never the one in the home directory."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("CNDLEDGER_NO_CACHE", raising=False)
-    # A test that ran the command's `main` would leave the cache written only at its exit (never, here).
-    monkeypatch.setattr(commands.process, "standalone", False)
-    monkeypatch.setattr(commands.process, "opened", [])
-    monkeypatch.setattr(cache, "_pending", None)
 
 
 @pytest.fixture

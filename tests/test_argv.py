@@ -48,7 +48,7 @@ def as_typer_reads(args: list[str], monkeypatch) -> tuple[str, dict] | None:
     """(command, options) as Typer passes them to `commands`, or None where Typer refuses the command line."""
     calls = []
     for name in commands.COMMANDS:
-        monkeypatch.setitem(commands.COMMANDS, name, lambda _name=name, **options: calls.append((_name, options)) or 0)
+        monkeypatch.setitem(commands.COMMANDS, name, lambda session, _name=name, **options: calls.append((_name, options)) or 0)
     result = CliRunner().invoke(app, args)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
@@ -177,7 +177,7 @@ def test_help_and_mistakes_still_go_through_typer(ledger):
 def test_an_interrupt_or_a_closed_pipe_ends_the_command_as_typer_ends_it(monkeypatch, capsys, stop):
     from cndledger import __main__
 
-    def stopped(name, options):
+    def stopped(session, name, options):
         raise stop
 
     monkeypatch.setattr(commands, "run", stopped)
