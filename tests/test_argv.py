@@ -188,3 +188,12 @@ def test_an_interrupt_or_a_closed_pipe_ends_the_command_as_typer_ends_it(monkeyp
         __main__.main()
     assert (exited.value.code, capsys.readouterr().err) == (through_typer.exit_code, through_typer.stderr)
     assert exited.value.code == {KeyboardInterrupt: 130, BrokenPipeError: 1}[stop]
+
+
+def test_a_command_run_by_a_test_is_the_code_of_this_source_tree(tmp_path):
+    """conftest points the programs tests start at `src`: a staleness test sees the edit just made."""
+    from conftest import SOURCE
+
+    done = subprocess.run([sys.executable, "-c", "import cndledger; print(cndledger.__file__)"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == str(SOURCE / "cndledger" / "__init__.py")
