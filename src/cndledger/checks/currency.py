@@ -8,7 +8,7 @@ from itertools import compress, repeat
 from operator import attrgetter, is_, mod
 
 from cndledger.core.ledger import Ledger
-from cndledger.format.currency import minor_unit
+from cndledger.format.currency import MONEY, minor_unit
 from cndledger.format.problems import Problem, error
 from cndledger.format.records import VALUE_FIELDS, Project
 from cndledger.format.values import needs_more_places
@@ -90,7 +90,7 @@ def _finer_than(entries: list, key: str, places: int) -> list:
         # none is finer, and the first pass stops at the first that is. A remainder below the smallest
         # exponent comes out as 0 (clamped): then the places are counted one by one.
         step = Decimal(1).scaleb(-places)
-        with localcontext() as context:
+        with localcontext(MONEY) as context:
             context.clear_flags()
             if not any(map(mod, amounts, repeat(step))):
                 if not context.flags[Clamped]:

@@ -24,13 +24,12 @@ import datetime as _dt
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from decimal import (
-    ROUND_HALF_EVEN, Clamped, Context, Decimal, DivisionByZero, InvalidOperation, Overflow, Rounded, localcontext,
-)
+from decimal import Clamped, Context, Decimal, Rounded, localcontext
 from itertools import accumulate, groupby, islice
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, TypeVar
 
+from cndledger.format import currency
 from cndledger.format.dates import month_end
 
 if TYPE_CHECKING:
@@ -39,18 +38,14 @@ if TYPE_CHECKING:
     from cndledger.core.ledger import Ledger
     from cndledger.format.records import Commitment, Expense, InKind, Release
 
-# The context of every sum and difference of money. Its values are Python's defaults, written out:
-# amounts are below 1e18 with at most 4 decimals (`values.MAX_AMOUNT`), so 28 digits hold any sum
-# a ledger can make, and a figure is what it always was.
-MONEY = Context(prec=28, rounding=ROUND_HALF_EVEN, Emin=-999999, Emax=999999, capitals=1, clamp=0,
-                flags=[], traps=[InvalidOperation, DivisionByZero, Overflow])
+MONEY: Context = currency.MONEY  # the decimal context of money (format/currency.py)
 ZERO = Decimal(0)
 _PROJECT, _AMOUNT, _COMMITMENT = attrgetter("project"), attrgetter("amount"), attrgetter("commitment")
 T = TypeVar("T")
 
 
 def money() -> AbstractContextManager[Context]:
-    """`with money():` makes the arithmetic inside it that of `MONEY` (a copy: its flags are its own)."""
+    """`with money():` makes the arithmetic inside it that of `MONEY` (a copy, flags included)."""
     return localcontext(MONEY)
 
 
@@ -217,6 +212,7 @@ def spent_totals(expenses: list[Expense]) -> RunningTotals | None:
     spans: dict[str, tuple[int, int]] = {}
     days, texts = array("i"), []
     with localcontext(MONEY) as context:
+        context.clear_flags()  # a copy of MONEY's, which its own operations (MONEY.add, ...) raise
         for project_id, run in groupby(rows, key=itemgetter(0)):
             _, counting_from, amounts = zip(*run)
             if not min(amounts) > 0:  # the bound `balance` relies on holds for amounts above zero (as validated)
@@ -240,6 +236,7 @@ def totals_by(totals: RunningTotals | None, keys: Iterable[str], as_of: _dt.date
     if totals is None:
         return None
     with localcontext(MONEY) as context:
+        context.clear_flags()
         found = {key: ZERO + amount for key in keys if (amount := totals.by(key, as_of)) is not None}
         if context.flags[Rounded] or context.flags[Clamped]:
             return None
