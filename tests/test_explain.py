@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cndledger import checks
 from cndledger.format import codes
 from cndledger.format.codes import CODES as EXPLANATIONS
 
@@ -71,6 +72,18 @@ def test_no_code_is_spelt_as_a_string_outside_the_table():
              if not (path.name == "codes.py" and path.parent.name == "format")
              for node in ast.walk(tree) if isinstance(node, ast.Constant) and node.value in EXPLANATIONS]
     assert not spelt, f"codes written as strings (use codes.NAME, or NAME.name): {spelt}"
+
+
+def test_every_registered_code_is_reported_by_the_loader_or_a_declared_check():
+    declared = {code.name for check in checks.CHECKS for code in check.reports}
+    load = (SOURCE / "read" / "load.py").read_text(encoding="utf-8")
+    loaded = {name for name, code in EXPLANATIONS.items() if f"{code.name.upper().replace('-', '_')}.problem(" in load}
+    assert declared | loaded == set(EXPLANATIONS)
+    assert not declared & loaded
+    for check in checks.CHECKS:
+        source = Path(check.run.__code__.co_filename).read_text(encoding="utf-8")
+        for code in check.reports:
+            assert code.name.upper().replace("-", "_") in source, (check, code)
 
 
 def test_the_codes_that_stop_reports_are_the_fatal_errors_of_the_format():

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from operator import attrgetter
 
+from cndledger.checks.check import Check
 from cndledger.core import figures as fig
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import (
@@ -90,3 +91,10 @@ def budget_warnings(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
             yield OVER_BUDGET.problem(f"project '{project.id}' has {_money(figures.committed, currency)} committed "
                                       f"as of {as_of}, above its budget of {_money(figures.budget, currency)}",
                                       project.at_key("budget") if project.budget is not None else project.at)
+
+
+CHECKS = (
+    Check(sums_exceeded, TRANCHES_EXCEED_COMMITMENT, RELEASES_EXCEED_COMMITMENT, RELEASES_EXCEED_TRANCHE),
+    Check(failed_asserts, ASSERT_FAILED, needs_figures=True),
+    Check(budget_warnings, OVER_BUDGET, dated=True),
+)

@@ -7,6 +7,7 @@ from decimal import Clamped, Decimal, localcontext
 from itertools import compress, repeat
 from operator import attrgetter, is_, mod
 
+from cndledger.checks.check import Check
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import BAD_PRECISION, CURRENCY_MISMATCH
 from cndledger.format.currency import minor_unit
@@ -103,3 +104,9 @@ def _finer_than(entries: list, key: str, places: int) -> list:
                 if not context.flags[Clamped]:
                     return finer
     return [entry for entry, amount in zip(entries, amounts) if amount is not None and needs_more_places(amount, places)]
+
+
+CHECKS = (
+    Check(currencies, CURRENCY_MISMATCH),
+    Check(precision, BAD_PRECISION),
+)

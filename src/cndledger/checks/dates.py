@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from itertools import groupby
 from operator import attrgetter
 
+from cndledger.checks.check import Check
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import END_BEFORE_START, OUTSIDE_PROJECT_DATES, RELEASE_BEFORE_COMMITMENT
 from cndledger.format.dates import LedgerDate
@@ -67,3 +68,9 @@ def _outside_spans(expenses: list, spans: dict[str, tuple[_dt.date, _dt.date]]) 
             if min(firsts) < span[0] or max(firsts) > span[1]:
                 outside += [expense for expense, first in zip(run, firsts) if not span[0] <= first <= span[1]]
     return outside
+
+
+CHECKS = (
+    Check(date_order, RELEASE_BEFORE_COMMITMENT, END_BEFORE_START),
+    Check(outside_project_dates, OUTSIDE_PROJECT_DATES),
+)

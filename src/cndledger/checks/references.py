@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from itertools import groupby
 from operator import attrgetter
 
+from cndledger.checks.check import Check
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import CYCLE, DUPLICATE_ID, UNRESOLVED_REF
 from cndledger.format.problems import Problem
@@ -162,3 +163,10 @@ def _cycles(entries, successors, by_id, kind: str, key: str) -> Iterator[Problem
                 state[following] = 1
                 path.append(following)
                 stack.append((following, iter(successors(by_id[following]))))
+
+
+CHECKS = (
+    Check(duplicate_ids, DUPLICATE_ID),
+    Check(unresolved_refs, UNRESOLVED_REF, needs_every_file=True),
+    Check(cycles, CYCLE),
+)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from operator import attrgetter
 
+from cndledger.checks.check import Check
 from cndledger.core import figures as fig
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import TRANCHE_COMMITMENT, TRANCHE_OVERDUE, UNMATCHED_COUNTERPART
@@ -58,3 +59,10 @@ def overdue_tranches(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
                 f"tranche '{tranche.id}' was due {tranche.due} and has "
                 f"{_money(got, currency)} of {_money(tranche.amount, currency)} released as of {as_of}",
                 tranche.at_key("due"))
+
+
+CHECKS = (
+    Check(tranche_commitments, TRANCHE_COMMITMENT),
+    Check(counterparts, UNMATCHED_COUNTERPART),
+    Check(overdue_tranches, TRANCHE_OVERDUE, dated=True),
+)
