@@ -15,7 +15,7 @@ from hypothesis import given, strategies as st
 
 from conftest import COMMITMENT, PREAMBLE
 from cndledger.format.dates import parse_date
-from cndledger.format.explanations import EXPLANATIONS
+from cndledger.format.codes import CODES as EXPLANATIONS
 from cndledger.format.schema import ledger_schema_json
 from cndledger.format.values import parse_amount
 
