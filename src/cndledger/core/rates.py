@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import datetime as _dt
 from bisect import bisect_right
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from cndledger.format.currency import MINOR_UNITS
 

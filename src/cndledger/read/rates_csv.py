@@ -46,11 +46,12 @@ import datetime as _dt
 import difflib
 import io
 import re
+from collections.abc import Collection, Iterable
 from decimal import Decimal
-from typing import Collection, Iterable, NamedTuple
+from typing import NamedTuple
 
 from cndledger.core.rates import RateQuote, parse_rate
-from cndledger.format.codes import BAD_VALUE, DUPLICATE_ID, UNREADABLE_FILE
+from cndledger.format.codes import BAD_VALUE, DUPLICATE_ID, UNREADABLE_FILE, Code
 from cndledger.format.currency import MINOR_UNITS
 from cndledger.format.problems import Location, Problem
 
@@ -123,14 +124,13 @@ def parse_rates_csv(text: str, file: str, *, currencies: Collection[str] | None 
     """The rates in `text`, the content of the CSV file named `file` in problems."""
     rows = list(_rows(text))
     header_at = next((index for index, (_, cells) in enumerate(rows)
-                      if cells is None or sum(1 for cell in cells if cell.strip()) > 1), None)
+                      if isinstance(cells, str) or sum(1 for cell in cells if cell.strip()) > 1), None)
     if header_at is None:
         problem = BAD_VALUE.problem("the file holds no rows of rates", Location(file, 1), hint=_LAYOUT_HINT)
         return ImportedRates([], [problem], None)
     line, header = rows[header_at]
-    if header is None:
-        message = "the header cannot be read as CSV: a quote opened on this line is never closed"
-        return ImportedRates([], [BAD_VALUE.problem(message, Location(file, line), hint=_LAYOUT_HINT)], None)
+    if isinstance(header, str):
+        return ImportedRates([], [BAD_VALUE.problem(header, Location(file, line), hint=_NOT_CSV_HINT)], None)
     names = [_column_name(cell) for cell in header]
     reader = _Reader(file, currencies)
     if "from" in names and "to" in names:
@@ -146,44 +146,59 @@ def parse_rates_csv(text: str, file: str, *, currencies: Collection[str] | None 
     if columns is None:  # the plain header itself is wrong: its problems say how
         return ImportedRates([], reader.problems, layout)
     read_row = reader.plain_row if layout == PLAIN else reader.un_row
-    width = len(header)
+    width, named = len(header), "first row" if columns == _UN_POSITIONS else "header"
     needed = max(columns[key] for key in ("code", "date", "rate") if key in columns) if layout == UN \
         else max(columns[key] for key in _PLAIN_REQUIRED)  # the last column a row must reach
     for line, cells in body:
-        if cells is None:
-            reader.problem("the row cannot be read as CSV: a quote opened on this line is never closed", line,
-                           'close the quoted cell ("...") or remove the stray quote')
-            break
+        if isinstance(cells, str):
+            reader.problem(cells, line, _NOT_CSV_HINT)
+            continue
         if not any(cell.strip() for cell in cells):
             continue
+        if not reader.wanted(cells, columns):
+            continue
         if len(cells) <= needed:
-            reader.problem(f"the row has {len(cells)} cells where the header has {width}", line,
+            reader.problem(f"the row has {len(cells)} cells where the {named} has {width}", line,
                            "give every row a cell for each column of the header (an empty one where there is nothing)")
             continue
         if layout == PLAIN and any(cell.strip() for cell in cells[width:]):
-            reader.problem(f"the row has {len(cells)} cells where the header has {width}", line,
+            reader.problem(f"the row has {len(cells)} cells where the {named} has {width}", line,
                            "remove the cells after the last column, or name their column in the header")
             continue
         read_row(cells, columns, line)
     return ImportedRates(reader.quotes, reader.problems, layout)
 
 
-def _rows(text: str) -> Iterable[tuple[int, list[str] | None]]:
-    """Each row with the line it starts on (a quoted cell may hold a line break); None for a row that
-    is not CSV, and nothing after it."""
+def _rows(text: str) -> Iterable[tuple[int, list[str] | str]]:
+    """Each row with the line it starts on (a quoted cell may hold a line break); for a row that is
+    not CSV, the message that says why in place of its cells."""
     delimiter = ","
     for line in text.splitlines():  # the first line with a separator tells which (a title has none)
         if "\t" in line or "," in line or ";" in line:
             delimiter = "\t" if "\t" in line else "," if "," in line else ";"
             break
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     ended = 0
-    try:
-        for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # the row is not CSV: say why, and read on from the line after it
+            why = next((words for clue, words in _NOT_CSV.items() if clue in str(exc)), "its quotes do not pair up")
+            yield ended + 1, f"the row cannot be read as CSV: {why}"
+        else:
             yield ended + 1, cells
-            ended = reader.line_num
-    except csv.Error:  # a quote left open to the end of the file, or a cell beyond csv's size limit
-        yield ended + 1, None
+        ended = reader.line_num
+
+
+# csv's errors, in plain words (by a clue in csv's own)
+_NOT_CSV = {
+    "unexpected end": "a quote opened on this line is never closed",
+    "expected after": "a quoted cell has text after its closing quote",
+    "field larger": "a cell is larger than any rate needs",
+}
+_NOT_CSV_HINT = 'close each quoted cell ("...") right before its separator, or remove the stray quote'
 
 
 def _column_name(cell: str) -> str:
@@ -255,7 +270,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self._first: dict[tuple[_dt.date, str, str], RateQuote] = {}
 
-    def problem(self, message: str, line: int, hint: str, code=BAD_VALUE) -> None:
+    def problem(self, message: str, line: int, hint: str, code: Code = BAD_VALUE) -> None:
         self.problems.append(code.problem(message, Location(self.file, line), hint=hint))
 
     def plain_columns(self, names: list[str], header: list[str], line: int) -> dict[str, int] | None:
@@ -277,10 +292,16 @@ class _Reader:
                          "the header names the columns date, from, to and rate")
         return None if self.problems else columns
 
+    def wanted(self, cells: list[str], columns: dict[str, int]) -> bool:
+        """Whether the row is of one of the currencies kept (a row too short to say is judged)."""
+        if self.currencies is None:
+            return True
+        keys = ("code",) if "code" in columns else ("from", "to")
+        if any(columns[key] >= len(cells) for key in keys):
+            return True
+        return any(cells[columns[key]].strip() in self.currencies for key in keys)
+
     def plain_row(self, cells: list[str], columns: dict[str, int], line: int) -> None:
-        if self.currencies is not None and not {cells[columns["from"]].strip(), cells[columns["to"]].strip()} \
-                & self.currencies:
-            return
         try:
             day = parse_day(cells[columns["date"]])
             source, target = parse_code(cells[columns["from"]]), parse_code(cells[columns["to"]])
@@ -295,8 +316,6 @@ class _Reader:
         self._add(RateQuote(day, source, target, rate, RowOrigin(self.file, line, *texts)))
 
     def un_row(self, cells: list[str], columns: dict[str, int], line: int) -> None:
-        if self.currencies is not None and cells[columns["code"]].strip() not in self.currencies:
-            return
         try:
             code = parse_code(cells[columns["code"]])
             day = parse_day(cells[columns["date"]])
@@ -318,9 +337,10 @@ class _Reader:
         if first is quote:
             self.quotes.append(quote)
         elif first.rate != quote.rate:
+            first_line, line = first.origin.line, quote.origin.line  # type: ignore[attr-defined]  # RowOrigins
             self.problem(f"a second rate from {quote.source} to {quote.target} on {quote.day.isoformat()}: "
-                         f"{quote.rate}, where line {first.origin.line} gives {first.rate}",  # type: ignore[union-attr]
-                         quote.origin.line, "keep one of the two rows", DUPLICATE_ID)  # type: ignore[union-attr]
+                         f"{quote.rate}, where line {first_line} gives {first.rate}",
+                         line, "keep one of the two rows", DUPLICATE_ID)
 
 
 class NewRates(NamedTuple):
@@ -337,15 +357,18 @@ def new_rate_entries(quotes: Iterable[RateQuote], existing: Iterable[RateQuote],
     known = {(quote.day, quote.source, quote.target): quote for quote in reversed(list(existing))}
     added, present, problems = [], [], []
     for quote in sorted(quotes, key=lambda quote: (quote.day, quote.source, quote.target)):
-        have = known.get((quote.day, quote.source, quote.target))
-        if have is None:
+        have = known.setdefault((quote.day, quote.source, quote.target), quote)
+        if have is quote:
             added.append(quote)
         elif have.rate == quote.rate:
             present.append(quote)
         else:
             where = f" at {_where(have.origin)}" if have.origin is not None else ""
-            message = (f"the ledger already has a rate from {quote.source} to {quote.target} on "
-                       f"{quote.day.isoformat()}: {have.rate}{where}, where this row gives {quote.rate}")
+            pair = f"rate from {quote.source} to {quote.target} on {quote.day.isoformat()}"
+            if any(have is new for new in added):
+                message = f"a second {pair}: {quote.rate}, where {_where(have.origin)} gives {have.rate}"
+            else:
+                message = f"the ledger already has a {pair}: {have.rate}{where}, where this row gives {quote.rate}"
             at = quote.origin
             problems.append(DUPLICATE_ID.problem(message, Location(getattr(at, "file", "?"), getattr(at, "line", 0)),
                                                  hint="leave the row out, or correct the ledger's rate if this one is right"))
