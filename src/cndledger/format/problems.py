@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 
 class Severity(str, Enum):
@@ -62,3 +62,13 @@ class Location(NamedTuple):
 
 def sort_key(problem: Problem) -> tuple[str, int, int]:
     return (problem.file, problem.line, problem.column or 0)
+
+
+class EntrySource(Protocol):
+    """What a record knows of the file it was read from (`read.source.SourceFile`): where its entries stand."""
+
+    path: str
+
+    def entry_line(self, kind: str, index: int) -> int: ...
+
+    def key_position(self, kind: str, index: int, key: str) -> tuple[int, int]: ...

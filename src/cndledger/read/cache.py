@@ -38,7 +38,8 @@ from typing import TYPE_CHECKING
 
 from cndledger import __version__
 from cndledger.format.dates import LedgerDate
-from cndledger.core.ledger import Ledger, SourceFile
+from cndledger.core.ledger import Ledger
+from cndledger.read.source import SourceFile
 from cndledger.format.problems import Problem
 from cndledger.format.records import RECORDS, VALUE_FIELDS
 

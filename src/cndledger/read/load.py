@@ -13,7 +13,8 @@ from decimal import Decimal
 from itertools import repeat
 from typing import TYPE_CHECKING
 
-from cndledger.core.ledger import Ledger, SourceFile
+from cndledger.core.ledger import Ledger
+from cndledger.read.source import SourceFile
 from cndledger.format.problems import Location, Problem, error
 from cndledger.read.rawfile import UnreadableFile, read_bytes as read_file_bytes
 from cndledger.format.records import FIGURE_KEYS, RECORDS, VALUE_FIELDS
