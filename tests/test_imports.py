@@ -61,10 +61,10 @@ def cycles(graph: dict[str, list[str]]) -> list[list[str]]:
     stack: list[str] = []
     on_stack: set[str] = set()
     groups: list[list[str]] = []
-    for root in graph:
+    for root, imported in graph.items():
         if root in index:
             continue
-        work = [(root, iter(graph[root]))]
+        work = [(root, iter(imported))]
         index[root] = low[root] = len(index)
         stack.append(root)
         on_stack.add(root)

@@ -43,11 +43,11 @@ class Problem(NamedTuple):
         }
 
 
-def error(code: str, message: str, at: "Location", *, hint: str | None = None) -> Problem:
+def error(code: str, message: str, at: Location, *, hint: str | None = None) -> Problem:
     return Problem(Severity.ERROR, code, message, at.file, at.line, at.column, hint)
 
 
-def warning(code: str, message: str, at: "Location", *, hint: str | None = None) -> Problem:
+def warning(code: str, message: str, at: Location, *, hint: str | None = None) -> Problem:
     return Problem(Severity.WARNING, code, message, at.file, at.line, at.column, hint)
 
 
