@@ -715,7 +715,7 @@ def violations(case: Case, folder: str, observe=None) -> list[str]:
     errors = [problem for problem in problems if problem["severity"] == "error"]
     if code != (1 if errors else 0):
         found.append(f"check exited {code} with {len(errors)} errors")
-    from cndledger.format.problems import FATAL_CODES
+    from cndledger.format.codes import FATAL_CODES
 
     fatal = any(problem["code"] in FATAL_CODES for problem in errors)
     code, out, _, _ = outcomes["balance --json"]

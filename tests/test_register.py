@@ -234,7 +234,7 @@ def test_running_figures_agree_with_the_balance(text, as_of):
 @settings(max_examples=200, deadline=None)
 @given(WRITTEN, st.one_of(st.none(), WRITTEN), DAYS, AMOUNTS)
 def test_accrual_events_add_up_to_the_accrued_in_kind(start, end, as_of, monthly):
-    from cndledger.core.figures import accrued_month_ends, inkind_accrued
+    from cndledger.core.counting import accrued_month_ends, inkind_accrued
     from cndledger.format.dates import parse_date
     from cndledger.format.models import InKind
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cndledger.format.codes import CODES as EXPLANATIONS
 from cndledger.format.dates import parse_date
-from cndledger.format.explanations import EXPLANATIONS
 from cndledger.format.schema import ledger_schema_json
 from cndledger.format.values import parse_amount
 from conftest import COMMITMENT, PREAMBLE

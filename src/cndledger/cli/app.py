@@ -158,7 +158,7 @@ def schema() -> None:
 
 
 def _complete_codes(incomplete: str) -> list[tuple[str, str]]:
-    from cndledger.format.explanations import EXPLANATIONS
+    from cndledger.format.codes import CODES as EXPLANATIONS
 
     return [(code, e.summary) for code, e in EXPLANATIONS.items() if code.startswith(incomplete)]
 

@@ -217,7 +217,7 @@ def schema() -> int:
 
 
 def explain(code: str | None) -> int:
-    from cndledger.format.explanations import EXPLANATIONS
+    from cndledger.format.codes import CODES as EXPLANATIONS
     from cndledger.render import explain as render
 
     if code is None:

@@ -11,14 +11,8 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
-# Errors after which figures are undefined: every report stops on them (LEDGER-FORMAT "Checks").
-FATAL_CODES = frozenset({
-    "toml-syntax", "missing-key", "unknown-key", "bad-value", "bad-precision",
-    "duplicate-id", "unresolved-ref", "cycle", "currency-mismatch", "unreadable-file",
-})
-
-
 # Named tuples, not dataclasses: the command starts without importing `dataclasses` (docs/performance.md).
+# A problem is made by its code (`codes.DUPLICATE_ID.problem(message, at)`), which gives its severity.
 class Problem(NamedTuple):
     severity: Severity
     code: str
@@ -34,21 +28,16 @@ class Problem(NamedTuple):
 
     @property
     def is_fatal(self) -> bool:
-        return self.is_error and self.code in FATAL_CODES
+        """Whether figures are undefined with it, so that every report stops (its code says)."""
+        from cndledger.format.codes import CODES  # the codes make problems: they import this module
+
+        return CODES[self.code].fatal
 
     def as_dict(self) -> dict[str, object]:
         return {
             "severity": self.severity.value, "code": self.code, "message": self.message,
             "file": self.file, "line": self.line,
         }
-
-
-def error(code: str, message: str, at: Location, *, hint: str | None = None) -> Problem:
-    return Problem(Severity.ERROR, code, message, at.file, at.line, at.column, hint)
-
-
-def warning(code: str, message: str, at: Location, *, hint: str | None = None) -> Problem:
-    return Problem(Severity.WARNING, code, message, at.file, at.line, at.column, hint)
 
 
 class Location(NamedTuple):

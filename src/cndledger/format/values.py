@@ -10,9 +10,9 @@ entries is read without it.
 from __future__ import annotations
 
 import datetime as _dt
-from decimal import Decimal, DecimalException, getcontext
+from decimal import Decimal, DecimalException
 
-from cndledger.format.currency import MINOR_UNITS
+from cndledger.format.currency import MINOR_UNITS, MONEY
 
 # Larger amounts would lose digits in decimal arithmetic (28 significant digits) once summed;
 # no funding ledger comes near it, so it is refused rather than silently rounded.
@@ -125,11 +125,11 @@ def needs_more_places(amount: Decimal, places: int) -> bool:
     if step is None:
         step = _STEPS[places] = Decimal(1).scaleb(-places)
     try:
-        remainder = amount % step
+        remainder = MONEY.remainder(amount, step)
     except DecimalException:  # a quotient too long for the context: count the places instead
         return decimal_places(amount) > places
     if remainder:
         return True
     # A remainder below the context's smallest exponent comes out as 0 (1e-999999999 % 0.01): count.
     # (A zero's adjusted exponent is its exponent.)
-    return remainder.adjusted() <= getcontext().Etiny() and decimal_places(amount) > places
+    return remainder.adjusted() <= MONEY.Etiny() and decimal_places(amount) > places

@@ -44,7 +44,7 @@ from cndledger.format.problems import Problem
 from cndledger.format.records import RECORDS, VALUE_FIELDS
 
 if TYPE_CHECKING:
-    from cndledger.core.figures import RunningTotals
+    from cndledger.core.counting import RunningTotals
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_NO_CACHE"
 FORMAT = 2
@@ -284,7 +284,7 @@ def _code() -> tuple:
 # expenses (most of a ledger); `balance` reads what they add up to from their running totals.
 
 def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict, list[bytes]]:
-    from cndledger.core.figures import spent_totals
+    from cndledger.core.counting import spent_totals
 
     number = {id(source): index for index, source in enumerate(ledger.files)}
     sections: list[bytes] = []
@@ -378,7 +378,7 @@ def _built(kind: str) -> cached_property:
 def _spent_totals(ledger: _CachedLedger) -> RunningTotals | None:
     if ledger.spent_at is None:
         return None
-    from cndledger.core.figures import RunningTotals
+    from cndledger.core.counting import RunningTotals
 
     spans, days, ends, texts = ledger.spent_at
     return RunningTotals(_section(ledger, spans), _array("i", _bytes(ledger, days)), _array("I", _bytes(ledger, ends)),
