@@ -11,7 +11,7 @@ from cndledger.format.records import (
 )
 
 if TYPE_CHECKING:
-    from cndledger.core.counting import RunningTotals
+    from cndledger.core.totals import RunningTotals
     from cndledger.read.source import SourceFile
 
 
