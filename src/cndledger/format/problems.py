@@ -12,7 +12,8 @@ class Severity(str, Enum):
 
 
 # Named tuples, not dataclasses: the command starts without importing `dataclasses` (docs/performance.md).
-# A problem is made by its code (`codes.DUPLICATE_ID.problem(message, at)`), which gives its severity.
+# A problem is made by its code (`codes.DUPLICATE_ID.problem(message, at)`), which gives its severity
+# and whether it is fatal: carried here, so that this module never looks up the codes (they import it).
 class Problem(NamedTuple):
     severity: Severity
     code: str
@@ -21,17 +22,11 @@ class Problem(NamedTuple):
     line: int
     column: int | None = None
     hint: str | None = None
+    is_fatal: bool = False  # figures are undefined with it: every report stops
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
-
-    @property
-    def is_fatal(self) -> bool:
-        """Whether figures are undefined with it, so that every report stops (its code says)."""
-        from cndledger.format.codes import CODES  # the codes make problems: they import this module
-
-        return CODES[self.code].fatal
 
     def as_dict(self) -> dict[str, object]:
         return {
