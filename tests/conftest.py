@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cndledger.read import cache
 from cndledger.cli import commands
 from cndledger.cli.app import app
+from cndledger.read import cache
 
 # The parties and project most tests build on, written out where a test needs them.
 PREAMBLE = """\

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from conftest import COMMITMENT
 from cndledger.core import append
+from conftest import COMMITMENT
 
 GRANT = COMMITMENT.replace("amount = 1000\n", "amount = 100_000  # the grant agreement of 10 January\n") + """
 [[tranche]]

@@ -38,12 +38,13 @@ from typing import TYPE_CHECKING
 
 from cndledger import __version__
 from cndledger.format.dates import LedgerDate
-from cndledger.core.ledger import Ledger, SourceFile
+from cndledger.core.ledger import Ledger
+from cndledger.read.source import SourceFile
 from cndledger.format.problems import Problem
 from cndledger.format.records import RECORDS, VALUE_FIELDS
 
 if TYPE_CHECKING:
-    from cndledger.core.counting import RunningTotals
+    from cndledger.core.totals import RunningTotals
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_NO_CACHE"
 FORMAT = 2
@@ -377,7 +378,7 @@ def _built(kind: str) -> cached_property:
 def _spent_totals(ledger: _CachedLedger) -> RunningTotals | None:
     if ledger.spent_at is None:
         return None
-    from cndledger.core.counting import RunningTotals
+    from cndledger.core.totals import RunningTotals
 
     spans, days, ends, texts = ledger.spent_at
     return RunningTotals(_section(ledger, spans), _array("i", _bytes(ledger, days)), _array("I", _bytes(ledger, ends)),
