@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from conftest import COMMITMENT
 from cndledger.core import append
+from conftest import COMMITMENT
 
 GRANT = COMMITMENT.replace("amount = 1000\n", "amount = 100_000  # the grant agreement of 10 January\n") + """
 [[tranche]]

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COMMITMENT, PREAMBLE
 import cndledger.core.api
 import cndledger.read.cache
 import cndledger.read.load
+from conftest import COMMITMENT, PREAMBLE
 
 LEDGER = COMMITMENT + """
 [[expense]]

@@ -8,80 +8,99 @@ from pathlib import Path
 
 import pytest
 
-from cndledger.format.explanations import EXPLANATIONS
-from cndledger.format.problems import FATAL_CODES
+from cndledger import checks
+from cndledger.format import codes
+from cndledger.format.codes import CODES as EXPLANATIONS
 
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "cndledger"
-EMITTERS = {"error", "warning"}  # cndledger.format.problems: every problem is made by one of these
+BARE_MAKERS = {"error", "warning", "Problem"}  # a problem is made only by its code: codes.X.problem(...)
+# The errors after which figures are undefined, as LEDGER-FORMAT "Checks" lists them.
+STOPPING_REPORTS = {"toml-syntax", "missing-key", "unknown-key", "bad-value", "bad-precision",
+                    "duplicate-id", "unresolved-ref", "cycle", "currency-mismatch", "unreadable-file"}
 
 
-def emitted_codes() -> dict[str, str]:
-    """Every code the package's source can emit, with where: the first argument of each error()/warning()
-    call, followed through a function parameter where the code is passed in (`_releases_exceed(..., code)`)."""
-    found: dict[str, str] = {}
-    unresolved: list[str] = []
+def _sources():
     for path in sorted(SOURCE.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        functions = {node.name: node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
-        calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)]
-        for call in calls:
-            if call.func.id not in EMITTERS or not call.args:
-                continue
-            where = f"{path.name}:{call.lineno}"
-            first = call.args[0]
-            if isinstance(first, ast.Constant):
-                found.setdefault(first.value, where)
-                continue
-            passed = _codes_passed_in(first, call, functions, calls)
-            if not passed:
-                unresolved.append(where)
-            for code in passed:
-                found.setdefault(code, where)
-    assert not unresolved, f"cannot tell which code these calls emit: {unresolved}"
+        yield path, ast.parse(path.read_text(encoding="utf-8"))
+
+
+def codes_named_in_source() -> dict[str, str]:
+    """Every code the package's source names outside the table, with where: each upper-case name imported
+    from cndledger.format.codes, or read as an attribute of it (`codes.DUPLICATE_ID`)."""
+    found: dict[str, str] = {}
+    for path, tree in _sources():
+        if path.name == "codes.py" and path.parent.name == "format":
+            continue
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module == "cndledger.format.codes":
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "codes":
+                names = [node.attr]
+            for name in names:
+                if name.isupper() and name not in {"CODES", "ERROR", "WARNING", "FATAL_CODES"}:
+                    found.setdefault(name, f"{path.relative_to(SOURCE)}:{node.lineno}")
     return found
 
 
-def _codes_passed_in(argument, call, functions, calls) -> list[str]:
-    """The constants given for `argument` (a parameter of the function around `call`) where it is called."""
-    if not isinstance(argument, ast.Name):
-        return []
-    around = next((f for f in functions.values() if f.lineno <= call.lineno <= (f.end_lineno or 0)
-                   and argument.id in [a.arg for a in f.args.args]), None)
-    if around is None:
-        return []
-    index = [a.arg for a in around.args.args].index(argument.id)
-    codes = []
-    for other in calls:
-        if other.func.id != around.name:
-            continue
-        given = other.args[index] if index < len(other.args) else next(
-            (k.value for k in other.keywords if k.arg == argument.id), None)
-        if isinstance(given, ast.Constant):
-            codes.append(given.value)
-    return codes
+def test_every_code_the_source_names_is_registered():
+    named = codes_named_in_source()
+    assert len(named) == len(EXPLANATIONS)  # the walk found the checks and the loader
+    unregistered = {name: where for name, where in named.items()
+                    if not isinstance(getattr(codes, name, None), codes.Code)}
+    assert not unregistered, f"codes not declared in format/codes.py: {unregistered}"
 
 
-def test_every_code_the_source_can_emit_has_an_explanation():
-    emitted = emitted_codes()
-    assert len(emitted) >= 20  # the walk found the checks
-    missing = {code: where for code, where in emitted.items() if code not in EXPLANATIONS}
-    assert not missing, f"codes without an entry in explanations.py: {missing}"
+def test_no_problem_is_made_but_by_its_code():
+    bare = []
+    for path, tree in _sources():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            where = f"{path.relative_to(SOURCE)}:{node.lineno}"
+            if called in BARE_MAKERS and not (path.name == "codes.py" and called == "Problem") or called == "_replace" and any(k.arg in {"code", "severity"} for k in node.keywords):
+                bare.append(where)
+    assert not bare, f"problems made otherwise than through format/codes.py: {bare}"
 
 
-def test_every_explanation_is_of_a_code_the_source_emits():
-    assert set(EXPLANATIONS) <= set(emitted_codes())
+def test_no_code_is_spelt_as_a_string_outside_the_table():
+    spelt = [f"{path.relative_to(SOURCE)}:{node.lineno}: {node.value}" for path, tree in _sources()
+             if not (path.name == "codes.py" and path.parent.name == "format")
+             for node in ast.walk(tree) if isinstance(node, ast.Constant) and node.value in EXPLANATIONS]
+    assert not spelt, f"codes written as strings (use codes.NAME, or NAME.name): {spelt}"
 
 
-def test_every_fatal_code_is_explained_as_stopping_reports():
-    assert FATAL_CODES <= set(EXPLANATIONS)
-    assert {code for code, e in EXPLANATIONS.items() if e.stops_reports} == FATAL_CODES
+def test_every_registered_code_is_reported_by_the_loader_or_a_declared_check():
+    declared = {code.name for check in checks.CHECKS for code in check.reports}
+    load = (SOURCE / "read" / "load.py").read_text(encoding="utf-8")
+    loaded = {name for name, code in EXPLANATIONS.items() if f"{code.name.upper().replace('-', '_')}.problem(" in load}
+    assert declared | loaded == set(EXPLANATIONS)
+    assert not declared & loaded
+    for check in checks.CHECKS:
+        source = Path(check.run.__code__.co_filename).read_text(encoding="utf-8")
+        for code in check.reports:
+            assert code.name.upper().replace("-", "_") in source, (check, code)
+
+
+def test_the_codes_that_stop_reports_are_the_fatal_errors_of_the_format():
+    assert codes.FATAL_CODES == STOPPING_REPORTS
+    assert {name for name, code in EXPLANATIONS.items() if code.fatal} == STOPPING_REPORTS
+    assert all(EXPLANATIONS[name].severity is codes.ERROR for name in STOPPING_REPORTS)
+
+
+def test_a_code_is_declared_once():
+    with pytest.raises(ValueError, match="declared twice"):
+        codes.Code("cycle", codes.ERROR, "again", meaning="m", fix="f", hint="h", example=None, fixed=None)
+    assert EXPLANATIONS["cycle"] is codes.CYCLE
 
 
 def test_each_explanation_says_what_it_means_how_to_fix_it_and_gives_a_one_line_hint():
     for explanation in EXPLANATIONS.values():
         assert explanation.summary and explanation.meaning and explanation.fix
         assert explanation.hint and "\n" not in explanation.hint
-        assert (explanation.example is None) == (explanation.setup is not None), explanation.code
+        assert (explanation.example is None) == (explanation.setup is not None), explanation.name
 
 
 @pytest.mark.parametrize("code", [code for code, e in EXPLANATIONS.items() if e.example is not None])

@@ -1,25 +1,33 @@
 """Every check of the ledger format across entries, one module per family; each check returns its
 problems as values.
 
-`check_ledger` runs them all, after the problems the loader found in the files themselves.
-Unresolved references are not reported while any file failed to parse: they would mislead.
+Each family module lists its checks in `CHECKS` (`check.Check`: the function, the codes it reports,
+when it runs). They run in the order of the codes they report in `codes.CODES`, which is the order
+of problems that fall on the same key. `check_ledger` runs them all, after the problems the loader
+found in the files themselves.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 
-from cndledger.checks.amounts import budget_warnings, failed_asserts, sums_exceeded
-from cndledger.checks.currency import currencies, precision
-from cndledger.checks.dates import date_order, outside_project_dates
-from cndledger.checks.references import cycles, duplicate_ids, unresolved_refs
-from cndledger.checks.tranches import (
-    counterparts,
-    overdue_tranches,
-    tranche_commitments,
-)
+from cndledger.checks import amounts, currency, dates, references, tranches
+from cndledger.checks.check import Check
 from cndledger.core.ledger import Ledger
+from cndledger.format.codes import CODES
 from cndledger.format.problems import Problem, sort_key
+
+FAMILIES = (references, currency, amounts, dates, tranches)
+
+
+def _in_order_of_codes(checks: list[Check]) -> list[Check]:
+    rank = {name: position for position, name in enumerate(CODES)}
+    return sorted(checks, key=lambda check: min(rank[code.name] for code in check.reports))
+
+
+CHECKS = _in_order_of_codes([check for family in FAMILIES for check in family.CHECKS])
+_UNDATED = [check for check in CHECKS if not check.dated]
+_DATED = [check for check in CHECKS if check.dated]
 
 
 def check_ledger(ledger: Ledger, as_of: _dt.date) -> list[Problem]:
@@ -29,22 +37,18 @@ def check_ledger(ledger: Ledger, as_of: _dt.date) -> list[Problem]:
 def ledger_problems(ledger: Ledger) -> list[Problem]:
     """The problems found in reading, then every check that does not depend on the day (unsorted)."""
     problems = list(ledger.problems)
-    problems += duplicate_ids(ledger)
-    if not ledger.any_file_failed:
-        problems += unresolved_refs(ledger)
-    problems += cycles(ledger)
-    problems += currencies(ledger)
-    problems += precision(ledger)
-    problems += sums_exceeded(ledger)
-    problems += date_order(ledger)
-    problems += tranche_commitments(ledger)
-    problems += counterparts(ledger)
-    if not any(problem.is_fatal for problem in problems):
-        problems += failed_asserts(ledger)
-    problems += outside_project_dates(ledger)
+    for check in _UNDATED:
+        if check.needs_every_file and ledger.any_file_failed:
+            continue
+        if check.needs_figures and any(problem.is_fatal for problem in problems):
+            continue
+        problems += check.run(ledger)
     return problems
 
 
 def dated_problems(ledger: Ledger, as_of: _dt.date) -> list[Problem]:
     """The checks judged against the day: budgets as of it, tranches due before it (unsorted)."""
-    return [*budget_warnings(ledger, as_of), *overdue_tranches(ledger, as_of)]
+    problems: list[Problem] = []
+    for check in _DATED:
+        problems += check.run(ledger, as_of)
+    return problems

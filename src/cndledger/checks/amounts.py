@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterator
-from decimal import Decimal
 from operator import attrgetter
 
+from cndledger.checks.check import Check
+from cndledger.core import counting
 from cndledger.core import figures as fig
 from cndledger.core.ledger import Ledger
+from cndledger.format.codes import (
+    ASSERT_FAILED,
+    OVER_BUDGET,
+    RELEASES_EXCEED_COMMITMENT,
+    RELEASES_EXCEED_TRANCHE,
+    TRANCHES_EXCEED_COMMITMENT,
+    Code,
+)
 from cndledger.format.currency import money_text as _money
-from cndledger.format.problems import Problem, error, warning
+from cndledger.format.problems import Problem
 
 _ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "party", "currency", "cluster"))
 _DATE_FIRST = attrgetter("date.first")
@@ -24,21 +33,21 @@ def sums_exceeded(ledger: Ledger) -> Iterator[Problem]:
         commitment = ledger.commitment_by_id.get(commitment_id)
         if commitment is None:
             continue
-        total = Decimal(0)
+        total = counting.ZERO
         for tranche in tranches:
-            total += tranche.amount
+            total = counting.MONEY.add(total, tranche.amount)
             if total > commitment.amount:
                 currency = ledger.project_currency(commitment.project)
-                yield error("tranches-exceed-commitment",
-                            f"the tranches of commitment '{commitment.id}' (at {commitment.at}) add up to "
-                            f"{_money(sum(t.amount for t in tranches), currency)}, more than its "
-                            f"{_money(commitment.amount, currency)}", tranche.at_key("amount"))
+                yield TRANCHES_EXCEED_COMMITMENT.problem(
+                    f"the tranches of commitment '{commitment.id}' (at {commitment.at}) add up to "
+                    f"{_money(counting.total(t.amount for t in tranches), currency)}, more than its "
+                    f"{_money(commitment.amount, currency)}", tranche.at_key("amount"))
                 break
-    yield from _releases_exceed(ledger, "commitment", ledger.commitment_by_id, "releases-exceed-commitment")
-    yield from _releases_exceed(ledger, "tranche", ledger.tranche_by_id, "releases-exceed-tranche")
+    yield from _releases_exceed(ledger, "commitment", ledger.commitment_by_id, RELEASES_EXCEED_COMMITMENT)
+    yield from _releases_exceed(ledger, "tranche", ledger.tranche_by_id, RELEASES_EXCEED_TRANCHE)
 
 
-def _releases_exceed(ledger: Ledger, key: str, by_id, code: str) -> Iterator[Problem]:
+def _releases_exceed(ledger: Ledger, key: str, by_id, code: Code) -> Iterator[Problem]:
     """Point at the release that, in date order, takes the total past the amount."""
     releases_of: dict[str, list] = {}
     for release in ledger.releases:
@@ -47,15 +56,15 @@ def _releases_exceed(ledger: Ledger, key: str, by_id, code: str) -> Iterator[Pro
             releases_of.setdefault(target, []).append(release)
     for target_id, releases in releases_of.items():
         target = by_id[target_id]
-        total = Decimal(0)
+        total = counting.ZERO
         for release in sorted(releases, key=lambda r: r.date):
-            total += release.amount
+            total = counting.MONEY.add(total, release.amount)
             if total > target.amount:
                 project = ledger.commitment_project(release.commitment)
                 currency = project.currency if project else None
-                yield error(code, f"releases against {key} '{target_id}' (at {target.at}) reach "
-                            f"{_money(total, currency)} with this one, more than its {_money(target.amount, currency)}",
-                            release.at_key("amount"))
+                yield code.problem(f"releases against {key} '{target_id}' (at {target.at}) reach "
+                                   f"{_money(total, currency)} with this one, more than its {_money(target.amount, currency)}",
+                                   release.at_key("amount"))
                 break
 
 
@@ -69,15 +78,23 @@ def failed_asserts(ledger: Ledger) -> Iterator[Problem]:
         for name, asserted in assertion.asserted().items():
             computed = figures.figure(name)
             if computed != asserted:
-                yield error("assert-failed", f"{name} of '{assertion.project}' as of {assertion.date}: asserted "
-                            f"{_money(asserted, currency)}, computed {_money(computed, currency)}, difference "
-                            f"{_money(computed - asserted, currency)}", assertion.at_key(name))
+                yield ASSERT_FAILED.problem(
+                    f"{name} of '{assertion.project}' as of {assertion.date}: asserted "
+                    f"{_money(asserted, currency)}, computed {_money(computed, currency)}, difference "
+                    f"{_money(counting.difference(computed, asserted), currency)}", assertion.at_key(name))
 
 
 def budget_warnings(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
     for figures in fig.balance(ledger, as_of, with_spent=False).projects:
         if figures.budget is not None and figures.committed > figures.budget:
             project, currency = figures.project, figures.project.currency
-            yield warning("over-budget", f"project '{project.id}' has {_money(figures.committed, currency)} committed "
-                          f"as of {as_of}, above its budget of {_money(figures.budget, currency)}",
-                          project.at_key("budget") if project.budget is not None else project.at)
+            yield OVER_BUDGET.problem(f"project '{project.id}' has {_money(figures.committed, currency)} committed "
+                                      f"as of {as_of}, above its budget of {_money(figures.budget, currency)}",
+                                      project.at_key("budget") if project.budget is not None else project.at)
+
+
+CHECKS = (
+    Check(sums_exceeded, TRANCHES_EXCEED_COMMITMENT, RELEASES_EXCEED_COMMITMENT, RELEASES_EXCEED_TRANCHE),
+    Check(failed_asserts, ASSERT_FAILED, needs_figures=True),
+    Check(budget_warnings, OVER_BUDGET, dated=True),
+)

@@ -7,9 +7,11 @@ from decimal import Clamped, Decimal, localcontext
 from itertools import compress, repeat
 from operator import attrgetter, is_, mod
 
+from cndledger.checks.check import Check
 from cndledger.core.ledger import Ledger
-from cndledger.format.currency import minor_unit
-from cndledger.format.problems import Problem, error
+from cndledger.format.codes import BAD_PRECISION, CURRENCY_MISMATCH
+from cndledger.format.currency import MONEY, minor_unit
+from cndledger.format.problems import Problem
 from cndledger.format.records import VALUE_FIELDS, Project
 from cndledger.format.values import needs_more_places
 
@@ -38,16 +40,18 @@ def currencies(ledger: Ledger) -> Iterator[Problem]:
     for project in ledger.projects:
         parent = projects.get(project.parent) if project.parent else None
         if parent is not None and parent.currency != project.currency:
-            yield error("currency-mismatch", f"project '{project.id}' is in {project.currency} but its parent "
-                        f"'{parent.id}' (at {parent.at}) is in {parent.currency}; until exchange rates exist, "
-                        "a child keeps its parent's currency", project.at_key("currency"))
+            yield CURRENCY_MISMATCH.problem(
+                f"project '{project.id}' is in {project.currency} but its parent "
+                f"'{parent.id}' (at {parent.at}) is in {parent.currency}; until exchange rates exist, "
+                "a child keeps its parent's currency", project.at_key("currency"))
     entries = [*ledger.commitments, *ledger.releases, *ledger.inkind, *ledger.expenses]
     for entry in compress(entries, map(_CURRENCY, entries)):  # those that name one (a code is never empty)
         _, project = _effective_currency(ledger, entry)
         if project is not None and entry.currency != project.currency:
-            yield error("currency-mismatch", f"{entry.label} is in {entry.currency} but its project '{project.id}' "
-                        f"(at {project.at}) is in {project.currency}; until exchange rates exist, entries keep "
-                        "their project's currency", entry.at_key("currency"))
+            yield CURRENCY_MISMATCH.problem(
+                f"{entry.label} is in {entry.currency} but its project '{project.id}' "
+                f"(at {project.at}) is in {project.currency}; until exchange rates exist, entries keep "
+                "their project's currency", entry.at_key("currency"))
 
 
 def precision(ledger: Ledger) -> Iterator[Problem]:
@@ -78,8 +82,8 @@ def precision(ledger: Ledger) -> Iterator[Problem]:
             for key in keys:
                 amount = getattr(entry, key)
                 if amount is not None and needs_more_places(amount, places):
-                    yield error("bad-precision", f"'{key}' {amount} in {entry.label} has more decimal places than "
-                                f"{currency} allows ({places})", entry.at_key(key))
+                    yield BAD_PRECISION.problem(f"'{key}' {amount} in {entry.label} has more decimal places than "
+                                                f"{currency} allows ({places})", entry.at_key(key))
 
 
 def _finer_than(entries: list, key: str, places: int) -> list:
@@ -90,7 +94,7 @@ def _finer_than(entries: list, key: str, places: int) -> list:
         # none is finer, and the first pass stops at the first that is. A remainder below the smallest
         # exponent comes out as 0 (clamped): then the places are counted one by one.
         step = Decimal(1).scaleb(-places)
-        with localcontext() as context:
+        with localcontext(MONEY) as context:
             context.clear_flags()
             if not any(map(mod, amounts, repeat(step))):
                 if not context.flags[Clamped]:
@@ -100,3 +104,9 @@ def _finer_than(entries: list, key: str, places: int) -> list:
                 if not context.flags[Clamped]:
                     return finer
     return [entry for entry, amount in zip(entries, amounts) if amount is not None and needs_more_places(amount, places)]
+
+
+CHECKS = (
+    Check(currencies, CURRENCY_MISMATCH),
+    Check(precision, BAD_PRECISION),
+)

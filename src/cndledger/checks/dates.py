@@ -7,9 +7,11 @@ from collections.abc import Iterator
 from itertools import groupby
 from operator import attrgetter
 
+from cndledger.checks.check import Check
 from cndledger.core.ledger import Ledger
+from cndledger.format.codes import END_BEFORE_START, OUTSIDE_PROJECT_DATES, RELEASE_BEFORE_COMMITMENT
 from cndledger.format.dates import LedgerDate
-from cndledger.format.problems import Problem, error, warning
+from cndledger.format.problems import Problem
 from cndledger.format.records import Project
 
 _ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "party", "currency", "cluster"))
@@ -20,12 +22,13 @@ def date_order(ledger: Ledger) -> Iterator[Problem]:
     for release in ledger.releases:
         commitment = ledger.commitment_by_id.get(release.commitment)
         if commitment is not None and release.date.last < commitment.date.first:
-            yield error("release-before-commitment", f"release dated {release.date} comes before its commitment "
-                        f"'{commitment.id}' (at {commitment.at}), dated {commitment.date}", release.at_key("date"))
+            yield RELEASE_BEFORE_COMMITMENT.problem(
+                f"release dated {release.date} comes before its commitment "
+                f"'{commitment.id}' (at {commitment.at}), dated {commitment.date}", release.at_key("date"))
     for entry in [*ledger.inkind, *ledger.projects]:
         if entry.start is not None and entry.end is not None and entry.end.last < entry.start.first:
-            yield error("end-before-start", f"{entry.label} ends ({entry.end}) before it starts ({entry.start})",
-                        entry.at_key("end"))
+            yield END_BEFORE_START.problem(f"{entry.label} ends ({entry.end}) before it starts ({entry.start})",
+                                           entry.at_key("end"))
 
 
 def outside_project_dates(ledger: Ledger) -> Iterator[Problem]:
@@ -48,7 +51,7 @@ def outside_project_dates(ledger: Ledger) -> Iterator[Problem]:
     dated += [(k, "start", ledger.project_by_id.get(k.project), k.start) for k in ledger.inkind]
     for entry, key, project, when in dated:
         if (reason := outside(project, when)) is not None:
-            yield warning("outside-project-dates", f"{entry.label} dated {when} is {reason}", entry.at_key(key))
+            yield OUTSIDE_PROJECT_DATES.problem(f"{entry.label} dated {when} is {reason}", entry.at_key(key))
 
 
 def _outside_spans(expenses: list, spans: dict[str, tuple[_dt.date, _dt.date]]) -> list:
@@ -65,3 +68,9 @@ def _outside_spans(expenses: list, spans: dict[str, tuple[_dt.date, _dt.date]]) 
             if min(firsts) < span[0] or max(firsts) > span[1]:
                 outside += [expense for expense, first in zip(run, firsts) if not span[0] <= first <= span[1]]
     return outside
+
+
+CHECKS = (
+    Check(date_order, RELEASE_BEFORE_COMMITMENT, END_BEFORE_START),
+    Check(outside_project_dates, OUTSIDE_PROJECT_DATES),
+)

@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from itertools import groupby
 from operator import attrgetter
 
+from cndledger.checks.check import Check
 from cndledger.core.ledger import Ledger
-from cndledger.format.problems import Problem, error
+from cndledger.format.codes import CYCLE, DUPLICATE_ID, UNRESOLVED_REF
+from cndledger.format.problems import Problem
 from cndledger.format.records import Record
 from cndledger.format.suggest import did_you_mean
 
@@ -26,8 +28,8 @@ def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
             if ident is None:
                 continue
             if ident in first:
-                yield error("duplicate-id", f"{kind} id '{ident}' is used again (first at {first[ident].at})",
-                            entry.at_key("id"))
+                yield DUPLICATE_ID.problem(f"{kind} id '{ident}' is used again (first at {first[ident].at})",
+                                           entry.at_key("id"))
             else:
                 first[ident] = entry
     names: dict[str, tuple[str, Record]] = {}  # party ids and aliases share one namespace
@@ -38,8 +40,9 @@ def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
                 continue
             what, owner = names[name]
             if owner is not party:  # repeating one's own name is redundant, not ambiguous
-                yield error("duplicate-id", f"party {'alias' if key == 'aliases' else 'id'} '{name}' is already the {what} "
-                            f"of a party at {owner.at}", party.at_key(key))
+                yield DUPLICATE_ID.problem(
+                    f"party {'alias' if key == 'aliases' else 'id'} '{name}' is already the {what} "
+                    f"of a party at {owner.at}", party.at_key(key))
 
 
 def _any_repeated(ids: list[str | None]) -> bool:
@@ -59,8 +62,8 @@ def unresolved_refs(ledger: Ledger) -> Iterator[Problem]:
     def unresolved(entry: Record, key: str, what: str, name: str, names) -> Problem:
         if (what, name) not in suggestions:  # `what` says which names are known
             suggestions[(what, name)] = did_you_mean(name, names)
-        return error("unresolved-ref", f"{entry.label} names {what} '{name}', which the ledger does not define"
-                     f"{suggestions[(what, name)]}", entry.at_key(key))
+        return UNRESOLVED_REF.problem(f"{entry.label} names {what} '{name}', which the ledger does not define"
+                                      f"{suggestions[(what, name)]}", entry.at_key(key))
 
     projects, parties = known("project", ledger.project_by_id), known("party", ledger.party_by_name)
     commitments, tranches = known("commitment", ledger.commitment_by_id), known("tranche", ledger.tranche_by_id)
@@ -155,8 +158,15 @@ def _cycles(entries, successors, by_id, kind: str, key: str) -> Iterator[Problem
                     reported.add(frozenset(loop))
                     first = min((by_id[name] for name in loop), key=lambda e: (e.at.file, e.at.line))
                     ring = " → ".join([*loop, following])
-                    yield error("cycle", f"{kind} '{first.id}' is part of a cycle of '{key}': {ring}", first.at_key(key))
+                    yield CYCLE.problem(f"{kind} '{first.id}' is part of a cycle of '{key}': {ring}", first.at_key(key))
             elif not state.get(following):
                 state[following] = 1
                 path.append(following)
                 stack.append((following, iter(successors(by_id[following]))))
+
+
+CHECKS = (
+    Check(duplicate_ids, DUPLICATE_ID),
+    Check(unresolved_refs, UNRESOLVED_REF, needs_every_file=True),
+    Check(cycles, CYCLE),
+)

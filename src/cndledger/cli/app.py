@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import inspect
 import sys
-from typing import Annotated, Optional
+from collections.abc import Callable
+from typing import Annotated, Any, Optional
 
 import typer
 
 from cndledger import __version__
 from cndledger.cli.declarations import (
-    ARGUMENT, ARGUMENTS, CHECK_FORMATS, COMMANDS, FLAG, VALUES, Command, Parameter,
+    ARGUMENT,
+    ARGUMENTS,
+    CHECK_FORMATS,
+    COMMANDS,
+    FLAG,
+    VALUES,
+    Command,
+    Parameter,
 )
 
 app = typer.Typer(
@@ -57,12 +65,12 @@ def _main(
 
 
 def _complete_codes(incomplete: str) -> list[tuple[str, str]]:
-    from cndledger.format.explanations import EXPLANATIONS
+    from cndledger.format.codes import CODES as EXPLANATIONS
 
     return [(code, e.summary) for code, e in EXPLANATIONS.items() if code.startswith(incomplete)]
 
 
-_COMPLETIONS = {"formats": lambda: (lambda: list(CHECK_FORMATS)), "ids": _complete_ids, "codes": lambda: _complete_codes}
+_COMPLETIONS: dict[str, Callable[..., Any]] = {"formats": lambda: (lambda: list(CHECK_FORMATS)), "ids": _complete_ids, "codes": lambda: _complete_codes}
 
 
 def _annotated(parameter: Parameter) -> object:
@@ -73,7 +81,7 @@ def _annotated(parameter: Parameter) -> object:
         kind = bool
     else:
         kind = str if parameter.required or parameter.default is not None else Optional[str]
-    settings: dict[str, object] = {"help": parameter.help}
+    settings: dict[str, Any] = {"help": parameter.help}
     if not parameter.show_default:
         settings["show_default"] = False
     if parameter.metavar is not None:

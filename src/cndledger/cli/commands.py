@@ -251,7 +251,7 @@ def schema(session: Session) -> int:
 
 
 def explain(session: Session, code: str | None) -> int:
-    from cndledger.format.explanations import EXPLANATIONS
+    from cndledger.format.codes import CODES as EXPLANATIONS
     from cndledger.render import explain as render
 
     if code is None:

@@ -32,6 +32,7 @@ import tomli_w
 
 from cndledger.core.api import CheckedLedger, check_files
 from cndledger.read.load import find_files, ledger_paths
+from cndledger.format.codes import TOML_SYNTAX
 from cndledger.format.problems import Problem
 from cndledger.read.rawfile import UnreadableFile, read_bytes
 from cndledger.format.records import RECORDS as TABLES  # the table names, in the format's order (no Pydantic)
@@ -156,7 +157,7 @@ def add_entry(kind: str, assignments: list[str], to: str, given_paths: list[str]
 
 def _explained(problem: Problem, added: Added, kind: str) -> Problem:
     """Say in plain words why TOML refuses a [[kind]] table after `kind = [...]` (tomllib's words are its own)."""
-    if problem.code == "toml-syntax" and (problem.file, problem.line) == (added.path, added.line) \
+    if problem.code == TOML_SYNTAX.name and (problem.file, problem.line) == (added.path, added.line) \
             and "immutable namespace" in problem.message:
         return problem._replace(
             message=f"the file writes its {kind} entries inline ({kind} = [...]), and TOML allows no "

@@ -37,7 +37,8 @@ from operator import attrgetter
 
 from cndledger import __version__
 from cndledger.format.dates import LedgerDate
-from cndledger.core.ledger import Ledger, SourceFile
+from cndledger.core.ledger import Ledger
+from cndledger.read.source import SourceFile
 from cndledger.format.problems import Problem
 from cndledger.format.records import Record
 
@@ -280,7 +281,7 @@ def _code() -> tuple:
 # of a ledger), nor does `balance`: it reads what they add up to, their running totals, kept here.
 
 def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict, list[bytes]]:
-    from cndledger.core.figures import spent_totals
+    from cndledger.core.counting import spent_totals
 
     number = {id(source): index for index, source in enumerate(ledger.files)}
     sections: list[bytes] = []

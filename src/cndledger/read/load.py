@@ -13,8 +13,10 @@ from decimal import Decimal
 from itertools import repeat
 from typing import TYPE_CHECKING
 
-from cndledger.core.ledger import Ledger, SourceFile
-from cndledger.format.problems import Location, Problem, error
+from cndledger.core.ledger import Ledger
+from cndledger.format.codes import BAD_VALUE, MISSING_KEY, TOML_SYNTAX, UNKNOWN_KEY, UNREADABLE_FILE
+from cndledger.format.problems import Location, Problem
+from cndledger.read.source import SourceFile
 from cndledger.read.rawfile import UnreadableFile, read_bytes as read_file_bytes
 from cndledger.format.records import FIGURE_KEYS, RECORDS, VALUE_FIELDS
 from cndledger.format.suggest import did_you_mean as _did_you_mean, nearest
@@ -98,7 +100,7 @@ def read_bytes(path: str) -> bytes | Problem:
     try:
         return read_file_bytes(path)
     except UnreadableFile as exc:
-        return error("unreadable-file", str(exc), Location(path, 1))
+        return UNREADABLE_FILE.problem(str(exc), Location(path, 1))
 
 
 def load_contents(contents: list[tuple[str, bytes | Problem]]) -> Ledger:
@@ -127,9 +129,9 @@ def _not_a_table(source: SourceFile, key: str, value: object) -> Problem:
     if key not in RECORDS:
         if key in positions.tables and positions.tables[key]:
             where = Location(source.path, positions.tables[key][0].line)
-        return error("unknown-key", f"unknown table '{key}'{_did_you_mean(key, RECORDS)}", where,
-                     hint="the tables are " + ", ".join(f"[[{k}]]" for k in RECORDS))
-    return error("bad-value", f"'{key}' must be an array of tables, written [[{key}]]", where)
+        return UNKNOWN_KEY.problem(f"unknown table '{key}'{_did_you_mean(key, RECORDS)}", where,
+                                   hint="the tables are " + ", ".join(f"[[{k}]]" for k in RECORDS))
+    return BAD_VALUE.problem(f"'{key}' must be an array of tables, written [[{key}]]", where)
 
 
 _LINE_COLUMN = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -191,19 +193,20 @@ def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[Sou
         source.text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        problems.append(error("toml-syntax", f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read)", Location(path, line)))
+        problems.append(TOML_SYNTAX.problem(
+            f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read)", Location(path, line)))
         return source, None
     try:
         data = _parse(source.text, raw)
     except RecursionError:
-        problems.append(error("toml-syntax", "invalid TOML: values are nested too deeply to read",
-                              Location(path, _deeply_nested_line(source.text))))
+        problems.append(TOML_SYNTAX.problem("invalid TOML: values are nested too deeply to read",
+                                            Location(path, _deeply_nested_line(source.text))))
         return source, None
     except ValueError as exc:
         problems.append(_syntax_problem(path, source.text, exc))
         return source, None
     except MemoryError:
-        problems.append(error("unreadable-file", "the file is too large to read into memory", Location(path, 1)))
+        problems.append(UNREADABLE_FILE.problem("the file is too large to read into memory", Location(path, 1)))
         return source, None
     source.parsed = True
     return source, data
@@ -216,11 +219,12 @@ def _syntax_problem(path: str, text: str, exc: ValueError) -> Problem:
         line, column = (int(found.group(1)), int(found.group(2))) if found else (1, None)
         message = _LINE_COLUMN.sub("", message).strip()
         place = f" at line {line}, column {column}" if column is not None else ""
-        return error("toml-syntax", f"invalid TOML{place}: {message[0].lower() + message[1:]}", Location(path, line, column))
+        return TOML_SYNTAX.problem(
+            f"invalid TOML{place}: {message[0].lower() + message[1:]}", Location(path, line, column))
     # An integer of thousands of digits: Python refuses to convert it.
     line = _long_number_line(text)
     message = "a number has too many digits to read" if line else str(exc)
-    return error("toml-syntax", f"invalid TOML: {message}", Location(path, line or 1))
+    return TOML_SYNTAX.problem(f"invalid TOML: {message}", Location(path, line or 1))
 
 
 _REPORTED_DEPTH = 100  # where tomllib gave up on nesting, the line passing this depth is shown
@@ -308,18 +312,19 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) 
         where = Location(path, line, column or None)
         kind = detail["type"]
         if kind == "missing_figure":
-            problems.append(error("missing-key", detail["msg"], Location(path, position.line)))
+            problems.append(MISSING_KEY.problem(detail["msg"], Location(path, position.line)))
         elif kind == "conflicting_keys":
-            problems.append(error("bad-value", f"{table} '{_entry_id(detail)}': {detail['msg']}", where))
+            problems.append(BAD_VALUE.problem(f"{table} '{_entry_id(detail)}': {detail['msg']}", where))
         elif kind == "extra_forbidden":
-            problems.append(error("unknown-key", f"unknown key '{key}' in {table}{_did_you_mean(key, fields)}", where,
-                                  hint=f"the keys of {table} are " + ", ".join(fields)))
+            problems.append(UNKNOWN_KEY.problem(f"unknown key '{key}' in {table}{_did_you_mean(key, fields)}", where,
+                                                hint=f"the keys of {table} are " + ", ".join(fields)))
         elif kind == "missing":
             required = [name for name, info in model.model_fields.items() if info.is_required()]
-            problems.append(error("missing-key", f"{table} has no '{key}'; every {model.kind} needs " + ", ".join(required),
-                                  Location(path, position.line), hint=_missing_key_hint(key, table, unknown, position)))
+            problems.append(MISSING_KEY.problem(
+                f"{table} has no '{key}'; every {model.kind} needs " + ", ".join(required),
+                Location(path, position.line), hint=_missing_key_hint(key, table, unknown, position)))
         else:
-            problems.append(error("bad-value", f"'{key}' in {table}: {_plain(detail)}", where, hint=_value_hint(key)))
+            problems.append(BAD_VALUE.problem(f"'{key}' in {table}: {_plain(detail)}", where, hint=_value_hint(key)))
     return problems
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 
-from cndledger.format.explanations import hint_for
+from cndledger.format.codes import TOML_SYNTAX, UNKNOWN_KEY, hint_for
 from cndledger.format.problems import Problem
 from cndledger.render import printable
 
@@ -45,12 +45,12 @@ def underline(problem: Problem, text: str) -> tuple[int, int]:
         start = len(text) - len(text.lstrip())
         return start, max(start + 1, start + len(_without_comment(text[start:]).rstrip()))
     start = problem.column - 1
-    if problem.code == "toml-syntax":
+    if problem.code == TOML_SYNTAX.name:
         return start, start + 1
     if text.startswith("[", start):  # a `[release.x]` header: the whole header
         return start, start + len(_without_comment(text[start:]).rstrip())
     key_end = _key_end(text, start)
-    if problem.code == "unknown-key":
+    if problem.code == UNKNOWN_KEY.name:
         return start, max(start + 1, key_end)
     value = _value_span(text, key_end)
     return value if value is not None else (start, max(start + 1, key_end))
@@ -137,7 +137,7 @@ def _without_comment(text: str) -> str:
 def summary(problems: list[Problem], files: int) -> str:
     errors = sum(problem.is_error for problem in problems)
     warnings = len(problems) - errors
-    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
+    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
     return f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in {plural(files, 'file')}"
 
 

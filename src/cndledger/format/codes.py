@@ -1,0 +1,356 @@
+"""Every problem code, declared once: its name, severity, whether it stops reports, and its
+explanation (what it means, how to fix it, a one-line hint, an example ledger and its fixed version).
+
+Problems are made only through these: `codes.DUPLICATE_ID.problem(message, at)`; the severity comes
+from here, never from the call site. `CODES` holds them all in the order `cndledger explain` lists
+them, which is also the order the checks run in (see checks/__init__.py).
+
+Each `example` is a whole ledger file that, checked alone, reports its code and nothing else; its
+`fixed` version reports nothing (tests/test_explain.py checks both).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cndledger.format.problems import Problem, Severity
+
+if TYPE_CHECKING:
+    from cndledger.format.problems import Location
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+CODES: dict[str, Code] = {}  # by name, in the order declared below
+
+
+class Code:  # a plain class, not a dataclass: `check` starts without importing dataclasses
+    __slots__ = ("name", "severity", "summary", "fatal", "meaning", "fix", "hint", "example", "fixed", "setup")
+
+    def __init__(self, name: str, severity: Severity, summary: str, *, fatal: bool = False, meaning: str,
+                 fix: str, hint: str, example: str | None, fixed: str | None, setup: str | None = None) -> None:
+        if name in CODES:
+            raise ValueError(f"the problem code '{name}' is declared twice")
+        if fatal and severity is not ERROR:
+            raise ValueError(f"the problem code '{name}' stops reports, so it must be an error")
+        self.name = name
+        self.severity = severity
+        self.summary = summary  # one line: what is wrong
+        self.fatal = fatal  # figures are undefined: every report stops on it (LEDGER-FORMAT "Checks")
+        self.meaning = meaning  # what the problem means, and why cndledger cares
+        self.fix = fix  # how to fix it
+        self.hint = hint  # one line, shown under a problem that has no more specific hint
+        self.example = example  # a ledger file that triggers the code
+        self.fixed = fixed  # the same file, fixed
+        self.setup = setup  # where no file text can show it (a file that cannot be read)
+        CODES[name] = self
+
+    def problem(self, message: str, at: Location, *, hint: str | None = None) -> Problem:
+        """A problem of this code at `at`; `hint` where there is more to say than the code's own hint."""
+        return Problem(self.severity, self.name, message, at.file, at.line, at.column, hint, self.fatal)
+
+    def __repr__(self) -> str:
+        return f"<code {self.name}>"
+
+
+def hint_for(problem: Problem) -> str | None:
+    """The problem's own hint, else the one-line hint of its code."""
+    if problem.hint:
+        return problem.hint
+    return CODES[problem.code].hint
+
+
+_DONOR_AND_PROJECT = """\
+[[party]]
+id = "DONOR"
+name = "A donor"
+
+[[project]]
+id = "P1"
+title = "A project"
+currency = "USD"
+"""
+
+_COMMITMENT = _DONOR_AND_PROJECT + """
+[[commitment]]
+id = "C1"
+project = "P1"
+party = "DONOR"
+date = 2005-01-10
+amount = 1000
+"""
+
+
+TOML_SYNTAX = Code(
+    "toml-syntax", ERROR, "the file is not valid TOML", fatal=True,
+    meaning="The file could not be read as TOML, so none of its entries are known. The other files are "
+            "still checked, but references between entries are not reported while any file fails to parse: "
+            "they would mislead. A file that is not UTF-8 text is reported with this code too.",
+    fix="Correct the TOML at the line and column given: text values need quotes, each table starts with a "
+        "[[kind]] header on its own line, a key is written once per table. Save the file as UTF-8.",
+    hint="correct the TOML at the caret: text needs quotes, tables are written [[kind]]",
+    example='[[party]]\nid = "DONOR"\nname = A donor\n',
+    fixed='[[party]]\nid = "DONOR"\nname = "A donor"\n',
+)
+
+UNREADABLE_FILE = Code(
+    "unreadable-file", ERROR, "a ledger file cannot be read", fatal=True,
+    meaning="A file of the ledger exists by name but cannot be opened or read: a link to a file that is "
+            "gone, a file without read permission, a file too large for memory. Its entries are unknown, so "
+            "the figures are too.",
+    fix="Restore the file or its permissions (ls -l, chmod), or remove the dangling link from the ledger folder.",
+    hint="check that the file exists and can be read (ls -l); remove a dangling link",
+    example=None, fixed=None,
+    setup="a ledger folder holding broken.toml, a symbolic link to a file that was deleted",
+)
+
+MISSING_KEY = Code(
+    "missing-key", ERROR, "a table lacks a key it needs", fatal=True,
+    meaning="Every table kind has keys it cannot do without: a commitment needs its id, project, party, date "
+            "and amount. The entry is left out of every figure until the key is there.",
+    fix="Add the key under the table's header. The message lists every key the table needs; "
+        "`cndledger schema` lists them all for an editor.",
+    hint="add the missing key under the table's header",
+    example=_DONOR_AND_PROJECT + '\n[[commitment]]\nid = "C1"\nproject = "P1"\nparty = "DONOR"\ndate = 2005-01-10\n',
+    fixed=_COMMITMENT,
+)
+
+UNKNOWN_KEY = Code(
+    "unknown-key", ERROR, "a key or table that format v1 does not define", fatal=True,
+    meaning="A key a table does not define, or a top-level table that is not one of party, project, "
+            "commitment, tranche, release, inkind, expense, milestone, assert. It is nearly always a typo, "
+            "and a typo must never pass silently: the value it holds would be lost from the figures.",
+    fix="Correct the name (the message says which known name is closest), or remove the key. "
+        "Notes belong in `note` or in a # comment.",
+    hint="correct the name to one the table defines, or move the text into note or a # comment",
+    example='[[party]]\nid = "DONOR"\nname = "A donor"\naliasses = ["DNR"]\n',
+    fixed='[[party]]\nid = "DONOR"\nname = "A donor"\naliases = ["DNR"]\n',
+)
+
+BAD_VALUE = Code(
+    "bad-value", ERROR, "a value of the wrong type or form", fatal=True,
+    meaning="The key is known but its value is not of the form the format defines: an amount written as "
+            "text or not above zero, a date that is not a day, a month or a year of the calendar, a currency "
+            "that is not an ISO 4217 code in capitals, a word outside a key's list of choices.",
+    fix="Write the value in the form the message asks for: amounts as bare numbers (211_000 or 70000.50), "
+        "dates as 2005-02-15, \"2005-02\" or \"2004\", currencies as USD.",
+    hint='amounts are bare numbers (70000.50), dates 2005-02-15, "2005-02" or "2004", text in quotes',
+    example='[[project]]\nid = "P1"\ntitle = "A project"\ncurrency = "USD"\nbudget = "50,000"\n',
+    fixed='[[project]]\nid = "P1"\ntitle = "A project"\ncurrency = "USD"\nbudget = 50_000\n',
+)
+
+BAD_PRECISION = Code(
+    "bad-precision", ERROR, "an amount with more decimals than its currency has", fatal=True,
+    meaning="An amount may not be finer than its currency's minor unit (2 decimal places for USD and PKR, "
+            "0 for JPY). Trailing zeros do not count: 70000.500 is fine, 70000.505 is not. The amount "
+            "cannot have been paid as written, so it is a typo or a rounding left undone.",
+    fix="Round the amount to the currency's minor unit as the source document does, or correct the typo.",
+    hint="round the amount to the currency's minor unit, as the source document does",
+    example='[[project]]\nid = "P1"\ntitle = "A project"\ncurrency = "USD"\nbudget = 50000.505\n',
+    fixed='[[project]]\nid = "P1"\ntitle = "A project"\ncurrency = "USD"\nbudget = 50000.51\n',
+)
+
+DUPLICATE_ID = Code(
+    "duplicate-id", ERROR, "an id is used twice", fatal=True,
+    meaning="Ids are unique within their table kind across the whole ledger, so that a reference names one "
+            "entry. A party's aliases share the party ids' namespace: an alias equal to another party's id or "
+            "alias is a duplicate too.",
+    fix="Give one of the two entries another id (and update the references to it), or delete it if it "
+        "records the same thing twice.",
+    hint="give one of the entries another id, or delete the copy",
+    example='[[project]]\nid = "P1"\ntitle = "A project"\ncurrency = "USD"\n\n'
+            '[[project]]\nid = "P1"\ntitle = "Another project"\ncurrency = "USD"\n',
+    fixed='[[project]]\nid = "P1"\ntitle = "A project"\ncurrency = "USD"\n\n'
+          '[[project]]\nid = "P2"\ntitle = "Another project"\ncurrency = "USD"\n',
+)
+
+UNRESOLVED_REF = Code(
+    "unresolved-ref", ERROR, "a reference to an entry the ledger does not define", fatal=True,
+    meaning="An entry names a party, project, parent, commitment, tranche, milestone or cluster that no entry "
+            "of the ledger defines (a party may be named by id or alias). Ids are compared exactly: case and "
+            "separators count.",
+    fix="Correct the name (the message says which known id is closest), or add the entry it names. Check "
+        "that every file of the ledger is given: a folder reads every *.toml below it.",
+    hint="correct the name to an id the ledger defines, or add the entry it names",
+    example=_DONOR_AND_PROJECT + '\n[[commitment]]\nid = "C1"\nproject = "P1"\nparty = "DONR"\n'
+                                 'date = 2005-01-10\namount = 1000\n',
+    fixed=_COMMITMENT,
+)
+
+CYCLE = Code(
+    "cycle", ERROR, "projects or tranches that depend on each other in a ring", fatal=True,
+    meaning="A project is its own ancestor through `parent`, or a tranche must wait for itself through "
+            "`after`. A programme's figures include its children's, and a tranche waits for the tranches it "
+            "names, so a ring has no answer.",
+    fix="Remove or correct the `parent` (or `after`) that closes the ring; the message lists the ring.",
+    hint="remove the parent (or after) that closes the ring",
+    example='[[project]]\nid = "A"\ntitle = "Project A"\ncurrency = "USD"\nparent = "B"\n\n'
+            '[[project]]\nid = "B"\ntitle = "Project B"\ncurrency = "USD"\nparent = "A"\n',
+    fixed='[[project]]\nid = "A"\ntitle = "Project A"\ncurrency = "USD"\n\n'
+          '[[project]]\nid = "B"\ntitle = "Project B"\ncurrency = "USD"\nparent = "A"\n',
+)
+
+CURRENCY_MISMATCH = Code(
+    "currency-mismatch", ERROR, "an amount in another currency than its project's", fatal=True,
+    meaning="Format v1 has no exchange rates, so a project's figures can only add amounts in one currency: an "
+            "entry must be in its project's currency, and a child project in its parent's.",
+    fix="Convert the amount into the project's currency at the rate of the source document (and say so in "
+        "`note`), or drop the entry's `currency` where it was a mistake.",
+    hint="convert into the project's currency (note the rate), or remove the entry's currency",
+    example='[[project]]\nid = "PROG"\ntitle = "A programme"\ncurrency = "USD"\n\n'
+            '[[project]]\nid = "P1"\ntitle = "A project"\ncurrency = "EUR"\nparent = "PROG"\n',
+    fixed='[[project]]\nid = "PROG"\ntitle = "A programme"\ncurrency = "USD"\n\n'
+          '[[project]]\nid = "P1"\ntitle = "A project"\ncurrency = "USD"\nparent = "PROG"\n',
+)
+
+TRANCHES_EXCEED_COMMITMENT = Code(
+    "tranches-exceed-commitment", ERROR, "a commitment's tranches add up to more than the commitment",
+    meaning="Tranches schedule a commitment in instalments: together they can be less than the commitment "
+            "(the rest is not yet scheduled), never more.",
+    fix="Correct the tranche amounts, or the commitment's amount where the agreement was raised (record a "
+        "raise as its own commitment with its date).",
+    hint="correct the tranche amounts, or record the raise of the commitment",
+    example=_COMMITMENT + '\n[[tranche]]\nid = "T1"\ncommitment = "C1"\namount = 600\n\n'
+                          '[[tranche]]\nid = "T2"\ncommitment = "C1"\namount = 600\n',
+    fixed=_COMMITMENT + '\n[[tranche]]\nid = "T1"\ncommitment = "C1"\namount = 600\n\n'
+                        '[[tranche]]\nid = "T2"\ncommitment = "C1"\namount = 400\n',
+)
+
+RELEASES_EXCEED_COMMITMENT = Code(
+    "releases-exceed-commitment", ERROR, "more cash released than was committed",
+    meaning="Releases against a commitment add up, in date order, to more than the commitment: more cash "
+            "arrived than was promised. The figures are still printed, so the difference can be found.",
+    fix="Correct the release amounts or their commitment, or record the extra money as its own commitment.",
+    hint="correct the release amounts, or record the extra money as its own commitment",
+    example=_COMMITMENT + '\n[[release]]\ncommitment = "C1"\ndate = 2005-02-01\namount = 600\n\n'
+                          '[[release]]\ncommitment = "C1"\ndate = 2005-06-01\namount = 600\n',
+    fixed=_COMMITMENT + '\n[[release]]\ncommitment = "C1"\ndate = 2005-02-01\namount = 600\n\n'
+                        '[[release]]\ncommitment = "C1"\ndate = 2005-06-01\namount = 400\n',
+)
+
+RELEASES_EXCEED_TRANCHE = Code(
+    "releases-exceed-tranche", ERROR, "more cash released against a tranche than the tranche",
+    meaning="Releases naming a tranche add up, in date order, to more than the tranche's amount.",
+    fix="Correct the release amount, or name the next tranche in the release that belongs to it.",
+    hint="correct the release amount, or name the tranche it belongs to",
+    example=_COMMITMENT + '\n[[tranche]]\nid = "T1"\ncommitment = "C1"\namount = 400\n\n'
+                          '[[release]]\ncommitment = "C1"\ntranche = "T1"\ndate = 2005-02-01\namount = 500\n',
+    fixed=_COMMITMENT + '\n[[tranche]]\nid = "T1"\ncommitment = "C1"\namount = 400\n\n'
+                        '[[release]]\ncommitment = "C1"\ntranche = "T1"\ndate = 2005-02-01\namount = 400\n',
+)
+
+RELEASE_BEFORE_COMMITMENT = Code(
+    "release-before-commitment", ERROR, "cash released before it was committed",
+    meaning="A release is dated before its commitment. With dates of lower precision only what is certain is "
+            "reported: a release dated 2009-02-20 against a commitment dated \"2009-02\" is not.",
+    fix="Correct the date of the release or of the commitment (the agreement's signature date).",
+    hint="correct the release's or the commitment's date",
+    example=_DONOR_AND_PROJECT + '\n[[commitment]]\nid = "C1"\nproject = "P1"\nparty = "DONOR"\n'
+                                 'date = 2005-03-01\namount = 1000\n\n'
+                                 '[[release]]\ncommitment = "C1"\ndate = 2005-02-15\namount = 1000\n',
+    fixed=_DONOR_AND_PROJECT + '\n[[commitment]]\nid = "C1"\nproject = "P1"\nparty = "DONOR"\n'
+                               'date = 2005-02-01\namount = 1000\n\n'
+                               '[[release]]\ncommitment = "C1"\ndate = 2005-02-15\namount = 1000\n',
+)
+
+END_BEFORE_START = Code(
+    "end-before-start", ERROR, "a contribution in kind or a project ends before it starts",
+    meaning="An [[inkind]] entry's or a [[project]]'s `end` comes before its `start`: a contribution would "
+            "accrue nothing, or less than nothing, and no entry could fall within the project's dates.",
+    fix="Correct `start` or `end`; leave `end` out while the contribution or the project goes on.",
+    hint="correct start or end; leave end out while it goes on",
+    example=_DONOR_AND_PROJECT + '\n[[inkind]]\nid = "K1"\nproject = "P1"\nparty = "DONOR"\n'
+                                 'description = "Office space"\nnature = "services"\n'
+                                 'start = "2006-01"\nend = "2005-12"\nmonthly_value = 500\n',
+    fixed=_DONOR_AND_PROJECT + '\n[[inkind]]\nid = "K1"\nproject = "P1"\nparty = "DONOR"\n'
+                               'description = "Office space"\nnature = "services"\n'
+                               'start = "2005-01"\nend = "2005-12"\nmonthly_value = 500\n',
+)
+
+TRANCHE_COMMITMENT = Code(
+    "tranche-commitment", ERROR, "a release names a tranche of another commitment",
+    meaning="A release is against one commitment and names a tranche that belongs to another one, so it "
+            "cannot count against both.",
+    fix="Correct the release's `commitment` or its `tranche` so that the tranche belongs to the commitment.",
+    hint="make the release's commitment the one its tranche belongs to",
+    example=_COMMITMENT + '\n[[commitment]]\nid = "C2"\nproject = "P1"\nparty = "DONOR"\n'
+                          'date = 2005-01-10\namount = 500\n\n'
+                          '[[tranche]]\nid = "T1"\ncommitment = "C1"\namount = 400\n\n'
+                          '[[release]]\ncommitment = "C2"\ntranche = "T1"\ndate = 2005-02-01\namount = 400\n',
+    fixed=_COMMITMENT + '\n[[commitment]]\nid = "C2"\nproject = "P1"\nparty = "DONOR"\n'
+                        'date = 2005-01-10\namount = 500\n\n'
+                        '[[tranche]]\nid = "T1"\ncommitment = "C1"\namount = 400\n\n'
+                        '[[release]]\ncommitment = "C1"\ntranche = "T1"\ndate = 2005-02-01\namount = 400\n',
+)
+
+UNMATCHED_COUNTERPART = Code(
+    "unmatched-counterpart", ERROR, "a tranche was released without its counterpart",
+    meaning="A tranche with `matched_by` must be accompanied by a release of the counterpart commitment it "
+            "names, dated within 31 days of it (either side, inclusive). This one was not.",
+    fix="Record the counterpart's release (with its date), or correct the tranche's `matched_by` where it "
+        "names the wrong commitment.",
+    hint="record the counterpart commitment's release within 31 days, or correct matched_by",
+    example=_COMMITMENT + '\n[[commitment]]\nid = "C2"\nproject = "P1"\nparty = "DONOR"\n'
+                          'date = 2005-01-10\namount = 500\ninstrument = "counterpart"\n\n'
+                          '[[tranche]]\nid = "T1"\ncommitment = "C1"\namount = 1000\nmatched_by = "C2"\n\n'
+                          '[[release]]\ncommitment = "C1"\ntranche = "T1"\ndate = 2005-03-01\namount = 1000\n',
+    fixed=_COMMITMENT + '\n[[commitment]]\nid = "C2"\nproject = "P1"\nparty = "DONOR"\n'
+                        'date = 2005-01-10\namount = 500\ninstrument = "counterpart"\n\n'
+                        '[[tranche]]\nid = "T1"\ncommitment = "C1"\namount = 1000\nmatched_by = "C2"\n\n'
+                        '[[release]]\ncommitment = "C1"\ntranche = "T1"\ndate = 2005-03-01\namount = 1000\n\n'
+                        '[[release]]\ncommitment = "C2"\ndate = 2005-03-20\namount = 500\n',
+)
+
+ASSERT_FAILED = Code(
+    "assert-failed", ERROR, "a figure from an outside statement is not reproduced",
+    meaning="An [[assert]] records a figure from a bank or donor statement; the ledger's own figure for the "
+            "project on that date differs. The message shows both and the difference: an entry is missing, "
+            "doubled or mistyped (or the statement is wrong).",
+    fix="Find the entries that make up the difference and correct them; correct the assert only where the "
+        "statement was copied wrong.",
+    hint="find the entries that make up the difference; correct the assert only if it was copied wrong",
+    example=_COMMITMENT + '\n[[assert]]\nproject = "P1"\ndate = 2005-12-31\ncommitted = 1500\n'
+                          'source = "Donor statement of 2005"\n',
+    fixed=_COMMITMENT + '\n[[assert]]\nproject = "P1"\ndate = 2005-12-31\ncommitted = 1000\n'
+                        'source = "Donor statement of 2005"\n',
+)
+
+OVER_BUDGET = Code(
+    "over-budget", WARNING, "more committed than the budget",
+    meaning="The project's commitments (its children's included) add up to more than its budget. It is a "
+            "warning: it can be true, but it is worth a look. It fails the check only with --strict.",
+    fix="Raise the budget where it was revised, or correct the commitments.",
+    hint="raise the budget where it was revised, or correct the commitments",
+    example='[[party]]\nid = "DONOR"\nname = "A donor"\n\n'
+            '[[project]]\nid = "P1"\ntitle = "A project"\ncurrency = "USD"\nbudget = 800\n\n'
+            '[[commitment]]\nid = "C1"\nproject = "P1"\nparty = "DONOR"\ndate = 2005-01-10\namount = 1000\n',
+    fixed=_COMMITMENT.replace('currency = "USD"\n', 'currency = "USD"\nbudget = 1000\n'),
+)
+
+OUTSIDE_PROJECT_DATES = Code(
+    "outside-project-dates", WARNING, "an entry dated outside its project's start and end",
+    meaning="A commitment, release, expense or in-kind start is dated before the project starts or after it "
+            "ends. It is a warning: it can be true (a late release), but it is often a typo in the year.",
+    fix="Correct the entry's date, or the project's start or end.",
+    hint="correct the entry's date, or the project's start or end",
+    example='[[party]]\nid = "DONOR"\nname = "A donor"\n\n'
+            '[[project]]\nid = "P1"\ntitle = "A project"\ncurrency = "USD"\nstart = 2005-01-01\nend = 2005-12-31\n\n'
+            '[[commitment]]\nid = "C1"\nproject = "P1"\nparty = "DONOR"\ndate = 2006-03-01\namount = 1000\n',
+    fixed='[[party]]\nid = "DONOR"\nname = "A donor"\n\n'
+          '[[project]]\nid = "P1"\ntitle = "A project"\ncurrency = "USD"\nstart = 2005-01-01\nend = 2005-12-31\n\n'
+          '[[commitment]]\nid = "C1"\nproject = "P1"\nparty = "DONOR"\ndate = 2005-03-01\namount = 1000\n',
+)
+
+TRANCHE_OVERDUE = Code(
+    "tranche-overdue", WARNING, "a tranche's due date passed before it was fully released",
+    meaning="A tranche with a `due` date is not fully released on the day of the check (today, or "
+            "--as-of). It is a warning: a late tranche is a fact to follow up, not an error in the file.",
+    fix="Record the release if the money arrived; otherwise follow it up, or move `due` where the schedule "
+        "was changed.",
+    hint="record the release if it arrived, or move due where the schedule changed",
+    example=_COMMITMENT + '\n[[tranche]]\nid = "T1"\ncommitment = "C1"\namount = 1000\ndue = 2005-06-30\n',
+    fixed=_COMMITMENT + '\n[[tranche]]\nid = "T1"\ncommitment = "C1"\namount = 1000\ndue = 2005-06-30\n\n'
+                        '[[release]]\ncommitment = "C1"\ntranche = "T1"\ndate = 2005-06-15\namount = 1000\n',
+)
+
+
+FATAL_CODES = frozenset(name for name, code in CODES.items() if code.fatal)
