@@ -231,7 +231,8 @@ def test_an_add_killed_at_any_point_leaves_the_file_as_before_or_as_after(ledger
         assert after == before
     # The lock died with the process, and a leftover temporary file is no part of the ledger.
     assert ledger.run("add", "expense", "--to", "ledgers/a.toml", "project=P1", "date=2005-10-01", "amount=5").exit_code == 0
-    assert ledger.run("check").stdout.endswith("0 errors, 0 warnings in 1 file\n")
+    summary = ledger.run("check").stdout.splitlines()[-1]  # (an overspent warning, but where the release was written)
+    assert summary in ("0 errors, 0 warnings in 1 file", "0 errors, 1 warning in 1 file")
 
 
 def test_adds_killed_one_after_another_at_every_point_leave_the_file_whole(ledger):
