@@ -257,3 +257,34 @@ def test_an_open_ended_monthly_contribution_in_a_project_that_ends(ledger):
         "check", "--as-of", "2006-06-01").stdout
     ledger.write("ledgers/a.toml", PREAMBLE + OFFICE)  # a project without an end
     assert with_code(problems(ledger, "--as-of", "2006-06-01"), "inkind-after-end") == []
+
+
+# --- check --ignore -----------------------------------------------------------------------------
+
+OVERSPENT_AND_OVERDUE = COMMITMENT + _release("2005-02-01", "400") + _expense("2005-03-01", "500") + MILESTONE
+
+
+def test_ignore_leaves_the_warnings_of_its_codes_out_and_says_so(ledger):
+    ledger.write("ledgers/a.toml", OVERSPENT_AND_OVERDUE)
+    assert [p["code"] for p in problems(ledger, "--as-of", "2006-01-01")] == ["overspent", "milestone-overdue"]
+    assert [p["code"] for p in problems(ledger, "--as-of", "2006-01-01", "--ignore", "overspent")] == ["milestone-overdue"]
+    result = ledger.run("check", "--strict", "--as-of", "2006-01-01", "--ignore", "overspent", "--ignore", "milestone-overdue")
+    assert (result.exit_code, result.stdout) == (
+        0, "0 errors, 0 warnings in 1 file (2 warnings ignored: milestone-overdue, overspent)\n")
+    assert ledger.run("check", "--strict", "--as-of", "2006-01-01", "--ignore", "overspent").exit_code == 1
+
+
+def test_ignore_of_an_unknown_code_is_bad_usage_with_a_guess(ledger):
+    ledger.write("ledgers/a.toml", OVERSPENT_AND_OVERDUE)
+    result = ledger.run("check", "--ignore", "overspend")
+    assert result.exit_code == 2
+    assert result.stderr == ("cndledger: --ignore: no problem has the code 'overspend'; did you mean 'overspent'? "
+                             "(cndledger explain lists them)\n")
+
+
+def test_an_error_is_never_ignored(ledger):
+    ledger.write("ledgers/a.toml", COMMITMENT + _release("2005-02-01", "1200"))
+    result = ledger.run("check", "--ignore", "releases-exceed-commitment")
+    assert result.exit_code == 2
+    assert "'releases-exceed-commitment' is an error, and errors are never left out" in result.stderr
+    assert result.stdout == ""

@@ -155,22 +155,47 @@ def _finish_report(opened, render, result, output: str) -> int:
     return EXIT_PROBLEMS if opened.errors else EXIT_OK
 
 
-def check(session: Session, paths, ledger, format: str, strict: bool, as_of, no_cache: bool) -> int:
+def check(session: Session, paths, ledger, format: str, strict: bool, as_of, no_cache: bool, ignore=None) -> int:
     if format not in CHECK_FORMATS:
         raise _fail_usage(f"--format must be text, json or github, not '{format}'")
+    ignored = _ignored_warnings(ignore or [])
     opened = _open(session, paths, ledger, _day(as_of, "--as-of"), no_cache, warnings=True)
+    left_out = ""
+    if ignored:
+        kept = [problem for problem in opened.problems if problem.code not in ignored]
+        if count := len(opened.problems) - len(kept):  # said, so that an ignored warning is never invisible
+            left_out = f" ({count} warning{'' if count == 1 else 's'} ignored: {', '.join(sorted(ignored))})"
+        opened.problems = kept
     from cndledger.render import problems as render
 
     if format == "json":
         print(render.as_json(opened.problems))
     elif format == "github":
         sys.stdout.write(render.as_github(opened.problems, _source_line(opened)))
-        print(render.summary(opened.problems, len(opened.ledger.files)))
+        print(render.summary(opened.problems, len(opened.ledger.files)) + left_out)
     else:
         sys.stdout.write(render.as_text(opened.problems, _source_line(opened)))
-        print(render.summary(opened.problems, len(opened.ledger.files)))
+        print(render.summary(opened.problems, len(opened.ledger.files)) + left_out)
     failing = opened.errors or (strict and opened.problems)
     return EXIT_PROBLEMS if failing else EXIT_OK
+
+
+def _ignored_warnings(codes: list[str]) -> set[str]:
+    """The codes of `--ignore`: warnings only. An error is never left out (it would pass a check that
+    must fail), so naming one is bad usage, as an unknown code is."""
+    from cndledger.format.codes import CODES, WARNING
+
+    for code in codes:
+        known = CODES.get(code)
+        if known is None:
+            from cndledger.format.suggest import did_you_mean
+
+            raise _fail_usage(f"--ignore: no problem has the code '{code}'{did_you_mean(code, CODES)} "
+                              "(cndledger explain lists them)")
+        if known.severity is not WARNING:
+            raise _fail_usage(f"--ignore: '{code}' is an error, and errors are never left out; only warnings "
+                              "can be ignored: fix the error instead (cndledger explain " + code + ")")
+    return set(codes)
 
 
 def balance(session: Session, paths, ledger, as_of, project, by_party: bool, json: bool, no_cache: bool) -> int:

@@ -67,6 +67,8 @@ COMMANDS = {command.name: command for command in (
         Parameter("format", VALUE, "--format", default="text", metavar="text|json|github", complete=("formats",),
                   help="text; json; or github (GitHub Actions annotations on the lines of a pull request)."),
         Parameter("strict", FLAG, "--strict", default=False, help="Warnings fail the check too."),
+        Parameter("ignore", VALUES, "--ignore", show_default=False, metavar="CODE", complete=("codes",),
+                  help="Leave out the warnings of this code (a known, accepted one); repeatable. Errors are never left out."),
         AS_OF.with_help("The day against which due dates are judged. Default: today."),
         NO_CACHE,
     ),
