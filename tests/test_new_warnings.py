@@ -288,3 +288,77 @@ def test_an_error_is_never_ignored(ledger):
     assert result.exit_code == 2
     assert "'releases-exceed-commitment' is an error, and errors are never left out" in result.stderr
     assert result.stdout == ""
+
+
+# --- over-budget of a derived budget ------------------------------------------------------------
+
+PROGRAMME = """
+[[party]]
+id = "DONOR"
+name = "A donor"
+
+[[project]]
+id = "PROG"
+title = "A programme"
+currency = "USD"
+
+[[project]]
+id = "A"
+title = "Budgeted"
+currency = "USD"
+parent = "PROG"
+budget = 1000
+
+[[project]]
+id = "B"
+title = "Not budgeted"
+currency = "USD"
+parent = "PROG"
+"""
+
+
+def _commitment(project: str, amount: str, number: int) -> str:
+    return (f'\n[[commitment]]\nid = "C{number}"\nproject = "{project}"\nparty = "DONOR"\ndate = 2005-01-10\n'
+            f"amount = {amount}\n")
+
+
+def test_a_derived_budget_is_compared_with_the_commitments_of_the_projects_that_set_one(ledger):
+    # B's commitments (and the programme's own) have no budget to exceed: A is within its 1000.
+    ledger.write("ledgers/a.toml", PROGRAMME + _commitment("A", "1000", 1) + _commitment("B", "5000", 2)
+                 + _commitment("PROG", "700", 3))
+    assert problems(ledger, "--as-of", "2006-01-01") == []
+    balance = ledger.run("balance", "--json", "--as-of", "2006-01-01").json()["projects"][0]
+    assert (balance["budget"], balance["committed"], balance["gap"]) == ("1000.00", "6700.00", "-5700.00")  # shown
+
+
+def test_a_derived_budget_warns_where_the_budgeted_projects_exceed_it(ledger):
+    path = ledger.write("ledgers/a.toml", PROGRAMME + _commitment("A", "1000.01", 1) + _commitment("B", "5000", 2))
+    found = problems(ledger, "--as-of", "2006-01-01")
+    assert [(p["code"], p["message"], p["line"]) for p in found] == [
+        ("over-budget", "project 'PROG' has 1,000.01 USD committed as of 2006-01-01 by the projects below it that "
+         "set a budget ('A'), above their budgets' sum of 1,000.00 USD", line_of(path, 'id = "PROG"') - 1),
+        ("over-budget", "project 'A' has 1,000.01 USD committed as of 2006-01-01, above its budget of 1,000.00 USD",
+         line_of(path, "budget = 1000"))]
+
+
+def test_a_derived_budget_reaches_down_through_projects_without_one(ledger):
+    # B's budget is A1's 50; the programme's is A's and B's, 1050, against A's and A1's commitments.
+    text = PROGRAMME + '\n[[project]]\nid = "A1"\ntitle = "Below B"\ncurrency = "USD"\nparent = "B"\nbudget = 50\n'
+    ledger.write("ledgers/a.toml", text + _commitment("A1", "60", 1) + _commitment("B", "900", 2))
+    found = problems(ledger, "--as-of", "2006-01-01")
+    assert [p["message"] for p in found] == [
+        "project 'B' has 60.00 USD committed as of 2006-01-01 by the projects below it that set a budget ('A1'), "
+        "above their budgets' sum of 50.00 USD",
+        "project 'A1' has 60.00 USD committed as of 2006-01-01, above its budget of 50.00 USD"]
+    ledger.write("ledgers/a.toml", text + _commitment("A1", "50", 1) + _commitment("A", "1000.01", 2))
+    assert [p["message"].split(" committed")[0] for p in problems(ledger, "--as-of", "2006-01-01")] == [
+        "project 'PROG' has 1,050.01 USD", "project 'A' has 1,000.01 USD"]
+
+
+def test_the_shipped_ledgers_pass_a_strict_check(ledger):
+    import shutil
+    from pathlib import Path
+
+    shutil.copytree(Path(__file__).resolve().parent.parent / "ledgers", ledger.root / "ledgers")
+    result = ledger.run("check", "--strict")
+    assert (result.exit_code, result.stdout) == (0, "0 errors, 0 warnings in 4 files\n")

@@ -316,8 +316,11 @@ ASSERT_FAILED = Code(
 
 OVER_BUDGET = Code(
     "over-budget", WARNING, "more committed than the budget",
-    meaning="The project's commitments (its children's included) add up to more than its budget. It is a "
-            "warning: it can be true, but it is worth a look. It fails the check only with --strict.",
+    meaning="The project's commitments (its children's included) add up to more than its budget. A project "
+            "without a budget of its own shows the sum of the budgets set below it, and that derived budget is "
+            "compared only with the commitments of the projects that set one (each one's children included): "
+            "the others' have no budget to exceed. It is a warning: it can be true, but it is worth a look. "
+            "It fails the check only with --strict.",
     fix="Raise the budget where it was revised, or correct the commitments.",
     hint="raise the budget where it was revised, or correct the commitments",
     example='[[party]]\nid = "DONOR"\nname = "A donor"\n\n'
