@@ -298,34 +298,65 @@ def explain(session: Session, code: str | None) -> int:
     return EXIT_OK
 
 
-def add(session: Session, kind: str, assignments, to: str | None, ledger, dry_run: bool) -> int:
+def add(session: Session, kind: str | None, assignments, to: str | None, ledger, dry_run: bool,
+        from_file: str | None = None) -> int:
     if to is None:
         raise _fail_usage("add: --to FILE is required: the file of the ledger to append the entry to")
     import datetime as _dt
 
-    from cndledger.core.append import AddError, WriteFailed, add_entry
+    from cndledger.core.append import AddError, WriteFailed, add_entry, entries_of_file
     from cndledger.render.problems import as_text
 
     try:
-        added = add_entry(kind, assignments or [], to, ledger or [], _dt.date.today(), dry_run=dry_run)
+        entries = None
+        if from_file is not None:
+            if kind is not None or assignments:
+                raise AddError("--from-file takes the entries from the file: give no KIND nor KEY=VALUE with it")
+            entries = entries_of_file(_read_entries(from_file), from_file)
+        elif kind is None:
+            raise AddError("give the KIND of the entry and its KEY=VALUE pairs, or --from-file ENTRIES.toml")
+        added = add_entry(kind, assignments or [], to, ledger or [], _dt.date.today(), dry_run=dry_run, entries=entries)
     except AddError as exc:
         raise _fail_usage(f"add: {exc}") from None
     except WriteFailed as exc:
         print(f"cndledger: nothing was written: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
-    errors = added.opened.errors
-    shown = errors or [problem for problem in added.entry_problems if not problem.is_error]
+    blocking, existing = added.blocking, added.existing
+    what = f"this entry (at {added.path}:{added.line})" if added.count == 1 else \
+        f"these {added.count} entries (from {added.path}:{added.line})"
+    shown = blocking or [problem for problem in added.entry_problems if not problem.is_error]
     sys.stderr.write(as_text(shown, _source_line(added.opened)))
-    if errors:
-        plural = "" if len(errors) == 1 else "s"
-        print(f"cndledger: nothing was written: with this entry (at {added.path}:{added.line}) the ledger would have "
-              f"{len(errors)} error{plural}", file=sys.stderr)
+    if existing:
+        plural = "" if len(existing) == 1 else "s"
+        print(f"cndledger: the ledger had {len(existing)} error{plural} before {what}, which "
+              f"{'it does' if added.count == 1 else 'they do'} not make worse:", file=sys.stderr)
+        sys.stderr.write(as_text(existing, _source_line(added.opened)))
+    if blocking:
+        plural = "" if len(blocking) == 1 else "s"
+        print(f"cndledger: nothing was written: with {what} the ledger would have "
+              f"{len(blocking)} {'new ' if existing else ''}error{plural}", file=sys.stderr)
         return EXIT_PROBLEMS
     if dry_run:
         sys.stdout.write(added.entry)
-    else:
+    elif added.count == 1 and from_file is None:
         print(f"added [[{kind}]] at {added.path}:{added.line}")
+    else:
+        print(f"added {added.count} entries at {added.path}:{added.line}")
     return EXIT_OK
+
+
+def _read_entries(path: str) -> str:
+    from cndledger.core.append import AddError
+
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise AddError(f"--from-file: cannot read '{path}': {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise AddError(f"--from-file: '{path}' is not UTF-8 text; save it as UTF-8") from None
 
 
 COMMANDS = {"check": check, "balance": balance, "release-check": release_check, "tranches": tranches,
