@@ -234,9 +234,10 @@ def contains(period: Period, day: _dt.date) -> bool:
 
 
 def unequal_overlaps(periods: Sequence[Period]) -> list[tuple[int, int]]:
-    """For each period that overlaps an earlier one (by first day, then last) without covering the same
-    days, one pair (index of the earlier, index of it), in that order: every period in such a conflict
-    is in a pair. One sort and one sweep: budget lines are compared in O(n log n), never pairwise."""
+    """For each period that shares a day, without covering the same days, with one that sorts before it (by
+    first day, then last day), one pair: (the index of that earlier one, its own index). Of any two periods
+    in conflict, the later is in a pair: a `budget-overlap` is reported once, at the later line. One sort and
+    one sweep: budget lines are compared in O(n log n), never pairwise."""
     order = sorted(range(len(periods)), key=lambda index: (periods[index].first, periods[index].last))
     pairs: list[tuple[int, int]] = []
     reach: int | None = None  # among the earlier groups, the period that ends last
