@@ -171,10 +171,11 @@ amount = 12_345.67
 def test_running_totals_are_kept_after_money_was_rounded_elsewhere():
     """MONEY's own operations raise its flags (a share of 1/3 is rounded); the running totals made
     after them still hold (a stale flag would send every warm balance back to summing one by one)."""
+    import datetime as dt
+
     from cndledger.core import counting
     from cndledger.format.dates import LedgerDate
     from cndledger.format.records import Expense
-    import datetime as dt
 
     counting.MONEY.divide(1, 3)
     expenses = [Expense(None, 0, "P1", LedgerDate.of_day(dt.date(2005, 1, 1)), counting.MONEY.add(1, 0))]

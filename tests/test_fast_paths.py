@@ -13,17 +13,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cndledger.checks import currency, dates, references
-from cndledger.format.dates import LedgerDate, parse_date
 from cndledger.core import counting
 from cndledger.core.counting import spent_totals
 from cndledger.core.figures import balance, totals_as_of
 from cndledger.core.ledger import Ledger
-from cndledger.read.load import _parse
-from cndledger.read.locate import FilePositions, header_lines, locate
+from cndledger.format.dates import LedgerDate, parse_date
 from cndledger.format.models import TABLES as MODELS
 from cndledger.format.plans import builders
 from cndledger.format.records import RECORDS, VALUE_FIELDS, Expense, Project
 from cndledger.format.values import decimal_places, needs_more_places
+from cndledger.read.load import _parse
+from cndledger.read.locate import FilePositions, header_lines, locate
 from test_properties import PROPERTY, days, folder, ledgers, read  # noqa: F401 (folder: a fixture)
 
 
@@ -276,7 +276,7 @@ VALUES = st.one_of(
                      "2005", "2005-02-30", "2005-13", "Feb 2005", "2005-02-15", "1000", "government", "x" * 50]),
     st.integers(-5, 10**19), st.booleans(),
     st.decimals(allow_nan=True, places=3, min_value=-10, max_value=10**6),
-    st.sampled_from([Decimal("1e18"), Decimal("0.5"), Decimal("1"), Decimal("0"), Decimal("inf"), Decimal("1.005")]),
+    st.sampled_from([Decimal("1e18"), Decimal("0.5"), Decimal(1), Decimal(0), Decimal("inf"), Decimal("1.005")]),
     st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)),
     st.just(dt.datetime(2005, 1, 1, 12, 0)), st.just(dt.time(12, 0)),
     st.lists(st.sampled_from(["a", "T1", " ", ""]), max_size=3), st.lists(st.integers(0, 3), max_size=2),

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import datetime as _dt
 from array import array
-from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Clamped, Context, Decimal, Rounded, localcontext
 from itertools import accumulate, groupby, islice
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, TypeVar
 
+from cndledger.core.totals import RunningTotals
 from cndledger.format import currency
 from cndledger.format.dates import month_end
 
@@ -176,32 +176,6 @@ def roll_up(lines: Mapping[str, tuple[str, ...]], figures: Mapping[str, T], add:
 
 
 # --- Sums ahead of any day ----------------------------------------------------------------------
-
-class RunningTotals:
-    """Amounts summed ahead of any day asked: for each key (a project), the day each of its amounts
-    starts to count (ascending, as ordinals) and the total up to it, itself included. What counts by
-    any day is then one bisection per key, whatever the number of entries. It does not depend on the
-    day, so a ledger from the cache holds its expenses' (`Ledger.spent_totals`) and `balance` never
-    reads them.
-
-    Flat, for a cache to load at the speed of a copy: the keys' days one after another (`spans`: where
-    each key's stand), and the totals as their exact ASCII text end to end (`ends`: where each ends).
-    One total is asked per key, and only that one becomes a Decimal."""
-
-    __slots__ = ("spans", "days", "ends", "texts")
-
-    def __init__(self, spans: dict[str, tuple[int, int]], days: Sequence[int], ends: Sequence[int],
-                 texts: bytes | memoryview) -> None:
-        self.spans, self.days, self.ends, self.texts = spans, days, ends, texts
-
-    def by(self, key: str, day: _dt.date) -> Decimal | None:
-        """The total of what counts by the day (None where nothing of the key counts yet)."""
-        start, stop = self.spans.get(key, (0, 0))
-        last = bisect_right(self.days, day.toordinal(), start, stop) - 1
-        if last < start:
-            return None
-        return Decimal(str(self.texts[self.ends[last - 1] if last else 0:self.ends[last]], "ascii"))
-
 
 def spent_totals(expenses: list[Expense]) -> RunningTotals | None:
     """The expenses' `RunningTotals` by project, counted from `expense_counts_from`; None where a

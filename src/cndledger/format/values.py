@@ -105,7 +105,7 @@ def parse_share(value: object) -> Decimal:
 
 def decimal_places(amount: Decimal) -> int:
     """Decimal places the value needs: 70000.500 needs 1, 70000.505 needs 3 (exact, no rounding)."""
-    sign, digits, exponent = amount.as_tuple()
+    _, digits, exponent = amount.as_tuple()
     if not isinstance(exponent, int) or exponent >= 0:
         return 0
     places = -exponent
@@ -131,4 +131,5 @@ def needs_more_places(amount: Decimal, places: int) -> bool:
     if remainder:
         return True
     # A remainder below the context's smallest exponent comes out as 0 (1e-999999999 % 0.01): count.
-    return remainder.as_tuple().exponent <= MONEY.Etiny() and decimal_places(amount) > places
+    # (A zero's adjusted exponent is its exponent.)
+    return remainder.adjusted() <= MONEY.Etiny() and decimal_places(amount) > places
