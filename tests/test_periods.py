@@ -10,9 +10,25 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cndledger.format.periods import (
-    FISCAL_YEAR, MONTH, QUARTER, YEAR, Period, PeriodError, UsageError, contains, from_day, overlaps,
-    overlaps_unequally, parse_period, period_window, read_label, read_period_option, read_statement_options,
-    resolve_fiscal_year_start, resolve_fiscal_year_starts, unequal_overlaps,
+    FISCAL_YEAR,
+    MONTH,
+    QUARTER,
+    YEAR,
+    Period,
+    PeriodError,
+    UsageError,
+    contains,
+    from_day,
+    overlaps,
+    overlaps_unequally,
+    parse_period,
+    period_window,
+    read_label,
+    read_period_option,
+    read_statement_options,
+    resolve_fiscal_year_start,
+    resolve_fiscal_year_starts,
+    unequal_overlaps,
 )
 from cndledger.format.shares import resolve_support_cost_rate, support_cost, support_costs, used, used_share
 
@@ -80,20 +96,20 @@ def test_a_period_is_a_value():
 
 @pytest.mark.parametrize("text, start, message, hint", [
     ("FY2005-06", 1,
-     "'FY2005-06' is the form of a fiscal year that starts after January, but the project's fiscal year starts "
-     "in January (fiscal_year_start 1)",
+     ("'FY2005-06' is the form of a fiscal year that starts after January, but the project's fiscal year starts "
+     "in January (fiscal_year_start 1)"),
      "write FY2005: the fiscal year from 2005-01-01 to 2005-12-31"),
     ("FY2005", 7,
-     "'FY2005' is the form of a fiscal year that starts in January, but the project's fiscal year starts in "
-     "July (fiscal_year_start 7)",
+     ("'FY2005' is the form of a fiscal year that starts in January, but the project's fiscal year starts in "
+     "July (fiscal_year_start 7)"),
      "write FY2005-06: the fiscal year from 2005-07-01 to 2006-06-30"),
     ("FY2005", 12,
-     "'FY2005' is the form of a fiscal year that starts in January, but the project's fiscal year starts in "
-     "December (fiscal_year_start 12)",
+     ("'FY2005' is the form of a fiscal year that starts in January, but the project's fiscal year starts in "
+     "December (fiscal_year_start 12)"),
      "write FY2005-06: the fiscal year from 2005-12-01 to 2006-11-30"),
     ("FY2003", 3,
-     "'FY2003' is the form of a fiscal year that starts in January, but the project's fiscal year starts in "
-     "March (fiscal_year_start 3)",
+     ("'FY2003' is the form of a fiscal year that starts in January, but the project's fiscal year starts in "
+     "March (fiscal_year_start 3)"),
      "write FY2003-04: the fiscal year from 2003-03-01 to 2004-02-29"),
     ("FY2005-07", 7, "'FY2005-07' is not a fiscal year: one that starts in 2005 ends in 2006",
      "write FY2005-06: the fiscal year from 2005-07-01 to 2006-06-30"),
@@ -109,8 +125,8 @@ def test_a_period_is_a_value():
     ("FY9999", 12, "'FY9999' would end in November 10000, after the last day a date can have (9999-12-31)",
      "the last fiscal year from December that can be written is FY9998-99"),
     ("FY9999-00", 1,
-     "'FY9999-00' is the form of a fiscal year that starts after January, but the project's fiscal year starts "
-     "in January (fiscal_year_start 1)",
+     ("'FY9999-00' is the form of a fiscal year that starts after January, but the project's fiscal year starts "
+     "in January (fiscal_year_start 1)"),
      "write FY9999: the fiscal year from 9999-01-01 to 9999-12-31"),
 ])
 def test_a_fiscal_year_of_the_wrong_form_says_the_right_one(text, start, message, hint):
@@ -125,20 +141,20 @@ def test_a_fiscal_year_of_the_wrong_form_says_the_right_one(text, start, message
     ("2005-q3", "'2005-q3' is not a period", "write 2005-Q3: in capitals, without spaces"),
     ("0000", "'0000' is not a period of the calendar: the first year is 0001", "write a year from 0001 to 9999"),
     ("2005-02-15", "'2005-02-15' is not a period",
-     'a period is not a day: write a year "2005", a quarter "2005-Q3", a month "2005-02" or a fiscal year '
-     '"FY2005-06" ("FY2005" where it starts in January)'),
+     ('a period is not a day: write a year "2005", a quarter "2005-Q3", a month "2005-02" or a fiscal year '
+     '"FY2005-06" ("FY2005" where it starts in January)')),
     ("Q3 2005", "'Q3 2005' is not a period",
-     'write a year "2005", a quarter "2005-Q3", a month "2005-02" or a fiscal year "FY2005-06" ("FY2005" where '
-     'it starts in January)'),
+     ('write a year "2005", a quarter "2005-Q3", a month "2005-02" or a fiscal year "FY2005-06" ("FY2005" where '
+     'it starts in January)')),
     ("", "'' is not a period",
-     'write a year "2005", a quarter "2005-Q3", a month "2005-02" or a fiscal year "FY2005-06" ("FY2005" where '
-     'it starts in January)'),
+     ('write a year "2005", a quarter "2005-Q3", a month "2005-02" or a fiscal year "FY2005-06" ("FY2005" where '
+     'it starts in January)')),
     (2005, "expected a period written as text in quotes, got the number 2005",
-     'write it in quotes, as "2005": a period is a year "2005", a quarter "2005-Q3", a month "2005-02" or a '
-     'fiscal year "FY2005-06" ("FY2005" where it starts in January)'),
+     ('write it in quotes, as "2005": a period is a year "2005", a quarter "2005-Q3", a month "2005-02" or a '
+     'fiscal year "FY2005-06" ("FY2005" where it starts in January)')),
     (dt.date(2005, 2, 1), "expected a period written as text in quotes, got the date 2005-02-01",
-     'write it in quotes, as "2005": a period is a year "2005", a quarter "2005-Q3", a month "2005-02" or a '
-     'fiscal year "FY2005-06" ("FY2005" where it starts in January)'),
+     ('write it in quotes, as "2005": a period is a year "2005", a quarter "2005-Q3", a month "2005-02" or a '
+     'fiscal year "FY2005-06" ("FY2005" where it starts in January)')),
 ])
 def test_what_is_not_a_period_is_a_bad_value_with_a_hint(value, message, hint):
     for start in (1, 7):
@@ -280,19 +296,19 @@ def test_statement_options():
     assert read_statement_options("FY2005-06", None, None, today).window({7}) == (D(2005, 7, 1), D(2006, 6, 30))
     assert from_day("2004") == D(2004, 1, 1)
     for options, message in [
-        (("2005", "2005-01", None), "--period excludes --from: the period gives the window's first and last day; "
-                                    "give --period alone, or --from and --as-of"),
-        (("2005", "2005-01", "2005-03"), "--period excludes --from and --as-of: the period gives the window's first "
-                                         "and last day; give --period alone, or --from and --as-of"),
-        (("2005", None, "2005-03"), "--period excludes --as-of: the period gives the window's first and last day; "
-                                    "give --period alone, or --from and --as-of"),
+        (("2005", "2005-01", None), ("--period excludes --from: the period gives the window's first and last day; "
+                                    "give --period alone, or --from and --as-of")),
+        (("2005", "2005-01", "2005-03"), ("--period excludes --from and --as-of: the period gives the window's first "
+                                         "and last day; give --period alone, or --from and --as-of")),
+        (("2005", None, "2005-03"), ("--period excludes --as-of: the period gives the window's first and last day; "
+                                    "give --period alone, or --from and --as-of")),
         ((None, "2005-13", None), "--from: '2005-13' is not a date of the calendar"),
-        ((None, "Feb 2005", None), "--from: 'Feb 2005' is not a date; write 2005-02-15, \"2005-02\" (a month) or "
-                                   "\"2004\" (a year)"),
+        ((None, "Feb 2005", None), ("--from: 'Feb 2005' is not a date; write 2005-02-15, \"2005-02\" (a month) or "
+                                   "\"2004\" (a year)")),
         ((None, None, "2005-02-30"), "--as-of: '2005-02-30' is not a date of the calendar"),
         ((None, "2006", "2005"), "--from 2006 is after --as-of 2005-12-31: the window would hold no day"),
-        (("FY2005-2006", None, None), "--period: 'FY2005-2006' is not a period; write FY2005-06, or FY2005 where "
-                                      "the fiscal year starts in January"),
+        (("FY2005-2006", None, None), ("--period: 'FY2005-2006' is not a period; write FY2005-06, or FY2005 where "
+                                      "the fiscal year starts in January")),
     ]:
         with pytest.raises(UsageError) as caught:
             read_statement_options(*options, today)
@@ -331,7 +347,7 @@ def test_support_cost_ignores_the_threads_decimal_context():
         context.prec = 3
         context.rounding = "ROUND_DOWN"
         assert support_cost(Decimal("70000.55"), Decimal("0.13"), "USD") == Decimal("9100.07")
-        assert used(Decimal("2"), Decimal("3")) == "0.6667"
+        assert used(Decimal(2), Decimal(3)) == "0.6667"
 
 
 @pytest.mark.parametrize("spent, budget, share", [

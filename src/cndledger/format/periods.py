@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Collection, Iterable, Mapping, NamedTuple, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 from cndledger.format.dates import month_end, parse_date
 from cndledger.format.inherit import inherited, inherited_all

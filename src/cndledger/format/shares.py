@@ -8,10 +8,10 @@ in the thread's `decimal.getcontext()`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from decimal import MAX_PREC, ROUND_HALF_UP, Decimal
 from itertools import repeat
 from operator import methodcaller
-from typing import Iterable, Mapping
 
 from cndledger.format.currency import MINOR_UNITS, MONEY
 from cndledger.format.inherit import inherited
