@@ -15,7 +15,7 @@ import pytest
 
 etree = pytest.importorskip("lxml.etree", reason="the IATI reader needs lxml: pip install 'cndledger[iati]'")
 
-from cndledger.iati.read import TRANSACTION_TYPE_FROM_1X, read_activity_file  # noqa: E402
+from cndledger.iati.read import TRANSACTION_TYPE_FROM_1X, read_activity_file
 
 DATA = Path(__file__).parent / "data" / "iati"
 SAMPLES = DATA / "samples"
@@ -81,7 +81,7 @@ def test_negative_and_zero_values_are_kept_as_read():
         re.findall(r"<value[^>]*>\s*-", text_of(WORLD_BANK))
     )
     assert [budget.value for budget in read(MAEC).budgets].count(Decimal(0)) == len(
-        re.findall(r"<budget[\s>](?:(?!</budget>).)*<value[^>]*>0</value>", text_of(MAEC), re.S)
+        re.findall(r"<budget[\s>](?:(?!</budget>).)*<value[^>]*>0</value>", text_of(MAEC), re.DOTALL)
     )
 
 

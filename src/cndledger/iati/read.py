@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 
 from lxml import etree
 
