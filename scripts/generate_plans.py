@@ -33,7 +33,7 @@ from cndledger.format.records import RECORDS, VALUE_FIELDS
 from cndledger.format.values import parse_currency, parse_id
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET = ROOT / "src" / "cndledger" / "plans.py"
+TARGET = ROOT / "src" / "cndledger" / "format" / "plans.py"
 
 # Pure functions whose values repeat across entries (references, dates, currencies): each distinct
 # value is judged once per reading. Not amounts: 1.0 and 1.00 are equal but are kept as written.

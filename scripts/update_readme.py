@@ -7,19 +7,17 @@ the README is stale; run `python scripts/update_readme.py` to refresh it.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BLOCK = re.compile(r"(<!-- \[\[\[run: (?P<args>.*?) -->\n)(?P<body>.*?)(<!-- \]\]\] -->)", re.S)
+BLOCK = re.compile(r"(<!-- \[\[\[run: (?P<args>.*?) -->\n)(?P<body>.*?)(<!-- \]\]\] -->)", re.DOTALL)
 
 
 def run(args: str) -> str:
     import contextlib
-    import io
 
     from typer.testing import CliRunner
 

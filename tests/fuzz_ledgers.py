@@ -27,6 +27,8 @@ import string
 import traceback
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
+from functools import partial
+from pathlib import Path
 
 import tomli_w
 import typer.main
@@ -655,13 +657,13 @@ def add_violations(case: Case, folder: str, observe=None) -> list[str]:
     appends to its file, and the ledger still checks; every problem it shows is in the ledger."""
     written = write_case(case, folder)
     kind, target, pairs = case.add
-    code, out, err, crash = run("add", kind, "-f", folder, "--to", os.path.join(folder, target), *pairs)
+    code, _, err, crash = run("add", kind, "-f", folder, "--to", os.path.join(folder, target), *pairs)
     if crash:
         return [f"add raised:\n{crash}"]
     found = [] if code in (0, 1, 2) else [f"add exited {code}"]
     if observe is not None:
         observe(code, [{"code": match.group(0).split("[")[1].split("]")[0]} for match in _PROBLEM_LINE.finditer(err)])
-    after = {path: open(path, "rb").read() for path in written}
+    after = {path: Path(path).read_bytes() for path in written}
     changed = [path for path in written if after[path] != written[path]]
     if code != 0 and changed:
         found.append(f"add exited {code} and changed {changed}")
@@ -747,7 +749,7 @@ def parser_violations(written: dict[str, bytes]) -> list[str]:
         except UnicodeDecodeError:
             continue
         outcomes = []
-        for parse in (lambda: tomllib.loads(text, parse_float=Decimal), lambda: _parse(text, raw)):
+        for parse in (partial(tomllib.loads, text, parse_float=Decimal), partial(_parse, text, raw)):
             try:
                 outcomes.append(_canonical(parse()))
             except Exception as exc:  # noqa: BLE001 - any fault of either parser is an outcome here

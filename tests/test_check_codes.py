@@ -767,8 +767,8 @@ amount = 500
     ("commitment", 'id = "C2"\nproject = "P1"\nparty = "DONOR"\ndate = 2005-01-10\namount = 1\ncurrency = "EUR"'),
     ("release", 'commitment = "C1"\ndate = 2005-02-01\namount = 1\ncurrency = "EUR"'),
     ("expense", 'project = "P1"\ndate = 2005-02-01\namount = 1\ncurrency = "EUR"'),
-    ("inkind", 'id = "K"\nproject = "P1"\nparty = "DONOR"\ndescription = "d"\nnature = "goods"\nstart = 2005-02-01\n'
-               'value = 1\ncurrency = "EUR"'),
+    ("inkind", ('id = "K"\nproject = "P1"\nparty = "DONOR"\ndescription = "d"\nnature = "goods"\nstart = 2005-02-01\n'
+                'value = 1\ncurrency = "EUR"')),
 ])
 def test_currency_mismatch_of_an_entry(ledger, kind, entry):
     path = ledger.write("ledgers/a.toml", PREAMBLE + COMMITMENT + f"\n[[{kind}]]\n{entry}\n")

@@ -38,7 +38,7 @@ BROKEN_FUNDING = FUNDING.replace("amount = 70_000", "ammount = 70_000")
 
 
 def fenced(language: str) -> list[str]:
-    return re.findall(rf"^```{language}\n(.*?)^```$", DOC, re.S | re.M)
+    return re.findall(rf"^```{language}\n(.*?)^```$", DOC, re.DOTALL | re.MULTILINE)
 
 
 def workflow() -> dict:

@@ -6,9 +6,9 @@ import os
 
 from typer.testing import CliRunner
 
-from conftest import PREAMBLE
 from cndledger.cli.app import app
 from cndledger.cli.complete import ids
+from conftest import PREAMBLE
 
 
 def complete(ledger, words: str) -> list[str]:

@@ -60,9 +60,7 @@ def test_no_problem_is_made_but_by_its_code():
             func = node.func
             called = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
             where = f"{path.relative_to(SOURCE)}:{node.lineno}"
-            if called in BARE_MAKERS and not (path.name == "codes.py" and called == "Problem"):
-                bare.append(where)
-            elif called == "_replace" and any(k.arg in {"code", "severity"} for k in node.keywords):
+            if called in BARE_MAKERS and not (path.name == "codes.py" and called == "Problem") or called == "_replace" and any(k.arg in {"code", "severity"} for k in node.keywords):
                 bare.append(where)
     assert not bare, f"problems made otherwise than through format/codes.py: {bare}"
 

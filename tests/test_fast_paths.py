@@ -5,22 +5,25 @@ each, and the quick looks of the checks (hypothesis)."""
 import copy
 import datetime as dt
 import tomllib
-from decimal import Decimal, localcontext
+from contextlib import contextmanager
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cndledger.checks import currency, dates, references
-from cndledger.format.dates import LedgerDate, parse_date
-from cndledger.core.figures import balance, spent_totals, totals_as_of
+from cndledger.core import counting
+from cndledger.core.counting import spent_totals
+from cndledger.core.figures import balance, totals_as_of
 from cndledger.core.ledger import Ledger
-from cndledger.read.load import _parse
-from cndledger.read.locate import FilePositions, header_lines, locate
+from cndledger.format.dates import LedgerDate, parse_date
 from cndledger.format.models import TABLES as MODELS
 from cndledger.format.plans import builders
 from cndledger.format.records import RECORDS, VALUE_FIELDS, Expense, Project
 from cndledger.format.values import decimal_places, needs_more_places
+from cndledger.read.load import _parse
+from cndledger.read.locate import FilePositions, header_lines, locate
 from test_properties import PROPERTY, days, folder, ledgers, read  # noqa: F401 (folder: a fixture)
 
 
@@ -69,6 +72,18 @@ def test_spent_from_running_totals_is_spent_summed_one_by_one(folder, text, day)
     assert every_figure(balance(ahead, day)) == every_figure(balance(ledger, day))
 
 
+@contextmanager
+def money_of_precision(digits):
+    """The money context with `digits` significant digits, for the duration (28 in a ledger)."""
+    kept = counting.MONEY
+    counting.MONEY = kept.copy()
+    counting.MONEY.prec = digits
+    try:
+        yield
+    finally:
+        counting.MONEY = kept
+
+
 def amounts_of_any_digits():
     return st.builds(lambda digits, exponent: Decimal(f"{digits}E{exponent}"), st.integers(1, 10**30), st.integers(-30, 5))
 
@@ -84,9 +99,9 @@ def test_spent_from_running_totals_rounds_as_summing_one_by_one_does(spending, s
     expenses = [Expense(None, number, f"P{project}", LedgerDate.of_day(when), amount)
                 for number, (project, when, amount) in enumerate(spending)]
     ledger = Ledger(projects=projects, expenses=expenses)
-    with localcontext(prec=summed_with):
+    with money_of_precision(summed_with):
         totals = spent_totals(expenses)
-    with localcontext(prec=asked_with):
+    with money_of_precision(asked_with):
         expected = every_figure(balance(ledger, day))
         summed_ahead = copy.copy(ledger)
         summed_ahead.spent_totals = totals
@@ -261,7 +276,7 @@ VALUES = st.one_of(
                      "2005", "2005-02-30", "2005-13", "Feb 2005", "2005-02-15", "1000", "government", "x" * 50]),
     st.integers(-5, 10**19), st.booleans(),
     st.decimals(allow_nan=True, places=3, min_value=-10, max_value=10**6),
-    st.sampled_from([Decimal("1e18"), Decimal("0.5"), Decimal("1"), Decimal("0"), Decimal("inf"), Decimal("1.005")]),
+    st.sampled_from([Decimal("1e18"), Decimal("0.5"), Decimal(1), Decimal(0), Decimal("inf"), Decimal("1.005")]),
     st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)),
     st.just(dt.datetime(2005, 1, 1, 12, 0)), st.just(dt.time(12, 0)),
     st.lists(st.sampled_from(["a", "T1", " ", ""]), max_size=3), st.lists(st.integers(0, 3), max_size=2),

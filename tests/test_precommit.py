@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOT_SHIPPED = shutil.ignore_patterns(".git", ".venv", "venv", "__pycache__", "*.egg-info", ".pytest_cache",
                                      ".hypothesis", "build", "dist")
 OFFLINE = re.compile(r"No matching distribution|Could not find a version|Temporary failure in name resolution|"
-                     r"Network is unreachable|Failed to establish a new connection|ProxyError|ConnectTimeout", re.I)
+                     r"Network is unreachable|Failed to establish a new connection|ProxyError|ConnectTimeout", re.IGNORECASE)
 
 GOOD = COMMITMENT
 BROKEN = COMMITMENT.replace("amount = 1000", "ammount = 1000")
@@ -128,7 +128,7 @@ def test_the_hook_checks_only_toml_files(setup):
 
 def docs_block(first_line: str) -> str:
     text = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"^```yaml\n(.*?)^```$", text, re.S | re.M)
+    blocks = re.findall(r"^```yaml\n(.*?)^```$", text, re.DOTALL | re.MULTILINE)
     (block,) = [block for block in blocks if block.startswith(first_line + "\n")]
     return block
 

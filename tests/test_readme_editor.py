@@ -12,7 +12,7 @@ SECTION = README.split("## In the editor, in pre-commit, in CI\n", 1)[1].split("
 
 
 def test_the_schema_line_names_the_schema_from_a_shipped_ledger_file_and_is_only_a_comment(ledger):
-    (line,) = re.findall(r"^#:schema .*$", SECTION, re.M)
+    (line,) = re.findall(r"^#:schema .*$", SECTION, re.MULTILINE)
     target = line.removeprefix("#:schema ")
     assert (ROOT / "ledgers" / target).resolve() == (ROOT / "schema" / "ledger.schema.json")
     shutil.copytree(ROOT / "ledgers", ledger.root / "ledgers")
@@ -23,7 +23,7 @@ def test_the_schema_line_names_the_schema_from_a_shipped_ledger_file_and_is_only
 
 
 def test_the_sample_problem_is_what_check_prints_on_the_shipped_ledger_with_that_typo(ledger):
-    sample = re.search(r"^```text\n(.*?)^```$", SECTION, re.S | re.M).group(1)
+    sample = re.search(r"^```text\n(.*?)^```$", SECTION, re.DOTALL | re.MULTILINE).group(1)
     shutil.copytree(ROOT / "ledgers", ledger.root / "ledgers")
     funding = ledger.root / "ledgers" / "funding.toml"
     funding.write_text(funding.read_text(encoding="utf-8").replace('party = "TDAP"', 'party = "TADP"', 1),

@@ -7,7 +7,8 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import PREAMBLE
 
@@ -233,8 +234,8 @@ def test_running_figures_agree_with_the_balance(text, as_of):
 @settings(max_examples=200, deadline=None)
 @given(WRITTEN, st.one_of(st.none(), WRITTEN), DAYS, AMOUNTS)
 def test_accrual_events_add_up_to_the_accrued_in_kind(start, end, as_of, monthly):
+    from cndledger.core.counting import accrued_month_ends, inkind_accrued
     from cndledger.format.dates import parse_date
-    from cndledger.core.figures import accrued_month_ends, inkind_accrued
     from cndledger.format.models import InKind
 
     contribution = InKind.model_construct(

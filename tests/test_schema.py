@@ -11,13 +11,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from conftest import COMMITMENT, PREAMBLE
-from cndledger.format.dates import parse_date
 from cndledger.format.codes import CODES as EXPLANATIONS
+from cndledger.format.dates import parse_date
 from cndledger.format.schema import ledger_schema_json
 from cndledger.format.values import parse_amount
+from conftest import COMMITMENT, PREAMBLE
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "schema" / "ledger.schema.json"
@@ -247,8 +248,8 @@ def test_the_schema_rejects_what_check_reports_in_the_file_text(ledger, name):
 
 @pytest.mark.parametrize("text, code", [
     ('[[assert]]\nproject = "P1"\ndate = 2005-12-31\nsource = "no figure"\n', "missing-key"),
-    ('[[inkind]]\nid = "K"\nproject = "P"\nparty = "D"\ndescription = "x"\nnature = "goods"\nstart = 2005-01-01\n'
-     'value = 10\nmonthly_value = 1\n', "bad-value"),
+    (('[[inkind]]\nid = "K"\nproject = "P"\nparty = "D"\ndescription = "x"\nnature = "goods"\nstart = 2005-01-01\n'
+      'value = 10\nmonthly_value = 1\n'), "bad-value"),
 ], ids=["an assert without a figure", "an in-kind with both value and monthly_value"])
 def test_the_schema_says_the_rules_across_keys_of_a_table_as_the_models_do(ledger, text, code):
     assert schema_errors(text)

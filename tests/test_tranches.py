@@ -183,10 +183,11 @@ def test_table_overdue_rows_stand_out(ledger):
     assert "Tranches as of 2005-07-01" in text
     assert "(unscheduled)" in text and "250.00" in text
 
-    from cndledger.core.api import open_ledger
-    from cndledger.render.tranches import as_table
-    from cndledger.core.schedule import schedule
     import datetime
+
+    from cndledger.core.api import open_ledger
+    from cndledger.core.schedule import schedule
+    from cndledger.render.tranches import as_table
 
     opened = open_ledger([str(ledger.root / "ledgers")], datetime.date(2005, 7, 1))
     table = as_table(schedule(opened.ledger, datetime.date(2005, 7, 1)))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterator
-from decimal import Decimal
 from operator import attrgetter
 
 from cndledger.checks.check import Check
+from cndledger.core import counting
 from cndledger.core import figures as fig
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import (
@@ -33,14 +33,14 @@ def sums_exceeded(ledger: Ledger) -> Iterator[Problem]:
         commitment = ledger.commitment_by_id.get(commitment_id)
         if commitment is None:
             continue
-        total = Decimal(0)
+        total = counting.ZERO
         for tranche in tranches:
-            total += tranche.amount
+            total = counting.MONEY.add(total, tranche.amount)
             if total > commitment.amount:
                 currency = ledger.project_currency(commitment.project)
                 yield TRANCHES_EXCEED_COMMITMENT.problem(
                     f"the tranches of commitment '{commitment.id}' (at {commitment.at}) add up to "
-                    f"{_money(sum(t.amount for t in tranches), currency)}, more than its "
+                    f"{_money(counting.total(t.amount for t in tranches), currency)}, more than its "
                     f"{_money(commitment.amount, currency)}", tranche.at_key("amount"))
                 break
     yield from _releases_exceed(ledger, "commitment", ledger.commitment_by_id, RELEASES_EXCEED_COMMITMENT)
@@ -56,9 +56,9 @@ def _releases_exceed(ledger: Ledger, key: str, by_id, code: Code) -> Iterator[Pr
             releases_of.setdefault(target, []).append(release)
     for target_id, releases in releases_of.items():
         target = by_id[target_id]
-        total = Decimal(0)
+        total = counting.ZERO
         for release in sorted(releases, key=lambda r: r.date):
-            total += release.amount
+            total = counting.MONEY.add(total, release.amount)
             if total > target.amount:
                 project = ledger.commitment_project(release.commitment)
                 currency = project.currency if project else None
@@ -81,7 +81,7 @@ def failed_asserts(ledger: Ledger) -> Iterator[Problem]:
                 yield ASSERT_FAILED.problem(
                     f"{name} of '{assertion.project}' as of {assertion.date}: asserted "
                     f"{_money(asserted, currency)}, computed {_money(computed, currency)}, difference "
-                    f"{_money(computed - asserted, currency)}", assertion.at_key(name))
+                    f"{_money(counting.difference(computed, asserted), currency)}", assertion.at_key(name))
 
 
 def budget_warnings(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:

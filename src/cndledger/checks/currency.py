@@ -10,7 +10,7 @@ from operator import attrgetter, is_, mod
 from cndledger.checks.check import Check
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import BAD_PRECISION, CURRENCY_MISMATCH
-from cndledger.format.currency import minor_unit
+from cndledger.format.currency import MONEY, minor_unit
 from cndledger.format.problems import Problem
 from cndledger.format.records import VALUE_FIELDS, Project
 from cndledger.format.values import needs_more_places
@@ -94,7 +94,7 @@ def _finer_than(entries: list, key: str, places: int) -> list:
         # none is finer, and the first pass stops at the first that is. A remainder below the smallest
         # exponent comes out as 0 (clamped): then the places are counted one by one.
         step = Decimal(1).scaleb(-places)
-        with localcontext() as context:
+        with localcontext(MONEY) as context:
             context.clear_flags()
             if not any(map(mod, amounts, repeat(step))):
                 if not context.flags[Clamped]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterator
-from decimal import Decimal
 from operator import attrgetter
 
 from cndledger.checks.check import Check
+from cndledger.core import counting
 from cndledger.core import figures as fig
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import TRANCHE_COMMITMENT, TRANCHE_OVERDUE, UNMATCHED_COUNTERPART
@@ -52,7 +52,7 @@ def overdue_tranches(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
     for tranche in ledger.tranches:
         if tranche.due is None or tranche.due.last >= as_of:
             continue
-        got = released.get(tranche.id, Decimal(0))
+        got = released.get(tranche.id, counting.ZERO)
         if got < tranche.amount:
             currency = ledger.project_currency(getattr(ledger.commitment_by_id.get(tranche.commitment), "project", ""))
             yield TRANCHE_OVERDUE.problem(

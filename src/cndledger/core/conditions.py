@@ -1,7 +1,8 @@
 """Release conditions: may a tranche be released on a day D? (LEDGER-FORMAT "Release conditions")
 
-Each condition is answered with whether it holds and the figures and dates it compared. The
-arithmetic of what counts on D comes from `figures`; nothing here decides it again.
+Each condition is answered with whether it holds and the figures and dates it compared. What
+counts on D, and the arithmetic of money, come from `counting` (the figures from `figures`);
+nothing here decides them again.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from typing import NamedTuple
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
 from functools import cached_property
 
+from cndledger.core import counting
 from cndledger.core import figures as fig
+from cndledger.core.counting import MONEY, ZERO, difference
 from cndledger.format.rules import COUNTERPART_WINDOW_DAYS
 from cndledger.format.currency import MINOR_UNITS, format_amount
 from cndledger.format.dates import LedgerDate
@@ -61,7 +64,7 @@ class ReleaseConditions:
     @cached_property
     def _releases_by_commitment(self) -> dict[str, list]:
         grouped: dict[str, list] = {}
-        for release in fig.releases_as_of(self.ledger, self.on):
+        for release in counting.releases_as_of(self.ledger, self.on):
             grouped.setdefault(release.commitment, []).append(release)
         return grouped
 
@@ -91,16 +94,16 @@ class ReleaseConditions:
         if commitment is None:
             return Condition("committed", False, f"the ledger has no commitment '{tranche.commitment}'")
         what = f"commitment '{commitment.id}' of {_money(commitment.amount, currency)} dated {written(commitment.date)}"
-        if fig.commitment_counts(commitment, self.on):
+        if counting.commitment_counts(commitment, self.on):
             return Condition("committed", True, f"{what} counts on {self.on}")
         return Condition("committed", False, f"{what} does not count yet on {self.on}")
 
     def _unreleased(self, tranche: Tranche, currency: str) -> Condition:
-        released = self._released_by_tranche.get(tranche.id, fig.ZERO)
+        released = self._released_by_tranche.get(tranche.id, ZERO)
         figures = f"released {_money(released, currency)} of {_money(tranche.amount, currency)} as of {self.on}"
         if released >= tranche.amount:
             return Condition("unreleased", False, f"{figures}: fully released")
-        return Condition("unreleased", True, f"{figures}; {_money(tranche.amount - released, currency)} to release")
+        return Condition("unreleased", True, f"{figures}; {_money(difference(tranche.amount, released), currency)} to release")
 
     def _after(self, tranche: Tranche, currency: str) -> Condition:
         parts, holds = [], True
@@ -110,7 +113,7 @@ class ReleaseConditions:
                 parts.append(f"the ledger has no tranche '{name}'")
                 holds = False
                 continue
-            released = self._released_by_tranche.get(name, fig.ZERO)
+            released = self._released_by_tranche.get(name, ZERO)
             full = released >= earlier.amount
             holds = holds and full
             state = "fully released" if full else "not fully released"
@@ -147,17 +150,17 @@ class ReleaseConditions:
         if figures is None:
             return Condition("min_spent", False, f"the ledger has no project for commitment '{tranche.commitment}'")
         spent, released = figures.spent, figures.released
-        needed = share * released
+        needed = MONEY.multiply(share, released)
         holds = spent >= needed
         # The least amount in the currency's minor unit that reaches the share (spent is in that unit).
         places = MINOR_UNITS.get(currency, 2)
-        needed_shown = needed.quantize(Decimal(1).scaleb(-places), rounding=ROUND_CEILING)
-        share_text = _percent(share * 100)
+        needed_shown = needed.quantize(Decimal(1).scaleb(-places), rounding=ROUND_CEILING, context=MONEY)
+        share_text = _percent(MONEY.multiply(share, 100))
         head = f"project '{project.id}' spent {_money(spent, currency)} of {_money(released, currency)} released"
         if released == 0:
-            return Condition("min_spent", True, f"{head} as of {self.on}: nothing released yet, so {share_text}% of it is {_money(fig.ZERO, currency)}")
+            return Condition("min_spent", True, f"{head} as of {self.on}: nothing released yet, so {share_text}% of it is {_money(ZERO, currency)}")
         sign = ">=" if holds else "<"
-        detail = f"{head} = {_share_shown(spent * 100 / released, share * 100, holds)}% {sign} {share_text}%"
+        detail = f"{head} = {_share_shown(MONEY.divide(MONEY.multiply(spent, 100), released), MONEY.multiply(share, 100), holds)}% {sign} {share_text}%"
         if not holds:
             detail += f" (needs {_money(needed_shown, currency)} spent)"
         return Condition("min_spent", holds, f"{detail} as of {self.on}")
@@ -167,16 +170,16 @@ class ReleaseConditions:
         if counterpart is None:
             return Condition("matched_by", False, f"the ledger has no counterpart commitment '{tranche.matched_by}'")
         name = f"counterpart commitment '{counterpart.id}'"
-        if not fig.commitment_counts(counterpart, self.on):
+        if not counting.commitment_counts(counterpart, self.on):
             return Condition("matched_by", False,
                              f"{name} dated {written(counterpart.date)} does not count yet on {self.on}")
-        released = self._released_by_commitment.get(counterpart.id, fig.ZERO)
+        released = self._released_by_commitment.get(counterpart.id, ZERO)
         if released < counterpart.amount:
-            return Condition("matched_by", True, f"{name} has {_money(counterpart.amount - released, currency)} "
+            return Condition("matched_by", True, f"{name} has {_money(difference(counterpart.amount, released), currency)} "
                              f"of {_money(counterpart.amount, currency)} unreleased on {self.on}")
         releases = self._releases_by_commitment.get(counterpart.id, [])
-        latest = max(releases, key=lambda release: fig.release_counts_from(release, counterpart))
-        latest_day = fig.release_counts_from(latest, counterpart)
+        latest = max(releases, key=lambda release: counting.release_counts_from(release, counterpart))
+        latest_day = counting.release_counts_from(latest, counterpart)
         days = (self.on - latest_day).days
         gap = "on the same day" if days == 0 else f"{days} day{'' if days == 1 else 's'} before {self.on}"
         when = f"its latest release, {_money(latest.amount, currency)} dated {written(latest.date)}, is {gap}"
@@ -190,14 +193,14 @@ def _money(amount: Decimal, currency: str) -> str:
 
 
 def _percent(value: Decimal) -> str:
-    return f"{value.normalize():f}"
+    return f"{value.normalize(MONEY):f}"
 
 
 def _share_shown(actual: Decimal, required: Decimal, holds: bool) -> str:
     """The actual share, rounded, with as many decimals as it takes to agree with the verdict."""
-    places = max(1, -required.normalize().as_tuple().exponent)
+    places = max(1, -required.normalize(MONEY).as_tuple().exponent)
     while True:
-        shown = actual.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+        shown = actual.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN, context=MONEY)
         if (shown >= required) == holds or places >= 12:
             return f"{shown:f}"
         places += 1

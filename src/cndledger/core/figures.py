@@ -1,26 +1,25 @@
-"""The reconciliation arithmetic, in one place: what each project committed, released, spent...
+"""The figures of the reports: what each project committed, released, spent, in kind, per party.
 
 Everything here is as of a day D and in the project's currency; a parent's figures include its
-children's. A date of lower precision counts from the last day of its period, and a release
-never counts before its commitment does.
+children's. When an entry counts, in which currency, how sums are made and how the tree rolls up
+are `counting`'s: this module only lays its answers out per project.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from array import array
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
-from decimal import Clamped, Decimal, Rounded, localcontext
-from itertools import accumulate, compress, groupby, islice, repeat
+from bisect import bisect_right
+from collections.abc import Iterable
+from decimal import Decimal
+from itertools import accumulate, compress, groupby
 from operator import attrgetter, itemgetter
 
-from cndledger.format.dates import month_end
+from cndledger.core import counting
+from cndledger.core.counting import ZERO, difference, money, total
 from cndledger.core.ledger import Ledger
-from cndledger.format.records import Commitment, Expense, InKind, Project, Release
+from cndledger.format.records import Project
 
-ZERO = Decimal(0)
-_PROJECT, _AMOUNT, _COMMITMENT = attrgetter("project"), attrgetter("amount"), attrgetter("commitment")
+_PROJECT = attrgetter("project")
 
 
 # Plain classes, not dataclasses: the command starts without importing `dataclasses` (docs/performance.md).
@@ -36,7 +35,7 @@ class PartyFigures:
 
     @property
     def outstanding(self) -> Decimal:
-        return self.committed - self.released
+        return difference(self.committed, self.released)
 
     def __repr__(self) -> str:
         return f"PartyFigures({self.party!r}, committed={self.committed}, released={self.released})"
@@ -54,11 +53,11 @@ class Totals:
 
     @property
     def outstanding(self) -> Decimal:
-        return self.committed - self.released
+        return difference(self.committed, self.released)
 
     @property
     def available(self) -> Decimal:
-        return self.released - self.spent
+        return difference(self.released, self.spent)
 
     def figure(self, name: str) -> Decimal | None:
         return getattr(self, name)
@@ -84,13 +83,14 @@ class ProjectFigures(Totals):
 
     @property
     def gap(self) -> Decimal | None:
-        return None if self.budget is None else self.budget - self.committed
+        return None if self.budget is None else difference(self.budget, self.committed)
 
     @property
     def by_party(self) -> list[PartyFigures]:
         return [self.parties[key] for key in sorted(self.parties)]
 
     def add(self, other: ProjectFigures) -> None:
+        """Another project's figures into these (a child's into its parent's), budget apart."""
         self.committed += other.committed
         self.released += other.released
         self.spent += other.spent
@@ -117,68 +117,14 @@ class Balance:
         return next((figures for figures in self.projects if figures.project.id == project_id), None)
 
 
-# The first day a commitment (an expense) counts: its date's last day. (A getter, not a function of
-# ours: it runs once per entry in whole-ledger passes, at the speed of C.)
-commitment_counts_from: Callable[[Commitment], _dt.date] = attrgetter("date.last")
-
-
-def commitment_counts(commitment: Commitment, day: _dt.date) -> bool:
-    return commitment_counts_from(commitment) <= day
-
-
-def release_counts_from(release: Release, commitment: Commitment | None) -> _dt.date:
-    """The first day a release counts: its date's last day, never before its commitment counts."""
-    return release.date.last if commitment is None else max(release.date.last, commitment.date.last)
-
-
-def release_counts(release: Release, commitment: Commitment | None, day: _dt.date) -> bool:
-    return release_counts_from(release, commitment) <= day
-
-
-expense_counts_from: Callable[[Expense], _dt.date] = attrgetter("date.last")
-
-
-def expense_counts(expense: Expense, day: _dt.date) -> bool:
-    return expense_counts_from(expense) <= day
-
-
-def inkind_accrued(contribution: InKind, day: _dt.date) -> Decimal:
-    """What a valued contribution in kind has accrued by `day` (zero for an unvalued one)."""
-    if contribution.start.last > day:
-        return ZERO
-    if contribution.value is not None:
-        return contribution.value
-    if contribution.monthly_value is None:
-        return ZERO
-    first, last = _accrual_months(contribution, day)
-    months = last - first + 1
-    return contribution.monthly_value * months if months > 0 else ZERO
-
-
-def accrued_month_ends(contribution: InKind, day: _dt.date) -> list[_dt.date]:
-    """The last day of each month for which a `monthly_value` has accrued by `day`, in order."""
-    if contribution.monthly_value is None or contribution.start.last > day:
-        return []
-    first, last = _accrual_months(contribution, day)
-    return [month_end(number // 12, number % 12 + 1) for number in range(first, last + 1)]
-
-
-def _accrual_months(contribution: InKind, day: _dt.date) -> tuple[int, int]:
-    """From the month of `start` to the last month ended by `day` (and not after `end`), as month
-    numbers: date arithmetic would overflow at year 1 and year 9999."""
-    last = _month_number(day) - (0 if day == month_end(day.year, day.month) else 1)
-    if contribution.end is not None:
-        last = min(last, _month_number(contribution.end.last))
-    return _month_number(contribution.start.last), last
-
-
-def _month_number(day: _dt.date) -> int:
-    return day.year * 12 + day.month - 1
-
-
 def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True) -> Balance:
     """Every project's figures as of the day; without the expenses (spent left at 0) where `with_spent` is
     false, for a caller that needs no more than commitments and budgets: expenses are most entries."""
+    with money():
+        return _balance(ledger, as_of, with_spent)
+
+
+def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool) -> Balance:
     ordered = ledger.tree_order()
     figures = {project.id: ProjectFigures(project, depth, project.budget, project.budget) for project, depth in ordered}
     shares: dict[tuple[str, str], tuple[ProjectFigures, PartyFigures] | None] = {}
@@ -194,117 +140,56 @@ def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True) -> Bala
         return shares[key]
 
     commitments = ledger.commitments
-    for commitment, counts in zip(commitments, map(as_of.__ge__, map(commitment_counts_from, commitments))):
-        if counts and (found := share(commitment.project, commitment.party)):
+    counting_from = counting.counting_days(commitments)
+    for commitment, counts_from in zip(commitments, counting_from):
+        if counts_from <= as_of and (found := share(commitment.project, commitment.party)):
             own, party = found
-            own.committed += commitment.amount
-            party.committed += commitment.amount
+            amount = counting.amount_in(commitment, own.project.currency, counts_from)
+            own.committed += amount
+            party.committed += amount
     releases = ledger.releases
-    committed_by = list(map(ledger.commitment_by_id.get, map(_COMMITMENT, releases)))
-    for release, commitment, counts_from in zip(releases, committed_by, map(release_counts_from, releases, committed_by)):
+    committed_by = counting.released_commitments(ledger)
+    for release, commitment, counts_from in zip(releases, committed_by,
+                                                counting.release_counting_days(releases, committed_by)):
         if commitment is not None and counts_from <= as_of and (found := share(commitment.project, commitment.party)):
             own, party = found
-            own.released += release.amount
-            party.released += release.amount
-    if with_spent and not _spent_from_totals(ledger.spent_totals, as_of, figures):
+            amount = counting.amount_in(release, own.project.currency, counts_from)
+            own.released += amount
+            party.released += amount
+    spent = counting.totals_by(ledger.spent_totals, figures, as_of) if with_spent else None
+    if spent is not None:
+        for project_id, amount in spent.items():
+            figures[project_id].spent = amount
+    elif with_spent:
         # Expenses are most entries: summed run by run of one project (files keep them together),
         # each judged on the day only where not all of them count by it (most reports are of today).
         expenses = ledger.expenses
-        counting_from = list(map(expense_counts_from, expenses))
-        counting: Iterable[Expense] = expenses
+        counting_from = counting.counting_days(expenses)
+        counted: Iterable = expenses
         if max(counting_from, default=as_of) > as_of:
-            counting = compress(expenses, map(as_of.__ge__, counting_from))
-        for project_id, run in groupby(counting, key=_PROJECT):
+            counted = compress(expenses, map(as_of.__ge__, counting_from))
+        for project_id, run in groupby(counted, key=_PROJECT):
             if project_id in figures:
-                figures[project_id].spent += sum(map(_AMOUNT, run), ZERO)
+                own = figures[project_id]
+                own.spent += total(counting.amounts_in(run, own.project.currency))
     for contribution in ledger.inkind:
         own = figures.get(contribution.project)
-        if own is None or contribution.start.last > as_of:
+        if own is None or counting.inkind_counts_from(contribution) > as_of:
             continue
         if contribution.value is None and contribution.monthly_value is None:
             own.inkind_unvalued += 1
         else:
-            own.inkind_valued += inkind_accrued(contribution, as_of)
+            own.inkind_valued += counting.inkind_accrued(contribution, as_of)
 
-    # Children after their parent in tree order, so walking it backwards rolls each child up
-    # into its parent after the child has received its own children's figures.
-    for project, _ in reversed(ordered):
-        own = figures[project.id]
-        parent = figures.get(project.parent) if project.parent is not None else None
-        if parent is None:
-            continue
-        parent.add(own)
-        if own.budget is not None and parent.own_budget is None:
-            parent.budget = (parent.budget or ZERO) + own.budget
+    counting.roll_up(counting.lineages(ledger), figures, _add_child)
     return Balance(as_of, [figures[project.id] for project, _ in ordered])
 
 
-class RunningTotals:
-    """Amounts summed ahead of any day asked: for each key (a project), the day each of its amounts
-    starts to count (ascending, as ordinals) and the total up to it, itself included. What counts by
-    any day is then one bisection per key, whatever the number of entries. It does not depend on the
-    day, so a ledger from the cache holds its expenses' (`Ledger.spent_totals`) and `balance` never
-    reads them.
-
-    Flat, for a cache to load at the speed of a copy: the keys' days one after another (`spans`: where
-    each key's stand), and the totals as their exact ASCII text end to end (`ends`: where each ends).
-    One total is asked per key, and only that one becomes a Decimal."""
-
-    __slots__ = ("spans", "days", "ends", "texts")
-
-    def __init__(self, spans: dict[str, tuple[int, int]], days: Sequence[int], ends: Sequence[int],
-                 texts: bytes | memoryview) -> None:
-        self.spans, self.days, self.ends, self.texts = spans, days, ends, texts
-
-    def by(self, key: str, day: _dt.date) -> Decimal | None:
-        """The total of what counts by the day (None where nothing of the key counts yet)."""
-        start, stop = self.spans.get(key, (0, 0))
-        last = bisect_right(self.days, day.toordinal(), start, stop) - 1
-        if last < start:
-            return None
-        return Decimal(str(self.texts[self.ends[last - 1] if last else 0:self.ends[last]], "ascii"))
-
-
-def spent_totals(expenses: list[Expense]) -> RunningTotals | None:
-    """The expenses' `RunningTotals` by project, counted from `expense_counts_from`; None where a
-    total would be rounded (more digits than the decimal context holds): `balance` then sums them
-    one by one, in its own order, and rounds as it always has."""
-    rows = sorted(zip(map(_PROJECT, expenses), map(_dt.date.toordinal, map(expense_counts_from, expenses)),
-                      map(_AMOUNT, expenses)), key=itemgetter(0, 1))
-    spans: dict[str, tuple[int, int]] = {}
-    days, texts = array("i"), []
-    with localcontext() as context:
-        context.clear_flags()
-        for project_id, run in groupby(rows, key=itemgetter(0)):
-            _, counting_from, amounts = zip(*run)
-            if not min(amounts) > 0:  # the bound `balance` relies on holds for amounts above zero (as validated)
-                return None
-            spans[project_id] = (len(days), len(days) + len(counting_from))
-            days.extend(counting_from)
-            # From ZERO, as balance sums (0 + 1E+2 is 100), without the ZERO itself.
-            texts += islice(map(str, accumulate(amounts, initial=ZERO)), 1, None)
-        if context.flags[Rounded] or context.flags[Clamped]:
-            return None
-    return RunningTotals(spans, days, array("I", accumulate(map(len, texts))), "".join(texts).encode("ascii"))
-
-
-def _spent_from_totals(totals: RunningTotals | None, as_of: _dt.date, figures: dict[str, ProjectFigures]) -> bool:
-    """Each project's own spent from the running totals, where they give what summing one by one gives.
-
-    Where no sum rounds, the order of adding does not change a Decimal sum (nor its exponent); each
-    total bounds every partial sum of its expenses (all above zero, none with a smaller exponent), so
-    if the total fits the decimal context here, summing one by one would not have rounded either."""
-    if totals is None:
-        return False
-    with localcontext() as context:
-        context.clear_flags()
-        spent = {project_id: ZERO + total for project_id in figures
-                 if (total := totals.by(project_id, as_of)) is not None}
-        if context.flags[Rounded] or context.flags[Clamped]:
-            return False
-    for project_id, total in spent.items():
-        figures[project_id].spent = total
-    return True
+def _add_child(parent: ProjectFigures, child: ProjectFigures) -> None:
+    """A child's figures into its parent's; its budget too where the parent has none of its own."""
+    parent.add(child)
+    if child.budget is not None and parent.own_budget is None:
+        parent.budget = (parent.budget or ZERO) + child.budget
 
 
 _FEW_DAYS = 4  # up to this many days asked along a project's line, its events are summed once per day
@@ -315,81 +200,88 @@ def totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict[
 
     A project's own events are summed up to each day asked of it or of a project above it (each
     event once per such day: few, where asserts are on projects and a programme), and those sums
-    are added up the project tree to the projects asked. The cost grows with the events times the
+    are rolled up the project tree to the projects asked. The cost grows with the events times the
     days asked along their project's line, not with all the days asked of the whole ledger.
     """
-    lineage: dict[str, tuple[str, ...]] = {}  # a project and the projects above it, as balance rolls it up
-    for project, _ in ledger.tree_order():
-        lineage[project.id] = (project.id, *lineage.get(project.parent, ()))
+    with money():
+        return _totals_as_of(ledger, asked)
+
+
+def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict[tuple[str, _dt.date], Totals]:
+    lines = counting.lineages(ledger)
     days_asked: dict[str, set[_dt.date]] = {}
     for project_id, day in asked:
-        if project_id in lineage:
+        if project_id in lines:
             days_asked.setdefault(project_id, set()).add(day)
     days_of: dict[str, list[_dt.date]] = {}  # the days a project's own events are summed up to
-    for project_id, line in lineage.items():
+    for project_id, line in lines.items():
         days = set().union(*(days_asked.get(owner, ()) for owner in line))
         if days:
             days_of[project_id] = sorted(days)
-    # own[project][i] = [committed, released, spent] of its own events counting by days_of[project][i]
-    own = {project_id: [[ZERO, ZERO, ZERO] for _ in days] for project_id, days in days_of.items()}
+    # sums[project][day] = [committed, released, spent] of its own events counting by the day (then its subtree's)
+    sums = {project_id: {day: [ZERO, ZERO, ZERO] for day in days} for project_id, days in days_of.items()}
+    currency = {project.id: project.currency for project in ledger.projects}
 
-    def add(projects: Iterable[str], counting: Iterable[_dt.date], amounts: Iterable[Decimal], which: int) -> None:
-        """Events given as their projects, first days counting and amounts; summed run by run of one
+    def add(projects: Iterable[str], counting_from: Iterable[_dt.date], entries: Iterable, which: int) -> None:
+        """Entries given with their projects and first days counting; summed run by run of one
         project (files keep a project's entries together), at the speed of C."""
-        for project_id, run in groupby(zip(projects, counting, amounts), key=itemgetter(0)):
+        for project_id, run in groupby(zip(projects, counting_from, entries), key=itemgetter(0)):
             days = days_of.get(project_id)
             if days is None:  # neither it nor a project above it is asked about
                 continue
-            _, run_days, run_amounts = zip(*run)
-            sums = own[project_id]
+            _, run_days, run_entries = zip(*run)
+            run_amounts = tuple(counting.amounts_in(run_entries, currency[project_id], run_days))
+            own = sums[project_id]
             if len(days) <= _FEW_DAYS:  # one pass per day
-                for index, day in enumerate(days):
-                    sums[index][which] += sum(compress(run_amounts, map(day.__ge__, run_days)), ZERO)
+                for day in days:
+                    own[day][which] += total(compress(run_amounts, map(day.__ge__, run_days)))
                 continue
             order = sorted(range(len(run_days)), key=run_days.__getitem__)  # by day: running sums
             by_day = [run_days[position] for position in order]
             running = list(accumulate((run_amounts[position] for position in order), initial=ZERO))
-            for index, day in enumerate(days):
-                sums[index][which] += running[bisect_right(by_day, day)]
+            for day in days:
+                own[day][which] += running[bisect_right(by_day, day)]
 
     commitments, expenses = ledger.commitments, ledger.expenses
-    add(map(_PROJECT, commitments), map(commitment_counts_from, commitments), map(_AMOUNT, commitments), 0)
-    releases = [(commitment.project, release_counts_from(release, commitment), release.amount)
-                for release in ledger.releases
-                if (commitment := ledger.commitment_by_id.get(release.commitment)) is not None]
+    add(map(_PROJECT, commitments), counting.counting_days(commitments), commitments, 0)
+    committed_by = counting.released_commitments(ledger)
+    releases = [(commitment.project, counts_from, release) for release, commitment, counts_from
+                in zip(ledger.releases, committed_by, counting.release_counting_days(ledger.releases, committed_by))
+                if commitment is not None]
     if releases:
         add(*zip(*releases), 1)
-    add(map(_PROJECT, expenses), map(expense_counts_from, expenses), map(_AMOUNT, expenses), 2)
+    add(map(_PROJECT, expenses), counting.counting_days(expenses), expenses, 2)
 
-    totals: dict[tuple[str, _dt.date], list[Decimal]] = {
-        (project_id, day): [ZERO, ZERO, ZERO] for project_id, days in days_asked.items() for day in days}
-    for project_id, days in days_of.items():
-        sums = dict(zip(days, own[project_id]))
-        for owner in lineage[project_id]:
-            for day in days_asked.get(owner, ()):
-                total, mine = totals[(owner, day)], sums[day]
-                for which in range(3):
-                    total[which] += mine[which]
-    return {key: Totals(committed=committed, released=released, spent=spent)
-            for key, (committed, released, spent) in totals.items()}
+    def add_child(parent: dict[_dt.date, list[Decimal]], child: dict[_dt.date, list[Decimal]]) -> None:
+        for day, figures in parent.items():  # a child is summed up to every day of its parent's
+            theirs = child[day]
+            for which in range(3):
+                figures[which] += theirs[which]
 
-
-def releases_as_of(ledger: Ledger, as_of: _dt.date) -> list[Release]:
-    """The releases that count on `as_of`, in ledger order."""
-    return [release for release in ledger.releases
-            if release_counts(release, ledger.commitment_by_id.get(release.commitment), as_of)]
+    counting.roll_up(lines, sums, add_child)
+    return {(project_id, day): Totals(committed=committed, released=released, spent=spent)
+            for project_id, days in days_asked.items() for day in days
+            for committed, released, spent in (sums[project_id][day],)}
 
 
 def released_by_tranche(ledger: Ledger, as_of: _dt.date) -> dict[str, Decimal]:
-    totals: dict[str, Decimal] = {}
-    for release in releases_as_of(ledger, as_of):
-        if release.tranche is not None:
-            totals[release.tranche] = totals.get(release.tranche, ZERO) + release.amount
-    return totals
+    return _released_by(ledger, as_of, "tranche")
 
 
 def released_by_commitment(ledger: Ledger, as_of: _dt.date) -> dict[str, Decimal]:
+    return _released_by(ledger, as_of, "commitment")
+
+
+def _released_by(ledger: Ledger, as_of: _dt.date, key: str) -> dict[str, Decimal]:
+    """What the releases counting on `as_of` add up to, by their tranche (their commitment)."""
     totals: dict[str, Decimal] = {}
-    for release in releases_as_of(ledger, as_of):
-        totals[release.commitment] = totals.get(release.commitment, ZERO) + release.amount
+    releases = ledger.releases
+    committed_by = counting.released_commitments(ledger)
+    with money():
+        for release, commitment, counts_from in zip(releases, committed_by,
+                                                    counting.release_counting_days(releases, committed_by)):
+            target = getattr(release, key)
+            if counts_from <= as_of and target is not None:
+                currency = ledger.project_currency(commitment.project) if commitment is not None else None
+                totals[target] = totals.get(target, ZERO) + counting.amount_in(release, currency, counts_from)
     return totals

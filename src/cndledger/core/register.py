@@ -1,7 +1,7 @@
 """The register: every money event in the order it counts, with the running figures of its project.
 
-An event counts from the last day of its date's period (a release never before its commitment:
-`figures.release_counts_from`). Events of the same day come commitments first, then releases,
+An event counts from the last day of its date's period (a release never before its commitment),
+as `counting` has it. Events of the same day come commitments first, then releases,
 in-kind and expenses, each kind in ledger order. A valued in-kind contribution is an event for
 each month it accrues (a `monthly_value`, dated by the month) or once at its start (a `value`);
 an unvalued one is an event, with no amount, at its start.
@@ -16,7 +16,8 @@ import datetime as _dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cndledger.core import figures as fig
+from cndledger.core import counting
+from cndledger.core.counting import ZERO
 from cndledger.format.dates import LedgerDate
 from cndledger.core.ledger import Ledger
 from cndledger.format.records import Project
@@ -35,9 +36,9 @@ class Event:
     party: str | None  # the party's id; None for an expense
     amount: Decimal | None  # None for an unvalued in-kind contribution
     detail: str
-    committed: Decimal = fig.ZERO  # running figures of `project`, its children included
-    released: Decimal = fig.ZERO
-    spent: Decimal = fig.ZERO
+    committed: Decimal = ZERO  # running figures of `project`, its children included
+    released: Decimal = ZERO
+    spent: Decimal = ZERO
 
 
 @dataclass
@@ -59,27 +60,29 @@ def _events(ledger: Ledger, as_of: _dt.date) -> list[tuple[tuple, Event]]:
     def add(index: int, event: Event) -> None:
         found.append(((event.day, KINDS.index(event.kind), index), event))
 
-    for index, commitment in enumerate(ledger.commitments):
+    commitments = ledger.commitments
+    for index, (commitment, day) in enumerate(zip(commitments, counting.counting_days(commitments))):
         project = projects.get(commitment.project)
-        if project is not None and fig.commitment_counts(commitment, as_of):
-            add(index, Event(commitment.date.last, commitment.date, "commitment", commitment.id, project,
-                             ledger.party_id(commitment.party), commitment.amount, commitment.instrument or ""))
-    for index, release in enumerate(ledger.releases):
-        commitment = ledger.commitment_by_id.get(release.commitment)
+        if project is not None and day <= as_of:
+            add(index, Event(day, commitment.date, "commitment", commitment.id, project, ledger.party_id(commitment.party),
+                             counting.amount_in(commitment, project.currency, day), commitment.instrument or ""))
+    releases, committed_by = ledger.releases, counting.released_commitments(ledger)
+    for index, (release, commitment, day) in enumerate(
+            zip(releases, committed_by, counting.release_counting_days(releases, committed_by))):
         project = projects.get(commitment.project) if commitment is not None else None
-        if project is None or not fig.release_counts(release, commitment, as_of):
+        if project is None or day > as_of:
             continue
         detail = "; ".join(part for part in (
             f"tranche {release.tranche}" if release.tranche else "", release.reference or "") if part)
-        add(index, Event(fig.release_counts_from(release, commitment), release.date, "release", release.id, project,
-                         ledger.party_id(commitment.party), release.amount, detail))
+        add(index, Event(day, release.date, "release", release.id, project, ledger.party_id(commitment.party),
+                         counting.amount_in(release, project.currency, day), detail))
     for index, contribution in enumerate(ledger.inkind):
         project = projects.get(contribution.project)
-        if project is None or contribution.start.last > as_of:
+        if project is None or counting.inkind_counts_from(contribution) > as_of:
             continue
         party = ledger.party_id(contribution.party)
         if contribution.monthly_value is not None:
-            for month_end in fig.accrued_month_ends(contribution, as_of):
+            for month_end in counting.accrued_month_ends(contribution, as_of):
                 add(index, Event(month_end, _month(month_end), "inkind", contribution.id, project, party,
                                  contribution.monthly_value, f"{contribution.nature}, monthly value"))
         elif contribution.value is not None:
@@ -88,11 +91,13 @@ def _events(ledger: Ledger, as_of: _dt.date) -> list[tuple[tuple, Event]]:
         else:
             add(index, Event(contribution.start.last, contribution.start, "inkind", contribution.id, project, party,
                              None, f"{contribution.nature}, unvalued"))
-    for index, expense in enumerate(ledger.expenses):
+    expenses = ledger.expenses
+    for index, (expense, day) in enumerate(zip(expenses, counting.counting_days(expenses))):
         project = projects.get(expense.project)
-        if project is not None and fig.expense_counts(expense, as_of):
+        if project is not None and day <= as_of:
             detail = " / ".join(part for part in (expense.cluster, expense.category) if part)
-            add(index, Event(expense.date.last, expense.date, "expense", expense.id, project, None, expense.amount, detail))
+            add(index, Event(day, expense.date, "expense", expense.id, project, None,
+                             counting.amount_in(expense, project.currency, day), detail))
     return found
 
 
@@ -100,25 +105,20 @@ def register(ledger: Ledger, as_of: _dt.date, start: _dt.date | None = None,
              projects: set[str] | None = None) -> Register:
     """Money events counting on `as_of`; those from `start` on, of `projects` where given, are listed."""
     running: dict[str, dict[str, Decimal]] = {}
-
-    def lineage(project: Project) -> list[str]:
-        chain, seen = [], set()
-        current: Project | None = project
-        while current is not None and current.id not in seen:
-            seen.add(current.id)
-            chain.append(current.id)
-            current = ledger.project_by_id.get(current.parent) if current.parent else None
-        return chain
+    lines = counting.lineages(ledger)
+    add = counting.MONEY.add
 
     listed = []
     for _, event in sorted(_events(ledger, as_of), key=lambda pair: pair[0]):
         figure = _FIGURE_OF_KIND.get(event.kind)
         if figure is not None:
-            for project_id in lineage(event.project):
+            # Each event counts in its project and in every project above it (one amount in each, in
+            # v1; in several currencies, each project's own conversion of the event).
+            for project_id in lines.get(event.project.id, (event.project.id,)):
                 totals = running.setdefault(project_id, {})
-                totals[figure] = totals.get(figure, fig.ZERO) + event.amount
+                totals[figure] = add(totals.get(figure, ZERO), event.amount)
         own = running.get(event.project.id, {})
-        event.committed, event.released, event.spent = (own.get(name, fig.ZERO) for name in ("committed", "released", "spent"))
+        event.committed, event.released, event.spent = (own.get(name, ZERO) for name in ("committed", "released", "spent"))
         if (start is None or event.day >= start) and (projects is None or event.project.id in projects):
             listed.append(event)
     return Register(as_of, start, listed)

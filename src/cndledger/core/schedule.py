@@ -14,7 +14,9 @@ import datetime as _dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from cndledger.core import counting
 from cndledger.core import figures as fig
+from cndledger.core.counting import ZERO, difference, total
 from cndledger.core.conditions import ReleaseCheck, ReleaseConditions
 from cndledger.format.dates import LedgerDate
 from cndledger.core.ledger import Ledger
@@ -40,12 +42,12 @@ class CommitmentSchedule:
 
     @property
     def scheduled(self) -> Decimal:
-        return sum((line.tranche.amount for line in self.tranches), fig.ZERO)
+        return total(line.tranche.amount for line in self.tranches)
 
     @property
     def unscheduled(self) -> Decimal:
         """The part of the commitment that no tranche schedules."""
-        return self.commitment.amount - self.scheduled
+        return difference(self.commitment.amount, self.scheduled)
 
 
 @dataclass
@@ -69,10 +71,10 @@ def schedule(ledger: Ledger, as_of: _dt.date, projects: set[str] | None = None) 
     released_by_tranche = fig.released_by_tranche(ledger, as_of)
     released_by_commitment = fig.released_by_commitment(ledger, as_of)
     last_release: dict[str, tuple[_dt.date, LedgerDate]] = {}
-    for release in fig.releases_as_of(ledger, as_of):
-        if release.tranche is None:
+    for release, day in zip(ledger.releases, counting.release_counting_days(ledger.releases,
+                                                                            counting.released_commitments(ledger))):
+        if release.tranche is None or day > as_of:
             continue
-        day = fig.release_counts_from(release, ledger.commitment_by_id.get(release.commitment))
         if release.tranche not in last_release or day >= last_release[release.tranche][0]:
             last_release[release.tranche] = (day, release.date)
     tranches_of: dict[str, list[Tranche]] = {}
@@ -81,24 +83,24 @@ def schedule(ledger: Ledger, as_of: _dt.date, projects: set[str] | None = None) 
     conditions = ReleaseConditions(ledger, as_of)
 
     def line(tranche: Tranche) -> TrancheLine:
-        released = released_by_tranche.get(tranche.id, fig.ZERO)
+        released = released_by_tranche.get(tranche.id, ZERO)
         status = tranche_status(tranche, released, as_of)
         check = None if status == "released" else conditions.check(tranche)
         latest = last_release.get(tranche.id)
         return TrancheLine(tranche, released, latest[1] if latest else None, status, check)
 
     rank = {project.id: position for position, (project, _) in enumerate(ledger.tree_order())}
-    counting = [
+    counted = [
         commitment for commitment in ledger.commitments
-        if fig.commitment_counts(commitment, as_of) and commitment.project in rank
+        if counting.commitment_counts(commitment, as_of) and commitment.project in rank
         and (projects is None or commitment.project in projects)
     ]
-    counting.sort(key=lambda commitment: rank[commitment.project])  # stable: ledger order within a project
+    counted.sort(key=lambda commitment: rank[commitment.project])  # stable: ledger order within a project
     return Schedule(as_of, [
         CommitmentSchedule(
             commitment, ledger.party_id(commitment.party), ledger.project_by_id[commitment.project].currency,
-            released_by_commitment.get(commitment.id, fig.ZERO),
+            released_by_commitment.get(commitment.id, ZERO),
             [line(tranche) for tranche in tranches_of.get(commitment.id, [])],
         )
-        for commitment in counting
+        for commitment in counted
     ])

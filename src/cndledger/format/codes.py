@@ -46,7 +46,7 @@ class Code:  # a plain class, not a dataclass: `check` starts without importing 
 
     def problem(self, message: str, at: Location, *, hint: str | None = None) -> Problem:
         """A problem of this code at `at`; `hint` where there is more to say than the code's own hint."""
-        return Problem(self.severity, self.name, message, at.file, at.line, at.column, hint)
+        return Problem(self.severity, self.name, message, at.file, at.line, at.column, hint, self.fatal)
 
     def __repr__(self) -> str:
         return f"<code {self.name}>"

@@ -1,8 +1,15 @@
-"""ISO 4217 currencies with their minor units, and how reports write an amount."""
+"""ISO 4217 currencies with their minor units, the decimal context of money, and how reports write an amount."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow
+
+# The context of every sum, difference and remainder of money (core/counting.py says where money is
+# counted), never the thread's `decimal.getcontext()`, so no caller's context changes a figure. Its
+# values are Python's defaults, written out: amounts are below 1e18 with at most 4 decimals
+# (`values.MAX_AMOUNT`), so 28 digits hold any sum a ledger makes, and each figure is what it was.
+MONEY = Context(prec=28, rounding=ROUND_HALF_EVEN, Emin=-999999, Emax=999999, capitals=1, clamp=0,
+                flags=[], traps=[InvalidOperation, DivisionByZero, Overflow])
 
 # Active ISO 4217 alphabetic codes whose minor unit is not 2 (list one, amendment 170+).
 _MINOR_UNITS_OTHER_THAN_2 = {

@@ -66,13 +66,15 @@ def parse_date(value: object) -> LedgerDate:
     match = _FORM.fullmatch(value)
     if match is None:
         raise ValueError(f"'{value}' is not a date; write 2005-02-15, \"2005-02\" (a month) or \"2004\" (a year)")
-    year, month, day = (int(g) if g else None for g in match.groups())
+    year_digits, month_digits, day_digits = match.groups()
+    year = int(year_digits)
     try:
-        if month is None:
+        if month_digits is None:
             return LedgerDate(_dt.date(year, 1, 1), _dt.date(year, 12, 31), value)
-        if day is None:
+        month = int(month_digits)
+        if day_digits is None:
             return LedgerDate(_dt.date(year, month, 1), month_end(year, month), value)
-        exact = _dt.date(year, month, day)
+        exact = _dt.date(year, month, int(day_digits))
     except ValueError:
         raise ValueError(f"'{value}' is not a date of the calendar") from None
     return LedgerDate(exact, exact, value)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 
 class Severity(str, Enum):
@@ -12,7 +12,8 @@ class Severity(str, Enum):
 
 
 # Named tuples, not dataclasses: the command starts without importing `dataclasses` (docs/performance.md).
-# A problem is made by its code (`codes.DUPLICATE_ID.problem(message, at)`), which gives its severity.
+# A problem is made by its code (`codes.DUPLICATE_ID.problem(message, at)`), which gives its severity
+# and whether it is fatal: carried here, so that this module never looks up the codes (they import it).
 class Problem(NamedTuple):
     severity: Severity
     code: str
@@ -21,17 +22,11 @@ class Problem(NamedTuple):
     line: int
     column: int | None = None
     hint: str | None = None
+    is_fatal: bool = False  # figures are undefined with it: every report stops
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
-
-    @property
-    def is_fatal(self) -> bool:
-        """Whether figures are undefined with it, so that every report stops (its code says)."""
-        from cndledger.format.codes import CODES  # the codes make problems: they import this module
-
-        return CODES[self.code].fatal
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -51,3 +46,13 @@ class Location(NamedTuple):
 
 def sort_key(problem: Problem) -> tuple[str, int, int]:
     return (problem.file, problem.line, problem.column or 0)
+
+
+class EntrySource(Protocol):
+    """What a record knows of the file it was read from (`read.source.SourceFile`): where its entries stand."""
+
+    path: str
+
+    def entry_line(self, kind: str, index: int) -> int: ...
+
+    def key_position(self, kind: str, index: int, key: str) -> tuple[int, int]: ...

@@ -18,7 +18,7 @@ from cndledger.format.problems import Location
 
 if TYPE_CHECKING:
     from cndledger.format.dates import LedgerDate
-    from cndledger.core.ledger import SourceFile
+    from cndledger.format.problems import EntrySource
 
 FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available")
 
@@ -28,7 +28,7 @@ class Record:
 
     __slots__ = ()
     kind: ClassVar[str]
-    source_file: SourceFile
+    source_file: EntrySource
     entry_number: int  # its place among the entries of its kind in its file
 
     @property

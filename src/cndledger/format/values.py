@@ -10,9 +10,9 @@ entries is read without it.
 from __future__ import annotations
 
 import datetime as _dt
-from decimal import Decimal, DecimalException, getcontext
+from decimal import Decimal, DecimalException
 
-from cndledger.format.currency import MINOR_UNITS
+from cndledger.format.currency import MINOR_UNITS, MONEY
 
 # Larger amounts would lose digits in decimal arithmetic (28 significant digits) once summed;
 # no funding ledger comes near it, so it is refused rather than silently rounded.
@@ -105,7 +105,7 @@ def parse_share(value: object) -> Decimal:
 
 def decimal_places(amount: Decimal) -> int:
     """Decimal places the value needs: 70000.500 needs 1, 70000.505 needs 3 (exact, no rounding)."""
-    sign, digits, exponent = amount.as_tuple()
+    _, digits, exponent = amount.as_tuple()
     if not isinstance(exponent, int) or exponent >= 0:
         return 0
     places = -exponent
@@ -125,10 +125,11 @@ def needs_more_places(amount: Decimal, places: int) -> bool:
     if step is None:
         step = _STEPS[places] = Decimal(1).scaleb(-places)
     try:
-        remainder = amount % step
+        remainder = MONEY.remainder(amount, step)
     except DecimalException:  # a quotient too long for the context: count the places instead
         return decimal_places(amount) > places
     if remainder:
         return True
     # A remainder below the context's smallest exponent comes out as 0 (1e-999999999 % 0.01): count.
-    return remainder.as_tuple().exponent <= getcontext().Etiny() and decimal_places(amount) > places
+    # (A zero's adjusted exponent is its exponent.)
+    return remainder.adjusted() <= MONEY.Etiny() and decimal_places(amount) > places

@@ -13,9 +13,10 @@ from decimal import Decimal
 from itertools import repeat
 from typing import TYPE_CHECKING
 
-from cndledger.core.ledger import Ledger, SourceFile
+from cndledger.core.ledger import Ledger
 from cndledger.format.codes import BAD_VALUE, MISSING_KEY, TOML_SYNTAX, UNKNOWN_KEY, UNREADABLE_FILE
 from cndledger.format.problems import Location, Problem
+from cndledger.read.source import SourceFile
 from cndledger.read.rawfile import UnreadableFile, read_bytes as read_file_bytes
 from cndledger.format.records import FIGURE_KEYS, RECORDS, VALUE_FIELDS
 from cndledger.format.suggest import did_you_mean as _did_you_mean, nearest

@@ -138,7 +138,7 @@ def _escaped(text: str, index: int) -> bool:
 _HEADER = re.compile(r"\n[ \t]*(?:\[\[[ \t]*([A-Za-z0-9_-]+)[ \t]*\]\]|\[[^\]\n]*\.)")
 
 
-def header_lines(text: str) -> tuple[dict[str, tuple[array, array]], bool]:
+def header_lines(text: str) -> tuple[dict[str, tuple[array[int], array[int]]], bool]:
     """The line of each `[[kind]]` header, by kind, with the offset in the text where that line starts,
     in one regular-expression pass; and whether the text has a line that may be a sub-table header.
 
@@ -151,7 +151,7 @@ def header_lines(text: str) -> tuple[dict[str, tuple[array, array]], bool]:
     """
     strings = _multiline_strings(text) if '"""' in text or "'''" in text else None
     text = "\n" + text  # so that a header on the first line follows a newline too
-    found: dict[str, tuple[array, array]] = {}
+    found: dict[str, tuple[array[int], array[int]]] = {}
     dotted = False
     line, last = 0, 0  # newlines before `last`, where the header after it is on line + 1
     for match in _HEADER.finditer(text):
@@ -309,12 +309,12 @@ class FilePositions:
     def __init__(self, text: str, entry_counts: dict[str, int] | None = None) -> None:
         self._text = text
         self._counts = entry_counts or {}
-        self._found: tuple[dict[str, tuple[array, array]], bool] | None = None  # the quick pass's, once it ran
-        self._headers: dict[str, tuple[array, array]] | None = None  # the quick pass's, where vouched for
+        self._found: tuple[dict[str, tuple[array[int], array[int]]], bool] | None = None  # the quick pass's, once it ran
+        self._headers: dict[str, tuple[array[int], array[int]]] | None = None  # the quick pass's, where vouched for
         self._quick_keys = False
         self._scan: FileScan | None = None
         self._entries: dict[tuple[str, int], EntryPosition] = {}
-        self._line_starts: array | None = None
+        self._line_starts: array[int] | None = None
 
     @property
     def tables(self) -> dict[str, list[EntryPosition]]:
@@ -373,12 +373,12 @@ class FilePositions:
                                                       initial=0))
         return self._line_starts[number - 1] if number < len(self._line_starts) else None
 
-    def _quick_pass(self) -> tuple[dict[str, tuple[array, array]], bool]:
+    def _quick_pass(self) -> tuple[dict[str, tuple[array[int], array[int]]], bool]:
         if self._found is None:
             self._found = header_lines(self._text)
         return self._found
 
-    def _vouched_headers(self) -> dict[str, tuple[array, array]] | None:
+    def _vouched_headers(self) -> dict[str, tuple[array[int], array[int]]] | None:
         if self._headers is None and self._scan is None:
             found, dotted = self._quick_pass()
             if {kind: len(lines) for kind, (lines, _) in found.items()} == self._counts:
@@ -397,7 +397,8 @@ class FilePositions:
 _LINES_TO_WALK = 1000  # from the nearest header to a line, one newline at a time; farther, an index of them all
 
 
-def _array_header(positions, path, number, indent, current):
+def _array_header(positions: FileScan, path: list[str], number: int, indent: int,
+                  current: EntryPosition | None) -> EntryPosition | None:
     if len(path) == 1:
         entry = EntryPosition(number)
         positions.tables.setdefault(path[0], []).append(entry)
@@ -405,14 +406,16 @@ def _array_header(positions, path, number, indent, current):
     return _sub_table(positions, path, number, indent, current)
 
 
-def _table_header(positions, path, number, indent, current):
+def _table_header(positions: FileScan, path: list[str], number: int, indent: int,
+                  current: EntryPosition | None) -> EntryPosition | None:
     if len(path) == 1:
         positions.top_keys.setdefault(path[0], (number, indent + 1))
         return None
     return _sub_table(positions, path, number, indent, current)
 
 
-def _sub_table(positions, path, number, indent, current):
+def _sub_table(positions: FileScan, path: list[str], number: int, indent: int,
+               current: EntryPosition | None) -> EntryPosition | None:
     # `[release.x]` or `[[release.x]]` adds key `x` to the last [[release]]: an unknown key there.
     entries = positions.tables.get(path[0])
     if entries:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from functools import partial
 
-from cndledger.format.currency import format_amount
 from cndledger.core.figures import Balance, ProjectFigures
+from cndledger.format.currency import format_amount
 from cndledger.render.table import Column, Row, Table
 
 ABSENT = "—"
 
 
 def as_json(balance: Balance) -> str:
-    def amount(value, figures: ProjectFigures):
+    def amount(value: Decimal | None, figures: ProjectFigures) -> str | None:
         return None if value is None else format_amount(value, figures.project.currency)
 
     projects = []
@@ -41,10 +43,7 @@ def as_table(balance: Balance, *, by_party: bool = False) -> Table:
     table = Table(f"Balance as of {balance.as_of.isoformat()}", columns)
     for figures in balance.projects:
         cur = figures.project.currency
-
-        def money(value) -> str:
-            return ABSENT if value is None else format_amount(value, cur, grouping=True)
-
+        money = partial(_grouped, currency=cur)
         inkind = money(figures.inkind_valued)
         if figures.inkind_unvalued:
             inkind += f" +{figures.inkind_unvalued} unvalued"
@@ -62,3 +61,7 @@ def as_table(balance: Balance, *, by_party: bool = False) -> Table:
                 ))
     table.footnote = "in-kind: valued contributions accrued; unvalued ones are counted, never summed."
     return table
+
+
+def _grouped(value: Decimal | None, currency: str) -> str:
+    return ABSENT if value is None else format_amount(value, currency, grouping=True)

@@ -137,7 +137,7 @@ def _without_comment(text: str) -> str:
 def summary(problems: list[Problem], files: int) -> str:
     errors = sum(problem.is_error for problem in problems)
     warnings = len(problems) - errors
-    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
+    plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
     return f"{plural(errors, 'error')}, {plural(warnings, 'warning')} in {plural(files, 'file')}"
 
 

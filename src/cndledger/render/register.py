@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
-from cndledger.format.currency import format_amount
 from cndledger.core.register import Event, Register
+from cndledger.format.currency import format_amount
 from cndledger.render.csv import as_csv as _csv
 from cndledger.render.table import Column, Row, Table
 
@@ -15,7 +16,7 @@ FIELDS = ["date", "counts_from", "kind", "id", "project", "party", "currency", "
 
 def _record(event: Event) -> dict[str, object]:
     currency = event.project.currency
-    money = lambda amount: None if amount is None else format_amount(amount, currency)  # noqa: E731
+    money = lambda amount: None if amount is None else format_amount(amount, currency)
     return {
         "date": event.date.text, "counts_from": event.day.isoformat(), "kind": event.kind, "id": event.id,
         "project": event.project.id, "party": event.party, "currency": currency, "amount": money(event.amount),
@@ -44,7 +45,7 @@ def as_table(register: Register) -> Table:
     table = Table(f"Register as of {register.as_of}{span}", columns)
     for event in register.events:
         currency = event.project.currency
-        money = lambda amount: format_amount(amount, currency, grouping=True)  # noqa: E731
+        money = partial(format_amount, currency=currency, grouping=True)
         table.rows.append(Row([
             event.date.text, event.kind, event.id or "", event.project.id, event.party or "", currency,
             "unvalued" if event.amount is None else money(event.amount),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from cndledger.core.conditions import ReleaseCheck
 from cndledger.render import printable
 

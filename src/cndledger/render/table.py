@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import NamedTuple, TextIO
+from typing import Literal, NamedTuple, TextIO
 
 from cndledger.render import printable
 
@@ -16,7 +16,7 @@ from cndledger.render import printable
 # Not dataclasses: the command starts without importing `dataclasses` (docs/performance.md).
 class Column(NamedTuple):
     header: str
-    align: str = "left"  # or "right"
+    align: Literal["left", "right"] = "left"
 
 
 class Row(NamedTuple):

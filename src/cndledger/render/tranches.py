@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
+from cndledger.core.schedule import CommitmentSchedule, Schedule, TrancheLine
 from cndledger.format.currency import format_amount
 from cndledger.render.csv import as_csv as _csv
 from cndledger.render.release_check import conditions_as_list
 from cndledger.render.table import Column, Row, Table
-from cndledger.core.schedule import CommitmentSchedule, Schedule, TrancheLine
 
 ABSENT = "—"
 STYLES = {"overdue": "bold red", "due": "yellow", "released": "dim"}
@@ -27,7 +28,7 @@ def _conditions(line: TrancheLine) -> tuple[list[str], list[str]]:
 
 def as_json(schedule: Schedule) -> str:
     def commitment(entry: CommitmentSchedule) -> dict[str, object]:
-        money = lambda amount: format_amount(amount, entry.currency)  # noqa: E731
+        money = partial(format_amount, currency=entry.currency)
         return {
             "id": entry.commitment.id, "project": entry.commitment.project, "party": entry.party,
             "currency": entry.currency, "date": entry.commitment.date.text, "amount": money(entry.commitment.amount),
@@ -56,7 +57,7 @@ def as_csv(schedule: Schedule) -> str:
     """A row per tranche, then a row with status `unscheduled` for each commitment's remainder."""
     rows = []
     for entry in schedule.commitments:
-        money = lambda amount: format_amount(amount, entry.currency)  # noqa: E731
+        money = partial(format_amount, currency=entry.currency)
         head = [entry.commitment.id, entry.commitment.project, entry.party, entry.currency,
                 money(entry.commitment.amount)]
         for line in entry.tranches:
@@ -76,7 +77,7 @@ def as_table(schedule: Schedule) -> Table:
                Column("status"), Column(f"conditions on {schedule.as_of}")]
     table = Table(f"Tranches as of {schedule.as_of}", columns)
     for entry in schedule.commitments:
-        money = lambda amount: format_amount(amount, entry.currency, grouping=True)  # noqa: E731
+        money = partial(format_amount, currency=entry.currency, grouping=True)
         table.rows.append(Row([entry.commitment.id, entry.commitment.project, entry.party, entry.currency,
                                money(entry.commitment.amount), "", money(entry.released), "", "", ""], style="bold"))
         for line in entry.tranches:
