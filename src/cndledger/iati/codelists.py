@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # no stubs: the iati extra has none
 
 from cndledger.iati.problems import IatiProblem
 
@@ -19,9 +19,14 @@ class Codelist(NamedTuple):
         return code in self.codes
 
 
-class Codelists(NamedTuple):
-    lists: dict[str, Codelist]  # by the codelist's name ("TransactionType")
-    problems: tuple[IatiProblem, ...]  # files of the folder that are no codelist
+class Codelists:
+    """Codelists by name ("TransactionType"), and the files of the folder that are no codelist."""
+
+    __slots__ = ("lists", "problems")
+
+    def __init__(self, lists: dict[str, Codelist], problems: tuple[IatiProblem, ...]) -> None:
+        self.lists = lists
+        self.problems = problems
 
     def __getitem__(self, name: str) -> Codelist:
         return self.lists[name]
@@ -51,7 +56,8 @@ def load_codelists(folder: str | Path) -> Codelists:
             problems.append(IatiProblem(str(path), root.sourceline or 1, "structure", "not an IATI codelist"))
             continue
         name = root.get("name") or path.stem
-        codes, withdrawn = set(), set()
+        codes: set[str] = set()
+        withdrawn: set[str] = set()
         for item in root.iter("codelist-item"):
             code = (item.findtext("code") or "").strip()
             if code:

@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # no stubs: the iati extra has none
 
 from cndledger.iati.problems import IatiProblem
 
@@ -154,11 +154,18 @@ def read_activity_file(path: str | Path) -> ActivityFile:
     budgets: list[Budget] = []
     planned: list[PlannedDisbursement] = []
     problems: list[IatiProblem] = []
-    sinks = {Activity: activities, Transaction: transactions, Budget: budgets,
-             PlannedDisbursement: planned, IatiProblem: problems}
     reader = _Reader(str(path))
     for item in reader.items():
-        sinks[type(item)].append(item)
+        if isinstance(item, Transaction):
+            transactions.append(item)
+        elif isinstance(item, Budget):
+            budgets.append(item)
+        elif isinstance(item, PlannedDisbursement):
+            planned.append(item)
+        elif isinstance(item, Activity):
+            activities.append(item)
+        else:
+            problems.append(item)
     return ActivityFile(
         reader.file, reader.version, tuple(activities), tuple(transactions), tuple(budgets),
         tuple(planned), tuple(problems),
@@ -225,7 +232,7 @@ class _Reader:
             else:
                 yield self._problem(node, "missing", "a related-activity without its type and ref: left out")
         participating = tuple(
-            _organisation(node, role=_role(_attr(node, "role")), activity_id=_attr(node, "activity-id"))
+            _org(node, role=_role(_attr(node, "role")), activity_id=_attr(node, "activity-id"))
             for node in element.iterfind("participating-org")
         )
         countries = tuple(code for node in element.iterfind("recipient-country") if (code := _attr(node, "code")))
@@ -394,17 +401,19 @@ def _role(written: str | None) -> str | None:
     return ORGANISATION_ROLE_FROM_1X.get(written.lower(), written)
 
 
-def _organisation(element, role: str | None = None, activity_id: str | None = None) -> Organisation | None:
-    if element is None:
-        return None
+def _org(element, role: str | None = None, activity_id: str | None = None) -> Organisation:
     return Organisation(_attr(element, "ref"), _narrative(element), role, activity_id, element.sourceline or 0)
+
+
+def _organisation(element) -> Organisation | None:
+    return None if element is None else _org(element)
 
 
 def _party(transaction, tag: str) -> Organisation | None:
     node = transaction.find(tag)
     if node is None:
         return None
-    return _organisation(node, activity_id=_attr(node, tag.replace("-org", "-activity-id")))
+    return _org(node, activity_id=_attr(node, tag.replace("-org", "-activity-id")))
 
 
 def _name(element) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped,unused-ignore]  # no stubs: the iati extra has none
 
 from cndledger.iati.codelists import Codelists, load_codelists
 from cndledger.iati.problems import IatiProblem
