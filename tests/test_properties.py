@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from cndledger.checks import check_ledger
 from cndledger.core.figures import balance
-from cndledger.read.load import load
+from conftest import load
 from cndledger.render.balance import as_json
 
 PARTIES = """
