@@ -26,10 +26,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, Union, get_args, get_origin
 
+from generate_records import generated
 from pydantic import AfterValidator, PlainValidator, WithJsonSchema
 from pydantic.fields import FieldInfo
-
-from generate_records import generated
 
 from cndledger.format.dates import parse_date
 from cndledger.format.values import parse_currency, parse_id

@@ -103,7 +103,7 @@ def _entries() -> list[str]:
 
 def render_records() -> str:
     behaviours = sorted({table.behaviour for table in tables.TABLES if table.behaviour})
-    lines = [RECORDS_HEADER.replace("{bases}", ", ".join(["Record", *behaviours]))]
+    lines = [RECORDS_HEADER.replace("{bases}", ", ".join(sorted(["Record", *behaviours])))]
     lines.append(f"FIGURE_KEYS = {_q(tables.FIGURE_KEYS)}")
     for table in tables.TABLES:
         lines += _record(table)
@@ -116,7 +116,9 @@ def render_records() -> str:
         "}",
         "",
         "# The values of a record in the order its constructor takes them after (source_file, entry_number).",
-        "VALUE_FIELDS: dict[str, tuple[str, ...]] = {kind: record._fields[2:] for kind, record in RECORDS.items()}",
+        "VALUE_FIELDS: dict[str, tuple[str, ...]] = {",
+        *(f"    {_q(table.kind)}: {_q(tuple(key.name for key in table.keys))}," for table in tables.TABLES),
+        "}",
         "",
         "# The ledger's list of each kind's entries (an attribute of `Entries`).",
         "LISTS: dict[str, str] = {",

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from cndledger.checks import check_ledger
 from cndledger.core.figures import balance
-from conftest import load
 from cndledger.render.balance import as_json
+from conftest import load
 
 PARTIES = """
 [[party]]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, groupby
 from operator import attrgetter
+from typing import TypeVar
 
 from cndledger.checks.check import Check
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import CYCLE, DUPLICATE_ID, UNRESOLVED_REF
 from cndledger.format.problems import Problem
-from cndledger.format.records import Record
+from cndledger.format.record import Record
+from cndledger.format.records import Project, Tranche
 from cndledger.format.suggest import did_you_mean
 
 _ID, _PROJECT = map(attrgetter, ("id", "project"))
@@ -87,7 +89,7 @@ def unresolved_refs(ledger: Ledger) -> Iterator[Problem]:
                             yield unresolved(entry, key.name, f"a cluster of project '{project.id}'", cluster,
                                              project.clusters)
                 continue
-            defined = names(key.refers)
+            defined = names(key.refers or "")
             # Entries by the thousand: one pass in C each; one by one only where a name is unknown.
             values = map(value_of, entries)
             if defined.issuperset(chain.from_iterable(values) if key.is_list else
@@ -119,12 +121,16 @@ def _clusters_known(ledger: Ledger, entries: list[Record], cluster_of: Callable[
     return True
 
 
+_Node = TypeVar("_Node", Project, Tranche)
+
+
 def cycles(ledger: Ledger) -> Iterator[Problem]:
     yield from _cycles(ledger.projects, lambda p: [p.parent] if p.parent else [], ledger.project_by_id, "project", "parent")
     yield from _cycles(ledger.tranches, lambda t: t.after, ledger.tranche_by_id, "tranche", "after")
 
 
-def _cycles(entries, successors, by_id, kind: str, key: str) -> Iterator[Problem]:
+def _cycles(entries: Sequence[_Node], successors: Callable[[_Node], list[str]], by_id: Mapping[str, _Node],
+            kind: str, key: str) -> Iterator[Problem]:
     """Report each cycle once, at the entry of the cycle that comes first in the ledger."""
     state: dict[str, int] = {}  # 1: on the current path, 2: finished
     reported: set[frozenset[str]] = set()
@@ -146,7 +152,7 @@ def _cycles(entries, successors, by_id, kind: str, key: str) -> Iterator[Problem
             if following not in by_id:
                 continue
             if state.get(following) == 1:
-                loop = path[path.index(following):]
+                loop: list[str] = path[path.index(following):]
                 if frozenset(loop) not in reported:
                     reported.add(frozenset(loop))
                     first = min((by_id[name] for name in loop), key=lambda e: (e.at.file, e.at.line))

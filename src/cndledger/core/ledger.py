@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cndledger.format.problems import Problem
-from cndledger.format.records import LISTS, Commitment, Entries, Milestone, Party, Project, Record, Tranche
+from cndledger.format.record import Record
+from cndledger.format.records import LISTS, Commitment, Entries, Milestone, Party, Project, Tranche
 
 if TYPE_CHECKING:
     from cndledger.core.totals import RunningTotals
@@ -120,8 +122,13 @@ class Ledger(Entries):
         return found
 
 
-def _first_by_id(entries):
-    index = {}
-    for entry in entries:
-        index.setdefault(entry.id, entry)
+_Identified = TypeVar("_Identified", bound=Record)
+_ID = attrgetter("id")
+
+
+def _first_by_id(entries: list[_Identified]) -> dict[str, _Identified]:
+    index: dict[str, _Identified] = {}
+    keep = index.setdefault
+    for ident, entry in zip(map(_ID, entries), entries):
+        keep(ident, entry)
     return index

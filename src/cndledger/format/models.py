@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Literal
+import types
+from typing import Annotated, Any, ClassVar, Literal, cast
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
@@ -79,7 +80,7 @@ _TYPES: dict[str, Any] = {
 
 
 def _annotation(key: tables.Key) -> Any:
-    kind = Literal[key.choices] if key.type == tables.CHOICE else _TYPES[key.type]  # type: ignore[valid-type]
+    kind = Literal[key.choices] if key.type == tables.CHOICE else _TYPES[key.type]
     return kind if key.required or key.is_list else kind | None
 
 
@@ -91,7 +92,8 @@ def _model(table: tables.Table) -> type[Entry]:
     }
     namespace.update({key.name: key.default for key in table.keys if not key.required})
     namespace.update({f"_{rule.function}": _rule(getattr(rules, rule.function)) for rule in table.rules})
-    return type(Entry)(table.record, (Entry,), namespace)  # what a class statement does
+    model = types.new_class(table.record, (Entry,), exec_body=lambda body: body.update(namespace))  # a class statement
+    return cast("type[Entry]", model)
 
 
 TABLES: dict[str, type[Entry]] = {table.kind: _model(table) for table in tables.TABLES}

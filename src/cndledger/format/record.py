@@ -7,12 +7,15 @@ tuple of its table's keys, after where it stands (`source_file`, `entry_number`)
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from cndledger.format.problems import Location
 
 if TYPE_CHECKING:
     from cndledger.format.problems import EntrySource
+
+_FIELDS = attrgetter("_fields")  # of the named tuple each record also is
 
 
 class Record:
@@ -21,7 +24,6 @@ class Record:
     __slots__ = ()
     kind: ClassVar[str]
     amount_keys: ClassVar[tuple[str, ...]]  # its keys that hold money
-    _fields: ClassVar[tuple[str, ...]]  # the named tuple's
     if TYPE_CHECKING:  # the named tuple's first two fields
         @property
         def source_file(self) -> EntrySource: ...
@@ -45,7 +47,7 @@ class Record:
         return f"[[{self.kind}]] '{ident}'" if ident else f"[[{self.kind}]]"
 
     def __repr__(self) -> str:
-        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields[2:])
+        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in _FIELDS(self)[2:])
         return f"{type(self).__name__}({values})"
 
     def __eq__(self, other: object) -> bool:  # one entry is itself only, as two lines of a file are two entries

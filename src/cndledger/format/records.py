@@ -16,7 +16,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
-from cndledger.format.record import Record, Asserted
+from cndledger.format.record import Asserted, Record
 
 if TYPE_CHECKING:
     from cndledger.format.dates import LedgerDate
@@ -269,7 +269,17 @@ RECORDS: dict[str, type[Record]] = {
 }
 
 # The values of a record in the order its constructor takes them after (source_file, entry_number).
-VALUE_FIELDS: dict[str, tuple[str, ...]] = {kind: record._fields[2:] for kind, record in RECORDS.items()}
+VALUE_FIELDS: dict[str, tuple[str, ...]] = {
+    "party": ("id", "name", "aliases", "type", "note"),
+    "project": ("id", "title", "currency", "parent", "budget", "start", "end", "executing", "clusters", "note"),
+    "commitment": ("id", "project", "party", "date", "amount", "currency", "instrument", "agreement", "note"),
+    "tranche": ("id", "commitment", "amount", "due", "after", "not_before", "requires", "min_spent", "matched_by", "note"),
+    "release": ("commitment", "date", "amount", "id", "tranche", "currency", "reference", "note"),
+    "inkind": ("id", "project", "party", "description", "nature", "start", "end", "value", "monthly_value", "currency", "basis", "note"),
+    "expense": ("project", "date", "amount", "id", "cluster", "category", "currency", "note"),
+    "milestone": ("id", "project", "title", "due", "done", "note"),
+    "assert": ("project", "date", "committed", "released", "outstanding", "spent", "available", "source", "note"),
+}
 
 # The ledger's list of each kind's entries (an attribute of `Entries`).
 LISTS: dict[str, str] = {

@@ -13,7 +13,8 @@ import json
 from typing import Any
 
 from pydantic import TypeAdapter
-from pydantic.json_schema import GenerateJsonSchema
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
 
 from cndledger.format import models, tables
 from cndledger.format.models import TABLES as MODELS
@@ -23,13 +24,13 @@ DRAFT = "http://json-schema.org/draft-07/schema#"
 class _TomlSchema(GenerateJsonSchema):
     """Pydantic's schema, said in TOML's terms: an optional key is left out, never null."""
 
-    def nullable_schema(self, schema):
+    def nullable_schema(self, schema: core_schema.NullableSchema) -> JsonSchemaValue:
         return self.generate_inner(schema["schema"])
 
-    def field_title_should_be_set(self, schema) -> bool:
+    def field_title_should_be_set(self, schema: object) -> bool:
         return False
 
-    def default_schema(self, schema):
+    def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
         generated = super().default_schema(schema)
         if generated.get("default") is None:
             generated.pop("default", None)
