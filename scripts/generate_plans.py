@@ -1,6 +1,6 @@
 """Write the files generated from the registry (format/tables.py): records.py and the tables of
 docs/format.md (`generate_records.py`), then src/cndledger/format/plans.py: the models of models.py
-as plain Python that reads plainly valid entries.
+as plain Python that reads plainly valid entries; and schema/ledger.schema.json.
 
 Reading a ledger should not need Pydantic (importing it and building the models costs more than
 reading a thousand entries), yet `models.py` must stay the one source of truth. So this script
@@ -10,7 +10,7 @@ default, the function each field's type runs (the same functions Pydantic calls:
 builder function per table. A builder says yes only where Pydantic would, with the same values;
 anything else it hands back (`refused`), and Pydantic judges and words it.
 
-    python scripts/generate_plans.py           # rewrite records.py, docs/format.md's tables, plans.py
+    python scripts/generate_plans.py           # rewrite records.py, docs/format.md's tables, plans.py, the schema
     python scripts/generate_plans.py --check   # exit 1 where one is stale (test_plans, test_registry)
 
 A model this script cannot read in full (a type, a validator or a setting it does not know) is an
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "src" / "cndledger" / "format" / "plans.py"
+SCHEMA_TARGET = ROOT / "schema" / "ledger.schema.json"  # what `cndledger schema` prints (tests/test_schema.py)
 
 # Pure functions whose values repeat across entries (references, dates, currencies): each distinct
 # value is judged once per reading. Not amounts: 1.0 and 1.00 are equal but are kept as written.
@@ -357,12 +358,15 @@ def main() -> int:
     except Unplannable as exc:
         print(f"generate_plans: {exc}", file=sys.stderr)
         return 2
-    current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-    if current != text:
-        if check:
-            stale.append(TARGET)
-        else:
-            TARGET.write_text(text, encoding="utf-8")
+    from cndledger.format.schema import ledger_schema_json
+
+    for target, text in ((TARGET, text), (SCHEMA_TARGET, ledger_schema_json())):
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != text:
+            if check:
+                stale.append(target)
+            else:
+                target.write_text(text, encoding="utf-8")
     for target in stale:
         print(f"{target.relative_to(ROOT)} is stale: run python scripts/generate_plans.py", file=sys.stderr)
     return 1 if stale else 0

@@ -158,7 +158,7 @@ def _type_cell(key: Key) -> str:
     if key.refers == tables.CLUSTER:
         return f"{name}: a cluster of its project"
     if key.refers is not None:
-        return f"{name} of [[{key.refers}]]" + (" (an id or an alias)" if key.refers == "party" else "")
+        return f"{name} of `[[{key.refers}]]`" + (" (an id or an alias)" if key.refers == "party" else "")
     return name
 
 

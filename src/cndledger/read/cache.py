@@ -41,7 +41,7 @@ from cndledger.format.dates import LedgerDate
 from cndledger.core.ledger import Ledger
 from cndledger.read.source import SourceFile
 from cndledger.format.problems import Problem
-from cndledger.format.records import RECORDS, VALUE_FIELDS
+from cndledger.format.records import LISTS, RECORDS, VALUE_FIELDS
 
 if TYPE_CHECKING:
     from cndledger.core.totals import RunningTotals
@@ -396,14 +396,10 @@ class _CachedLedger(Ledger):
         self.files, self.problems, self.unvalidated_names = files, problems, unvalidated_names
         self.sections, self.columns, self.spent_at = sections, columns, spent_at
 
-    parties = _built("party")
-    projects = _built("project")
-    commitments = _built("commitment")
-    tranches = _built("tranche")
-    releases = _built("release")
-    inkind = _built("inkind")
-    expenses = _built("expense")
-    milestones = _built("milestone")
-    asserts = _built("assert")
     spent_totals = cached_property(_spent_totals)
+
+
+for _kind, _list in LISTS.items():  # each kind's list of the registry (records.LISTS)
+    setattr(_CachedLedger, _list, _built(_kind))
+    getattr(_CachedLedger, _list).__set_name__(_CachedLedger, _list)
 
