@@ -354,13 +354,13 @@ def main() -> int:
             else:
                 target.write_text(text, encoding="utf-8")
     try:
-        text = render()
+        plans = render()
     except Unplannable as exc:
         print(f"generate_plans: {exc}", file=sys.stderr)
         return 2
     from cndledger.format.schema import ledger_schema_json
 
-    for target, text in ((TARGET, text), (SCHEMA_TARGET, ledger_schema_json())):
+    for target, text in ((TARGET, plans), (SCHEMA_TARGET, ledger_schema_json())):
         current = target.read_text(encoding="utf-8") if target.exists() else ""
         if current != text:
             if check:
