@@ -30,9 +30,11 @@ RECORDS_HEADER = '''\
 """Entries as a loaded ledger holds them: one typed record class per table, and the ledger's lists.
 
 The Pydantic models of `models.py` say what each table may hold and judge it; a record holds the
-values they accepted, and no more. A record is a named tuple: no per-entry dict (a million
-entries fit in a few hundred MB), built at the speed of a tuple (`tuple.__new__(Release, values)`:
-a ledger read from the cache is a million of them), with no Pydantic to import. Where the entry
+values they accepted, and no more. A record is a tuple with a name for each value, as a named
+tuple is (written out here: a module of them imports in a tenth of the time): no per-entry dict
+(a million entries fit in a few hundred MB), built at the speed of a tuple
+(`tuple.__new__(Release, values)`: a ledger read from the cache is a million of them), with no
+Pydantic to import. Where the entry
 stands is kept as its file and its place among that file's entries of its kind (`Record`, in
 `record.py`); lines are looked up when a problem names them. Records are never changed.
 """
@@ -40,13 +42,21 @@ stands is kept as its file and its place among that file's entries of its kind (
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from cndledger.format.record import {bases}
 
 if TYPE_CHECKING:
     from cndledger.format.dates import LedgerDate
     from cndledger.format.problems import EntrySource
+else:
+    try:
+        from _collections import _tuplegetter as _field  # what collections.namedtuple reads a field by, in C
+    except ImportError:  # another Python than CPython
+        from operator import itemgetter
+
+        def _field(index, doc):
+            return property(itemgetter(index), doc=doc)
 '''
 
 
@@ -57,24 +67,42 @@ def _q(value: object) -> str:
     return f'"{value}"'
 
 
-def _field(key: Key) -> str:
+def _annotation(key: Key) -> str:
     kind = _RECORD_TYPES[key.type]
+    return kind if key.required or key.is_list else f"{kind} | None"
+
+
+def _parameter(key: Key) -> str:
     if key.required:
-        return f"    {key.name}: {kind}"
-    if key.is_list:
-        return f"    {key.name}: {kind} = []  # noqa: RUF012 (never changed, as the record is not)"
-    return f"    {key.name}: {kind} | None = None"
+        return f"{key.name}: {_annotation(key)}"
+    return f"{key.name}: {_RECORD_TYPES[key.type]} | None = None"
+
+
+def _value(key: Key) -> str:
+    return f"[] if {key.name} is None else {key.name}" if key.is_list and not key.required else key.name
+
+
+def _wrapped(opening: str, items: list[str], closing: str) -> list[str]:
+    """`opening items closing` on one line, or on as few lines of at most 120 characters as it takes."""
+    line = opening + ", ".join(items) + closing
+    if len(line) <= 120:
+        return [line]
+    indent = " " * (len(opening) - len(opening.lstrip()) + 4)
+    lines, current = [opening], indent
+    for item in items:
+        if len(current) + len(item) + 2 > 120:
+            lines.append(current.rstrip())
+            current = indent
+        current += item + ", "
+    return [*lines, current.rstrip(), " " * (len(indent) - 4) + closing]
 
 
 def _record(table: Table) -> list[str]:
-    fields = f"_{table.record}Fields"
-    bases = ", ".join(filter(None, ["Record", table.behaviour, fields]))
+    bases = ", ".join(filter(None, ["Record", table.behaviour, "tuple[Any, ...]"]))
+    names = ("source_file", "entry_number", *(key.name for key in table.keys))
+    parameters = ["source_file: EntrySource", "entry_number: int", *map(_parameter, table.keys)]
+    values = ["source_file", "entry_number", *map(_value, table.keys)]
     return [
-        "", "",
-        f"class {fields}(NamedTuple):",
-        "    source_file: EntrySource",
-        "    entry_number: int",
-        *map(_field, table.keys),
         "", "",
         f"class {table.record}({bases}):",
         f'    """[[{table.kind}]]: {table.description}"""',
@@ -82,6 +110,18 @@ def _record(table: Table) -> list[str]:
         "    __slots__ = ()",
         f"    kind: ClassVar[str] = {_q(table.kind)}",
         f"    amount_keys: ClassVar[tuple[str, ...]] = {_q(table.amount_keys)}",
+        *_wrapped("    _fields: ClassVar[tuple[str, ...]] = (", list(map(_q, names)), ")"),
+        "",
+        "    if TYPE_CHECKING:",
+        *(f"        {key.name}: {_annotation(key)}" for key in table.keys),
+        "    else:",
+        *(f"        {name} = _field({index}, None)" for index, name in enumerate(names)),
+        "",
+        "    def __new__(",
+        "        cls,",
+        *(f"        {parameter}," for parameter in parameters),
+        "    ) -> Self:",
+        *_wrapped("        return tuple.__new__(cls, (", values, "))"),
     ]
 
 

@@ -1,14 +1,14 @@
 """What every record has besides its values (`Record`), and the behaviour some kinds add.
 
-The records themselves are generated from the registry into `records.py`: each is a typed named
-tuple of its table's keys, after where it stands (`source_file`, `entry_number`), on `Record`.
+The records themselves are generated from the registry into `records.py`: each is a typed tuple
+of where it stands (`source_file`, `entry_number`) and its table's keys, on `Record`.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from cndledger.format.problems import Location
 
@@ -49,6 +49,9 @@ class Record:
     def __repr__(self) -> str:
         values = ", ".join(f"{name}={getattr(self, name)!r}" for name in _FIELDS(self)[2:])
         return f"{type(self).__name__}({values})"
+
+    def __getnewargs__(self) -> tuple[Any, ...]:  # pickle and copy give `__new__` the values, as a named tuple's
+        return tuple(cast("tuple[Any, ...]", self))
 
     def __eq__(self, other: object) -> bool:  # one entry is itself only, as two lines of a file are two entries
         return self is other

@@ -4,9 +4,11 @@
 """Entries as a loaded ledger holds them: one typed record class per table, and the ledger's lists.
 
 The Pydantic models of `models.py` say what each table may hold and judge it; a record holds the
-values they accepted, and no more. A record is a named tuple: no per-entry dict (a million
-entries fit in a few hundred MB), built at the speed of a tuple (`tuple.__new__(Release, values)`:
-a ledger read from the cache is a million of them), with no Pydantic to import. Where the entry
+values they accepted, and no more. A record is a tuple with a name for each value, as a named
+tuple is (written out here: a module of them imports in a tenth of the time): no per-entry dict
+(a million entries fit in a few hundred MB), built at the speed of a tuple
+(`tuple.__new__(Release, values)`: a ledger read from the cache is a million of them), with no
+Pydantic to import. Where the entry
 stands is kept as its file and its place among that file's entries of its kind (`Record`, in
 `record.py`); lines are looked up when a problem names them. Records are never changed.
 """
@@ -14,209 +16,482 @@ stands is kept as its file and its place among that file's entries of its kind (
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from cndledger.format.record import Asserted, Record
 
 if TYPE_CHECKING:
     from cndledger.format.dates import LedgerDate
     from cndledger.format.problems import EntrySource
+else:
+    try:
+        from _collections import _tuplegetter as _field  # what collections.namedtuple reads a field by, in C
+    except ImportError:  # another Python than CPython
+        from operator import itemgetter
+
+        def _field(index, doc):
+            return property(itemgetter(index), doc=doc)
 
 FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available")
 
 
-class _PartyFields(NamedTuple):
-    source_file: EntrySource
-    entry_number: int
-    id: str
-    name: str
-    aliases: list[str] = []  # noqa: RUF012 (never changed, as the record is not)
-    type: str | None = None
-    note: str | None = None
-
-
-class Party(Record, _PartyFields):
+class Party(Record, tuple[Any, ...]):
     """[[party]]: An organisation that gives, receives or hosts."""
 
     __slots__ = ()
     kind: ClassVar[str] = "party"
     amount_keys: ClassVar[tuple[str, ...]] = ()
+    _fields: ClassVar[tuple[str, ...]] = ("source_file", "entry_number", "id", "name", "aliases", "type", "note")
+
+    if TYPE_CHECKING:
+        id: str
+        name: str
+        aliases: list[str]
+        type: str | None
+        note: str | None
+    else:
+        source_file = _field(0, None)
+        entry_number = _field(1, None)
+        id = _field(2, None)
+        name = _field(3, None)
+        aliases = _field(4, None)
+        type = _field(5, None)
+        note = _field(6, None)
+
+    def __new__(
+        cls,
+        source_file: EntrySource,
+        entry_number: int,
+        id: str,
+        name: str,
+        aliases: list[str] | None = None,
+        type: str | None = None,
+        note: str | None = None,
+    ) -> Self:
+        return tuple.__new__(cls, (source_file, entry_number, id, name, [] if aliases is None else aliases, type, note))
 
 
-class _ProjectFields(NamedTuple):
-    source_file: EntrySource
-    entry_number: int
-    id: str
-    title: str
-    currency: str
-    parent: str | None = None
-    budget: Decimal | None = None
-    start: LedgerDate | None = None
-    end: LedgerDate | None = None
-    executing: str | None = None
-    clusters: list[str] = []  # noqa: RUF012 (never changed, as the record is not)
-    note: str | None = None
-
-
-class Project(Record, _ProjectFields):
+class Project(Record, tuple[Any, ...]):
     """[[project]]: A project, or a programme (a project with children)."""
 
     __slots__ = ()
     kind: ClassVar[str] = "project"
     amount_keys: ClassVar[tuple[str, ...]] = ("budget",)
+    _fields: ClassVar[tuple[str, ...]] = (
+        "source_file", "entry_number", "id", "title", "currency", "parent", "budget", "start", "end", "executing",
+        "clusters", "note",
+    )
+
+    if TYPE_CHECKING:
+        id: str
+        title: str
+        currency: str
+        parent: str | None
+        budget: Decimal | None
+        start: LedgerDate | None
+        end: LedgerDate | None
+        executing: str | None
+        clusters: list[str]
+        note: str | None
+    else:
+        source_file = _field(0, None)
+        entry_number = _field(1, None)
+        id = _field(2, None)
+        title = _field(3, None)
+        currency = _field(4, None)
+        parent = _field(5, None)
+        budget = _field(6, None)
+        start = _field(7, None)
+        end = _field(8, None)
+        executing = _field(9, None)
+        clusters = _field(10, None)
+        note = _field(11, None)
+
+    def __new__(
+        cls,
+        source_file: EntrySource,
+        entry_number: int,
+        id: str,
+        title: str,
+        currency: str,
+        parent: str | None = None,
+        budget: Decimal | None = None,
+        start: LedgerDate | None = None,
+        end: LedgerDate | None = None,
+        executing: str | None = None,
+        clusters: list[str] | None = None,
+        note: str | None = None,
+    ) -> Self:
+        return tuple.__new__(cls, (
+            source_file, entry_number, id, title, currency, parent, budget, start, end, executing,
+            [] if clusters is None else clusters, note,
+        ))
 
 
-class _CommitmentFields(NamedTuple):
-    source_file: EntrySource
-    entry_number: int
-    id: str
-    project: str
-    party: str
-    date: LedgerDate
-    amount: Decimal
-    currency: str | None = None
-    instrument: str | None = None
-    agreement: str | None = None
-    note: str | None = None
-
-
-class Commitment(Record, _CommitmentFields):
+class Commitment(Record, tuple[Any, ...]):
     """[[commitment]]: A party's binding promise of cash to a project."""
 
     __slots__ = ()
     kind: ClassVar[str] = "commitment"
     amount_keys: ClassVar[tuple[str, ...]] = ("amount",)
+    _fields: ClassVar[tuple[str, ...]] = (
+        "source_file", "entry_number", "id", "project", "party", "date", "amount", "currency", "instrument",
+        "agreement", "note",
+    )
+
+    if TYPE_CHECKING:
+        id: str
+        project: str
+        party: str
+        date: LedgerDate
+        amount: Decimal
+        currency: str | None
+        instrument: str | None
+        agreement: str | None
+        note: str | None
+    else:
+        source_file = _field(0, None)
+        entry_number = _field(1, None)
+        id = _field(2, None)
+        project = _field(3, None)
+        party = _field(4, None)
+        date = _field(5, None)
+        amount = _field(6, None)
+        currency = _field(7, None)
+        instrument = _field(8, None)
+        agreement = _field(9, None)
+        note = _field(10, None)
+
+    def __new__(
+        cls,
+        source_file: EntrySource,
+        entry_number: int,
+        id: str,
+        project: str,
+        party: str,
+        date: LedgerDate,
+        amount: Decimal,
+        currency: str | None = None,
+        instrument: str | None = None,
+        agreement: str | None = None,
+        note: str | None = None,
+    ) -> Self:
+        return tuple.__new__(cls, (
+            source_file, entry_number, id, project, party, date, amount, currency, instrument, agreement, note,
+        ))
 
 
-class _TrancheFields(NamedTuple):
-    source_file: EntrySource
-    entry_number: int
-    id: str
-    commitment: str
-    amount: Decimal
-    due: LedgerDate | None = None
-    after: list[str] = []  # noqa: RUF012 (never changed, as the record is not)
-    not_before: LedgerDate | None = None
-    requires: list[str] = []  # noqa: RUF012 (never changed, as the record is not)
-    min_spent: Decimal | None = None
-    matched_by: str | None = None
-    note: str | None = None
-
-
-class Tranche(Record, _TrancheFields):
+class Tranche(Record, tuple[Any, ...]):
     """[[tranche]]: One scheduled instalment of a commitment, with its release conditions."""
 
     __slots__ = ()
     kind: ClassVar[str] = "tranche"
     amount_keys: ClassVar[tuple[str, ...]] = ("amount",)
+    _fields: ClassVar[tuple[str, ...]] = (
+        "source_file", "entry_number", "id", "commitment", "amount", "due", "after", "not_before", "requires",
+        "min_spent", "matched_by", "note",
+    )
+
+    if TYPE_CHECKING:
+        id: str
+        commitment: str
+        amount: Decimal
+        due: LedgerDate | None
+        after: list[str]
+        not_before: LedgerDate | None
+        requires: list[str]
+        min_spent: Decimal | None
+        matched_by: str | None
+        note: str | None
+    else:
+        source_file = _field(0, None)
+        entry_number = _field(1, None)
+        id = _field(2, None)
+        commitment = _field(3, None)
+        amount = _field(4, None)
+        due = _field(5, None)
+        after = _field(6, None)
+        not_before = _field(7, None)
+        requires = _field(8, None)
+        min_spent = _field(9, None)
+        matched_by = _field(10, None)
+        note = _field(11, None)
+
+    def __new__(
+        cls,
+        source_file: EntrySource,
+        entry_number: int,
+        id: str,
+        commitment: str,
+        amount: Decimal,
+        due: LedgerDate | None = None,
+        after: list[str] | None = None,
+        not_before: LedgerDate | None = None,
+        requires: list[str] | None = None,
+        min_spent: Decimal | None = None,
+        matched_by: str | None = None,
+        note: str | None = None,
+    ) -> Self:
+        return tuple.__new__(cls, (
+            source_file, entry_number, id, commitment, amount, due, [] if after is None else after, not_before,
+            [] if requires is None else requires, min_spent, matched_by, note,
+        ))
 
 
-class _ReleaseFields(NamedTuple):
-    source_file: EntrySource
-    entry_number: int
-    commitment: str
-    date: LedgerDate
-    amount: Decimal
-    id: str | None = None
-    tranche: str | None = None
-    currency: str | None = None
-    reference: str | None = None
-    note: str | None = None
-
-
-class Release(Record, _ReleaseFields):
+class Release(Record, tuple[Any, ...]):
     """[[release]]: Cash that actually arrived against a commitment (and, usually, a tranche)."""
 
     __slots__ = ()
     kind: ClassVar[str] = "release"
     amount_keys: ClassVar[tuple[str, ...]] = ("amount",)
+    _fields: ClassVar[tuple[str, ...]] = (
+        "source_file", "entry_number", "commitment", "date", "amount", "id", "tranche", "currency", "reference",
+        "note",
+    )
+
+    if TYPE_CHECKING:
+        commitment: str
+        date: LedgerDate
+        amount: Decimal
+        id: str | None
+        tranche: str | None
+        currency: str | None
+        reference: str | None
+        note: str | None
+    else:
+        source_file = _field(0, None)
+        entry_number = _field(1, None)
+        commitment = _field(2, None)
+        date = _field(3, None)
+        amount = _field(4, None)
+        id = _field(5, None)
+        tranche = _field(6, None)
+        currency = _field(7, None)
+        reference = _field(8, None)
+        note = _field(9, None)
+
+    def __new__(
+        cls,
+        source_file: EntrySource,
+        entry_number: int,
+        commitment: str,
+        date: LedgerDate,
+        amount: Decimal,
+        id: str | None = None,
+        tranche: str | None = None,
+        currency: str | None = None,
+        reference: str | None = None,
+        note: str | None = None,
+    ) -> Self:
+        return tuple.__new__(cls, (
+            source_file, entry_number, commitment, date, amount, id, tranche, currency, reference, note,
+        ))
 
 
-class _InKindFields(NamedTuple):
-    source_file: EntrySource
-    entry_number: int
-    id: str
-    project: str
-    party: str
-    description: str
-    nature: str
-    start: LedgerDate
-    end: LedgerDate | None = None
-    value: Decimal | None = None
-    monthly_value: Decimal | None = None
-    currency: str | None = None
-    basis: str | None = None
-    note: str | None = None
-
-
-class InKind(Record, _InKindFields):
+class InKind(Record, tuple[Any, ...]):
     """[[inkind]]: A contribution in kind: goods or services, valued or not."""
 
     __slots__ = ()
     kind: ClassVar[str] = "inkind"
     amount_keys: ClassVar[tuple[str, ...]] = ("value", "monthly_value")
+    _fields: ClassVar[tuple[str, ...]] = (
+        "source_file", "entry_number", "id", "project", "party", "description", "nature", "start", "end", "value",
+        "monthly_value", "currency", "basis", "note",
+    )
+
+    if TYPE_CHECKING:
+        id: str
+        project: str
+        party: str
+        description: str
+        nature: str
+        start: LedgerDate
+        end: LedgerDate | None
+        value: Decimal | None
+        monthly_value: Decimal | None
+        currency: str | None
+        basis: str | None
+        note: str | None
+    else:
+        source_file = _field(0, None)
+        entry_number = _field(1, None)
+        id = _field(2, None)
+        project = _field(3, None)
+        party = _field(4, None)
+        description = _field(5, None)
+        nature = _field(6, None)
+        start = _field(7, None)
+        end = _field(8, None)
+        value = _field(9, None)
+        monthly_value = _field(10, None)
+        currency = _field(11, None)
+        basis = _field(12, None)
+        note = _field(13, None)
+
+    def __new__(
+        cls,
+        source_file: EntrySource,
+        entry_number: int,
+        id: str,
+        project: str,
+        party: str,
+        description: str,
+        nature: str,
+        start: LedgerDate,
+        end: LedgerDate | None = None,
+        value: Decimal | None = None,
+        monthly_value: Decimal | None = None,
+        currency: str | None = None,
+        basis: str | None = None,
+        note: str | None = None,
+    ) -> Self:
+        return tuple.__new__(cls, (
+            source_file, entry_number, id, project, party, description, nature, start, end, value, monthly_value,
+            currency, basis, note,
+        ))
 
 
-class _ExpenseFields(NamedTuple):
-    source_file: EntrySource
-    entry_number: int
-    project: str
-    date: LedgerDate
-    amount: Decimal
-    id: str | None = None
-    cluster: str | None = None
-    category: str | None = None
-    currency: str | None = None
-    note: str | None = None
-
-
-class Expense(Record, _ExpenseFields):
+class Expense(Record, tuple[Any, ...]):
     """[[expense]]: Money spent by a project, optionally attributed to a cluster."""
 
     __slots__ = ()
     kind: ClassVar[str] = "expense"
     amount_keys: ClassVar[tuple[str, ...]] = ("amount",)
+    _fields: ClassVar[tuple[str, ...]] = (
+        "source_file", "entry_number", "project", "date", "amount", "id", "cluster", "category", "currency", "note",
+    )
+
+    if TYPE_CHECKING:
+        project: str
+        date: LedgerDate
+        amount: Decimal
+        id: str | None
+        cluster: str | None
+        category: str | None
+        currency: str | None
+        note: str | None
+    else:
+        source_file = _field(0, None)
+        entry_number = _field(1, None)
+        project = _field(2, None)
+        date = _field(3, None)
+        amount = _field(4, None)
+        id = _field(5, None)
+        cluster = _field(6, None)
+        category = _field(7, None)
+        currency = _field(8, None)
+        note = _field(9, None)
+
+    def __new__(
+        cls,
+        source_file: EntrySource,
+        entry_number: int,
+        project: str,
+        date: LedgerDate,
+        amount: Decimal,
+        id: str | None = None,
+        cluster: str | None = None,
+        category: str | None = None,
+        currency: str | None = None,
+        note: str | None = None,
+    ) -> Self:
+        return tuple.__new__(cls, (
+            source_file, entry_number, project, date, amount, id, cluster, category, currency, note,
+        ))
 
 
-class _MilestoneFields(NamedTuple):
-    source_file: EntrySource
-    entry_number: int
-    id: str
-    project: str
-    title: str
-    due: LedgerDate | None = None
-    done: LedgerDate | None = None
-    note: str | None = None
-
-
-class Milestone(Record, _MilestoneFields):
+class Milestone(Record, tuple[Any, ...]):
     """[[milestone]]: A deliverable that a tranche's release can depend on."""
 
     __slots__ = ()
     kind: ClassVar[str] = "milestone"
     amount_keys: ClassVar[tuple[str, ...]] = ()
+    _fields: ClassVar[tuple[str, ...]] = (
+        "source_file", "entry_number", "id", "project", "title", "due", "done", "note",
+    )
+
+    if TYPE_CHECKING:
+        id: str
+        project: str
+        title: str
+        due: LedgerDate | None
+        done: LedgerDate | None
+        note: str | None
+    else:
+        source_file = _field(0, None)
+        entry_number = _field(1, None)
+        id = _field(2, None)
+        project = _field(3, None)
+        title = _field(4, None)
+        due = _field(5, None)
+        done = _field(6, None)
+        note = _field(7, None)
+
+    def __new__(
+        cls,
+        source_file: EntrySource,
+        entry_number: int,
+        id: str,
+        project: str,
+        title: str,
+        due: LedgerDate | None = None,
+        done: LedgerDate | None = None,
+        note: str | None = None,
+    ) -> Self:
+        return tuple.__new__(cls, (source_file, entry_number, id, project, title, due, done, note))
 
 
-class _AssertionFields(NamedTuple):
-    source_file: EntrySource
-    entry_number: int
-    project: str
-    date: LedgerDate
-    committed: Decimal | None = None
-    released: Decimal | None = None
-    outstanding: Decimal | None = None
-    spent: Decimal | None = None
-    available: Decimal | None = None
-    source: str | None = None
-    note: str | None = None
-
-
-class Assertion(Record, Asserted, _AssertionFields):
+class Assertion(Record, Asserted, tuple[Any, ...]):
     """[[assert]]: A figure from an outside statement that the ledger must reproduce."""
 
     __slots__ = ()
     kind: ClassVar[str] = "assert"
     amount_keys: ClassVar[tuple[str, ...]] = ("committed", "released", "outstanding", "spent", "available")
+    _fields: ClassVar[tuple[str, ...]] = (
+        "source_file", "entry_number", "project", "date", "committed", "released", "outstanding", "spent", "available",
+        "source", "note",
+    )
+
+    if TYPE_CHECKING:
+        project: str
+        date: LedgerDate
+        committed: Decimal | None
+        released: Decimal | None
+        outstanding: Decimal | None
+        spent: Decimal | None
+        available: Decimal | None
+        source: str | None
+        note: str | None
+    else:
+        source_file = _field(0, None)
+        entry_number = _field(1, None)
+        project = _field(2, None)
+        date = _field(3, None)
+        committed = _field(4, None)
+        released = _field(5, None)
+        outstanding = _field(6, None)
+        spent = _field(7, None)
+        available = _field(8, None)
+        source = _field(9, None)
+        note = _field(10, None)
+
+    def __new__(
+        cls,
+        source_file: EntrySource,
+        entry_number: int,
+        project: str,
+        date: LedgerDate,
+        committed: Decimal | None = None,
+        released: Decimal | None = None,
+        outstanding: Decimal | None = None,
+        spent: Decimal | None = None,
+        available: Decimal | None = None,
+        source: str | None = None,
+        note: str | None = None,
+    ) -> Self:
+        return tuple.__new__(cls, (
+            source_file, entry_number, project, date, committed, released, outstanding, spent, available, source, note,
+        ))
 
 
 class Entries:
