@@ -15,7 +15,7 @@ from cndledger.format.problems import Location
 if TYPE_CHECKING:
     from cndledger.format.problems import EntrySource
 
-_FIELDS = attrgetter("_fields")  # of the named tuple each record also is
+_FIELDS = attrgetter("_fields")  # the names of its values, which each record class says (records.py)
 
 
 class Record:
@@ -24,7 +24,7 @@ class Record:
     __slots__ = ()
     kind: ClassVar[str]
     amount_keys: ClassVar[tuple[str, ...]]  # its keys that hold money
-    if TYPE_CHECKING:  # the named tuple's first two fields
+    if TYPE_CHECKING:  # its first two values, which each record class reads
         @property
         def source_file(self) -> EntrySource: ...
 
