@@ -39,7 +39,7 @@ from cndledger.read.load import find_files, ledger_paths
 from cndledger.format.codes import TOML_SYNTAX
 from cndledger.format.problems import Problem
 from cndledger.read.rawfile import UnreadableFile, read_bytes
-from cndledger.format.records import RECORDS as TABLES  # the table names, in the format's order (no Pydantic)
+from cndledger.format.tables import BY_KIND as TABLES  # the registry: the table names, in the format's order
 
 KILL_AT_VARIABLE = "CNDLEDGER_TEST_KILL_AT"
 KILL_POINTS = ("locked", "checked", "written", "synced", "renamed")  # in the order an add passes them

@@ -90,11 +90,6 @@ def _toml_files_below(folder: str) -> list[str]:
     return [os.path.join(folder, name) if not folder.endswith(("/", os.sep)) else folder + name for name in relative]
 
 
-def load(paths: list[str]) -> Ledger:
-    """Read the files as one ledger (paths as `find_files` returned them)."""
-    return load_contents([(path, read_bytes(path)) for path in paths])
-
-
 def read_bytes(path: str) -> bytes | Problem:
     """The bytes of a ledger file (`rawfile.read_bytes`: a regular file, within the size limit), or the problem."""
     try:
