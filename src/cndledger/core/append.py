@@ -174,7 +174,7 @@ def add_entry(kind: str | None, assignments: list[str], to: str, given_paths: li
         fields = None
         entry, count = entries
     elif kind not in TABLES:
-        close = difflib.get_close_matches(kind, list(TABLES), n=1)
+        close = difflib.get_close_matches(kind or "", list(TABLES), n=1)
         guess = f" (did you mean '{close[0]}'?)" if close else ""
         raise AddError(f"'{kind}' is not a table of the format{guess}; the tables are {', '.join(TABLES)}")
     else:
