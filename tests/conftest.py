@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cndledger.cli import commands
 from cndledger.cli.app import app
-from cndledger.read import cache
 
 # The parties and project most tests build on, written out where a test needs them.
 PREAMBLE = """\
@@ -81,12 +79,19 @@ def _no_ledger_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CNDLEDGER_LEDGER", raising=False)
 
 
+SOURCE = Path(__file__).resolve().parent.parent / "src"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_cache_in_the_home_directory(tmp_path_factory: pytest.TempPathFactory):
     """Set before any fixture copies the environment: the programs tests start (pre-commit's hook, CI
-    steps) keep their cache in a temporary folder too, never in the home directory."""
+    steps) keep their cache in a temporary folder too, never in the home directory; and they run
+    the code of this source tree, as the tests do (`pythonpath` in pyproject.toml), not an installed copy."""
+    import os
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("session-cache")))
+        patch.setenv("PYTHONPATH", os.pathsep.join([str(SOURCE), *filter(None, [os.environ.get("PYTHONPATH")])]))
         yield
 
 
@@ -95,10 +100,6 @@ def _a_cache_of_its_own(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytes
     """Each test reads and writes a cache of its own, never the one in the home directory."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("CNDLEDGER_NO_CACHE", raising=False)
-    # A test that ran the command's `main` would leave the cache written only at its exit (never, here).
-    monkeypatch.setattr(commands.process, "standalone", False)
-    monkeypatch.setattr(commands.process, "opened", [])
-    monkeypatch.setattr(cache, "_pending", None)
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ def as_typer_reads(args: list[str], monkeypatch) -> tuple[str, dict] | None:
     """(command, options) as Typer passes them to `commands`, or None where Typer refuses the command line."""
     calls = []
     for name in commands.COMMANDS:
-        monkeypatch.setitem(commands.COMMANDS, name, lambda _name=name, **options: calls.append((_name, options)) or 0)
+        monkeypatch.setitem(commands.COMMANDS, name, lambda session, _name=name, **options: calls.append((_name, options)) or 0)
     result = CliRunner().invoke(app, args)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
@@ -177,7 +177,7 @@ def test_help_and_mistakes_still_go_through_typer(ledger):
 def test_an_interrupt_or_a_closed_pipe_ends_the_command_as_typer_ends_it(monkeypatch, capsys, stop):
     from cndledger import __main__
 
-    def stopped(name, options):
+    def stopped(session, name, options):
         raise stop
 
     monkeypatch.setattr(commands, "run", stopped)
@@ -188,3 +188,12 @@ def test_an_interrupt_or_a_closed_pipe_ends_the_command_as_typer_ends_it(monkeyp
         __main__.main()
     assert (exited.value.code, capsys.readouterr().err) == (through_typer.exit_code, through_typer.stderr)
     assert exited.value.code == {KeyboardInterrupt: 130, BrokenPipeError: 1}[stop]
+
+
+def test_a_command_run_by_a_test_is_the_code_of_this_source_tree(tmp_path):
+    """conftest points the programs tests start at `src`: a staleness test sees the edit just made."""
+    from conftest import SOURCE
+
+    done = subprocess.run([sys.executable, "-c", "import cndledger; print(cndledger.__file__)"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == str(SOURCE / "cndledger" / "__init__.py")

@@ -268,25 +268,70 @@ def test_entries_are_pruned_to_the_last_few(ledger):
     assert len(cache_files()) == cndledger.read.cache.KEEP
 
 
-def test_the_command_writes_the_cache_in_the_background_and_then_reads_it_without_pydantic(ledger):
-    ledger.write("ledgers/a.toml", LEDGER)
-    env = {**os.environ, "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
+def run_the_command(root, *args: str) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """Run cndledger ARGS as the console script does, in a fresh interpreter: its result, and the
+    modules it had imported when it exited."""
+    code = (
+        "import os, runpy, sys\n"
+        f"sys.argv = ['cndledger', *{list(args)!r}]\n"
+        "real_exit = os._exit\n"
+        "def leaving(code):\n"
+        "    sys.stdout.flush()\n"
+        "    sys.stderr.write('MODULES=' + ' '.join(sorted(sys.modules))); sys.stderr.flush()\n"
+        "    real_exit(code)\n"
+        "os._exit = leaving\n"
+        "try:\n"
+        "    runpy.run_module('cndledger', run_name='__main__')\n"
+        "except SystemExit as exit:\n"
+        "    leaving(exit.code or 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+    done.stderr, _, modules = done.stderr.rpartition("MODULES=")
+    return done, set(modules.split())
 
-    def run() -> tuple[str, bool]:
-        """The command's output, and whether it imported Pydantic (as -X importtime tells)."""
-        done = subprocess.run([sys.executable, "-X", "importtime", "-m", "cndledger", "balance", "ledgers"],
-                              cwd=ledger.root, env=env, capture_output=True, text=True, timeout=120)
-        imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
-        return done.stdout, "pydantic" in imported
 
-    first, _ = run()  # read from the files (plainly valid entries need no Pydantic either: test_plans)
-    assert "Balance as of" in first
-    for _ in range(200):  # the command writes the cache from a child process, after it answers
+def written() -> bool:
+    """Whether the cache holds a whole entry, waiting a while for the child process that writes it."""
+    for _ in range(200):
         if cache_files() and not any(path.name.endswith(".tmp") for path in cache_files()):
-            break
+            return True
         time.sleep(0.05)
-    again, with_pydantic = run()
-    assert again == first and not with_pydantic  # from the cache: no model needed
+    return False
+
+
+@pytest.mark.parametrize("args", [["balance", "ledgers"], ["balance", "-fledgers"]], ids=["fast start", "typer"])
+def test_the_command_writes_the_cache_in_the_background_and_a_warm_run_parses_no_toml(ledger, args):
+    ledger.write("ledgers/a.toml", LEDGER)
+    first, modules = run_the_command(ledger.root, *args)
+    assert "Balance as of" in first.stdout and ("typer" in modules) == (args[1] == "-fledgers")
+    assert written()  # by the command itself, once it answered (a test's own runs write at once)
+    again, modules = run_the_command(ledger.root, *args)
+    assert (again.returncode, again.stdout, again.stderr) == (first.returncode, first.stdout, first.stderr)
+    assert not modules & {"toml_rs", "tomllib", "pydantic"}  # from the cache: nothing parsed, nothing validated
+
+
+def test_a_report_neither_finds_nor_locates_the_warnings_it_does_not_show(ledger):
+    """Warnings are `check`'s: a report that found and located them (reading the files) would take
+    longer for nothing."""
+    ledger.write("ledgers/a.toml", COMMITMENT + '\n[[tranche]]\nid = "T1"\ncommitment = "C1"\namount = 500\n'
+                 'due = "2005-03"\n')
+    assert "warning[tranche-overdue]" in ledger.run("check", "--as-of", "2005-12-31").stdout
+    first, _ = run_the_command(ledger.root, "balance", "--as-of", "2005-12-31")
+    assert written()
+    again, modules = run_the_command(ledger.root, "balance", "--as-of", "2005-12-31")
+    assert (again.returncode, again.stdout, again.stderr) == (first.returncode, first.stdout, "")
+    assert "cndledger.read.locate" not in modules
+
+
+def test_explain_and_add_never_touch_the_cache(ledger, monkeypatch):
+    ledger.write("ledgers/a.toml", LEDGER)
+    monkeypatch.setattr(cndledger.read.cache, "lookup", lambda contents: pytest.fail("the cache was read"))
+    assert ledger.run("explain", "tranche-overdue").exit_code == 0
+    assert ledger.run("add", "expense", "--to", "ledgers/a.toml", "project=P1", "date=2005-03-01",
+                      "amount=5").exit_code == 0
+    assert ledger.run("add", "expense", "--to", "ledgers/a.toml", "project=P1", "date=2005-03-01", "amount=5",
+                      "--dry-run").exit_code == 0
+    assert cache_files() == []
 
 
 def test_a_balance_from_the_cache_builds_no_expense(ledger, no_reading):

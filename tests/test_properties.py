@@ -1,5 +1,6 @@
 """Properties of the arithmetic over generated ledgers (hypothesis)."""
 
+import calendar
 import datetime as dt
 import json
 from decimal import Decimal
@@ -8,9 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cndledger.checks import check_ledger
+from cndledger.core.api import check_files
 from cndledger.core.figures import balance
-from cndledger.read.load import load
 from cndledger.render.balance import as_json
 
 PARTIES = """
@@ -75,22 +75,91 @@ def folder(tmp_path_factory):
 def read(folder, text: str, name: str = "ledger.toml"):
     path = folder / name
     path.write_text(text, encoding="utf-8")
-    ledger = load([str(path)])
-    assert not any(problem.is_fatal for problem in check_ledger(ledger, dt.date(2010, 12, 31))), ledger.problems
-    return ledger
+    opened = check_files([str(path)], dt.date(2010, 12, 31))
+    assert opened.figures_defined, opened.problems
+    return opened.ledger
 
 
 PROPERTY = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
+def last_day(day: dt.date, form: str) -> dt.date:
+    """The day a date written in this form counts from: the last day of its period."""
+    if form == "year":
+        return dt.date(day.year, 12, 31)
+    if form == "month":
+        return dt.date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+def written(day: dt.date, form: str) -> str:
+    return {"toml": day.isoformat(), "day": f'"{day.isoformat()}"', "month": f'"{day:%Y-%m}"', "year": f'"{day:%Y}"'}[form]
+
+
+forms = st.sampled_from(["toml", "day", "month", "year"])
+CANONICAL = {"DONOR": "DONOR", "OLD-DONOR": "DONOR", "AGENCY": "AGENCY"}
+
+
+@st.composite
+def entries(draw):
+    """Projects in a tree (each project's parent comes before it), with commitments, releases and
+    expenses, as values: the test writes them out and computes their figures itself."""
+    count = draw(st.integers(1, 5))
+    parents = [None] + [draw(st.one_of(st.none(), st.integers(0, number - 1))) for number in range(1, count)]
+    projects = st.integers(0, count - 1)
+    commitments = draw(st.lists(st.tuples(projects, st.sampled_from(sorted(CANONICAL)), days, forms, amounts),
+                                max_size=5))
+    releases = draw(st.lists(st.tuples(st.integers(0, 4), days, forms, amounts), max_size=8)) if commitments else []
+    releases = [(number % len(commitments), *rest) for number, *rest in releases]
+    expenses = draw(st.lists(st.tuples(projects, days, forms, amounts), max_size=6))
+    return parents, commitments, releases, expenses
+
+
+def as_text(parents, commitments, releases, expenses) -> str:
+    out = [PARTIES]
+    for number, parent in enumerate(parents):
+        out.append(f'[[project]]\nid = "P{number}"\ntitle = "t"\ncurrency = "USD"\n'
+                   + (f'parent = "P{parent}"\n' if parent is not None else ""))
+    for number, (project, party, day, form, amount) in enumerate(commitments):
+        out.append(f'[[commitment]]\nid = "C{number}"\nproject = "P{project}"\nparty = "{party}"\n'
+                   f"date = {written(day, form)}\namount = {amount}\n")
+    for commitment, day, form, amount in releases:
+        out.append(f'[[release]]\ncommitment = "C{commitment}"\ndate = {written(day, form)}\namount = {amount}\n')
+    for project, day, form, amount in expenses:
+        out.append(f'[[expense]]\nproject = "P{project}"\ndate = {written(day, form)}\namount = {amount}\n')
+    return "\n".join(out)
+
+
 @PROPERTY
-@given(text=ledgers(), day=days)
-def test_outstanding_is_committed_less_released(folder, text, day):
-    for figures in balance(read(folder, text), day).projects:
-        assert figures.outstanding == figures.committed - figures.released
-        assert figures.available == figures.released - figures.spent
-        for party in figures.by_party:
-            assert party.outstanding == party.committed - party.released
+@given(generated=entries(), day=days)
+def test_each_figure_is_the_sum_of_the_amounts_counting_by_the_day_in_the_projects_subtree(folder, generated, day):
+    parents, commitments, releases, expenses = generated
+    below = {number: {number} for number in range(len(parents))}  # each project and those below it
+    for number in reversed(range(len(parents))):
+        if parents[number] is not None:
+            below[parents[number]] |= below[number]
+    committed_from = [last_day(on, form) for _, _, on, form, _ in commitments]
+    # A release counts from its own date, but never before its commitment counts.
+    released = [(commitments[c][0], CANONICAL[commitments[c][1]], amount)
+                for c, on, form, amount in releases if max(last_day(on, form), committed_from[c]) <= day]
+    committed = [(project, CANONICAL[party], amount)
+                 for (project, party, _, _, amount), counts_from in zip(commitments, committed_from)
+                 if counts_from <= day]
+    spent = [(project, amount) for project, on, form, amount in expenses if last_day(on, form) <= day]
+
+    figures = {f.project.id: f for f in balance(read(folder, as_text(*generated)), day).projects}
+    assert set(figures) == {f"P{number}" for number in range(len(parents))}
+    for number, subtree in below.items():
+        got = figures[f"P{number}"]
+        expected_committed = sum((amount for project, _, amount in committed if project in subtree), Decimal(0))
+        expected_released = sum((amount for project, _, amount in released if project in subtree), Decimal(0))
+        expected_spent = sum((amount for project, amount in spent if project in subtree), Decimal(0))
+        assert (got.committed, got.released, got.spent) == (expected_committed, expected_released, expected_spent)
+        assert got.outstanding == expected_committed - expected_released
+        assert got.available == expected_released - expected_spent
+        for party in got.by_party:
+            assert party.committed == sum((a for p, who, a in committed if p in subtree and who == party.party), Decimal(0))
+            assert party.released == sum((a for p, who, a in released if p in subtree and who == party.party), Decimal(0))
 
 
 @PROPERTY

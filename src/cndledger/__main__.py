@@ -21,15 +21,15 @@ def main() -> None:
 
     command = read(args, os.environ)
     if command is None:  # help, completion, anything unusual or wrong: Typer reads it
-        from cndledger.cli.app import main as run
+        from cndledger.cli.app import main as through_typer
 
-        run()
+        through_typer()
         return
     from cndledger.cli import commands
 
-    commands.process.standalone = True
+    session = commands.Session(standalone=True)
     try:
-        code = commands.run(*command)
+        code = commands.run(session, *command)
     except MemoryError:  # a ledger of many large files: say so rather than print a traceback
         code = commands.not_enough_memory()
     except KeyboardInterrupt:  # as Typer ends it: quietly, with the code of SIGINT
@@ -37,8 +37,8 @@ def main() -> None:
     except BrokenPipeError:  # a reader that went away (`| head`), as Typer ends it
         sys.stdout = open(os.devnull, "w")  # nothing more to flush into the closed pipe at exit
         code = 1
-    if commands.process.opened:
-        commands.leave(code)
+    if session.opened:
+        session.leave(code)
     sys.exit(code)
 
 

@@ -1,18 +1,30 @@
-"""The command line as Typer reads it: how each command and option is spelled, its help, its errors.
+"""The command line as Typer reads it: built from `declarations.py`, it words the help and the errors.
 
 What a command does is in `commands.py` (the same function whichever way its options were read);
-`argv.py` reads the common command lines without Typer. Only what `--help` needs is imported here.
+`argv.py` reads the common command lines without Typer, from the same declarations. Only what
+`--help` needs is imported here.
 """
 
 from __future__ import annotations
 
+import inspect
 import sys
-from typing import Annotated, Optional
+from collections.abc import Callable
+from typing import Annotated, Any, Optional
 
 import typer
 
 from cndledger import __version__
-from cndledger.cli.commands import CHECK_FORMATS  # commands.py imports nothing heavy
+from cndledger.cli.declarations import (
+    ARGUMENT,
+    ARGUMENTS,
+    CHECK_FORMATS,
+    COMMANDS,
+    FLAG,
+    VALUES,
+    Command,
+    Parameter,
+)
 
 app = typer.Typer(
     name="cndledger",
@@ -38,19 +50,6 @@ def _complete_ids(kind: str):
     return complete
 
 
-Paths = Annotated[Optional[list[str]], typer.Argument(
-    help="Ledger files or folders (every *.toml below). Default: $CNDLEDGER_LEDGER, else ./ledgers.",
-    show_default=False, metavar="[PATHS]...")]
-LedgerOption = Annotated[Optional[list[str]], typer.Option(
-    "-f", "--ledger", help="A ledger file or folder; repeatable.", show_default=False)]
-AsOf = Annotated[Optional[str], typer.Option(
-    "--as-of", help="The day of the figures: 2005-02-15, 2005-02 (its last day) or 2005. Default: today.",
-    show_default=False)]
-Json = Annotated[bool, typer.Option("--json", help="Print one JSON document (amounts as strings).")]
-NoCache = Annotated[bool, typer.Option(
-    "--no-cache", help="Read every file anew; neither use nor write the cache (also CNDLEDGER_NO_CACHE=1).")]
-
-
 def _version(value: bool) -> None:
     if value:
         print(f"cndledger {__version__}")
@@ -65,147 +64,72 @@ def _main(
     """Keep committed, released, in-kind and spent funds of projects in TOML; check and report them."""
 
 
-@app.command()
-def check(
-    paths: Paths = None,
-    ledger: LedgerOption = None,
-    format: Annotated[str, typer.Option(
-        "--format", help="text; json; or github (GitHub Actions annotations on the lines of a pull request).",
-        metavar="text|json|github", autocompletion=lambda: list(CHECK_FORMATS))] = "text",
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the check too.")] = False,
-    as_of: Annotated[Optional[str], typer.Option(
-        "--as-of", help="The day against which due dates are judged. Default: today.", show_default=False)] = None,
-    no_cache: NoCache = False,
-) -> None:
-    """Report every problem of the ledger, each as FILE:LINE: severity[CODE]: message."""
-    _run("check", locals())
-
-
-@app.command()
-def balance(
-    paths: Paths = None,
-    ledger: LedgerOption = None,
-    as_of: AsOf = None,
-    project: Annotated[Optional[str], typer.Option(
-        "--project", help="Only this project and the projects below it.", show_default=False,
-        autocompletion=_complete_ids("project"))] = None,
-    by_party: Annotated[bool, typer.Option("--by-party", help="Each party's figures under its project.")] = False,
-    json: Json = False,
-    no_cache: NoCache = False,
-) -> None:
-    """Per project: budget, committed, released, outstanding, in kind, spent, available, gap."""
-    _run("balance", locals())
-
-
-Csv = Annotated[bool, typer.Option("--csv", help="Print CSV (amounts as exact decimals).")]
-ProjectOption = Annotated[Optional[str], typer.Option(
-    "--project", help="Only this project and the projects below it.", show_default=False,
-    autocompletion=_complete_ids("project"))]
-
-
-@app.command("release-check")
-def release_check(
-    tranche: Annotated[str, typer.Argument(help="The id of the tranche.", show_default=False, metavar="TRANCHE",
-                                           autocompletion=_complete_ids("tranche"))],
-    paths: Paths = None,
-    ledger: LedgerOption = None,
-    on: Annotated[Optional[str], typer.Option(
-        "--on", help="The day of the release: 2005-02-15, 2005-02 (its last day) or 2005. Default: today.",
-        show_default=False)] = None,
-    json: Json = False,
-    no_cache: NoCache = False,
-) -> None:
-    """May the tranche be released on the day? Exit 0 if every condition holds, 1 if one does not,
-    2 on any ledger error, an unknown tranche or bad usage."""
-    _run("release-check", locals())
-
-
-@app.command()
-def tranches(
-    paths: Paths = None,
-    ledger: LedgerOption = None,
-    as_of: AsOf = None,
-    project: ProjectOption = None,
-    json: Json = False,
-    csv: Csv = False,
-    no_cache: NoCache = False,
-) -> None:
-    """Each commitment's tranches: amount, due, released, status, release conditions; and the unscheduled rest."""
-    _run("tranches", locals())
-
-
-@app.command()
-def register(
-    paths: Paths = None,
-    ledger: LedgerOption = None,
-    start: Annotated[Optional[str], typer.Option(
-        "--from", help="The first day listed: 2005-02-15, 2005-02 or 2005 (its first day). Default: the first event.",
-        show_default=False)] = None,
-    as_of: AsOf = None,
-    project: ProjectOption = None,
-    json: Json = False,
-    csv: Csv = False,
-    no_cache: NoCache = False,
-) -> None:
-    """Every money event in the order it counts, with its project's running committed, released and spent."""
-    _run("register", locals())
-
-
-@app.command()
-def schema() -> None:
-    """Print the JSON Schema of a ledger file, for editors (taplo, Even Better TOML) and validators."""
-    _run("schema", locals())
-
-
 def _complete_codes(incomplete: str) -> list[tuple[str, str]]:
     from cndledger.format.codes import CODES as EXPLANATIONS
 
     return [(code, e.summary) for code, e in EXPLANATIONS.items() if code.startswith(incomplete)]
 
 
-@app.command()
-def explain(
-    code: Annotated[Optional[str], typer.Argument(
-        help="A problem code, such as unknown-key. Without one: the list of every code.", show_default=False,
-        autocompletion=_complete_codes)] = None,
-) -> None:
-    """What a problem code means, an example that triggers it, and how to fix it."""
-    _run("explain", locals())
+_COMPLETIONS: dict[str, Callable[..., Any]] = {"formats": lambda: (lambda: list(CHECK_FORMATS)), "ids": _complete_ids, "codes": lambda: _complete_codes}
 
 
-@app.command()
-def add(
-    kind: Annotated[str, typer.Argument(
-        help="The table: release, expense, inkind, commitment, tranche, milestone, assert, party or project.",
-        show_default=False, metavar="KIND")],
-    assignments: Annotated[Optional[list[str]], typer.Argument(
-        help="The entry's keys: amount=40_000 date=2005-09-30 after='[\"tf-1\"]' project=US/PAK/01/099 "
-             "(a TOML value where the text is one, else text).", show_default=False, metavar="KEY=VALUE...")] = None,
-    to: Annotated[Optional[str], typer.Option(
-        "--to", help="The file of the ledger to append the entry to.", show_default=False, metavar="FILE")] = None,
-    ledger: LedgerOption = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the entry and print it; write nothing.")] = False,
-) -> None:
-    """Append one entry to a ledger file, after checking the whole ledger with it; nothing else changes."""
-    _run("add", locals())
+def _annotated(parameter: Parameter) -> object:
+    """The parameter as Typer takes it: its type, annotated with how it is spelled, helped and completed."""
+    if parameter.kind in (ARGUMENTS, VALUES):
+        kind: object = Optional[list[str]]
+    elif parameter.kind == FLAG:
+        kind = bool
+    else:
+        kind = str if parameter.required or parameter.default is not None else Optional[str]
+    settings: dict[str, Any] = {"help": parameter.help}
+    if not parameter.show_default:
+        settings["show_default"] = False
+    if parameter.metavar is not None:
+        settings["metavar"] = parameter.metavar
+    if parameter.complete is not None:
+        what, *of = parameter.complete
+        settings["autocompletion"] = _COMPLETIONS[what](*of)
+    if parameter.kind in (ARGUMENT, ARGUMENTS):
+        return Annotated[kind, typer.Argument(**settings)]
+    return Annotated[kind, typer.Option(*parameter.spellings, **settings)]
 
 
-def _run(name: str, options: dict) -> None:
-    from cndledger.cli.commands import run
+def _add_command(declared: Command) -> None:
+    """A Typer command of the declared parameters that runs `commands.py`'s function of the same name."""
 
-    raise typer.Exit(run(name, options))
+    def command(ctx: typer.Context, **options: object) -> None:
+        from cndledger.cli.commands import Session, run
+
+        session = ctx.obj  # from `main`; a test invoking the app gives none
+        raise typer.Exit(run(session if isinstance(session, Session) else Session(), declared.name, options))
+
+    empty = inspect.Parameter.empty
+    parameters = [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)]
+    parameters += [inspect.Parameter(parameter.name, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                     default=empty if parameter.required else parameter.default,
+                                     annotation=_annotated(parameter))
+                   for parameter in declared.parameters]
+    command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    command.__annotations__ = {parameter.name: parameter.annotation for parameter in parameters}
+    command.__doc__ = declared.help
+    command.__name__ = command.__qualname__ = declared.name.replace("-", "_")
+    app.command(declared.name)(command)
+
+
+for _declared in COMMANDS.values():
+    _add_command(_declared)
 
 
 def main() -> None:
     """The command line through Typer (`__main__` reads the common command lines without it)."""
-    from cndledger.cli.commands import leave, not_enough_memory, process
+    from cndledger.cli.commands import Session, not_enough_memory
 
-    process.standalone = True
+    session = Session(standalone=True)
     try:
-        app()
+        app(obj=session)
     except MemoryError:  # a ledger of many large files: say so rather than print a traceback
         sys.exit(not_enough_memory())
     except SystemExit as exit:
-        if process.opened and isinstance(exit.code, (int, type(None))):
-            leave(exit.code or 0)
+        if session.opened and isinstance(exit.code, (int, type(None))):
+            session.leave(exit.code or 0)
         raise

@@ -7,55 +7,33 @@ here: it understands only plain command lines of the commands that read a ledger
 few or too many arguments), which Typer then reads, answers and words the errors of.
 
 Where `read` does understand a command line, it gives the options exactly as Typer would pass
-them to the command: `COMMANDS` must say what `cli.py` declares (`test_argv` derives it from the
-Typer app and compares, and compares the two readings on generated command lines).
+them to the command: `COMMANDS` is derived from `declarations.py`, as the Typer app is
+(`test_argv` compares it to the app, and the two readings on generated command lines).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-FLAG, VALUE, VALUES = "flag", "value", "values"  # an option's kind: on/off, one value, repeatable
+from cndledger.cli.declarations import ARGUMENT, ARGUMENTS, FLAG, VALUE, VALUES, Command
+from cndledger.cli.declarations import COMMANDS as DECLARED
 
-# command -> (arguments in order as (name, required, variadic); option spelling -> (name, kind); defaults)
-COMMANDS: dict[str, tuple[tuple[tuple[str, bool, bool], ...], dict[str, tuple[str, str]], dict[str, object]]] = {
-    "check": (
-        (("paths", False, True),),
-        {"-f": ("ledger", VALUES), "--ledger": ("ledger", VALUES), "--format": ("format", VALUE),
-         "--strict": ("strict", FLAG), "--as-of": ("as_of", VALUE), "--no-cache": ("no_cache", FLAG)},
-        {"paths": None, "ledger": None, "format": "text", "strict": False, "as_of": None, "no_cache": False},
-    ),
-    "balance": (
-        (("paths", False, True),),
-        {"-f": ("ledger", VALUES), "--ledger": ("ledger", VALUES), "--as-of": ("as_of", VALUE),
-         "--project": ("project", VALUE), "--by-party": ("by_party", FLAG), "--json": ("json", FLAG),
-         "--no-cache": ("no_cache", FLAG)},
-        {"paths": None, "ledger": None, "as_of": None, "project": None, "by_party": False, "json": False,
-         "no_cache": False},
-    ),
-    "release-check": (
-        (("tranche", True, False), ("paths", False, True)),
-        {"-f": ("ledger", VALUES), "--ledger": ("ledger", VALUES), "--on": ("on", VALUE), "--json": ("json", FLAG),
-         "--no-cache": ("no_cache", FLAG)},
-        {"tranche": None, "paths": None, "ledger": None, "on": None, "json": False, "no_cache": False},
-    ),
-    "tranches": (
-        (("paths", False, True),),
-        {"-f": ("ledger", VALUES), "--ledger": ("ledger", VALUES), "--as-of": ("as_of", VALUE),
-         "--project": ("project", VALUE), "--json": ("json", FLAG), "--csv": ("csv", FLAG),
-         "--no-cache": ("no_cache", FLAG)},
-        {"paths": None, "ledger": None, "as_of": None, "project": None, "json": False, "csv": False,
-         "no_cache": False},
-    ),
-    "register": (
-        (("paths", False, True),),
-        {"-f": ("ledger", VALUES), "--ledger": ("ledger", VALUES), "--from": ("start", VALUE),
-         "--as-of": ("as_of", VALUE), "--project": ("project", VALUE), "--json": ("json", FLAG),
-         "--csv": ("csv", FLAG), "--no-cache": ("no_cache", FLAG)},
-        {"paths": None, "ledger": None, "start": None, "as_of": None, "project": None, "json": False,
-         "csv": False, "no_cache": False},
-    ),
-}
+__all__ = ["COMMANDS", "FLAG", "VALUE", "VALUES", "read"]
+
+Reading = tuple[tuple[tuple[str, bool, bool], ...], dict[str, tuple[str, str]], dict[str, object]]
+
+
+def _reading(command: Command) -> Reading:
+    """(arguments in order as (name, required, variadic); option spelling -> (name, kind); defaults)."""
+    arguments = tuple((parameter.name, parameter.required, parameter.kind == ARGUMENTS)
+                      for parameter in command.parameters if parameter.kind in (ARGUMENT, ARGUMENTS))
+    spellings = {spelling: (parameter.name, parameter.kind) for parameter in command.parameters
+                 for spelling in parameter.spellings}
+    defaults = {parameter.name: parameter.default for parameter in command.parameters}
+    return arguments, spellings, defaults
+
+
+COMMANDS: dict[str, Reading] = {name: _reading(command) for name, command in DECLARED.items() if command.reads_a_ledger}
 
 COMPLETION_VARIABLE = "_CNDLEDGER_COMPLETE"  # set by the shell when it asks Click for completions
 

@@ -1,9 +1,10 @@
 """What each command does, given its options already read: open the ledger, make one library call, render.
 
-Typer is not imported here. `cli.py` declares how the options are spelled (for Typer, its help and its
-errors); `argv.py` reads the common command lines without Typer, for a fast start; both call these
-functions with the same keyword arguments. Each returns the exit code, or raises `Exit` once it has
-said why it stops. The core and the renderers are imported inside, when needed.
+Typer is not imported here. `declarations.py` declares how the options are spelled; `app.py` reads
+them through Typer (its help and its errors), `argv.py` reads the common command lines without Typer,
+for a fast start; both call these functions with the run's `Session` and the same keyword arguments.
+Each returns the exit code, or raises `Exit` once it has said why it stops. The core and the
+renderers are imported inside, when needed.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 import os
 import sys
 
+from cndledger.cli.declarations import CHECK_FORMATS
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-CHECK_FORMATS = ("text", "json", "github")
 
 
 class Exit(Exception):
@@ -48,16 +50,48 @@ def _first_day(text: str | None, option: str):
         raise _fail_usage(f"{option}: {exc}") from None
 
 
-def _open(paths: list[str] | None, ledger: list[str] | None, as_of, no_cache: bool):
-    from cndledger.read import cache
+class Session:
+    """One run of the command line, made by its entry point (`__main__`, `app.main`) and given to the
+    command: the cache it reads and keeps entries for, and, where it is the `cndledger` process itself
+    (`standalone`; not a test or a program calling the library), the ledgers it read, kept alive until
+    it exits (`leave`), so that nothing is freed one object at a time."""
+
+    def __init__(self, *, standalone: bool = False) -> None:
+        self.standalone = standalone
+        self.opened: list = []
+        self._cache = None
+
+    @property
+    def cache(self):
+        """Written once the command has answered where standalone, else as soon as it is stored."""
+        if self._cache is None:
+            from cndledger.read.cache import Cache
+
+            self._cache = Cache(write_later=self.standalone)
+        return self._cache
+
+    def leave(self, code: int) -> None:
+        """After reading a ledger: the answer out, the cache written by a child process, and exit at
+        once. Freeing a million objects one by one would only delay the exit."""
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe (`| head`): nothing more to say
+                pass
+        if self._cache is not None:
+            self._cache.write_pending()
+        os._exit(code)
+
+
+def _open(session: Session, paths: list[str] | None, ledger: list[str] | None, as_of, no_cache: bool,
+          *, warnings: bool = False):
+    """The ledger checked as of the day; its warnings only where they are shown (`check`)."""
     from cndledger.core.api import open_ledger
 
-    if process.standalone:
-        cache.write_later()  # the answer need not wait for the cache to be written
-
-    opened = open_ledger([*(ledger or []), *(paths or [])], as_of, use_cache=not no_cache)
-    if process.standalone:
-        process.opened.append(opened)
+    opened = open_ledger([*(ledger or []), *(paths or [])], as_of, use_cache=not no_cache, cache=session.cache,
+                         warnings=warnings)
+    if session.standalone:
+        session.opened.append(opened)
     if opened.missing:
         for path in opened.missing:
             print(f"cndledger: no ledger at the path '{path}' (no such file, or no *.toml below it)", file=sys.stderr)
@@ -99,9 +133,9 @@ def _output_format(json: bool, csv: bool) -> str:
     return "json" if json else "csv" if csv else "table"
 
 
-def _open_report(paths, ledger, day, project: str | None, no_cache: bool):
+def _open_report(session: Session, paths, ledger, day, project: str | None, no_cache: bool):
     """Open the ledger for a report: its errors on standard error; stop where they leave figures undefined."""
-    opened = _open(paths, ledger, day, no_cache)
+    opened = _open(session, paths, ledger, day, no_cache)
     _report_problems(opened)
     if not opened.figures_defined:
         raise Exit(EXIT_PROBLEMS)
@@ -121,10 +155,10 @@ def _finish_report(opened, render, result, output: str) -> int:
     return EXIT_PROBLEMS if opened.errors else EXIT_OK
 
 
-def check(paths, ledger, format: str, strict: bool, as_of, no_cache: bool) -> int:
+def check(session: Session, paths, ledger, format: str, strict: bool, as_of, no_cache: bool) -> int:
     if format not in CHECK_FORMATS:
         raise _fail_usage(f"--format must be text, json or github, not '{format}'")
-    opened = _open(paths, ledger, _day(as_of, "--as-of"), no_cache)
+    opened = _open(session, paths, ledger, _day(as_of, "--as-of"), no_cache, warnings=True)
     from cndledger.render import problems as render
 
     if format == "json":
@@ -139,9 +173,9 @@ def check(paths, ledger, format: str, strict: bool, as_of, no_cache: bool) -> in
     return EXIT_PROBLEMS if failing else EXIT_OK
 
 
-def balance(paths, ledger, as_of, project, by_party: bool, json: bool, no_cache: bool) -> int:
+def balance(session: Session, paths, ledger, as_of, project, by_party: bool, json: bool, no_cache: bool) -> int:
     day = _day(as_of, "--as-of")
-    opened = _open(paths, ledger, day, no_cache)
+    opened = _open(session, paths, ledger, day, no_cache)
     _report_problems(opened)
     if not opened.figures_defined:
         return EXIT_PROBLEMS
@@ -161,9 +195,9 @@ def balance(paths, ledger, as_of, project, by_party: bool, json: bool, no_cache:
     return EXIT_PROBLEMS if opened.errors else EXIT_OK
 
 
-def release_check(tranche: str, paths, ledger, on, json: bool, no_cache: bool) -> int:
+def release_check(session: Session, tranche: str, paths, ledger, on, json: bool, no_cache: bool) -> int:
     day = _day(on, "--on")
-    opened = _open(paths, ledger, day, no_cache)
+    opened = _open(session, paths, ledger, day, no_cache)
     if opened.errors:
         _report_problems(opened)
         print("cndledger: release-check gives no answer while the ledger has errors (see above)", file=sys.stderr)
@@ -188,35 +222,35 @@ def release_check(tranche: str, paths, ledger, on, json: bool, no_cache: bool) -
     return EXIT_OK if result.releasable else EXIT_PROBLEMS
 
 
-def tranches(paths, ledger, as_of, project, json: bool, csv: bool, no_cache: bool) -> int:
+def tranches(session: Session, paths, ledger, as_of, project, json: bool, csv: bool, no_cache: bool) -> int:
     output = _output_format(json, csv)
     day = _day(as_of, "--as-of")
-    opened, only = _open_report(paths, ledger, day, project, no_cache)
+    opened, only = _open_report(session, paths, ledger, day, project, no_cache)
     from cndledger.render import tranches as render
     from cndledger.core.schedule import schedule
 
     return _finish_report(opened, render, schedule(opened.ledger, day, only), output)
 
 
-def register(paths, ledger, start, as_of, project, json: bool, csv: bool, no_cache: bool) -> int:
+def register(session: Session, paths, ledger, start, as_of, project, json: bool, csv: bool, no_cache: bool) -> int:
     output = _output_format(json, csv)
     day = _day(as_of, "--as-of")
     first = _first_day(start, "--from")
-    opened, only = _open_report(paths, ledger, day, project, no_cache)
+    opened, only = _open_report(session, paths, ledger, day, project, no_cache)
     from cndledger.core.register import register as compute
     from cndledger.render import register as render
 
     return _finish_report(opened, render, compute(opened.ledger, day, first, only), output)
 
 
-def schema() -> int:
+def schema(session: Session) -> int:
     from cndledger.format.schema import ledger_schema_json
 
     sys.stdout.write(ledger_schema_json())
     return EXIT_OK
 
 
-def explain(code: str | None) -> int:
+def explain(session: Session, code: str | None) -> int:
     from cndledger.format.codes import CODES as EXPLANATIONS
     from cndledger.render import explain as render
 
@@ -239,7 +273,7 @@ def explain(code: str | None) -> int:
     return EXIT_OK
 
 
-def add(kind: str, assignments, to: str | None, ledger, dry_run: bool) -> int:
+def add(session: Session, kind: str, assignments, to: str | None, ledger, dry_run: bool) -> int:
     if to is None:
         raise _fail_usage("add: --to FILE is required: the file of the ledger to append the entry to")
     import datetime as _dt
@@ -273,41 +307,15 @@ COMMANDS = {"check": check, "balance": balance, "release-check": release_check, 
             "register": register, "schema": schema, "explain": explain, "add": add}
 
 
-def run(name: str, options: dict) -> int:
+def run(session: Session, name: str, options: dict) -> int:
     """The exit code of the command `name` with these options (its own exit, or `Exit`'s)."""
     try:
-        return COMMANDS[name](**options)
+        return COMMANDS[name](session, **options)
     except Exit as exit:
         return exit.code
-
-
-class _Process:
-    """Whether this is the `cndledger` process itself (not a test or a program calling the library), and the
-    ledgers it has read: kept alive until it exits, so that nothing is freed one object at a time."""
-
-    def __init__(self) -> None:
-        self.standalone = False
-        self.opened: list = []
-
-
-process = _Process()
 
 
 def not_enough_memory() -> int:
     print("cndledger: not enough memory to read this ledger; check fewer files at once, or on a machine "
           "with more memory", file=sys.stderr)
     return EXIT_PROBLEMS
-
-
-def leave(code: int) -> None:
-    """After reading a ledger: the answer out, the cache written by a child process (`cache.write_pending`),
-    and exit at once. Freeing a million objects one by one would only delay the exit."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe (`| head`): nothing more to say
-            pass
-    from cndledger.read import cache
-
-    cache.write_pending()
-    os._exit(code)

@@ -7,7 +7,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from cndledger.read import cache
+from cndledger.read.cache import Cache, wanted as cache_wanted
 from cndledger.checks import dated_problems, ledger_problems
 from cndledger.core.ledger import Ledger
 from cndledger.read.load import find_files, ledger_paths, load_contents, read_bytes
@@ -31,15 +31,24 @@ class CheckedLedger:
         return not any(problem.is_fatal for problem in self.problems)
 
 
-def open_ledger(given_paths: list[str], as_of: _dt.date, *, use_cache: bool = True) -> CheckedLedger:
+def open_ledger(given_paths: list[str], as_of: _dt.date, *, use_cache: bool = True, cache: Cache | None = None,
+                warnings: bool = True) -> CheckedLedger:
     """The ledger at the paths, checked as of the day: from the cache where its files are unchanged
-    (`cache.py`; not with `use_cache=False` or CNDLEDGER_NO_CACHE=1), else read and then cached."""
+    (`cache.py`; not with `use_cache=False` or CNDLEDGER_NO_CACHE=1), else read and then cached, through
+    `cache` (the command line's writes once it has answered), else a cache written before this returns.
+
+    With `warnings=False` (a report, which shows errors only) the problems may leave warnings out: the
+    checks judged against the day, which find warnings only, are not run."""
     paths = ledger_paths(given_paths)
     found = find_files(paths)
     if found.missing:
         return CheckedLedger(Ledger(), missing=found.missing)
     contents = [(path, read_bytes(path)) for path in found.files]
-    return _checked(contents, as_of, use_cache=use_cache and cache.wanted())
+    if not (use_cache and cache_wanted()):
+        cache = None
+    elif cache is None:
+        cache = Cache()
+    return _checked(contents, as_of, cache, warnings)
 
 
 def check_files(files: list[str], as_of: _dt.date, replaced: dict[str, bytes] | None = None) -> CheckedLedger:
@@ -47,20 +56,21 @@ def check_files(files: list[str], as_of: _dt.date, replaced: dict[str, bytes] | 
     some files' (`cndledger add` checks the ledger as it would be with the new entry)."""
     replaced = replaced or {}
     contents = [(path, replaced[path] if path in replaced else read_bytes(path)) for path in files]
-    return _checked(contents, as_of, use_cache=False)
+    return _checked(contents, as_of, None, True)
 
 
-def _checked(contents: list, as_of: _dt.date, *, use_cache: bool) -> CheckedLedger:
+def _checked(contents: list, as_of: _dt.date, cache: Cache | None, warnings: bool) -> CheckedLedger:
     with _no_cyclic_collection():
-        cached = cache.lookup(contents) if use_cache else None
+        cached = cache.lookup(contents) if cache is not None else None
         if cached is not None:
             ledger, undated = cached
         else:
             ledger = load_contents(contents)
             undated = ledger_problems(ledger)
-            if use_cache:
+            if cache is not None:
                 cache.store(contents, ledger, undated)
-        problems = sorted(undated + dated_problems(ledger, as_of), key=sort_key)
+        dated = dated_problems(ledger, as_of) if warnings else []
+        problems = sorted(undated + dated, key=sort_key)
     return CheckedLedger(ledger, problems)
 
 

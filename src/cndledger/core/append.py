@@ -38,7 +38,7 @@ from cndledger.read.rawfile import UnreadableFile, read_bytes
 from cndledger.format.records import RECORDS as TABLES  # the table names, in the format's order (no Pydantic)
 
 KILL_AT_VARIABLE = "CNDLEDGER_TEST_KILL_AT"
-KILL_POINTS = ("locked", "written", "synced", "renamed")  # in the order an add passes them
+KILL_POINTS = ("locked", "checked", "written", "synced", "renamed")  # in the order an add passes them
 LOCK_TIMEOUT_SECONDS = 120
 
 
@@ -149,6 +149,7 @@ def add_entry(kind: str, assignments: list[str], to: str, given_paths: list[str]
             return added
         if tomllib.loads(entry, parse_float=Decimal) != {kind: [fields]}:  # tomli-w round-trips; make sure
             raise WriteFailed(f"the entry would not read back as given: {entry!r}")
+        _checkpoint("checked")
         _replace(real, raw, candidate, to)
         added.written = True
         return added

@@ -7,7 +7,7 @@ import datetime as _dt
 import os
 import tempfile
 
-from cndledger.core.api import open_ledger
+from cndledger.core.api import check_files
 from cndledger.format.problems import Problem
 
 
@@ -28,7 +28,7 @@ def check_example(text: str, as_of: _dt.date, name: str = "example.toml") -> Che
         path = os.path.join(folder, name)
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
-        problems = open_ledger([path], as_of).problems
+        problems = check_files([path], as_of).problems  # never through the user's cache
     renamed = [
         problem._replace(file=name, message=problem.message.replace(path, name))
         for problem in problems

@@ -3,8 +3,8 @@
 An entry is kept for each list of ledger paths (as given: they are what problems show), with each
 file's path, size, mtime and a hash of its bytes. It is used only where all of them match the
 files read now: the hash makes it never stale, whatever the mtime's granularity or an mtime set
-back by hand. It holds the loaded ledger (its records as columns, each kind read only when asked,
-and its expenses' running totals for `balance`) and the problems that do not depend on the day
+back by hand. It holds the loaded ledger (each of its attributes unpickled only when read, and its
+expenses' running totals for `balance`) and the problems that do not depend on the day
 (`checks.ledger_problems`); it is not used by another cndledger, another copy of its code, another
 Python, or another parser.
 
@@ -13,7 +13,7 @@ can write: $XDG_CACHE_HOME/cndledger (else ~/.cache/cndledger), made 0700. A dir
 owned by another user, or writable by group or others, or a symbolic link, is never read or
 written; nor is an entry whose digest does not match its contents. Entries are written to a
 temporary file and renamed into place, so a reader sees a whole entry or none; the command line
-writes them from a child process once it has answered (`write_later`, `write_pending`). Every
+writes them from a child process once it has answered (`Cache`, made by its entry point). Every
 failure here is silent: the ledger is then read from its files.
 
 `--no-cache` or CNDLEDGER_NO_CACHE=1 leaves the cache alone.
@@ -34,20 +34,16 @@ from decimal import Decimal
 from functools import cached_property
 from itertools import repeat
 from operator import attrgetter
-from typing import TYPE_CHECKING
 
 from cndledger import __version__
 from cndledger.format.dates import LedgerDate
 from cndledger.core.ledger import Ledger
 from cndledger.read.source import SourceFile
 from cndledger.format.problems import Problem
-from cndledger.format.records import RECORDS, VALUE_FIELDS
-
-if TYPE_CHECKING:
-    from cndledger.core.totals import RunningTotals
+from cndledger.format.records import Record
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_NO_CACHE"
-FORMAT = 2
+FORMAT = 3
 KEEP = 8  # entries kept; the least recently written go first
 _SUFFIX = ".ledger-cache"
 
@@ -92,47 +88,47 @@ def lookup(contents: Contents) -> tuple[Ledger, list[Problem]] | None:
         return None
 
 
-def store(contents: Contents, ledger: Ledger, problems: list[Problem]) -> None:
-    """Keep the ledger and its undated problems for these files (where every file could be read).
+class Cache:
+    """The cache as one caller uses it: `lookup`, and `store`, which writes at once, or, made with
+    `write_later=True` (the command line, from its entry point), keeps the entries until
+    `write_pending`: the answer need not wait for the cache to be written."""
 
-    The command line only notes it here and writes it once it has answered (`write_pending`)."""
-    if any(isinstance(raw, Problem) for _, raw in contents):
-        return
-    if _pending is not None:
-        _pending.append((contents, ledger, problems))
-        return
-    _write(contents, ledger, problems)
+    def __init__(self, *, write_later: bool = False) -> None:
+        self.pending: list[tuple[Contents, Ledger, list[Problem]]] | None = [] if write_later else None
 
+    @staticmethod
+    def lookup(contents: Contents) -> tuple[Ledger, list[Problem]] | None:
+        return lookup(contents)
 
-_pending: list[tuple[Contents, Ledger, list[Problem]]] | None = None
+    def store(self, contents: Contents, ledger: Ledger, problems: list[Problem]) -> None:
+        """Keep the ledger and its undated problems for these files (where every file could be read)."""
+        if any(isinstance(raw, Problem) for _, raw in contents):
+            return
+        if self.pending is not None:
+            self.pending.append((contents, ledger, problems))
+        else:
+            write(contents, ledger, problems)
 
-
-def write_later() -> None:
-    """For the command line: keep entries to write until the command has answered."""
-    global _pending
-    _pending = []
-
-
-def write_pending() -> None:
-    """Write the entries kept by `write_later`: from a child process, which nobody waits for (its
-    standard streams go to /dev/null), where the platform can fork; else here and now."""
-    waiting = _pending or []
-    if not waiting:
-        return
-    try:
-        child = os.fork() if hasattr(os, "fork") else -1
-    except OSError:  # no process to spare: write it now
-        child = -1
-    if child > 0:
-        return
-    try:
-        if child == 0:
-            _let_go_of_the_terminal()
-        for entry in waiting:
-            _write(*entry)
-    finally:
-        if child == 0:
-            os._exit(0)
+    def write_pending(self) -> None:
+        """Write the entries kept: from a child process, which nobody waits for (its standard streams
+        go to /dev/null), where the platform can fork; else here and now."""
+        waiting, self.pending = self.pending or [], []
+        if not waiting:
+            return
+        try:
+            child = os.fork() if hasattr(os, "fork") else -1
+        except OSError:  # no process to spare: write it now
+            child = -1
+        if child > 0:
+            return
+        try:
+            if child == 0:
+                _let_go_of_the_terminal()
+            for entry in waiting:
+                write(*entry)
+        finally:
+            if child == 0:
+                os._exit(0)
 
 
 def _let_go_of_the_terminal() -> None:
@@ -144,7 +140,8 @@ def _let_go_of_the_terminal() -> None:
     os.close(null)
 
 
-def _write(contents: Contents, ledger: Ledger, problems: list[Problem]) -> None:
+def write(contents: Contents, ledger: Ledger, problems: list[Problem]) -> None:
+    """Write the entry of these files now (`Cache.store` says when)."""
     try:
         index, sections = _encode(ledger, problems)
         payload = b"".join([_dumps(index), *sections])
@@ -277,11 +274,11 @@ def _code() -> tuple:
     return _CODE
 
 
-# The ledger as columns: one list per field of each kind (pickle keeps one copy of each text or
-# date that many entries share), amounts as their exact text, dates by their parts. An entry is an
-# index (pickled), then sections, each pickled apart: each kind's columns, and the running totals of
-# the expenses. A section is unpickled only when first read: `check` and `balance` never read the
-# expenses (most of a ledger); `balance` reads what they add up to from their running totals.
+# An entry: an index (pickled), then sections, each pickled apart and unpickled only when first read.
+# Each attribute of the Ledger is a section of its own, so the layout follows the Ledger's: a list of
+# records as columns, one list per field (pickle keeps one copy of each text or date that many entries
+# share; amounts as their exact text), anything else as it is. `check` never reads the expenses (most
+# of a ledger), nor does `balance`: it reads what they add up to, their running totals, kept here.
 
 def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict, list[bytes]]:
     from cndledger.core.counting import spent_totals
@@ -289,30 +286,32 @@ def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict, list[bytes]]
     number = {id(source): index for index, source in enumerate(ledger.files)}
     sections: list[bytes] = []
 
-    def place(data: bytes) -> tuple[int, int]:
-        """Where a section of these bytes stands, from the end of the index."""
-        start = sum(map(len, sections))
-        sections.append(data)
-        return start, start + len(data)
-
     def section(value: object) -> tuple[int, int]:
-        return place(_dumps(value))
+        """Where the section of this value stands, from the end of the index."""
+        start = sum(map(len, sections))
+        sections.append(_dumps(value))
+        return start, start + len(sections[-1])
 
-    tables = {}
-    for kind, fields in VALUE_FIELDS.items():
-        records = ledger.entries_of(kind)
-        if records:
-            files = array("i", map(number.__getitem__, map(id, map(attrgetter("source_file"), records))))
-            indexes = array("i", map(attrgetter("entry_number"), records))
-            tables[kind] = section((files, indexes, [_encoded(list(map(attrgetter(name), records))) for name in fields]))
-    spent = spent_totals(ledger.expenses)
-    index = {
-        "files": [(source.path, source.parsed, source.entry_counts) for source in ledger.files],
-        "tables": tables, "read": ledger.problems, "unvalidated": ledger.unvalidated_names, "problems": problems,
-        "spent": None if spent is None else (  # its flat arrays and text as they are, read back by a copy
-            section(spent.spans), place(spent.days.tobytes()), place(spent.ends.tobytes()), place(spent.texts)),
-    }
+    attributes = {name: value for name, value in vars(ledger).items()
+                  if name != "files" and not isinstance(getattr(type(ledger), name, None), cached_property)}
+    attributes["spent_totals"] = spent_totals(ledger.expenses)  # what `balance` reads in place of the expenses
+    places = {}
+    for name, value in attributes.items():
+        if _is_records(value):
+            files = array("i", map(number.__getitem__, map(id, map(attrgetter("source_file"), value))))
+            indexes = array("i", map(attrgetter("entry_number"), value))
+            fields = type(value[0])._fields[2:]
+            columns = [_encoded(list(map(attrgetter(field), value))) for field in fields]
+            places[name] = (True, section((type(value[0]), files, indexes, columns)))
+        else:
+            places[name] = (False, section(value))
+    index = {"files": [(source.path, source.parsed, source.entry_counts) for source in ledger.files],
+             "places": places, "problems": problems}
     return index, sections
+
+
+def _is_records(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and isinstance(value[0], Record)
 
 
 def _encoded(column: list) -> tuple:
@@ -345,65 +344,26 @@ def _decode(index: dict, sections: memoryview, contents: Contents) -> tuple[Ledg
     raw_of = dict(contents)
     files = [SourceFile(path, None, parsed, entry_counts, raw_of[path])  # decoded if asked
              for path, parsed, entry_counts in index["files"]]
-    ledger = _CachedLedger(files, index["read"], index["unvalidated"], sections, index["tables"], index["spent"])
-    return ledger, index["problems"]
-
-
-def _section(ledger: _CachedLedger, where: tuple[int, int]) -> object:
-    return pickle.loads(_bytes(ledger, where))
-
-
-def _bytes(ledger: _CachedLedger, where: tuple[int, int]) -> memoryview:
-    start, stop = where
-    return ledger.sections[start:stop]
-
-
-def _array(typecode: str, data: memoryview) -> array:
-    numbers = array(typecode)
-    numbers.frombytes(data)
-    return numbers
-
-
-def _built(kind: str) -> cached_property:
-    def records(ledger: _CachedLedger) -> list:
-        if kind not in ledger.columns:
-            return []
-        files, indexes, columns = _section(ledger, ledger.columns.pop(kind))
-        rows = zip(map(ledger.files.__getitem__, files), indexes, *map(_decoded, columns))
-        return list(map(tuple.__new__, repeat(RECORDS[kind]), rows))  # records are named tuples
-
-    return cached_property(records)
-
-
-def _spent_totals(ledger: _CachedLedger) -> RunningTotals | None:
-    if ledger.spent_at is None:
-        return None
-    from cndledger.core.totals import RunningTotals
-
-    spans, days, ends, texts = ledger.spent_at
-    return RunningTotals(_section(ledger, spans), _array("i", _bytes(ledger, days)), _array("I", _bytes(ledger, ends)),
-                         _bytes(ledger, texts))
+    return _CachedLedger(files, sections, index["places"]), index["problems"]
 
 
 class _CachedLedger(Ledger):
-    """A ledger from the cache: the records of a kind are built from their columns when first read
-    (a `check` never reads the expenses, most of a ledger), as are the expenses' running totals."""
+    """A ledger from the cache: each attribute is unpickled when first read (`_encode`)."""
 
-    def __init__(self, files: list[SourceFile], problems: list[Problem], unvalidated_names: dict[str, set[str]],
-                 sections: memoryview, columns: dict[str, tuple[int, int]],
-                 spent_at: tuple[tuple[int, int], ...] | None) -> None:
-        # Not Ledger's: its lists of entries are built from the sections when first read (below).
-        self.files, self.problems, self.unvalidated_names = files, problems, unvalidated_names
-        self.sections, self.columns, self.spent_at = sections, columns, spent_at
+    def __init__(self, files: list[SourceFile], sections: memoryview,
+                 places: dict[str, tuple[bool, tuple[int, int]]]) -> None:
+        # Not Ledger's: its other attributes come from the sections when first read (below).
+        self.files, self._sections, self._places = files, sections, places
 
-    parties = _built("party")
-    projects = _built("project")
-    commitments = _built("commitment")
-    tranches = _built("tranche")
-    releases = _built("release")
-    inkind = _built("inkind")
-    expenses = _built("expense")
-    milestones = _built("milestone")
-    asserts = _built("assert")
-    spent_totals = cached_property(_spent_totals)
-
+    def __getattr__(self, name: str) -> object:  # only for attributes not yet read
+        places = self.__dict__.get("_places", {})
+        if name not in places:
+            raise AttributeError(name)
+        are_records, (start, stop) = places.pop(name)
+        value = pickle.loads(self._sections[start:stop])
+        if are_records:
+            record, files, indexes, columns = value
+            rows = zip(map(self.files.__getitem__, files), indexes, *map(_decoded, columns))
+            value = list(map(tuple.__new__, repeat(record), rows))  # records are named tuples
+        setattr(self, name, value)
+        return value

@@ -1,0 +1,120 @@
+"""Every command of the command line, its arguments and options, declared once.
+
+`app.py` builds the Typer app from these (spelling, help, defaults, completion); `argv.py` reads
+the plain command lines of the commands that read a ledger from them, without importing Typer. A
+new option is one `Parameter` here, and the keyword argument of its function in `commands.py`.
+Plain classes and tuples: the fast start imports this module (no dataclasses, no Typer).
+"""
+
+from __future__ import annotations
+
+# A parameter's kind: a positional argument (one value, or every remaining one), or an option that
+# is on/off, takes one value, or takes one value each time it is given.
+ARGUMENT, ARGUMENTS, FLAG, VALUE, VALUES = "argument", "arguments", "flag", "value", "values"
+
+
+class Parameter:
+    """One argument or option: the name its command's function takes it by, and how it is spelled."""
+
+    __slots__ = ("name", "kind", "spellings", "default", "required", "help", "metavar", "show_default", "complete")
+
+    def __init__(self, name: str, kind: str, *spellings: str, default: object = None, required: bool | None = None,
+                 help: str, metavar: str | None = None, show_default: bool = True,
+                 complete: tuple[str, ...] | None = None) -> None:
+        self.name, self.kind, self.spellings, self.default = name, kind, spellings, default
+        self.required = kind == ARGUMENT if required is None else required  # only an argument may be required
+        self.help, self.metavar, self.show_default = help, metavar, show_default
+        self.complete = complete  # what completes its value: ("ids", kind), ("codes",) or ("formats",)
+
+    def with_help(self, help: str) -> Parameter:
+        """The same parameter with other words of help (`--as-of` means another day to another command)."""
+        return Parameter(self.name, self.kind, *self.spellings, default=self.default, required=self.required,
+                         help=help, metavar=self.metavar, show_default=self.show_default, complete=self.complete)
+
+
+class Command:
+    """A command: its name, its help (the first line is its summary) and its parameters in order."""
+
+    __slots__ = ("name", "help", "parameters")
+
+    def __init__(self, name: str, help: str, *parameters: Parameter) -> None:
+        self.name, self.help, self.parameters = name, help, parameters
+
+    @property
+    def reads_a_ledger(self) -> bool:
+        """Whether it takes ledger paths: those are the commands scripts call in loops (`argv.py`)."""
+        return any(parameter.name == "paths" for parameter in self.parameters)
+
+
+CHECK_FORMATS = ("text", "json", "github")
+
+PATHS = Parameter("paths", ARGUMENTS, help="Ledger files or folders (every *.toml below). Default: $CNDLEDGER_LEDGER, "
+                  "else ./ledgers.", show_default=False, metavar="[PATHS]...")
+LEDGER = Parameter("ledger", VALUES, "-f", "--ledger", help="A ledger file or folder; repeatable.", show_default=False)
+AS_OF = Parameter("as_of", VALUE, "--as-of", help="The day of the figures: 2005-02-15, 2005-02 (its last day) or 2005. "
+                  "Default: today.", show_default=False)
+PROJECT = Parameter("project", VALUE, "--project", help="Only this project and the projects below it.",
+                    show_default=False, complete=("ids", "project"))
+JSON = Parameter("json", FLAG, "--json", default=False, help="Print one JSON document (amounts as strings).")
+CSV = Parameter("csv", FLAG, "--csv", default=False, help="Print CSV (amounts as exact decimals).")
+NO_CACHE = Parameter("no_cache", FLAG, "--no-cache", default=False,
+                     help="Read every file anew; neither use nor write the cache (also CNDLEDGER_NO_CACHE=1).")
+
+COMMANDS = {command.name: command for command in (
+    Command(
+        "check", "Report every problem of the ledger, each as FILE:LINE: severity[CODE]: message.",
+        PATHS, LEDGER,
+        Parameter("format", VALUE, "--format", default="text", metavar="text|json|github", complete=("formats",),
+                  help="text; json; or github (GitHub Actions annotations on the lines of a pull request)."),
+        Parameter("strict", FLAG, "--strict", default=False, help="Warnings fail the check too."),
+        AS_OF.with_help("The day against which due dates are judged. Default: today."),
+        NO_CACHE,
+    ),
+    Command(
+        "balance", "Per project: budget, committed, released, outstanding, in kind, spent, available, gap.",
+        PATHS, LEDGER, AS_OF, PROJECT,
+        Parameter("by_party", FLAG, "--by-party", default=False, help="Each party's figures under its project."),
+        JSON, NO_CACHE,
+    ),
+    Command(
+        "release-check", "May the tranche be released on the day? Exit 0 if every condition holds, 1 if one does "
+        "not,\n2 on any ledger error, an unknown tranche or bad usage.",
+        Parameter("tranche", ARGUMENT, help="The id of the tranche.", show_default=False, metavar="TRANCHE",
+                  complete=("ids", "tranche")),
+        PATHS, LEDGER,
+        Parameter("on", VALUE, "--on", show_default=False,
+                  help="The day of the release: 2005-02-15, 2005-02 (its last day) or 2005. Default: today."),
+        JSON, NO_CACHE,
+    ),
+    Command(
+        "tranches", "Each commitment's tranches: amount, due, released, status, release conditions; and the "
+        "unscheduled rest.",
+        PATHS, LEDGER, AS_OF, PROJECT, JSON, CSV, NO_CACHE,
+    ),
+    Command(
+        "register", "Every money event in the order it counts, with its project's running committed, released and "
+        "spent.",
+        PATHS, LEDGER,
+        Parameter("start", VALUE, "--from", show_default=False,
+                  help="The first day listed: 2005-02-15, 2005-02 or 2005 (its first day). Default: the first event."),
+        AS_OF, PROJECT, JSON, CSV, NO_CACHE,
+    ),
+    Command("schema", "Print the JSON Schema of a ledger file, for editors (taplo, Even Better TOML) and validators."),
+    Command(
+        "explain", "What a problem code means, an example that triggers it, and how to fix it.",
+        Parameter("code", ARGUMENT, help="A problem code, such as unknown-key. Without one: the list of every code.",
+                  required=False, show_default=False, complete=("codes",)),
+    ),
+    Command(
+        "add", "Append one entry to a ledger file, after checking the whole ledger with it; nothing else changes.",
+        Parameter("kind", ARGUMENT, show_default=False, metavar="KIND",
+                  help="The table: release, expense, inkind, commitment, tranche, milestone, assert, party or project."),
+        Parameter("assignments", ARGUMENTS, show_default=False, metavar="KEY=VALUE...",
+                  help="The entry's keys: amount=40_000 date=2005-09-30 after='[\"tf-1\"]' project=US/PAK/01/099 "
+                       "(a TOML value where the text is one, else text)."),
+        Parameter("to", VALUE, "--to", help="The file of the ledger to append the entry to.", show_default=False,
+                  metavar="FILE"),
+        LEDGER,
+        Parameter("dry_run", FLAG, "--dry-run", default=False, help="Check the entry and print it; write nothing."),
+    ),
+)}
