@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from operator import attrgetter
 
 from cndledger.checks.check import Check
@@ -22,13 +22,14 @@ from cndledger.format.codes import (
 )
 from cndledger.format.currency import money_text as _money
 from cndledger.format.problems import Problem
+from cndledger.format.records import Commitment, Release, Tranche
 
 _ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "party", "currency", "cluster"))
 _DATE_FIRST = attrgetter("date.first")
 
 
 def sums_exceeded(ledger: Ledger) -> Iterator[Problem]:
-    tranches_of: dict[str, list] = {}
+    tranches_of: dict[str, list[Tranche]] = {}
     for tranche in ledger.tranches:
         tranches_of.setdefault(tranche.commitment, []).append(tranche)
     for commitment_id, tranches in tranches_of.items():
@@ -49,23 +50,24 @@ def sums_exceeded(ledger: Ledger) -> Iterator[Problem]:
     yield from _releases_exceed(ledger, "tranche", ledger.tranche_by_id, RELEASES_EXCEED_TRANCHE)
 
 
-def _releases_exceed(ledger: Ledger, key: str, by_id, code: Code) -> Iterator[Problem]:
+def _releases_exceed(ledger: Ledger, key: str, by_id: Mapping[str, Commitment | Tranche],
+                     code: Code) -> Iterator[Problem]:
     """Point at the release that, in date order, takes the total past the amount."""
-    releases_of: dict[str, list] = {}
+    releases_of: dict[str, list[Release]] = {}
     for release in ledger.releases:
-        target = getattr(release, key)
+        target: str | None = getattr(release, key)
         if target is not None and target in by_id:
             releases_of.setdefault(target, []).append(release)
     for target_id, releases in releases_of.items():
-        target = by_id[target_id]
+        drawn_on = by_id[target_id]
         total = counting.ZERO
         for release in sorted(releases, key=lambda r: r.date):
             total = counting.MONEY.add(total, release.amount)
-            if total > target.amount:
+            if total > drawn_on.amount:
                 project = ledger.commitment_project(release.commitment)
                 currency = project.currency if project else None
-                yield code.problem(f"releases against {key} '{target_id}' (at {target.at}) reach "
-                                   f"{_money(total, currency)} with this one, more than its {_money(target.amount, currency)}",
+                yield code.problem(f"releases against {key} '{target_id}' (at {drawn_on.at}) reach "
+                                   f"{_money(total, currency)} with this one, more than its {_money(drawn_on.amount, currency)}",
                                    release.at_key("amount"))
                 break
 

@@ -20,7 +20,7 @@ from cndledger.format.codes import (
 )
 from cndledger.format.dates import LedgerDate
 from cndledger.format.problems import Problem
-from cndledger.format.records import Project
+from cndledger.format.records import Expense, InKind, Project, Record
 
 _ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "party", "currency", "cluster"))
 _DATE_FIRST = attrgetter("date.first")
@@ -33,7 +33,8 @@ def date_order(ledger: Ledger) -> Iterator[Problem]:
             yield RELEASE_BEFORE_COMMITMENT.problem(
                 f"release dated {release.date} comes before its commitment "
                 f"'{commitment.id}' (at {commitment.at}), dated {commitment.date}", release.at_key("date"))
-    for entry in [*ledger.inkind, *ledger.projects]:
+    spanned: list[InKind | Project] = [*ledger.inkind, *ledger.projects]
+    for entry in spanned:
         if entry.start is not None and entry.end is not None and entry.end.last < entry.start.first:
             yield END_BEFORE_START.problem(f"{entry.label} ends ({entry.end}) before it starts ({entry.start})",
                                            entry.at_key("end"))
@@ -53,6 +54,7 @@ def outside_project_dates(ledger: Ledger) -> Iterator[Problem]:
     spans = {project.id: (project.start.first if project.start else _dt.date.min,
                           project.end.last if project.end else _dt.date.max) for project in ledger.project_by_id.values()}
     expenses = _outside_spans(ledger.expenses, spans)
+    dated: list[tuple[Record, str, Project | None, LedgerDate]]
     dated = [(c, "date", ledger.project_by_id.get(c.project), c.date) for c in ledger.commitments]
     dated += [(r, "date", ledger.commitment_project(r.commitment), r.date) for r in ledger.releases]
     dated += [(e, "date", ledger.project_by_id.get(e.project), e.date) for e in expenses]
@@ -62,19 +64,19 @@ def outside_project_dates(ledger: Ledger) -> Iterator[Problem]:
             yield OUTSIDE_PROJECT_DATES.problem(f"{entry.label} dated {when} is {reason}", entry.at_key(key))
 
 
-def _outside_spans(expenses: list, spans: dict[str, tuple[_dt.date, _dt.date]]) -> list:
+def _outside_spans(expenses: list[Expense], spans: dict[str, tuple[_dt.date, _dt.date]]) -> list[Expense]:
     """The expenses of a project in `spans` whose date starts outside its span, in ledger order.
 
     Looked at run by run of one project (files keep a project's expenses together): the earliest
     and the latest day of a run are found in C, and a run is gone through only where one is outside.
     """
-    outside = []
+    outside: list[Expense] = []
     for project_id, run in groupby(expenses, key=_PROJECT):
         if (span := spans.get(project_id)) is not None:
-            run = list(run)
-            firsts = list(map(_DATE_FIRST, run))
+            in_run = list(run)
+            firsts = list(map(_DATE_FIRST, in_run))
             if min(firsts) < span[0] or max(firsts) > span[1]:
-                outside += [expense for expense, first in zip(run, firsts) if not span[0] <= first <= span[1]]
+                outside += [expense for expense, first in zip(in_run, firsts) if not span[0] <= first <= span[1]]
     return outside
 
 

@@ -17,6 +17,7 @@ from cndledger.format.codes import CONDITION_BROKEN, TRANCHE_COMMITMENT, TRANCHE
 from cndledger.format.currency import money_text as _money
 from cndledger.format.dates import days_apart
 from cndledger.format.problems import Problem
+from cndledger.format.records import Release
 from cndledger.format.rules import COUNTERPART_WINDOW_DAYS
 
 _ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "party", "currency", "cluster"))
@@ -34,7 +35,7 @@ def tranche_commitments(ledger: Ledger) -> Iterator[Problem]:
 
 
 def counterparts(ledger: Ledger) -> Iterator[Problem]:
-    releases_of: dict[str, list] = {}
+    releases_of: dict[str, list[Release]] = {}
     for release in ledger.releases:
         releases_of.setdefault(release.commitment, []).append(release)
     for release in ledger.releases:

@@ -8,7 +8,7 @@ nothing here decides them again.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import NamedTuple
+from typing import NamedTuple, cast
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
 from functools import cached_property
 
@@ -19,7 +19,7 @@ from cndledger.format.rules import COUNTERPART_WINDOW_DAYS
 from cndledger.format.currency import MINOR_UNITS, format_amount
 from cndledger.format.dates import LedgerDate
 from cndledger.core.ledger import Ledger
-from cndledger.format.records import Tranche
+from cndledger.format.records import Project, Release, Tranche
 
 class Condition(NamedTuple):  # not dataclasses: release-check starts without importing them
     name: str
@@ -73,8 +73,8 @@ class ReleaseConditions:
         return fig.released_by_commitment(self.ledger, self.on)
 
     @cached_property
-    def _releases_by_commitment(self) -> dict[str, list]:
-        grouped: dict[str, list] = {}
+    def _releases_by_commitment(self) -> dict[str, list[Release]]:
+        grouped: dict[str, list[Release]] = {}
         for release in counting.releases_as_of(self.ledger, self.on):
             grouped.setdefault(release.commitment, []).append(release)
         return grouped
@@ -91,13 +91,13 @@ class ReleaseConditions:
         if tranche.after:
             conditions.append(self._after(tranche, currency))
         if tranche.not_before is not None:
-            conditions.append(self._not_before(tranche))
+            conditions.append(self._not_before(tranche.not_before))
         if tranche.requires:
             conditions.append(self._requires(tranche))
         if tranche.min_spent is not None:
-            conditions.append(self._min_spent(tranche, project, currency))
+            conditions.append(self._min_spent(tranche, tranche.min_spent, project, currency))
         if tranche.matched_by is not None:
-            conditions.append(self._matched_by(tranche, currency))
+            conditions.append(self._matched_by(tranche.matched_by, currency))
         return ReleaseCheck(tranche, self.on, conditions)
 
     def _committed(self, tranche: Tranche, currency: str) -> Condition:
@@ -132,8 +132,7 @@ class ReleaseConditions:
                          f"{_money(earlier.amount, currency)}) by {self.on}")
         return Condition("after", holds, "; ".join(parts))
 
-    def _not_before(self, tranche: Tranche) -> Condition:
-        date = tranche.not_before
+    def _not_before(self, date: LedgerDate) -> Condition:
         if self.on >= date.last:
             return Condition("not_before", True, f"{self.on} is on or after {written(date)}")
         return Condition("not_before", False, f"{self.on} is before {written(date)}")
@@ -155,8 +154,7 @@ class ReleaseConditions:
                 holds = False
         return Condition("requires", holds, "; ".join(parts))
 
-    def _min_spent(self, tranche: Tranche, project, currency: str) -> Condition:
-        share = tranche.min_spent
+    def _min_spent(self, tranche: Tranche, share: Decimal, project: Project | None, currency: str) -> Condition:
         figures = self._balance.of(project.id) if project is not None else None
         if figures is None:
             return Condition("min_spent", False, f"the ledger has no project for commitment '{tranche.commitment}'")
@@ -167,7 +165,7 @@ class ReleaseConditions:
         places = MINOR_UNITS.get(currency, 2)
         needed_shown = needed.quantize(Decimal(1).scaleb(-places), rounding=ROUND_CEILING, context=MONEY)
         share_text = _percent(MONEY.multiply(share, 100))
-        head = f"project '{project.id}' spent {_money(spent, currency)} of {_money(released, currency)} released"
+        head = f"project '{figures.project.id}' spent {_money(spent, currency)} of {_money(released, currency)} released"
         if released == 0:
             return Condition("min_spent", True, f"{head} as of {self.on}: nothing released yet, so {share_text}% of it is {_money(ZERO, currency)}")
         sign = ">=" if holds else "<"
@@ -176,10 +174,10 @@ class ReleaseConditions:
             detail += f" (needs {_money(needed_shown, currency)} spent)"
         return Condition("min_spent", holds, f"{detail} as of {self.on}")
 
-    def _matched_by(self, tranche: Tranche, currency: str) -> Condition:
-        counterpart = self.ledger.commitment_by_id.get(tranche.matched_by)
+    def _matched_by(self, counterpart_id: str, currency: str) -> Condition:
+        counterpart = self.ledger.commitment_by_id.get(counterpart_id)
         if counterpart is None:
-            return Condition("matched_by", False, f"the ledger has no counterpart commitment '{tranche.matched_by}'")
+            return Condition("matched_by", False, f"the ledger has no counterpart commitment '{counterpart_id}'")
         name = f"counterpart commitment '{counterpart.id}'"
         if not counting.commitment_counts(counterpart, self.on):
             return Condition("matched_by", False,
@@ -209,7 +207,7 @@ def _percent(value: Decimal) -> str:
 
 def _share_shown(actual: Decimal, required: Decimal, holds: bool) -> str:
     """The actual share, rounded, with as many decimals as it takes to agree with the verdict."""
-    places = max(1, -required.normalize(MONEY).as_tuple().exponent)
+    places = max(1, -cast(int, required.normalize(MONEY).as_tuple().exponent))  # a finite number's: an int
     while True:
         shown = actual.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN, context=MONEY)
         if (shown >= required) == holds or places >= 12:

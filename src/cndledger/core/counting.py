@@ -66,11 +66,12 @@ def difference(minuend: Decimal, subtrahend: Decimal) -> Decimal:
 commitment_counts_from: Callable[[Commitment], _dt.date] = attrgetter("date.last")
 expense_counts_from: Callable[[Expense], _dt.date] = attrgetter("date.last")
 inkind_counts_from: Callable[[InKind], _dt.date] = attrgetter("start.last")
+_counts_from: Callable[[Commitment | Expense], _dt.date] = attrgetter("date.last")
 
 
 def counting_days(entries: Iterable[Commitment | Expense]) -> list[_dt.date]:
     """The day each commitment or expense counts from, in order."""
-    return list(map(commitment_counts_from, entries))
+    return list(map(_counts_from, entries))
 
 
 def commitment_counts(commitment: Commitment, day: _dt.date) -> bool:
@@ -163,7 +164,8 @@ def lineages(ledger: Ledger) -> dict[str, tuple[str, ...]]:
     (an error the checks report) are not in the tree."""
     found: dict[str, tuple[str, ...]] = {}
     for project, _ in ledger.tree_order():
-        found[project.id] = (project.id, *found.get(project.parent, ()))  # type: ignore[arg-type]
+        above = () if project.parent is None else found.get(project.parent, ())
+        found[project.id] = (project.id, *above)
     return found
 
 
@@ -184,7 +186,8 @@ def spent_totals(expenses: list[Expense]) -> RunningTotals | None:
     rows = sorted(zip(map(_PROJECT, expenses), map(_dt.date.toordinal, map(expense_counts_from, expenses)),
                       map(_AMOUNT, expenses)), key=itemgetter(0, 1))
     spans: dict[str, tuple[int, int]] = {}
-    days, texts = array("i"), []
+    days = array("i")
+    texts: list[str] = []
     with localcontext(MONEY) as context:
         context.clear_flags()  # a copy of MONEY's, which its own operations (MONEY.add, ...) raise
         for project_id, run in groupby(rows, key=itemgetter(0)):

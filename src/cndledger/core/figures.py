@@ -17,7 +17,7 @@ from operator import attrgetter, itemgetter
 from cndledger.core import counting
 from cndledger.core.counting import ZERO, difference, money, total
 from cndledger.core.ledger import Ledger
-from cndledger.format.records import Project
+from cndledger.format.records import Commitment, Expense, Project, Release
 
 _PROJECT = attrgetter("project")
 
@@ -59,8 +59,10 @@ class Totals:
     def available(self) -> Decimal:
         return difference(self.released, self.spent)
 
-    def figure(self, name: str) -> Decimal | None:
-        return getattr(self, name)
+    def figure(self, name: str) -> Decimal:
+        """One of the figures by name: committed, released, outstanding, spent or available."""
+        value: Decimal = getattr(self, name)
+        return value
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(committed={self.committed}, released={self.released}, spent={self.spent})"
@@ -149,9 +151,10 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool) -> Balance:
             party.committed += amount
     releases = ledger.releases
     committed_by = counting.released_commitments(ledger)
-    for release, commitment, counts_from in zip(releases, committed_by,
-                                                counting.release_counting_days(releases, committed_by)):
-        if commitment is not None and counts_from <= as_of and (found := share(commitment.project, commitment.party)):
+    for release, its_commitment, counts_from in zip(releases, committed_by,
+                                                    counting.release_counting_days(releases, committed_by)):
+        if its_commitment is not None and counts_from <= as_of and (
+                found := share(its_commitment.project, its_commitment.party)):
             own, party = found
             amount = counting.amount_in(release, own.project.currency, counts_from)
             own.released += amount
@@ -165,7 +168,7 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool) -> Balance:
         # each judged on the day only where not all of them count by it (most reports are of today).
         expenses = ledger.expenses
         counting_from = counting.counting_days(expenses)
-        counted: Iterable = expenses
+        counted: Iterable[Expense] = expenses
         if max(counting_from, default=as_of) > as_of:
             counted = compress(expenses, map(as_of.__ge__, counting_from))
         for project_id, run in groupby(counted, key=_PROJECT):
@@ -173,13 +176,13 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool) -> Balance:
                 own = figures[project_id]
                 own.spent += total(counting.amounts_in(run, own.project.currency))
     for contribution in ledger.inkind:
-        own = figures.get(contribution.project)
-        if own is None or counting.inkind_counts_from(contribution) > as_of:
+        receiving = figures.get(contribution.project)
+        if receiving is None or counting.inkind_counts_from(contribution) > as_of:
             continue
         if contribution.value is None and contribution.monthly_value is None:
-            own.inkind_unvalued += 1
+            receiving.inkind_unvalued += 1
         else:
-            own.inkind_valued += counting.inkind_accrued(contribution, as_of)
+            receiving.inkind_valued += counting.inkind_accrued(contribution, as_of)
 
     counting.roll_up(counting.lineages(ledger), figures, _add_child)
     return Balance(as_of, [figures[project.id] for project, _ in ordered])
@@ -222,7 +225,8 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict
     sums = {project_id: {day: [ZERO, ZERO, ZERO] for day in days} for project_id, days in days_of.items()}
     currency = {project.id: project.currency for project in ledger.projects}
 
-    def add(projects: Iterable[str], counting_from: Iterable[_dt.date], entries: Iterable, which: int) -> None:
+    def add(projects: Iterable[str], counting_from: Iterable[_dt.date],
+            entries: Iterable[Commitment | Release | Expense], which: int) -> None:
         """Entries given with their projects and first days counting; summed run by run of one
         project (files keep a project's entries together), at the speed of C."""
         for project_id, run in groupby(zip(projects, counting_from, entries), key=itemgetter(0)):
@@ -249,7 +253,8 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict
                 in zip(ledger.releases, committed_by, counting.release_counting_days(ledger.releases, committed_by))
                 if commitment is not None]
     if releases:
-        add(*zip(*releases), 1)
+        release_projects, release_days, released = zip(*releases)
+        add(release_projects, release_days, released, 1)
     add(map(_PROJECT, expenses), counting.counting_days(expenses), expenses, 2)
 
     def add_child(parent: dict[_dt.date, list[Decimal]], child: dict[_dt.date, list[Decimal]]) -> None:

@@ -23,6 +23,7 @@ from cndledger.core.ledger import Ledger
 from cndledger.format.records import Project
 
 KINDS = ("commitment", "release", "inkind", "expense")  # the order of events of the same day
+_SortKey = tuple[_dt.date, int, int]  # (day, place of its kind in KINDS, place among the entries of its kind)
 _FIGURE_OF_KIND = {"commitment": "committed", "release": "released", "expense": "spent"}
 
 
@@ -52,9 +53,9 @@ def _month(day: _dt.date) -> LedgerDate:
     return LedgerDate(day.replace(day=1), day, f"{day.year:04d}-{day.month:02d}")
 
 
-def _events(ledger: Ledger, as_of: _dt.date) -> list[tuple[tuple, Event]]:
+def _events(ledger: Ledger, as_of: _dt.date) -> list[tuple[_SortKey, Event]]:
     """Every event counting on `as_of`, each with its sort key."""
-    found: list[tuple[tuple, Event]] = []
+    found: list[tuple[_SortKey, Event]] = []
     projects = ledger.project_by_id
 
     def add(index: int, event: Event) -> None:
@@ -67,14 +68,16 @@ def _events(ledger: Ledger, as_of: _dt.date) -> list[tuple[tuple, Event]]:
             add(index, Event(day, commitment.date, "commitment", commitment.id, project, ledger.party_id(commitment.party),
                              counting.amount_in(commitment, project.currency, day), commitment.instrument or ""))
     releases, committed_by = ledger.releases, counting.released_commitments(ledger)
-    for index, (release, commitment, day) in enumerate(
+    for index, (release, its_commitment, day) in enumerate(
             zip(releases, committed_by, counting.release_counting_days(releases, committed_by))):
-        project = projects.get(commitment.project) if commitment is not None else None
+        if its_commitment is None:
+            continue
+        project = projects.get(its_commitment.project)
         if project is None or day > as_of:
             continue
         detail = "; ".join(part for part in (
             f"tranche {release.tranche}" if release.tranche else "", release.reference or "") if part)
-        add(index, Event(day, release.date, "release", release.id, project, ledger.party_id(commitment.party),
+        add(index, Event(day, release.date, "release", release.id, project, ledger.party_id(its_commitment.party),
                          counting.amount_in(release, project.currency, day), detail))
     for index, contribution in enumerate(ledger.inkind):
         project = projects.get(contribution.project)
@@ -111,7 +114,7 @@ def register(ledger: Ledger, as_of: _dt.date, start: _dt.date | None = None,
     listed = []
     for _, event in sorted(_events(ledger, as_of), key=lambda pair: pair[0]):
         figure = _FIGURE_OF_KIND.get(event.kind)
-        if figure is not None:
+        if figure is not None and event.amount is not None:  # (an event of these kinds always has an amount)
             # Each event counts in its project and in every project above it (one amount in each, in
             # v1; in several currencies, each project's own conversion of the event).
             for project_id in lines.get(event.project.id, (event.project.id,)):
