@@ -156,7 +156,7 @@ class ReleaseConditions:
 
     def _min_spent(self, tranche: Tranche, share: Decimal, project: Project | None, currency: str) -> Condition:
         figures = self._balance.of(project.id) if project is not None else None
-        if figures is None:
+        if project is None or figures is None:
             return Condition("min_spent", False, f"the ledger has no project for commitment '{tranche.commitment}'")
         spent, released = figures.spent, figures.released
         needed = MONEY.multiply(share, released)
@@ -165,7 +165,7 @@ class ReleaseConditions:
         places = MINOR_UNITS.get(currency, 2)
         needed_shown = needed.quantize(Decimal(1).scaleb(-places), rounding=ROUND_CEILING, context=MONEY)
         share_text = _percent(MONEY.multiply(share, 100))
-        head = f"project '{figures.project.id}' spent {_money(spent, currency)} of {_money(released, currency)} released"
+        head = f"project '{project.id}' spent {_money(spent, currency)} of {_money(released, currency)} released"
         if released == 0:
             return Condition("min_spent", True, f"{head} as of {self.on}: nothing released yet, so {share_text}% of it is {_money(ZERO, currency)}")
         sign = ">=" if holds else "<"
