@@ -19,7 +19,7 @@ FORMAT_TARGET = ROOT / "docs" / "format.md"
 # The type a record holds for each type of value of the registry.
 _RECORD_TYPES = {
     tables.ID: "str", tables.ID_LIST: "list[str]", tables.TEXT: "str", tables.TEXT_LIST: "list[str]",
-    tables.AMOUNT: "Decimal", tables.FIGURE: "Decimal", tables.DATE: "LedgerDate", tables.CURRENCY: "str",
+    tables.AMOUNT: "Decimal", tables.FIGURE: "Decimal", tables.CREDIT: "Decimal", tables.DATE: "LedgerDate", tables.CURRENCY: "str",
     tables.SHARE: "Decimal", tables.CHOICE: "str",
 }
 
@@ -186,7 +186,8 @@ order. The contract is `LEDGER-FORMAT.md`; `cndledger schema` prints the JSON Sc
 
 _TYPE_NAMES = {
     tables.ID: "id", tables.ID_LIST: "list of ids", tables.TEXT: "text", tables.TEXT_LIST: "list of texts",
-    tables.AMOUNT: "amount", tables.FIGURE: "amount (may be zero or negative)", tables.DATE: "date",
+    tables.AMOUNT: "amount", tables.FIGURE: "amount (may be zero or negative)",
+    tables.CREDIT: "amount (negative for a credit, never zero)", tables.DATE: "date",
     tables.CURRENCY: "currency", tables.SHARE: "share (0 to 1)",
 }
 

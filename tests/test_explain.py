@@ -158,8 +158,8 @@ def test_explain_without_a_code_lists_every_code(ledger):
     assert result.exit_code == 0
     listed = [line.split()[0] for line in result.stdout.splitlines()[2:]]
     assert listed == list(EXPLANATIONS)
-    assert "  unknown-key                 error   * a key or table that format v1 does not define" in result.stdout
-    assert "  over-budget                 warning   more committed than the budget" in result.stdout
+    assert "  unknown-key                      error   * a key or table that format v1 does not define" in result.stdout
+    assert "  over-budget                      warning   more committed than the budget" in result.stdout
 
 
 def test_explain_of_an_unknown_code_is_bad_usage_with_a_suggestion(ledger):

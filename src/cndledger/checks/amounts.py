@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator, Mapping
-from operator import attrgetter
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
+from itertools import groupby
+from operator import attrgetter, itemgetter
 
 from cndledger.checks.check import Check
 from cndledger.core import counting
@@ -12,46 +14,120 @@ from cndledger.core import figures as fig
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import (
     ASSERT_FAILED,
+    DECOMMITMENTS_EXCEED_COMMITMENT,
     DUPLICATE_REFERENCE,
     OVER_BUDGET,
     OVERSPENT,
+    REFUNDS_EXCEED_RELEASES,
     RELEASES_EXCEED_COMMITMENT,
     RELEASES_EXCEED_TRANCHE,
+    SPENT_NEGATIVE,
     TRANCHES_EXCEED_COMMITMENT,
     Code,
 )
 from cndledger.format.currency import money_text as _money
 from cndledger.format.problems import Problem
-from cndledger.format.records import Commitment, Release, Tranche
+from cndledger.format.records import Commitment, Decommitment, Refund, Release, Tranche
 
 _ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "party", "currency", "cluster"))
 _DATE_FIRST = attrgetter("date.first")
+_DATE, _AMOUNT = attrgetter("date"), attrgetter("amount")
 
 
 def sums_exceeded(ledger: Ledger) -> Iterator[Problem]:
+    # A commitment is its amount less all its decommitments; where those exceed it, only that is said.
+    cancelled = counting.decommitted(ledger)
+    over_cancelled: set[str] = yield from _decommitments_exceed(ledger)
     tranches_of: dict[str, list[Tranche]] = {}
     for tranche in ledger.tranches:
         tranches_of.setdefault(tranche.commitment, []).append(tranche)
     for commitment_id, tranches in tranches_of.items():
         commitment = ledger.commitment_by_id.get(commitment_id)
-        if commitment is None:
+        if commitment is None or commitment_id in over_cancelled:
             continue
+        net = counting.net_amount(commitment, cancelled)
         total = counting.ZERO
         for tranche in tranches:
             total = counting.MONEY.add(total, tranche.amount)
-            if total > commitment.amount:
+            if total > net:
                 currency = ledger.project_currency(commitment.project)
                 yield TRANCHES_EXCEED_COMMITMENT.problem(
                     f"the tranches of commitment '{commitment.id}' (at {commitment.at}) add up to "
                     f"{_money(counting.total(t.amount for t in tranches), currency)}, more than its "
-                    f"{_money(commitment.amount, currency)}", tranche.at_key("amount"))
+                    f"{_net_text(commitment, cancelled, currency)}", tranche.at_key("amount"))
                 break
-    yield from _releases_exceed(ledger, "commitment", ledger.commitment_by_id, RELEASES_EXCEED_COMMITMENT)
+    commitments = {commitment_id: commitment for commitment_id, commitment in ledger.commitment_by_id.items()
+                   if commitment_id not in over_cancelled}
+    yield from _releases_exceed(ledger, "commitment", commitments, RELEASES_EXCEED_COMMITMENT,
+                                lambda commitment, currency: _net_text(commitment, cancelled, currency),
+                                lambda commitment: counting.net_amount(commitment, cancelled))
     yield from _releases_exceed(ledger, "tranche", ledger.tranche_by_id, RELEASES_EXCEED_TRANCHE)
+    yield from _refunds_exceed(ledger)
 
 
-def _releases_exceed(ledger: Ledger, key: str, by_id: Mapping[str, Commitment | Tranche],
-                     code: Code) -> Iterator[Problem]:
+def _net_text(commitment: Commitment, cancelled: Mapping[str, Decimal], currency: str | None) -> str:
+    """A commitment's amount as the exceed-checks compare with it: less its decommitments, where any."""
+    decommitted = cancelled.get(commitment.id)
+    if decommitted is None:
+        return _money(commitment.amount, currency)
+    return (f"{_money(counting.net_amount(commitment, cancelled), currency)} ({_money(commitment.amount, currency)} "
+            f"less {_money(decommitted, currency)} decommitted)")
+
+
+def _in_date_order_by_commitment(ledger: Ledger, flows: list[Release | Refund | Decommitment]) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for flow in flows:
+        if flow.commitment in ledger.commitment_by_id:
+            found.setdefault(flow.commitment, []).append(flow)
+    return {commitment_id: sorted(of, key=_DATE) for commitment_id, of in found.items()}
+
+
+def _decommitments_exceed(ledger: Ledger) -> Iterator[Problem]:
+    """Point at the decommitment that, in date order, takes the total past the commitment; returns
+    the ids of the commitments so reported."""
+    reported: set[str] = set()
+    for commitment_id, decommitments in _in_date_order_by_commitment(ledger, ledger.decommitments).items():
+        commitment = ledger.commitment_by_id[commitment_id]
+        currency = ledger.project_currency(commitment.project)
+        total = counting.ZERO
+        for decommitment in decommitments:
+            total = counting.MONEY.add(total, decommitment.amount)
+            if total > commitment.amount:
+                reported.add(commitment_id)
+                yield DECOMMITMENTS_EXCEED_COMMITMENT.problem(
+                    f"decommitments of commitment '{commitment_id}' (at {commitment.at}) reach "
+                    f"{_money(total, currency)} with this one, more than its {_money(commitment.amount, currency)}",
+                    decommitment.at_key("amount"))
+                break
+    return reported
+
+
+def _refunds_exceed(ledger: Ledger) -> Iterator[Problem]:
+    """Point at the refund that, in date order, takes the total past all the commitment's releases."""
+    if not ledger.refunds:
+        return
+    released: dict[str, Decimal] = {}
+    with counting.money():
+        for release in ledger.releases:
+            released[release.commitment] = released.get(release.commitment, counting.ZERO) + release.amount
+    for commitment_id, refunds in _in_date_order_by_commitment(ledger, ledger.refunds).items():
+        commitment = ledger.commitment_by_id[commitment_id]
+        currency = ledger.project_currency(commitment.project)
+        releases = released.get(commitment_id, counting.ZERO)
+        total = counting.ZERO
+        for refund in refunds:
+            total = counting.MONEY.add(total, refund.amount)
+            if total > releases:
+                yield REFUNDS_EXCEED_RELEASES.problem(
+                    f"refunds against commitment '{commitment_id}' (at {commitment.at}) reach "
+                    f"{_money(total, currency)} with this one, more than the {_money(releases, currency)} "
+                    "released against it", refund.at_key("amount"))
+                break
+
+
+def _releases_exceed(ledger: Ledger, key: str, by_id: Mapping[str, Commitment | Tranche], code: Code,
+                     amount_text: Callable[..., str] | None = None,
+                     amount_of: Callable[..., Decimal] = attrgetter("amount")) -> Iterator[Problem]:
     """Point at the release that, in date order, takes the total past the amount."""
     releases_of: dict[str, list[Release]] = {}
     for release in ledger.releases:
@@ -60,16 +136,44 @@ def _releases_exceed(ledger: Ledger, key: str, by_id: Mapping[str, Commitment | 
             releases_of.setdefault(target, []).append(release)
     for target_id, releases in releases_of.items():
         drawn_on = by_id[target_id]
+        limit = amount_of(drawn_on)
         total = counting.ZERO
         for release in sorted(releases, key=lambda r: r.date):
             total = counting.MONEY.add(total, release.amount)
-            if total > drawn_on.amount:
+            if total > limit:
                 project = ledger.commitment_project(release.commitment)
                 currency = project.currency if project else None
+                its = amount_text(drawn_on, currency) if amount_text else _money(drawn_on.amount, currency)
                 yield code.problem(f"releases against {key} '{target_id}' (at {drawn_on.at}) reach "
-                                   f"{_money(total, currency)} with this one, more than its {_money(drawn_on.amount, currency)}",
+                                   f"{_money(total, currency)} with this one, more than its {its}",
                                    release.at_key("amount"))
                 break
+
+
+def spent_negative(ledger: Ledger) -> Iterator[Problem]:
+    """A project's own expenses, totalled at the end of each day in date order, below zero on some day:
+    reported once per project, at the last credit of the first such day."""
+    expenses = ledger.expenses
+    if not expenses or min(map(_AMOUNT, expenses)) > 0:  # no credit: no total can fall below zero
+        return
+    rows = sorted(zip(map(_PROJECT, expenses), counting.counting_days(expenses), range(len(expenses))),
+                  key=itemgetter(0, 1, 2))
+    with counting.money():
+        for project_id, run in groupby(rows, key=itemgetter(0)):
+            currency = ledger.project_currency(project_id)
+            if currency is None:
+                continue
+            total = counting.ZERO
+            for day, of_day in groupby(run, key=itemgetter(1)):
+                positions = [position for _, _, position in of_day]
+                total += counting.total(expenses[position].amount for position in positions)
+                if total < 0:
+                    credit = next(expenses[position] for position in reversed(positions)
+                                  if expenses[position].amount < 0)
+                    yield SPENT_NEGATIVE.problem(
+                        f"the expenses of project '{project_id}' total {_money(total, currency)} at the end of "
+                        f"{day}, below zero: a credit cannot take back more than was spent", credit.at_key("amount"))
+                    break
 
 
 def failed_asserts(ledger: Ledger) -> Iterator[Problem]:
@@ -130,29 +234,35 @@ def _committed_where_budgeted(ledger: Ledger, projects: list) -> dict[str, tuple
 
 def overspent(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
     for figures in fig.balance(ledger, as_of).projects:
-        if figures.available < 0:
+        # Nothing spent is never overspent: available is then below zero only by refunds beyond the
+        # releases (`refunds-exceed-releases` says so).
+        if figures.available < 0 and figures.spent > 0:
             project, currency = figures.project, figures.project.currency
+            refunded = f" less {_money(figures.refunded, currency)} refunded" if figures.refunded else ""
             yield OVERSPENT.problem(
                 f"project '{project.id}' has spent {_money(figures.spent, currency)} of "
-                f"{_money(figures.released, currency)} released as of {as_of}: available "
+                f"{_money(figures.released, currency)} released{refunded} as of {as_of}: available "
                 f"{_money(figures.available, currency)}", project.at)
 
 
 def duplicate_references(ledger: Ledger) -> Iterator[Problem]:
     # Expenses have no `reference` in format v1; they join here when version 2 gives them one.
-    first_with: dict[str, object] = {}
-    for release in ledger.releases:
-        if release.reference is None:
-            continue
-        first = first_with.setdefault(release.reference, release)
-        if first is not release:
-            yield DUPLICATE_REFERENCE.problem(
-                f"release reference '{release.reference}' is also the reference of the release at {first.at}",
-                release.at_key("reference"))
+    for kind, entries in (("release", ledger.releases), ("refund", ledger.refunds)):
+        first_with: dict[str, object] = {}
+        for entry in entries:
+            if entry.reference is None:
+                continue
+            first = first_with.setdefault(entry.reference, entry)
+            if first is not entry:
+                yield DUPLICATE_REFERENCE.problem(
+                    f"{kind} reference '{entry.reference}' is also the reference of the {kind} at {first.at}",
+                    entry.at_key("reference"))
 
 
 CHECKS = (
-    Check(sums_exceeded, TRANCHES_EXCEED_COMMITMENT, RELEASES_EXCEED_COMMITMENT, RELEASES_EXCEED_TRANCHE),
+    Check(sums_exceeded, DECOMMITMENTS_EXCEED_COMMITMENT, TRANCHES_EXCEED_COMMITMENT, RELEASES_EXCEED_COMMITMENT,
+          RELEASES_EXCEED_TRANCHE, REFUNDS_EXCEED_RELEASES),
+    Check(spent_negative, SPENT_NEGATIVE),
     Check(failed_asserts, ASSERT_FAILED, needs_figures=True),
     Check(budget_warnings, OVER_BUDGET, dated=True),
     Check(overspent, OVERSPENT, dated=True, needs_figures=True),

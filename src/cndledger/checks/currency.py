@@ -19,10 +19,13 @@ _ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "
 _DATE_FIRST = attrgetter("date.first")
 
 
+_OF_A_COMMITMENT = frozenset(("release", "refund", "decommitment"))  # in their commitment's currency
+
+
 def _effective_currency(ledger: Ledger, entry) -> tuple[str | None, Project | None]:
     """The currency an entry's amounts are in, and the project that gives it."""
     kind = entry.kind
-    if kind == "release":
+    if kind in _OF_A_COMMITMENT:
         project = ledger.commitment_project(entry.commitment)
     elif kind == "tranche":
         project = ledger.commitment_project(entry.commitment)
@@ -44,7 +47,8 @@ def currencies(ledger: Ledger) -> Iterator[Problem]:
                 f"project '{project.id}' is in {project.currency} but its parent "
                 f"'{parent.id}' (at {parent.at}) is in {parent.currency}; until exchange rates exist, "
                 "a child keeps its parent's currency", project.at_key("currency"))
-    entries = [*ledger.commitments, *ledger.releases, *ledger.inkind, *ledger.expenses]
+    entries = [*ledger.commitments, *ledger.releases, *ledger.refunds, *ledger.decommitments, *ledger.inkind,
+               *ledger.expenses]
     for entry in compress(entries, map(_CURRENCY, entries)):  # those that name one (a code is never empty)
         _, project = _effective_currency(ledger, entry)
         if project is not None and entry.currency != project.currency:

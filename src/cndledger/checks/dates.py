@@ -115,6 +115,9 @@ def future_dated(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
     releases = ledger.releases
     counting_from = counting.release_counting_days(releases, counting.released_commitments(ledger))
     late = [(release, day) for release, day in zip(releases, counting_from) if day > as_of]
+    for flows in (ledger.refunds, ledger.decommitments):
+        flow_days = counting.release_counting_days(flows, counting.commitments_of(ledger, flows))
+        late += [(flow, day) for flow, day in zip(flows, flow_days) if day > as_of]
     # Expenses are most entries: their running totals (from the cache) know the latest day without them.
     totals = ledger.spent_totals
     latest = totals.latest_day() if totals is not None else None

@@ -80,6 +80,10 @@ class ReleaseConditions:
         return grouped
 
     @cached_property
+    def _decommitted(self) -> dict[str, Decimal]:
+        return counting.decommitted(self.ledger, self.on)
+
+    @cached_property
     def _balance(self) -> fig.Balance:
         return fig.balance(self.ledger, self.on)
 
@@ -183,10 +187,14 @@ class ReleaseConditions:
             return Condition("matched_by", False,
                              f"{name} dated {written(counterpart.date)} does not count yet on {self.on}")
         released = self._released_by_commitment.get(counterpart.id, ZERO)
-        if released < counterpart.amount:
-            return Condition("matched_by", True, f"{name} has {_money(difference(counterpart.amount, released), currency)} "
-                             f"of {_money(counterpart.amount, currency)} unreleased on {self.on}")
+        amount = counting.net_amount(counterpart, self._decommitted)  # less its decommitments on the day
+        if released < amount:
+            return Condition("matched_by", True, f"{name} has {_money(difference(amount, released), currency)} "
+                             f"of {_money(amount, currency)} unreleased on {self.on}")
         releases = self._releases_by_commitment.get(counterpart.id, [])
+        if not releases:
+            return Condition("matched_by", False, f"{name} is wholly decommitted on {self.on}: nothing of it "
+                             "can be released")
         latest = max(releases, key=lambda release: counting.release_counts_from(release, counterpart))
         latest_day = counting.release_counts_from(latest, counterpart)
         days = (self.on - latest_day).days

@@ -36,7 +36,9 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
     from cndledger.core.ledger import Ledger
-    from cndledger.format.records import Commitment, Expense, InKind, Release
+    from cndledger.format.records import Commitment, Decommitment, Expense, InKind, Refund, Release
+
+    Flow = Release | Refund | Decommitment  # an entry against a commitment, in its currency
 
 MONEY: Context = currency.MONEY  # the decimal context of money (format/currency.py)
 ZERO = Decimal(0)
@@ -82,8 +84,9 @@ def expense_counts(expense: Expense, day: _dt.date) -> bool:
     return expense_counts_from(expense) <= day
 
 
-def release_counts_from(release: Release, commitment: Commitment | None) -> _dt.date:
-    """The first day a release counts: its date's last day, never before its commitment counts."""
+def release_counts_from(release: Flow, commitment: Commitment | None) -> _dt.date:
+    """The first day a release (a refund, a decommitment) counts: its date's last day, never before
+    its commitment counts."""
     return release.date.last if commitment is None else max(release.date.last, commitment.date.last)
 
 
@@ -96,9 +99,42 @@ def released_commitments(ledger: Ledger) -> list[Commitment | None]:
     return list(map(ledger.commitment_by_id.get, map(_COMMITMENT, ledger.releases)))
 
 
-def release_counting_days(releases: Iterable[Release], commitments: Iterable[Commitment | None]) -> list[_dt.date]:
-    """The day each release counts from, given each one's commitment (`released_commitments`)."""
+def release_counting_days(releases: Iterable[Flow], commitments: Iterable[Commitment | None]) -> list[_dt.date]:
+    """The day each release (refund, decommitment) counts from, given each one's commitment
+    (`released_commitments`, `commitments_of`)."""
     return list(map(release_counts_from, releases, commitments))
+
+
+def commitments_of(ledger: Ledger, flows: Iterable[Flow]) -> list[Commitment | None]:
+    """The commitment of each release, refund or decommitment, in order (None where the ledger has none)."""
+    return list(map(ledger.commitment_by_id.get, map(_COMMITMENT, flows)))
+
+
+def flows_by_commitment(ledger: Ledger, flows: list[Flow], as_of: _dt.date | None = None) -> dict[str, Decimal]:
+    """What the refunds or decommitments (`flows`) counting on `as_of` (all, where None) add up to
+    by commitment, in the commitment's project's currency."""
+    found: dict[str, Decimal] = {}
+    if not flows:
+        return found
+    commitments = commitments_of(ledger, flows)
+    with localcontext(MONEY):
+        for flow, commitment, day in zip(flows, commitments, release_counting_days(flows, commitments)):
+            if commitment is not None and (as_of is None or day <= as_of):
+                amount = amount_in(flow, ledger.project_currency(commitment.project), day)
+                found[commitment.id] = found.get(commitment.id, ZERO) + amount
+    return found
+
+
+def decommitted(ledger: Ledger, as_of: _dt.date | None = None) -> dict[str, Decimal]:
+    """Each commitment's decommitments counting on `as_of` (all, where None), by commitment id."""
+    return flows_by_commitment(ledger, ledger.decommitments, as_of)
+
+
+def net_amount(commitment: Commitment, decommitments: Mapping[str, Decimal]) -> Decimal:
+    """A commitment's amount less its decommitments (from `decommitted`): what version 2 means by
+    a commitment's amount wherever version 1 speaks of it (what is unreleased, released in full, exceeded)."""
+    cancelled = decommitments.get(commitment.id)
+    return commitment.amount if cancelled is None else MONEY.subtract(commitment.amount, cancelled)
 
 
 def releases_as_of(ledger: Ledger, as_of: _dt.date) -> list[Release]:
@@ -144,14 +180,14 @@ def _month_number(day: _dt.date) -> int:
 
 # --- In which currency --------------------------------------------------------------------------
 
-def amounts_in(entries: Iterable[Commitment | Release | Expense], currency: str | None,
+def amounts_in(entries: Iterable[Commitment | Flow | Expense], currency: str | None,
                days: Iterable[_dt.date] | None = None) -> Iterator[Decimal]:
     """Each entry's amount in `currency`, converted on `days` (each entry's own day it counts from
     where None). In format v1 an entry is in its project tree's currency: its amount as written."""
     return map(_AMOUNT, entries)
 
 
-def amount_in(entry: Commitment | Release | Expense, currency: str | None, day: _dt.date | None = None) -> Decimal:
+def amount_in(entry: Commitment | Flow | Expense, currency: str | None, day: _dt.date | None = None) -> Decimal:
     """One entry's amount in `currency` (as `amounts_in`)."""
     return entry.amount
 
@@ -192,8 +228,10 @@ def spent_totals(expenses: list[Expense]) -> RunningTotals | None:
         context.clear_flags()  # a copy of MONEY's, which its own operations (MONEY.add, ...) raise
         for project_id, run in groupby(rows, key=itemgetter(0)):
             _, counting_from, amounts = zip(*run)
-            if not min(amounts) > 0:  # the bound `balance` relies on holds for amounts above zero (as validated)
-                return None
+            if not min(amounts) > 0:
+                # Credits: what bounds every partial sum (in any order, of any of them) is the sum of
+                # the amounts' sizes; where it does not round, no partial sum does (flags below).
+                sum(map(Decimal.copy_abs, amounts), ZERO)
             spans[project_id] = (len(days), len(days) + len(counting_from))
             days.extend(counting_from)
             # From ZERO, as balance sums (0 + 1E+2 is 100), without the ZERO itself.
@@ -208,8 +246,9 @@ def totals_by(totals: RunningTotals | None, keys: Iterable[str], as_of: _dt.date
     summing one by one gives; None where it may not be (the caller then sums one by one).
 
     Where no sum rounds, the order of adding does not change a Decimal sum (nor its exponent); each
-    total bounds every partial sum of its expenses (all above zero, none with a smaller exponent), so
-    if the total fits the money context here, summing one by one would not have rounded either."""
+    total bounds every partial sum of its expenses (all above zero, none with a smaller exponent; with
+    credits, `spent_totals` made them only where the sum of the sizes fits), so if the total fits the
+    money context here, summing one by one would not have rounded either."""
     if totals is None:
         return None
     with localcontext(MONEY) as context:

@@ -42,14 +42,17 @@ class PartyFigures:
 
 
 class Totals:
-    """A project's committed, released and spent as of a day, its children included."""
+    """A project's committed (net of decommitments), released, refunded and spent as of a day, its
+    children included."""
 
-    __slots__ = ("committed", "released", "spent")
+    __slots__ = ("committed", "released", "spent", "refunded")
 
-    def __init__(self, *, committed: Decimal = ZERO, released: Decimal = ZERO, spent: Decimal = ZERO) -> None:
+    def __init__(self, *, committed: Decimal = ZERO, released: Decimal = ZERO, spent: Decimal = ZERO,
+                 refunded: Decimal = ZERO) -> None:
         self.committed = committed
         self.released = released
         self.spent = spent
+        self.refunded = refunded
 
     @property
     def outstanding(self) -> Decimal:
@@ -57,10 +60,10 @@ class Totals:
 
     @property
     def available(self) -> Decimal:
-        return difference(self.released, self.spent)
+        return difference(difference(self.released, self.refunded), self.spent)
 
     def figure(self, name: str) -> Decimal:
-        """One of the figures by name: committed, released, outstanding, spent or available."""
+        """One of the figures by name: committed, released, outstanding, spent, available or refunded."""
         value: Decimal = getattr(self, name)
         return value
 
@@ -96,6 +99,7 @@ class ProjectFigures(Totals):
         self.committed += other.committed
         self.released += other.released
         self.spent += other.spent
+        self.refunded += other.refunded
         self.inkind_valued += other.inkind_valued
         self.inkind_unvalued += other.inkind_unvalued
         for party, theirs in other.parties.items():
@@ -159,6 +163,19 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool) -> Balance:
             amount = counting.amount_in(release, own.project.currency, counts_from)
             own.released += amount
             party.released += amount
+    # A decommitment takes from committed (the project's and its party's), a refund is refunded.
+    for flows, sign in ((ledger.decommitments, -1), (ledger.refunds, 1)):
+        of = counting.commitments_of(ledger, flows)
+        for flow, its_commitment, counts_from in zip(flows, of, counting.release_counting_days(flows, of)):
+            if its_commitment is not None and counts_from <= as_of and (
+                    found := share(its_commitment.project, its_commitment.party)):
+                own, party = found
+                amount = counting.amount_in(flow, own.project.currency, counts_from)
+                if sign < 0:
+                    own.committed -= amount
+                    party.committed -= amount
+                else:
+                    own.refunded += amount
     spent = counting.totals_by(ledger.spent_totals, figures, as_of) if with_spent else None
     if spent is not None:
         for project_id, amount in spent.items():
@@ -221,12 +238,13 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict
         days = set().union(*(days_asked.get(owner, ()) for owner in line))
         if days:
             days_of[project_id] = sorted(days)
-    # sums[project][day] = [committed, released, spent] of its own events counting by the day (then its subtree's)
-    sums = {project_id: {day: [ZERO, ZERO, ZERO] for day in days} for project_id, days in days_of.items()}
+    # sums[project][day] = [committed, released, spent, refunded] of its own events counting by the day
+    # (then its subtree's); a decommitment adds its amount negated into committed
+    sums = {project_id: {day: [ZERO, ZERO, ZERO, ZERO] for day in days} for project_id, days in days_of.items()}
     currency = {project.id: project.currency for project in ledger.projects}
 
     def add(projects: Iterable[str], counting_from: Iterable[_dt.date],
-            entries: Iterable[Commitment | Release | Expense], which: int) -> None:
+            entries: Iterable[Commitment | Release | Expense], which: int, *, negated: bool = False) -> None:
         """Entries given with their projects and first days counting; summed run by run of one
         project (files keep a project's entries together), at the speed of C."""
         for project_id, run in groupby(zip(projects, counting_from, entries), key=itemgetter(0)):
@@ -235,6 +253,8 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict
                 continue
             _, run_days, run_entries = zip(*run)
             run_amounts = tuple(counting.amounts_in(run_entries, currency[project_id], run_days))
+            if negated:
+                run_amounts = tuple(map(Decimal.copy_negate, run_amounts))
             own = sums[project_id]
             if len(days) <= _FEW_DAYS:  # one pass per day
                 for day in days:
@@ -248,25 +268,27 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict
 
     commitments, expenses = ledger.commitments, ledger.expenses
     add(map(_PROJECT, commitments), counting.counting_days(commitments), commitments, 0)
-    committed_by = counting.released_commitments(ledger)
-    releases = [(commitment.project, counts_from, release) for release, commitment, counts_from
-                in zip(ledger.releases, committed_by, counting.release_counting_days(ledger.releases, committed_by))
-                if commitment is not None]
-    if releases:
-        release_projects, release_days, released = zip(*releases)
-        add(release_projects, release_days, released, 1)
+    for flows, which, negated in ((ledger.releases, 1, False), (ledger.decommitments, 0, True),
+                                  (ledger.refunds, 3, False)):
+        committed_by = counting.commitments_of(ledger, flows)
+        counted = [(commitment.project, counts_from, flow) for flow, commitment, counts_from
+                   in zip(flows, committed_by, counting.release_counting_days(flows, committed_by))
+                   if commitment is not None]
+        if counted:
+            flow_projects, flow_days, counted_flows = zip(*counted)
+            add(flow_projects, flow_days, counted_flows, which, negated=negated)
     add(map(_PROJECT, expenses), counting.counting_days(expenses), expenses, 2)
 
     def add_child(parent: dict[_dt.date, list[Decimal]], child: dict[_dt.date, list[Decimal]]) -> None:
         for day, figures in parent.items():  # a child is summed up to every day of its parent's
             theirs = child[day]
-            for which in range(3):
+            for which in range(4):
                 figures[which] += theirs[which]
 
     counting.roll_up(lines, sums, add_child)
-    return {(project_id, day): Totals(committed=committed, released=released, spent=spent)
+    return {(project_id, day): Totals(committed=committed, released=released, spent=spent, refunded=refunded)
             for project_id, days in days_asked.items() for day in days
-            for committed, released, spent in (sums[project_id][day],)}
+            for committed, released, spent, refunded in (sums[project_id][day],)}
 
 
 def released_by_tranche(ledger: Ledger, as_of: _dt.date) -> dict[str, Decimal]:

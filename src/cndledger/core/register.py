@@ -1,12 +1,13 @@
 """The register: every money event in the order it counts, with the running figures of its project.
 
-An event counts from the last day of its date's period (a release never before its commitment),
-as `counting` has it. Events of the same day come commitments first, then releases,
-in-kind and expenses, each kind in ledger order. A valued in-kind contribution is an event for
+An event counts from the last day of its date's period (a release, refund or decommitment never
+before its commitment), as `counting` has it. Events of the same day come commitments first, then
+decommitments, releases, refunds, in-kind and expenses, each kind in ledger order. A decommitment's
+amount is written as cancelled (above zero) and takes it from the running committed. A valued in-kind contribution is an event for
 each month it accrues (a `monthly_value`, dated by the month) or once at its start (a `value`);
 an unvalued one is an event, with no amount, at its start.
 
-The running committed, released and spent of a row are those of the row's project, its children
+The running committed, released, refunded and spent of a row are those of the row's project, its children
 included, counting every event up to and including the row, also those before `--from`.
 """
 
@@ -22,9 +23,10 @@ from cndledger.format.dates import LedgerDate
 from cndledger.core.ledger import Ledger
 from cndledger.format.records import Project
 
-KINDS = ("commitment", "release", "inkind", "expense")  # the order of events of the same day
+KINDS = ("commitment", "decommitment", "release", "refund", "inkind", "expense")  # the order of events of a day
 _SortKey = tuple[_dt.date, int, int]  # (day, place of its kind in KINDS, place among the entries of its kind)
-_FIGURE_OF_KIND = {"commitment": "committed", "release": "released", "expense": "spent"}
+_FIGURE_OF_KIND = {"commitment": "committed", "decommitment": "committed", "release": "released",
+                   "refund": "refunded", "expense": "spent"}
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Event:
     committed: Decimal = ZERO  # running figures of `project`, its children included
     released: Decimal = ZERO
     spent: Decimal = ZERO
+    refunded: Decimal = ZERO
 
 
 @dataclass
@@ -67,18 +70,22 @@ def _events(ledger: Ledger, as_of: _dt.date) -> list[tuple[_SortKey, Event]]:
         if project is not None and day <= as_of:
             add(index, Event(day, commitment.date, "commitment", commitment.id, project, ledger.party_id(commitment.party),
                              counting.amount_in(commitment, project.currency, day), commitment.instrument or ""))
-    releases, committed_by = ledger.releases, counting.released_commitments(ledger)
-    for index, (release, its_commitment, day) in enumerate(
-            zip(releases, committed_by, counting.release_counting_days(releases, committed_by))):
-        if its_commitment is None:
-            continue
-        project = projects.get(its_commitment.project)
-        if project is None or day > as_of:
-            continue
-        detail = "; ".join(part for part in (
-            f"tranche {release.tranche}" if release.tranche else "", release.reference or "") if part)
-        add(index, Event(day, release.date, "release", release.id, project, ledger.party_id(its_commitment.party),
-                         counting.amount_in(release, project.currency, day), detail))
+    for kind, flows in (("release", ledger.releases), ("decommitment", ledger.decommitments),
+                        ("refund", ledger.refunds)):
+        committed_by = counting.commitments_of(ledger, flows)
+        for index, (flow, its_commitment, day) in enumerate(
+                zip(flows, committed_by, counting.release_counting_days(flows, committed_by))):
+            if its_commitment is None:
+                continue
+            project = projects.get(its_commitment.project)
+            if project is None or day > as_of:
+                continue
+            tranche = getattr(flow, "tranche", None)
+            detail = "; ".join(part for part in (
+                f"tranche {tranche}" if tranche else "" if kind == "release" else f"commitment {its_commitment.id}",
+                flow.reference or "") if part)
+            add(index, Event(day, flow.date, kind, flow.id, project, ledger.party_id(its_commitment.party),
+                             counting.amount_in(flow, project.currency, day), detail))
     for index, contribution in enumerate(ledger.inkind):
         project = projects.get(contribution.project)
         if project is None or counting.inkind_counts_from(contribution) > as_of:
@@ -109,7 +116,7 @@ def register(ledger: Ledger, as_of: _dt.date, start: _dt.date | None = None,
     """Money events counting on `as_of`; those from `start` on, of `projects` where given, are listed."""
     running: dict[str, dict[str, Decimal]] = {}
     lines = counting.lineages(ledger)
-    add = counting.MONEY.add
+    add, subtract = counting.MONEY.add, counting.MONEY.subtract
 
     listed = []
     for _, event in sorted(_events(ledger, as_of), key=lambda pair: pair[0]):
@@ -117,11 +124,13 @@ def register(ledger: Ledger, as_of: _dt.date, start: _dt.date | None = None,
         if figure is not None and event.amount is not None:  # (an event of these kinds always has an amount)
             # Each event counts in its project and in every project above it (one amount in each, in
             # v1; in several currencies, each project's own conversion of the event).
+            change = subtract if event.kind == "decommitment" else add
             for project_id in lines.get(event.project.id, (event.project.id,)):
                 totals = running.setdefault(project_id, {})
-                totals[figure] = add(totals.get(figure, ZERO), event.amount)
+                totals[figure] = change(totals.get(figure, ZERO), event.amount)
         own = running.get(event.project.id, {})
-        event.committed, event.released, event.spent = (own.get(name, ZERO) for name in ("committed", "released", "spent"))
+        event.committed, event.released, event.spent, event.refunded = (
+            own.get(name, ZERO) for name in ("committed", "released", "spent", "refunded"))
         if (start is None or event.day >= start) and (projects is None or event.project.id in projects):
             listed.append(event)
     return Register(as_of, start, listed)

@@ -39,6 +39,7 @@ class CommitmentSchedule:
     currency: str
     released: Decimal  # every release against the commitment counting on D, with a tranche or not
     tranches: list[TrancheLine]
+    decommitted: Decimal = ZERO  # its decommitments counting on D
 
     @property
     def scheduled(self) -> Decimal:
@@ -46,8 +47,8 @@ class CommitmentSchedule:
 
     @property
     def unscheduled(self) -> Decimal:
-        """The part of the commitment that no tranche schedules."""
-        return difference(self.commitment.amount, self.scheduled)
+        """The part of the commitment (less its decommitments) that no tranche schedules."""
+        return difference(difference(self.commitment.amount, self.decommitted), self.scheduled)
 
 
 @dataclass
@@ -81,6 +82,7 @@ def schedule(ledger: Ledger, as_of: _dt.date, projects: set[str] | None = None) 
     for tranche in ledger.tranches:
         tranches_of.setdefault(tranche.commitment, []).append(tranche)
     conditions = ReleaseConditions(ledger, as_of)
+    decommitted = counting.decommitted(ledger, as_of)
 
     def line(tranche: Tranche) -> TrancheLine:
         released = released_by_tranche.get(tranche.id, ZERO)
@@ -101,6 +103,7 @@ def schedule(ledger: Ledger, as_of: _dt.date, projects: set[str] | None = None) 
             commitment, ledger.party_id(commitment.party), ledger.project_by_id[commitment.project].currency,
             released_by_commitment.get(commitment.id, ZERO),
             [line(tranche) for tranche in tranches_of.get(commitment.id, [])],
+            decommitted.get(commitment.id, ZERO),
         )
         for commitment in counted
     ])

@@ -202,10 +202,26 @@ CURRENCY_MISMATCH = Code(
           '[[project]]\nid = "P1"\ntitle = "A project"\ncurrency = "USD"\nparent = "PROG"\n',
 )
 
+_RELEASED = _COMMITMENT + '\n[[release]]\ncommitment = "C1"\ndate = 2005-02-01\namount = 600\n'
+
+DECOMMITMENTS_EXCEED_COMMITMENT = Code(
+    "decommitments-exceed-commitment", ERROR, "more of a commitment cancelled than was committed",
+    meaning="Decommitments cancel parts of a commitment: together, whatever their dates, they can cancel it "
+            "whole, never more. Where this is reported, the commitment's tranches and releases are not also "
+            "compared with what is left of it (they would be reported for the same mistake).",
+    fix="Correct the decommitments' amounts, or the commitment they name.",
+    hint="correct the decommitment amounts, or the commitment they name",
+    example=_COMMITMENT + '\n[[decommitment]]\ncommitment = "C1"\ndate = 2005-03-01\namount = 700\n\n'
+                          '[[decommitment]]\ncommitment = "C1"\ndate = 2005-06-01\namount = 400\n',
+    fixed=_COMMITMENT + '\n[[decommitment]]\ncommitment = "C1"\ndate = 2005-03-01\namount = 700\n\n'
+                        '[[decommitment]]\ncommitment = "C1"\ndate = 2005-06-01\namount = 300\n',
+)
+
 TRANCHES_EXCEED_COMMITMENT = Code(
     "tranches-exceed-commitment", ERROR, "a commitment's tranches add up to more than the commitment",
     meaning="Tranches schedule a commitment in instalments: together they can be less than the commitment "
-            "(the rest is not yet scheduled), never more.",
+            "(the rest is not yet scheduled), never more. The commitment is its amount less all its "
+            "decommitments.",
     fix="Correct the tranche amounts, or the commitment's amount where the agreement was raised (record a "
         "raise as its own commitment with its date).",
     hint="correct the tranche amounts, or record the raise of the commitment",
@@ -217,8 +233,9 @@ TRANCHES_EXCEED_COMMITMENT = Code(
 
 RELEASES_EXCEED_COMMITMENT = Code(
     "releases-exceed-commitment", ERROR, "more cash released than was committed",
-    meaning="Releases against a commitment add up, in date order, to more than the commitment: more cash "
-            "arrived than was promised. The figures are still printed, so the difference can be found.",
+    meaning="Releases against a commitment add up, in date order, to more than the commitment (its amount "
+            "less all its decommitments): more cash arrived than was promised. The figures are still printed, "
+            "so the difference can be found.",
     fix="Correct the release amounts or their commitment, or record the extra money as its own commitment.",
     hint="correct the release amounts, or record the extra money as its own commitment",
     example=_COMMITMENT + '\n[[release]]\ncommitment = "C1"\ndate = 2005-02-01\namount = 600\n\n'
@@ -236,6 +253,29 @@ RELEASES_EXCEED_TRANCHE = Code(
                           '[[release]]\ncommitment = "C1"\ntranche = "T1"\ndate = 2005-02-01\namount = 500\n',
     fixed=_COMMITMENT + '\n[[tranche]]\nid = "T1"\ncommitment = "C1"\namount = 400\n\n'
                         '[[release]]\ncommitment = "C1"\ntranche = "T1"\ndate = 2005-02-01\namount = 400\n',
+)
+
+REFUNDS_EXCEED_RELEASES = Code(
+    "refunds-exceed-releases", ERROR, "more cash refunded than was released",
+    meaning="Refunds return a commitment's cash to its party: together, whatever their dates, they can return "
+            "all the cash released against it, never more.",
+    fix="Correct the refunds' amounts or their commitment, or record the release the refund returns.",
+    hint="correct the refund amounts, or record the release they return",
+    example=_RELEASED + '\n[[refund]]\ncommitment = "C1"\ndate = 2005-12-01\namount = 650\n',
+    fixed=_RELEASED + '\n[[refund]]\ncommitment = "C1"\ndate = 2005-12-01\namount = 150\n',
+)
+
+_EXPENSES = _RELEASED + '\n[[expense]]\nproject = "P1"\ndate = 2005-02-01\namount = 300\n'
+
+SPENT_NEGATIVE = Code(
+    "spent-negative", ERROR, "a project's expenses add up to less than zero",
+    meaning="An expense may be negative (a credit note, or the correction of an earlier expense), but a "
+            "project's own expenses, totalled at the end of each day in date order, never fall below zero: "
+            "nothing can be credited back that was not spent first.",
+    fix="Correct the credit's amount or date, or record the expense it corrects first.",
+    hint="correct the credit's amount or date, or record the expense it corrects",
+    example=_EXPENSES + '\n[[expense]]\nproject = "P1"\ndate = 2005-01-15\namount = -100\n',
+    fixed=_EXPENSES + '\n[[expense]]\nproject = "P1"\ndate = 2005-02-15\namount = -100\n',
 )
 
 RELEASE_BEFORE_COMMITMENT = Code(

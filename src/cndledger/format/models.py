@@ -18,7 +18,7 @@ from cndledger.format.currency import MINOR_UNITS
 from cndledger.format.dates import LedgerDate, parse_date
 from cndledger.format import rules, tables
 from cndledger.format.rules import BrokenRule
-from cndledger.format.values import MAX_AMOUNT, parse_amount, parse_currency, parse_figure, parse_id, parse_share
+from cndledger.format.values import MAX_AMOUNT, parse_amount, parse_credit, parse_currency, parse_figure, parse_id, parse_share
 
 
 def _rule(rule: Callable[[object], None]) -> Any:
@@ -52,6 +52,10 @@ _FIGURE_SCHEMA = {
     "type": "number", "exclusiveMinimum": -int(MAX_AMOUNT), "exclusiveMaximum": int(MAX_AMOUNT),
     "description": "An amount as a bare number; it may be zero or negative.",
 }
+_CREDIT_SCHEMA = {
+    "type": "number", "exclusiveMinimum": -int(MAX_AMOUNT), "exclusiveMaximum": int(MAX_AMOUNT), "not": {"const": 0},
+    "description": "An amount as a bare number, never zero: negative for a credit note or a correction.",
+}
 _CURRENCY_SCHEMA = {"type": "string", "enum": sorted(MINOR_UNITS), "description": "An ISO 4217 currency code."}
 _SHARE_SCHEMA = {"type": "number", "minimum": 0, "maximum": 1, "description": "A share from 0 to 1, such as 0.5."}
 
@@ -60,6 +64,7 @@ Id = Annotated[str, PlainValidator(parse_id), WithJsonSchema(_ID_SCHEMA)]
 IdList = list[Id]
 Amount = Annotated[Decimal, PlainValidator(parse_amount), WithJsonSchema(_AMOUNT_SCHEMA)]
 SignedAmount = Annotated[Decimal, PlainValidator(parse_figure), WithJsonSchema(_FIGURE_SCHEMA)]
+CreditAmount = Annotated[Decimal, PlainValidator(parse_credit), WithJsonSchema(_CREDIT_SCHEMA)]
 Date = Annotated[LedgerDate, PlainValidator(parse_date), WithJsonSchema(_DATE_SCHEMA)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(parse_currency), WithJsonSchema(_CURRENCY_SCHEMA)]
 Share = Annotated[Decimal, PlainValidator(parse_share), WithJsonSchema(_SHARE_SCHEMA)]
@@ -74,7 +79,7 @@ class Entry(BaseModel):
 # The Pydantic type of each type of value of the registry.
 _TYPES: dict[str, Any] = {
     tables.ID: Id, tables.ID_LIST: IdList, tables.TEXT: Text, tables.TEXT_LIST: list[Text],
-    tables.AMOUNT: Amount, tables.FIGURE: SignedAmount, tables.DATE: Date, tables.CURRENCY: Currency,
+    tables.AMOUNT: Amount, tables.FIGURE: SignedAmount, tables.CREDIT: CreditAmount, tables.DATE: Date, tables.CURRENCY: Currency,
     tables.SHARE: Share,
 }
 

@@ -16,9 +16,9 @@ import re
 from collections.abc import Callable
 
 from cndledger.format.dates import parse_date
-from cndledger.format.records import Assertion, Commitment, Expense, InKind, Milestone, Party, Project, Release, Tranche
+from cndledger.format.records import Assertion, Commitment, Decommitment, Expense, InKind, Milestone, Party, Project, Refund, Release, Tranche
 from cndledger.format.rules import at_most_one_value, some_figure
-from cndledger.format.values import parse_amount, parse_currency, parse_figure, parse_id, parse_share
+from cndledger.format.values import parse_amount, parse_credit, parse_currency, parse_figure, parse_id, parse_share
 
 
 class Refused(Exception):
@@ -417,6 +417,116 @@ def builders() -> dict[str, Build]:
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
+    def build_refund(items: list[dict], source: object, entries: list, refused: Callable[[int, dict], None]) -> None:
+        """[[refund]]: each entry that `models.Refund` takes, into a record `Refund`."""
+        append = entries.append
+        for index, item in enumerate(items):
+            try:
+                keys = 3
+                get = item.get
+                value = item['commitment']
+                v_commitment = known_id(value)
+                if v_commitment is None:
+                    v_commitment = learn_id(value)
+                value = item['date']
+                v_date = known_date(value)
+                if v_date is None:
+                    v_date = learn_date(value)
+                value = item['amount']
+                v_amount = parse_amount(value)
+                value = get('id')
+                if value is None:
+                    v_id = None
+                else:
+                    keys += 1
+                    v_id = known_id(value)
+                    if v_id is None:
+                        v_id = learn_id(value)
+                value = get('currency')
+                if value is None:
+                    v_currency = None
+                else:
+                    keys += 1
+                    v_currency = known_currency(value)
+                    if v_currency is None:
+                        v_currency = learn_currency(value)
+                value = get('reference')
+                if value is None:
+                    v_reference = None
+                else:
+                    keys += 1
+                    if value.__class__ is not str:
+                        raise Refused
+                    v_reference = intern(value, value)
+                value = get('note')
+                if value is None:
+                    v_note = None
+                else:
+                    keys += 1
+                    if value.__class__ is not str:
+                        raise Refused
+                    v_note = intern(value, value)
+                if len(item) != keys:  # a key of another table, or a None
+                    raise Refused
+                append(new(Refund, (source, index, v_commitment, v_date, v_amount, v_id, v_currency, v_reference, v_note)))
+            except Exception:  # Refused, or the error of a value's own function: Pydantic judges
+                refused(index, item)
+
+    def build_decommitment(items: list[dict], source: object, entries: list, refused: Callable[[int, dict], None]) -> None:
+        """[[decommitment]]: each entry that `models.Decommitment` takes, into a record `Decommitment`."""
+        append = entries.append
+        for index, item in enumerate(items):
+            try:
+                keys = 3
+                get = item.get
+                value = item['commitment']
+                v_commitment = known_id(value)
+                if v_commitment is None:
+                    v_commitment = learn_id(value)
+                value = item['date']
+                v_date = known_date(value)
+                if v_date is None:
+                    v_date = learn_date(value)
+                value = item['amount']
+                v_amount = parse_amount(value)
+                value = get('id')
+                if value is None:
+                    v_id = None
+                else:
+                    keys += 1
+                    v_id = known_id(value)
+                    if v_id is None:
+                        v_id = learn_id(value)
+                value = get('currency')
+                if value is None:
+                    v_currency = None
+                else:
+                    keys += 1
+                    v_currency = known_currency(value)
+                    if v_currency is None:
+                        v_currency = learn_currency(value)
+                value = get('reference')
+                if value is None:
+                    v_reference = None
+                else:
+                    keys += 1
+                    if value.__class__ is not str:
+                        raise Refused
+                    v_reference = intern(value, value)
+                value = get('note')
+                if value is None:
+                    v_note = None
+                else:
+                    keys += 1
+                    if value.__class__ is not str:
+                        raise Refused
+                    v_note = intern(value, value)
+                if len(item) != keys:  # a key of another table, or a None
+                    raise Refused
+                append(new(Decommitment, (source, index, v_commitment, v_date, v_amount, v_id, v_currency, v_reference, v_note)))
+            except Exception:  # Refused, or the error of a value's own function: Pydantic judges
+                refused(index, item)
+
     def build_inkind(items: list[dict], source: object, entries: list, refused: Callable[[int, dict], None]) -> None:
         """[[inkind]]: each entry that `models.InKind` takes, into a record `InKind`."""
         append = entries.append
@@ -516,7 +626,7 @@ def builders() -> dict[str, Build]:
                 if v_date is None:
                     v_date = learn_date(value)
                 value = item['amount']
-                v_amount = parse_amount(value)
+                v_amount = parse_credit(value)
                 value = get('id')
                 if value is None:
                     v_id = None
@@ -657,6 +767,12 @@ def builders() -> dict[str, Build]:
                 else:
                     keys += 1
                     v_available = parse_figure(value)
+                value = get('refunded')
+                if value is None:
+                    v_refunded = None
+                else:
+                    keys += 1
+                    v_refunded = parse_figure(value)
                 value = get('source')
                 if value is None:
                     v_source = None
@@ -675,7 +791,7 @@ def builders() -> dict[str, Build]:
                     v_note = intern(value, value)
                 if len(item) != keys:  # a key of another table, or a None
                     raise Refused
-                record = new(Assertion, (source, index, v_project, v_date, v_committed, v_released, v_outstanding, v_spent, v_available, v_source, v_note))
+                record = new(Assertion, (source, index, v_project, v_date, v_committed, v_released, v_outstanding, v_spent, v_available, v_refunded, v_source, v_note))
                 some_figure(record)
                 append(record)
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
@@ -687,6 +803,8 @@ def builders() -> dict[str, Build]:
         'commitment': build_commitment,
         'tranche': build_tranche,
         'release': build_release,
+        'refund': build_refund,
+        'decommitment': build_decommitment,
         'inkind': build_inkind,
         'expense': build_expense,
         'milestone': build_milestone,

@@ -32,7 +32,7 @@ else:
         def _field(index, doc):
             return property(itemgetter(index), doc=doc)
 
-FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available")
+FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available", "refunded")
 
 
 class Party(Record, tuple[Any, ...]):
@@ -288,6 +288,94 @@ class Release(Record, tuple[Any, ...]):
         ))
 
 
+class Refund(Record, tuple[Any, ...]):
+    """[[refund]]: Cash that the project returned to the commitment's party."""
+
+    __slots__ = ()
+    kind: ClassVar[str] = "refund"
+    amount_keys: ClassVar[tuple[str, ...]] = ("amount",)
+    _fields: ClassVar[tuple[str, ...]] = (
+        "source_file", "entry_number", "commitment", "date", "amount", "id", "currency", "reference", "note",
+    )
+
+    if TYPE_CHECKING:
+        commitment: str
+        date: LedgerDate
+        amount: Decimal
+        id: str | None
+        currency: str | None
+        reference: str | None
+        note: str | None
+    else:
+        source_file = _field(0, None)
+        entry_number = _field(1, None)
+        commitment = _field(2, None)
+        date = _field(3, None)
+        amount = _field(4, None)
+        id = _field(5, None)
+        currency = _field(6, None)
+        reference = _field(7, None)
+        note = _field(8, None)
+
+    def __new__(
+        cls,
+        source_file: EntrySource,
+        entry_number: int,
+        commitment: str,
+        date: LedgerDate,
+        amount: Decimal,
+        id: str | None = None,
+        currency: str | None = None,
+        reference: str | None = None,
+        note: str | None = None,
+    ) -> Self:
+        return tuple.__new__(cls, (source_file, entry_number, commitment, date, amount, id, currency, reference, note))
+
+
+class Decommitment(Record, tuple[Any, ...]):
+    """[[decommitment]]: Part of a commitment cancelled from its date."""
+
+    __slots__ = ()
+    kind: ClassVar[str] = "decommitment"
+    amount_keys: ClassVar[tuple[str, ...]] = ("amount",)
+    _fields: ClassVar[tuple[str, ...]] = (
+        "source_file", "entry_number", "commitment", "date", "amount", "id", "currency", "reference", "note",
+    )
+
+    if TYPE_CHECKING:
+        commitment: str
+        date: LedgerDate
+        amount: Decimal
+        id: str | None
+        currency: str | None
+        reference: str | None
+        note: str | None
+    else:
+        source_file = _field(0, None)
+        entry_number = _field(1, None)
+        commitment = _field(2, None)
+        date = _field(3, None)
+        amount = _field(4, None)
+        id = _field(5, None)
+        currency = _field(6, None)
+        reference = _field(7, None)
+        note = _field(8, None)
+
+    def __new__(
+        cls,
+        source_file: EntrySource,
+        entry_number: int,
+        commitment: str,
+        date: LedgerDate,
+        amount: Decimal,
+        id: str | None = None,
+        currency: str | None = None,
+        reference: str | None = None,
+        note: str | None = None,
+    ) -> Self:
+        return tuple.__new__(cls, (source_file, entry_number, commitment, date, amount, id, currency, reference, note))
+
+
 class InKind(Record, tuple[Any, ...]):
     """[[inkind]]: A contribution in kind: goods or services, valued or not."""
 
@@ -446,10 +534,10 @@ class Assertion(Record, Asserted, tuple[Any, ...]):
 
     __slots__ = ()
     kind: ClassVar[str] = "assert"
-    amount_keys: ClassVar[tuple[str, ...]] = ("committed", "released", "outstanding", "spent", "available")
+    amount_keys: ClassVar[tuple[str, ...]] = ("committed", "released", "outstanding", "spent", "available", "refunded")
     _fields: ClassVar[tuple[str, ...]] = (
         "source_file", "entry_number", "project", "date", "committed", "released", "outstanding", "spent", "available",
-        "source", "note",
+        "refunded", "source", "note",
     )
 
     if TYPE_CHECKING:
@@ -460,6 +548,7 @@ class Assertion(Record, Asserted, tuple[Any, ...]):
         outstanding: Decimal | None
         spent: Decimal | None
         available: Decimal | None
+        refunded: Decimal | None
         source: str | None
         note: str | None
     else:
@@ -472,8 +561,9 @@ class Assertion(Record, Asserted, tuple[Any, ...]):
         outstanding = _field(6, None)
         spent = _field(7, None)
         available = _field(8, None)
-        source = _field(9, None)
-        note = _field(10, None)
+        refunded = _field(9, None)
+        source = _field(10, None)
+        note = _field(11, None)
 
     def __new__(
         cls,
@@ -486,11 +576,13 @@ class Assertion(Record, Asserted, tuple[Any, ...]):
         outstanding: Decimal | None = None,
         spent: Decimal | None = None,
         available: Decimal | None = None,
+        refunded: Decimal | None = None,
         source: str | None = None,
         note: str | None = None,
     ) -> Self:
         return tuple.__new__(cls, (
-            source_file, entry_number, project, date, committed, released, outstanding, spent, available, source, note,
+            source_file, entry_number, project, date, committed, released, outstanding, spent, available, refunded,
+            source, note,
         ))
 
 
@@ -502,6 +594,8 @@ class Entries:
     commitments: list[Commitment]
     tranches: list[Tranche]
     releases: list[Release]
+    refunds: list[Refund]
+    decommitments: list[Decommitment]
     inkind: list[InKind]
     expenses: list[Expense]
     milestones: list[Milestone]
@@ -514,6 +608,8 @@ class Entries:
         commitments: list[Commitment] | None = None,
         tranches: list[Tranche] | None = None,
         releases: list[Release] | None = None,
+        refunds: list[Refund] | None = None,
+        decommitments: list[Decommitment] | None = None,
         inkind: list[InKind] | None = None,
         expenses: list[Expense] | None = None,
         milestones: list[Milestone] | None = None,
@@ -524,6 +620,8 @@ class Entries:
         self.commitments = commitments or []
         self.tranches = tranches or []
         self.releases = releases or []
+        self.refunds = refunds or []
+        self.decommitments = decommitments or []
         self.inkind = inkind or []
         self.expenses = expenses or []
         self.milestones = milestones or []
@@ -537,6 +635,8 @@ RECORDS: dict[str, type[Record]] = {
     "commitment": Commitment,
     "tranche": Tranche,
     "release": Release,
+    "refund": Refund,
+    "decommitment": Decommitment,
     "inkind": InKind,
     "expense": Expense,
     "milestone": Milestone,
@@ -550,10 +650,12 @@ VALUE_FIELDS: dict[str, tuple[str, ...]] = {
     "commitment": ("id", "project", "party", "date", "amount", "currency", "instrument", "agreement", "note"),
     "tranche": ("id", "commitment", "amount", "due", "after", "not_before", "requires", "min_spent", "matched_by", "note"),
     "release": ("commitment", "date", "amount", "id", "tranche", "currency", "reference", "note"),
+    "refund": ("commitment", "date", "amount", "id", "currency", "reference", "note"),
+    "decommitment": ("commitment", "date", "amount", "id", "currency", "reference", "note"),
     "inkind": ("id", "project", "party", "description", "nature", "start", "end", "value", "monthly_value", "currency", "basis", "note"),
     "expense": ("project", "date", "amount", "id", "cluster", "category", "currency", "note"),
     "milestone": ("id", "project", "title", "due", "done", "note"),
-    "assert": ("project", "date", "committed", "released", "outstanding", "spent", "available", "source", "note"),
+    "assert": ("project", "date", "committed", "released", "outstanding", "spent", "available", "refunded", "source", "note"),
 }
 
 # The ledger's list of each kind's entries (an attribute of `Entries`).
@@ -563,6 +665,8 @@ LISTS: dict[str, str] = {
     "commitment": "commitments",
     "tranche": "tranches",
     "release": "releases",
+    "refund": "refunds",
+    "decommitment": "decommitments",
     "inkind": "inkind",
     "expense": "expenses",
     "milestone": "milestones",

@@ -23,13 +23,14 @@ TEXT = "text"
 TEXT_LIST = "text list"
 AMOUNT = "amount"  # above zero, within the currency's minor unit
 FIGURE = "figure"  # an amount that may be zero or negative: an asserted figure
+CREDIT = "credit"  # an amount that may be negative (a credit note), never zero, within the minor unit
 DATE = "date"
 CURRENCY = "currency"
 SHARE = "share"
 CHOICE = "choice"  # one of `Key.choices`
 
 LIST_TYPES = (ID_LIST, TEXT_LIST)
-AMOUNT_TYPES = (AMOUNT, FIGURE)
+AMOUNT_TYPES = (AMOUNT, FIGURE, CREDIT)
 
 # What a reference names: a table kind (its ids; a party's aliases too), or a cluster of the
 # project the entry names (its `project` key).
@@ -108,7 +109,7 @@ def _currency() -> Key:
                                      "exist).")
 
 
-FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available")
+FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available", "refunded")
 
 TABLES: tuple[Table, ...] = (
     Table("party", "Party", "parties", "An organisation that gives, receives or hosts.", (
@@ -170,6 +171,24 @@ TABLES: tuple[Table, ...] = (
         Key("reference", TEXT, "The statement or transfer reference."),
         _note(),
     )),
+    Table("refund", "Refund", "refunds", "Cash that the project returned to the commitment's party.", (
+        Key("commitment", ID, "The commitment whose cash it returns.", required=True, refers="commitment"),
+        Key("date", DATE, "When the cash was returned; it never counts before its commitment.", required=True),
+        Key("amount", AMOUNT, "How much was returned.", required=True),
+        Key("id", ID, "Its id.", is_id=True),
+        Key("currency", CURRENCY, "Its currency: always its commitment's (it may be omitted)."),
+        Key("reference", TEXT, "The statement or transfer reference."),
+        _note(),
+    )),
+    Table("decommitment", "Decommitment", "decommitments", "Part of a commitment cancelled from its date.", (
+        Key("commitment", ID, "The commitment it cancels part of.", required=True, refers="commitment"),
+        Key("date", DATE, "When the part was cancelled; it never counts before its commitment.", required=True),
+        Key("amount", AMOUNT, "How much of the commitment is cancelled.", required=True),
+        Key("id", ID, "Its id.", is_id=True),
+        Key("currency", CURRENCY, "Its currency: always its commitment's (it may be omitted)."),
+        Key("reference", TEXT, "The letter or amendment that cancels it."),
+        _note(),
+    )),
     Table("inkind", "InKind", "inkind", "A contribution in kind: goods or services, valued or not.", (
         Key("id", ID, "Its id.", required=True, is_id=True),
         Key("project", ID, "The project it contributes to.", required=True, refers="project"),
@@ -190,7 +209,8 @@ TABLES: tuple[Table, ...] = (
     Table("expense", "Expense", "expenses", "Money spent by a project, optionally attributed to a cluster.", (
         Key("project", ID, "The project that spent it.", required=True, refers="project"),
         Key("date", DATE, "When it was spent.", required=True),
-        Key("amount", AMOUNT, "How much was spent.", required=True),
+        Key("amount", CREDIT, "How much was spent; negative for a credit note or a correction, never zero.",
+            required=True),
         Key("id", ID, "Its id.", is_id=True),
         Key("cluster", TEXT, "One of its project's clusters.", refers=CLUSTER),
         Key("category", TEXT, "A category of spending."),

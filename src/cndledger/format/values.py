@@ -72,6 +72,18 @@ def parse_figure(value: object) -> Decimal:
     return _amount(value, signed=True)
 
 
+def parse_credit(value: object) -> Decimal:
+    """An expense's amount: above zero, or below it for a credit note (a correction), never zero."""
+    if value.__class__ is Decimal and value.is_finite() and _MIN_FIGURE < value < MAX_AMOUNT and value:
+        return value
+    if value.__class__ is int and -_AMOUNT_LIMIT < value < _AMOUNT_LIMIT and value:
+        return Decimal(value)
+    amount = _amount(value, signed=True)
+    if not amount:
+        raise ValueError(f"an expense amount must not be zero, got {value}; a credit note is a negative amount")
+    return amount
+
+
 def _amount(value: object, *, signed: bool) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         hint = " (write it without quotes)" if isinstance(value, str) else ""

@@ -319,7 +319,7 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) 
                 f"{table} has no '{key}'; every {model.kind} needs " + ", ".join(required),
                 Location(path, position.line), hint=_missing_key_hint(key, table, unknown, position)))
         else:
-            problems.append(BAD_VALUE.problem(f"'{key}' in {table}: {_plain(detail)}", where, hint=_value_hint(key)))
+            problems.append(BAD_VALUE.problem(f"'{key}' in {table}: {_plain(detail)}", where, hint=_value_hint(key, model.kind)))
     return problems
 
 
@@ -327,7 +327,9 @@ _DATE_KEYS = {"date", "start", "end", "due", "done", "not_before"}
 _AMOUNT_KEYS = {"amount", "budget", "value", "monthly_value"}
 
 
-def _value_hint(key: str) -> str | None:
+def _value_hint(key: str, kind: str = "") -> str | None:
+    if key == "amount" and kind == "expense":
+        return "write an amount as a bare number, never zero: 211_000 or 70000.50, or -250.50 for a credit note"
     if key in _DATE_KEYS:
         return 'write a day as 2005-02-15 (no quotes needed), a month as "2005-02", a year as "2004"'
     if key in _AMOUNT_KEYS:

@@ -24,6 +24,7 @@ def as_json(balance: Balance) -> str:
             **{name: amount(getattr(figures, name), figures) for name in ("budget", "committed", "released", "outstanding")},
             "inkind_valued": amount(figures.inkind_valued, figures), "inkind_unvalued": figures.inkind_unvalued,
             **{name: amount(getattr(figures, name), figures) for name in ("spent", "available", "gap")},
+            "refunded": amount(figures.refunded, figures),
             "by_party": [
                 {"party": party.party, "committed": amount(party.committed, figures),
                  "released": amount(party.released, figures), "outstanding": amount(party.outstanding, figures)}
@@ -36,9 +37,12 @@ def as_json(balance: Balance) -> str:
 
 
 def as_table(balance: Balance, *, by_party: bool = False) -> Table:
+    # A refunded column only where something was refunded: a ledger without refunds reads as it always has.
+    refunds = any(figures.refunded for figures in balance.projects)
     columns = [Column("project"), Column("cur")] + [
         Column(name, "right")
-        for name in ("budget", "committed", "released", "outstanding", "in-kind", "spent", "available", "gap")
+        for name in ("budget", "committed", "released", *(("refunded",) if refunds else ()), "outstanding",
+                     "in-kind", "spent", "available", "gap")
     ]
     table = Table(f"Balance as of {balance.as_of.isoformat()}", columns)
     for figures in balance.projects:
@@ -47,16 +51,18 @@ def as_table(balance: Balance, *, by_party: bool = False) -> Table:
         inkind = money(figures.inkind_valued)
         if figures.inkind_unvalued:
             inkind += f" +{figures.inkind_unvalued} unvalued"
+        refunded = [money(figures.refunded)] if refunds else []
         table.rows.append(Row(
             [figures.project.id, cur, money(figures.budget), money(figures.committed), money(figures.released),
-             money(figures.outstanding), inkind, money(figures.spent), money(figures.available), money(figures.gap)],
+             *refunded, money(figures.outstanding), inkind, money(figures.spent), money(figures.available),
+             money(figures.gap)],
             indent=figures.depth, style="bold" if figures.depth == 0 else None,
         ))
         if by_party:
             for party in figures.by_party:
                 table.rows.append(Row(
                     [f"· {party.party}", "", "", money(party.committed), money(party.released),
-                     money(party.outstanding), "", "", "", ""],
+                     *([""] if refunds else []), money(party.outstanding), "", "", "", ""],
                     indent=figures.depth + 1, style="dim",
                 ))
     table.footnote = "in-kind: valued contributions accrued; unvalued ones are counted, never summed."

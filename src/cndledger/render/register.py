@@ -12,6 +12,7 @@ from cndledger.render.table import Column, Row, Table
 
 FIELDS = ["date", "counts_from", "kind", "id", "project", "party", "currency", "amount",
           "committed", "released", "spent", "detail"]
+REFUNDED_FIELDS = [*FIELDS[:-1], "refunded", FIELDS[-1]]  # where something was refunded
 
 
 def _record(event: Event) -> dict[str, object]:
@@ -21,7 +22,7 @@ def _record(event: Event) -> dict[str, object]:
         "date": event.date.text, "counts_from": event.day.isoformat(), "kind": event.kind, "id": event.id,
         "project": event.project.id, "party": event.party, "currency": currency, "amount": money(event.amount),
         "committed": money(event.committed), "released": money(event.released), "spent": money(event.spent),
-        "detail": event.detail,
+        "refunded": money(event.refunded), "detail": event.detail,
     }
 
 
@@ -34,13 +35,16 @@ def as_json(register: Register) -> str:
 
 
 def as_csv(register: Register) -> str:
-    return _csv(FIELDS, ([_record(event)[name] for name in FIELDS] for event in register.events))
+    fields = REFUNDED_FIELDS if any(event.kind == "refund" for event in register.events) else FIELDS
+    return _csv(fields, ([_record(event)[name] for name in fields] for event in register.events))
 
 
 def as_table(register: Register) -> Table:
+    # A refunded column only where something was refunded: a ledger without refunds reads as it always has.
+    refunds = any(event.kind == "refund" for event in register.events)
     columns = [Column("date"), Column("kind"), Column("id"), Column("project"), Column("party"), Column("cur"),
                Column("amount", "right"), Column("committed", "right"), Column("released", "right"),
-               Column("spent", "right"), Column("detail")]
+               Column("spent", "right"), *([Column("refunded", "right")] if refunds else []), Column("detail")]
     span = f" from {register.start}" if register.start else ""
     table = Table(f"Register as of {register.as_of}{span}", columns)
     for event in register.events:
@@ -49,7 +53,8 @@ def as_table(register: Register) -> Table:
         table.rows.append(Row([
             event.date.text, event.kind, event.id or "", event.project.id, event.party or "", currency,
             "unvalued" if event.amount is None else money(event.amount),
-            money(event.committed), money(event.released), money(event.spent), event.detail,
+            money(event.committed), money(event.released), money(event.spent),
+            *([money(event.refunded)] if refunds else []), event.detail,
         ]))
     table.footnote = ("committed, released, spent: running figures of the event's project, its children included. "
                       "Events of one day: commitments, releases, in-kind, expenses, each in ledger order.")
