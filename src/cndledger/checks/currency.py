@@ -47,7 +47,7 @@ def currencies(ledger: Ledger) -> Iterator[Problem]:
                 f"project '{project.id}' is in {project.currency} but its parent "
                 f"'{parent.id}' (at {parent.at}) is in {parent.currency}; until exchange rates exist, "
                 "a child keeps its parent's currency", project.at_key("currency"))
-    entries = [*ledger.commitments, *ledger.releases, *ledger.refunds, *ledger.decommitments, *ledger.inkind,
+    entries = [*ledger.pledges, *ledger.commitments, *ledger.releases, *ledger.refunds, *ledger.decommitments, *ledger.inkind,
                *ledger.expenses]
     for entry in compress(entries, map(_CURRENCY, entries)):  # those that name one (a code is never empty)
         _, project = _effective_currency(ledger, entry)

@@ -130,6 +130,22 @@ def decommitted(ledger: Ledger, as_of: _dt.date | None = None) -> dict[str, Deci
     return flows_by_commitment(ledger, ledger.decommitments, as_of)
 
 
+def pledged(ledger: Ledger, as_of: _dt.date) -> dict[str, Decimal]:
+    """What is still only pledged of each pledge counting on `as_of`, by pledge id: its amount less the
+    commitments naming it that count on the day, each net of its decommitments counting on the day;
+    never below zero. In the pledge's currency (that of its project, in format v1)."""
+    if not ledger.pledges:
+        return {}
+    cancelled = decommitted(ledger, as_of)
+    fulfilled: dict[str, Decimal] = {}
+    with localcontext(MONEY):
+        for commitment in ledger.commitments:
+            if commitment.pledge is not None and commitment_counts_from(commitment) <= as_of:
+                fulfilled[commitment.pledge] = fulfilled.get(commitment.pledge, ZERO) + net_amount(commitment, cancelled)
+        return {pledge.id: max(pledge.amount - fulfilled.get(pledge.id, ZERO), ZERO)
+                for pledge in ledger.pledges if pledge.date.last <= as_of}
+
+
 def net_amount(commitment: Commitment, decommitments: Mapping[str, Decimal]) -> Decimal:
     """A commitment's amount less its decommitments (from `decommitted`): what version 2 means by
     a commitment's amount wherever version 1 speaks of it (what is unreleased, released in full, exceeded)."""

@@ -45,14 +45,15 @@ class Totals:
     """A project's committed (net of decommitments), released, refunded and spent as of a day, its
     children included."""
 
-    __slots__ = ("committed", "released", "spent", "refunded")
+    __slots__ = ("committed", "released", "spent", "refunded", "pledged")
 
     def __init__(self, *, committed: Decimal = ZERO, released: Decimal = ZERO, spent: Decimal = ZERO,
-                 refunded: Decimal = ZERO) -> None:
+                 refunded: Decimal = ZERO, pledged: Decimal = ZERO) -> None:
         self.committed = committed
         self.released = released
         self.spent = spent
         self.refunded = refunded
+        self.pledged = pledged  # pledges not (yet) fulfilled by commitments
 
     @property
     def outstanding(self) -> Decimal:
@@ -63,7 +64,7 @@ class Totals:
         return difference(difference(self.released, self.refunded), self.spent)
 
     def figure(self, name: str) -> Decimal:
-        """One of the figures by name: committed, released, outstanding, spent, available or refunded."""
+        """One of the figures by name: committed, released, outstanding, spent, available, refunded or pledged."""
         value: Decimal = getattr(self, name)
         return value
 
@@ -100,6 +101,7 @@ class ProjectFigures(Totals):
         self.released += other.released
         self.spent += other.spent
         self.refunded += other.refunded
+        self.pledged += other.pledged
         self.inkind_valued += other.inkind_valued
         self.inkind_unvalued += other.inkind_unvalued
         for party, theirs in other.parties.items():
@@ -176,6 +178,11 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool) -> Balance:
                     party.committed -= amount
                 else:
                     own.refunded += amount
+    pledges = counting.pledged(ledger, as_of)
+    for pledge in ledger.pledges:
+        announced_to = figures.get(pledge.project)
+        if announced_to is not None and pledge.id in pledges:
+            announced_to.pledged += pledges[pledge.id]
     spent = counting.totals_by(ledger.spent_totals, figures, as_of) if with_spent else None
     if spent is not None:
         for project_id, amount in spent.items():
@@ -238,9 +245,9 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict
         days = set().union(*(days_asked.get(owner, ()) for owner in line))
         if days:
             days_of[project_id] = sorted(days)
-    # sums[project][day] = [committed, released, spent, refunded] of its own events counting by the day
+    # sums[project][day] = [committed, released, spent, refunded, pledged] of its own events counting by the day
     # (then its subtree's); a decommitment adds its amount negated into committed
-    sums = {project_id: {day: [ZERO, ZERO, ZERO, ZERO] for day in days} for project_id, days in days_of.items()}
+    sums = {project_id: {day: [ZERO, ZERO, ZERO, ZERO, ZERO] for day in days} for project_id, days in days_of.items()}
     currency = {project.id: project.currency for project in ledger.projects}
 
     def add(projects: Iterable[str], counting_from: Iterable[_dt.date],
@@ -278,17 +285,24 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict
             flow_projects, flow_days, counted_flows = zip(*counted)
             add(flow_projects, flow_days, counted_flows, which, negated=negated)
     add(map(_PROJECT, expenses), counting.counting_days(expenses), expenses, 2)
+    if ledger.pledges:  # few: each day asked along a pledge's line, as `balance` counts it
+        pledge_days = sorted({day for pledge in ledger.pledges for day in days_of.get(pledge.project, ())})
+        still_pledged = {day: counting.pledged(ledger, day) for day in pledge_days}
+        for pledge in ledger.pledges:
+            for day in days_of.get(pledge.project, ()):
+                sums[pledge.project][day][4] += still_pledged[day].get(pledge.id, ZERO)
 
     def add_child(parent: dict[_dt.date, list[Decimal]], child: dict[_dt.date, list[Decimal]]) -> None:
         for day, figures in parent.items():  # a child is summed up to every day of its parent's
             theirs = child[day]
-            for which in range(4):
+            for which in range(5):
                 figures[which] += theirs[which]
 
     counting.roll_up(lines, sums, add_child)
-    return {(project_id, day): Totals(committed=committed, released=released, spent=spent, refunded=refunded)
+    return {(project_id, day): Totals(committed=committed, released=released, spent=spent, refunded=refunded,
+                                      pledged=pledged)
             for project_id, days in days_asked.items() for day in days
-            for committed, released, spent, refunded in (sums[project_id][day],)}
+            for committed, released, spent, refunded, pledged in (sums[project_id][day],)}
 
 
 def released_by_tranche(ledger: Ledger, as_of: _dt.date) -> dict[str, Decimal]:

@@ -278,6 +278,47 @@ SPENT_NEGATIVE = Code(
     fixed=_EXPENSES + '\n[[expense]]\nproject = "P1"\ndate = 2005-02-15\namount = -100\n',
 )
 
+_PLEDGE = _DONOR_AND_PROJECT + """
+[[party]]
+id = "AGENCY"
+name = "An agency"
+
+[[pledge]]
+id = "PL1"
+project = "P1"
+party = "DONOR"
+date = 2004-11-01
+amount = 1000
+"""
+
+
+def _fulfilling(party: str, amount: int) -> str:
+    return (f'\n[[commitment]]\nid = "C1"\nproject = "P1"\nparty = "{party}"\ndate = 2005-01-10\n'
+            f'amount = {amount}\npledge = "PL1"\n')
+
+
+PLEDGE_MISMATCH = Code(
+    "pledge-mismatch", ERROR, "a commitment fulfils a pledge of another project, party or currency",
+    meaning="A commitment's `pledge` names the pledge it fulfils: the pledge must be of the same project and "
+            "the same party (an alias resolves to its party), in the same currency. Else what is still pledged "
+            "would be reduced by money that another party committed, or to another project.",
+    fix="Name the pledge of the commitment's own project and party, or correct the commitment's project or party.",
+    hint="name the pledge of the commitment's own project and party, in its currency",
+    example=_PLEDGE + _fulfilling("AGENCY", 1000),
+    fixed=_PLEDGE + _fulfilling("DONOR", 1000),
+)
+
+PLEDGE_EXCEEDED = Code(
+    "pledge-exceeded", WARNING, "more committed against a pledge than was pledged",
+    meaning="The commitments naming a pledge, each less its decommitments, add up to more than the pledge. "
+            "A donor may well commit more than it announced; it is worth a look (is the pledge's amount right? "
+            "does a commitment name the wrong pledge?). Pledged never falls below zero.",
+    fix="Correct the pledge's amount or the commitment's `pledge`, or record the increase as a pledge of its own.",
+    hint="correct the pledge's amount, or the pledge the commitments name",
+    example=_PLEDGE + _fulfilling("DONOR", 1200),
+    fixed=_PLEDGE + _fulfilling("DONOR", 1000),
+)
+
 RELEASE_BEFORE_COMMITMENT = Code(
     "release-before-commitment", ERROR, "cash released before it was committed",
     meaning="A release is dated before its commitment. With dates of lower precision only what is certain is "

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 
 from cndledger.format.dates import parse_date
-from cndledger.format.records import Assertion, Commitment, Decommitment, Expense, InKind, Milestone, Party, Project, Refund, Release, Tranche
+from cndledger.format.records import Assertion, Commitment, Decommitment, Expense, InKind, Milestone, Party, Pledge, Project, Refund, Release, Tranche
 from cndledger.format.rules import at_most_one_value, some_figure
 from cndledger.format.values import parse_amount, parse_credit, parse_currency, parse_figure, parse_id, parse_share
 
@@ -204,6 +204,53 @@ def builders() -> dict[str, Build]:
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
+    def build_pledge(items: list[dict], source: object, entries: list, refused: Callable[[int, dict], None]) -> None:
+        """[[pledge]]: each entry that `models.Pledge` takes, into a record `Pledge`."""
+        append = entries.append
+        for index, item in enumerate(items):
+            try:
+                keys = 5
+                get = item.get
+                value = item['id']
+                v_id = known_id(value)
+                if v_id is None:
+                    v_id = learn_id(value)
+                value = item['project']
+                v_project = known_id(value)
+                if v_project is None:
+                    v_project = learn_id(value)
+                value = item['party']
+                v_party = known_id(value)
+                if v_party is None:
+                    v_party = learn_id(value)
+                value = item['date']
+                v_date = known_date(value)
+                if v_date is None:
+                    v_date = learn_date(value)
+                value = item['amount']
+                v_amount = parse_amount(value)
+                value = get('currency')
+                if value is None:
+                    v_currency = None
+                else:
+                    keys += 1
+                    v_currency = known_currency(value)
+                    if v_currency is None:
+                        v_currency = learn_currency(value)
+                value = get('note')
+                if value is None:
+                    v_note = None
+                else:
+                    keys += 1
+                    if value.__class__ is not str:
+                        raise Refused
+                    v_note = intern(value, value)
+                if len(item) != keys:  # a key of another table, or a None
+                    raise Refused
+                append(new(Pledge, (source, index, v_id, v_project, v_party, v_date, v_amount, v_currency, v_note)))
+            except Exception:  # Refused, or the error of a value's own function: Pydantic judges
+                refused(index, item)
+
     def build_commitment(items: list[dict], source: object, entries: list, refused: Callable[[int, dict], None]) -> None:
         """[[commitment]]: each entry that `models.Commitment` takes, into a record `Commitment`."""
         append = entries.append
@@ -253,6 +300,14 @@ def builders() -> dict[str, Build]:
                     if value.__class__ is not str:
                         raise Refused
                     v_agreement = intern(value, value)
+                value = get('pledge')
+                if value is None:
+                    v_pledge = None
+                else:
+                    keys += 1
+                    v_pledge = known_id(value)
+                    if v_pledge is None:
+                        v_pledge = learn_id(value)
                 value = get('note')
                 if value is None:
                     v_note = None
@@ -263,7 +318,7 @@ def builders() -> dict[str, Build]:
                     v_note = intern(value, value)
                 if len(item) != keys:  # a key of another table, or a None
                     raise Refused
-                append(new(Commitment, (source, index, v_id, v_project, v_party, v_date, v_amount, v_currency, v_instrument, v_agreement, v_note)))
+                append(new(Commitment, (source, index, v_id, v_project, v_party, v_date, v_amount, v_currency, v_instrument, v_agreement, v_pledge, v_note)))
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
@@ -773,6 +828,12 @@ def builders() -> dict[str, Build]:
                 else:
                     keys += 1
                     v_refunded = parse_figure(value)
+                value = get('pledged')
+                if value is None:
+                    v_pledged = None
+                else:
+                    keys += 1
+                    v_pledged = parse_figure(value)
                 value = get('source')
                 if value is None:
                     v_source = None
@@ -791,7 +852,7 @@ def builders() -> dict[str, Build]:
                     v_note = intern(value, value)
                 if len(item) != keys:  # a key of another table, or a None
                     raise Refused
-                record = new(Assertion, (source, index, v_project, v_date, v_committed, v_released, v_outstanding, v_spent, v_available, v_refunded, v_source, v_note))
+                record = new(Assertion, (source, index, v_project, v_date, v_committed, v_released, v_outstanding, v_spent, v_available, v_refunded, v_pledged, v_source, v_note))
                 some_figure(record)
                 append(record)
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
@@ -800,6 +861,7 @@ def builders() -> dict[str, Build]:
     return {
         'party': build_party,
         'project': build_project,
+        'pledge': build_pledge,
         'commitment': build_commitment,
         'tranche': build_tranche,
         'release': build_release,

@@ -32,7 +32,7 @@ else:
         def _field(index, doc):
             return property(itemgetter(index), doc=doc)
 
-FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available", "refunded")
+FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available", "refunded", "pledged")
 
 
 class Party(Record, tuple[Any, ...]):
@@ -128,6 +128,50 @@ class Project(Record, tuple[Any, ...]):
         ))
 
 
+class Pledge(Record, tuple[Any, ...]):
+    """[[pledge]]: A party's non-binding announcement of funds to a project, never committed."""
+
+    __slots__ = ()
+    kind: ClassVar[str] = "pledge"
+    amount_keys: ClassVar[tuple[str, ...]] = ("amount",)
+    _fields: ClassVar[tuple[str, ...]] = (
+        "source_file", "entry_number", "id", "project", "party", "date", "amount", "currency", "note",
+    )
+
+    if TYPE_CHECKING:
+        id: str
+        project: str
+        party: str
+        date: LedgerDate
+        amount: Decimal
+        currency: str | None
+        note: str | None
+    else:
+        source_file = _field(0, None)
+        entry_number = _field(1, None)
+        id = _field(2, None)
+        project = _field(3, None)
+        party = _field(4, None)
+        date = _field(5, None)
+        amount = _field(6, None)
+        currency = _field(7, None)
+        note = _field(8, None)
+
+    def __new__(
+        cls,
+        source_file: EntrySource,
+        entry_number: int,
+        id: str,
+        project: str,
+        party: str,
+        date: LedgerDate,
+        amount: Decimal,
+        currency: str | None = None,
+        note: str | None = None,
+    ) -> Self:
+        return tuple.__new__(cls, (source_file, entry_number, id, project, party, date, amount, currency, note))
+
+
 class Commitment(Record, tuple[Any, ...]):
     """[[commitment]]: A party's binding promise of cash to a project."""
 
@@ -136,7 +180,7 @@ class Commitment(Record, tuple[Any, ...]):
     amount_keys: ClassVar[tuple[str, ...]] = ("amount",)
     _fields: ClassVar[tuple[str, ...]] = (
         "source_file", "entry_number", "id", "project", "party", "date", "amount", "currency", "instrument",
-        "agreement", "note",
+        "agreement", "pledge", "note",
     )
 
     if TYPE_CHECKING:
@@ -148,6 +192,7 @@ class Commitment(Record, tuple[Any, ...]):
         currency: str | None
         instrument: str | None
         agreement: str | None
+        pledge: str | None
         note: str | None
     else:
         source_file = _field(0, None)
@@ -160,7 +205,8 @@ class Commitment(Record, tuple[Any, ...]):
         currency = _field(7, None)
         instrument = _field(8, None)
         agreement = _field(9, None)
-        note = _field(10, None)
+        pledge = _field(10, None)
+        note = _field(11, None)
 
     def __new__(
         cls,
@@ -174,10 +220,11 @@ class Commitment(Record, tuple[Any, ...]):
         currency: str | None = None,
         instrument: str | None = None,
         agreement: str | None = None,
+        pledge: str | None = None,
         note: str | None = None,
     ) -> Self:
         return tuple.__new__(cls, (
-            source_file, entry_number, id, project, party, date, amount, currency, instrument, agreement, note,
+            source_file, entry_number, id, project, party, date, amount, currency, instrument, agreement, pledge, note,
         ))
 
 
@@ -534,10 +581,10 @@ class Assertion(Record, Asserted, tuple[Any, ...]):
 
     __slots__ = ()
     kind: ClassVar[str] = "assert"
-    amount_keys: ClassVar[tuple[str, ...]] = ("committed", "released", "outstanding", "spent", "available", "refunded")
+    amount_keys: ClassVar[tuple[str, ...]] = ("committed", "released", "outstanding", "spent", "available", "refunded", "pledged")
     _fields: ClassVar[tuple[str, ...]] = (
         "source_file", "entry_number", "project", "date", "committed", "released", "outstanding", "spent", "available",
-        "refunded", "source", "note",
+        "refunded", "pledged", "source", "note",
     )
 
     if TYPE_CHECKING:
@@ -549,6 +596,7 @@ class Assertion(Record, Asserted, tuple[Any, ...]):
         spent: Decimal | None
         available: Decimal | None
         refunded: Decimal | None
+        pledged: Decimal | None
         source: str | None
         note: str | None
     else:
@@ -562,8 +610,9 @@ class Assertion(Record, Asserted, tuple[Any, ...]):
         spent = _field(7, None)
         available = _field(8, None)
         refunded = _field(9, None)
-        source = _field(10, None)
-        note = _field(11, None)
+        pledged = _field(10, None)
+        source = _field(11, None)
+        note = _field(12, None)
 
     def __new__(
         cls,
@@ -577,12 +626,13 @@ class Assertion(Record, Asserted, tuple[Any, ...]):
         spent: Decimal | None = None,
         available: Decimal | None = None,
         refunded: Decimal | None = None,
+        pledged: Decimal | None = None,
         source: str | None = None,
         note: str | None = None,
     ) -> Self:
         return tuple.__new__(cls, (
             source_file, entry_number, project, date, committed, released, outstanding, spent, available, refunded,
-            source, note,
+            pledged, source, note,
         ))
 
 
@@ -591,6 +641,7 @@ class Entries:
 
     parties: list[Party]
     projects: list[Project]
+    pledges: list[Pledge]
     commitments: list[Commitment]
     tranches: list[Tranche]
     releases: list[Release]
@@ -605,6 +656,7 @@ class Entries:
         self, *,
         parties: list[Party] | None = None,
         projects: list[Project] | None = None,
+        pledges: list[Pledge] | None = None,
         commitments: list[Commitment] | None = None,
         tranches: list[Tranche] | None = None,
         releases: list[Release] | None = None,
@@ -617,6 +669,7 @@ class Entries:
     ) -> None:
         self.parties = parties or []
         self.projects = projects or []
+        self.pledges = pledges or []
         self.commitments = commitments or []
         self.tranches = tranches or []
         self.releases = releases or []
@@ -632,6 +685,7 @@ class Entries:
 RECORDS: dict[str, type[Record]] = {
     "party": Party,
     "project": Project,
+    "pledge": Pledge,
     "commitment": Commitment,
     "tranche": Tranche,
     "release": Release,
@@ -647,7 +701,8 @@ RECORDS: dict[str, type[Record]] = {
 VALUE_FIELDS: dict[str, tuple[str, ...]] = {
     "party": ("id", "name", "aliases", "type", "note"),
     "project": ("id", "title", "currency", "parent", "budget", "start", "end", "executing", "clusters", "note"),
-    "commitment": ("id", "project", "party", "date", "amount", "currency", "instrument", "agreement", "note"),
+    "pledge": ("id", "project", "party", "date", "amount", "currency", "note"),
+    "commitment": ("id", "project", "party", "date", "amount", "currency", "instrument", "agreement", "pledge", "note"),
     "tranche": ("id", "commitment", "amount", "due", "after", "not_before", "requires", "min_spent", "matched_by", "note"),
     "release": ("commitment", "date", "amount", "id", "tranche", "currency", "reference", "note"),
     "refund": ("commitment", "date", "amount", "id", "currency", "reference", "note"),
@@ -655,13 +710,14 @@ VALUE_FIELDS: dict[str, tuple[str, ...]] = {
     "inkind": ("id", "project", "party", "description", "nature", "start", "end", "value", "monthly_value", "currency", "basis", "note"),
     "expense": ("project", "date", "amount", "id", "cluster", "category", "currency", "note"),
     "milestone": ("id", "project", "title", "due", "done", "note"),
-    "assert": ("project", "date", "committed", "released", "outstanding", "spent", "available", "refunded", "source", "note"),
+    "assert": ("project", "date", "committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "source", "note"),
 }
 
 # The ledger's list of each kind's entries (an attribute of `Entries`).
 LISTS: dict[str, str] = {
     "party": "parties",
     "project": "projects",
+    "pledge": "pledges",
     "commitment": "commitments",
     "tranche": "tranches",
     "release": "releases",

@@ -109,7 +109,7 @@ def _currency() -> Key:
                                      "exist).")
 
 
-FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available", "refunded")
+FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available", "refunded", "pledged")
 
 TABLES: tuple[Table, ...] = (
     Table("party", "Party", "parties", "An organisation that gives, receives or hosts.", (
@@ -134,6 +134,15 @@ TABLES: tuple[Table, ...] = (
         Key("clusters", TEXT_LIST, "The names of the clusters its expenses may be attributed to."),
         _note(),
     )),
+    Table("pledge", "Pledge", "pledges", "A party's non-binding announcement of funds to a project, never committed.", (
+        Key("id", ID, "Its id.", required=True, is_id=True),
+        Key("project", ID, "The project it is announced to.", required=True, refers="project"),
+        Key("party", ID, "The party that pledges (by id or alias).", required=True, refers="party"),
+        Key("date", DATE, "When it was announced.", required=True),
+        Key("amount", AMOUNT, "How much it announces.", required=True),
+        _currency(),
+        _note(),
+    )),
     Table("commitment", "Commitment", "commitments", "A party's binding promise of cash to a project.", (
         Key("id", ID, "Its id.", required=True, is_id=True),
         Key("project", ID, "The project it funds.", required=True, refers="project"),
@@ -144,6 +153,8 @@ TABLES: tuple[Table, ...] = (
         Key("instrument", CHOICE, "How it is given.",
             choices=("grant", "trust-fund", "counterpart", "cost-sharing", "parallel", "other")),
         Key("agreement", TEXT, "The agreement it rests on."),
+        Key("pledge", ID, "The pledge it fulfils: of the same project and party, in the same currency.",
+            refers="pledge"),
         _note(),
     )),
     Table("tranche", "Tranche", "tranches",

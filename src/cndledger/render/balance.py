@@ -25,6 +25,7 @@ def as_json(balance: Balance) -> str:
             "inkind_valued": amount(figures.inkind_valued, figures), "inkind_unvalued": figures.inkind_unvalued,
             **{name: amount(getattr(figures, name), figures) for name in ("spent", "available", "gap")},
             "refunded": amount(figures.refunded, figures),
+            "pledged": amount(figures.pledged, figures),
             "by_party": [
                 {"party": party.party, "committed": amount(party.committed, figures),
                  "released": amount(party.released, figures), "outstanding": amount(party.outstanding, figures)}
@@ -39,10 +40,11 @@ def as_json(balance: Balance) -> str:
 def as_table(balance: Balance, *, by_party: bool = False) -> Table:
     # A refunded column only where something was refunded: a ledger without refunds reads as it always has.
     refunds = any(figures.refunded for figures in balance.projects)
+    pledges = any(figures.pledged for figures in balance.projects)  # likewise
     columns = [Column("project"), Column("cur")] + [
         Column(name, "right")
         for name in ("budget", "committed", "released", *(("refunded",) if refunds else ()), "outstanding",
-                     "in-kind", "spent", "available", "gap")
+                     "in-kind", "spent", "available", "gap", *(("pledged",) if pledges else ()))
     ]
     table = Table(f"Balance as of {balance.as_of.isoformat()}", columns)
     for figures in balance.projects:
@@ -55,14 +57,15 @@ def as_table(balance: Balance, *, by_party: bool = False) -> Table:
         table.rows.append(Row(
             [figures.project.id, cur, money(figures.budget), money(figures.committed), money(figures.released),
              *refunded, money(figures.outstanding), inkind, money(figures.spent), money(figures.available),
-             money(figures.gap)],
+             money(figures.gap), *([money(figures.pledged)] if pledges else [])],
             indent=figures.depth, style="bold" if figures.depth == 0 else None,
         ))
         if by_party:
             for party in figures.by_party:
                 table.rows.append(Row(
                     [f"· {party.party}", "", "", money(party.committed), money(party.released),
-                     *([""] if refunds else []), money(party.outstanding), "", "", "", ""],
+                     *([""] if refunds else []), money(party.outstanding), "", "", "", "",
+                     *([""] if pledges else [])],
                     indent=figures.depth + 1, style="dim",
                 ))
     table.footnote = "in-kind: valued contributions accrued; unvalued ones are counted, never summed."
