@@ -111,3 +111,11 @@ def test_add_writes_a_pledge(ledger):
     assert result.exit_code == 0, result.stderr
     assert "[[pledge]]" in path.read_text()
     assert _pledged(ledger, "2005-12-31")["P1"] == "500.00"
+
+
+def test_the_register_shows_a_pledge_without_changing_a_running_figure(ledger):
+    ledger.write("ledgers/a.toml", PLEDGED + _commitment(1, "300"))
+    events = ledger.run("register", "--json", "--as-of", "2005-12-31").json()["events"]
+    assert [(e["kind"], e["id"], e["date"], e["party"], e["amount"], e["committed"]) for e in events] == [
+        ("pledge", "PL1", "2004-11-15", "DONOR", "1000.00", "0.00"),
+        ("commitment", "C1", "2005-01-10", "DONOR", "300.00", "300.00")]

@@ -3,7 +3,8 @@
 An event counts from the last day of its date's period (a release, refund or decommitment never
 before its commitment), as `counting` has it. Events of the same day come commitments first, then
 decommitments, releases, refunds, in-kind and expenses, each kind in ledger order. A decommitment's
-amount is written as cancelled (above zero) and takes it from the running committed. A valued in-kind contribution is an event for
+amount is written as cancelled (above zero) and takes it from the running committed; a pledge is
+an event at its date that changes no running figure (it is never committed). A valued in-kind contribution is an event for
 each month it accrues (a `monthly_value`, dated by the month) or once at its start (a `value`);
 an unvalued one is an event, with no amount, at its start.
 
@@ -23,7 +24,7 @@ from cndledger.format.dates import LedgerDate
 from cndledger.core.ledger import Ledger
 from cndledger.format.records import Project
 
-KINDS = ("commitment", "decommitment", "release", "refund", "inkind", "expense")  # the order of events of a day
+KINDS = ("pledge", "commitment", "decommitment", "release", "refund", "inkind", "expense")  # the order within a day
 _SortKey = tuple[_dt.date, int, int]  # (day, place of its kind in KINDS, place among the entries of its kind)
 _FIGURE_OF_KIND = {"commitment": "committed", "decommitment": "committed", "release": "released",
                    "refund": "refunded", "expense": "spent"}
@@ -64,6 +65,11 @@ def _events(ledger: Ledger, as_of: _dt.date) -> list[tuple[_SortKey, Event]]:
     def add(index: int, event: Event) -> None:
         found.append(((event.day, KINDS.index(event.kind), index), event))
 
+    for index, pledge in enumerate(ledger.pledges):
+        project = projects.get(pledge.project)
+        if project is not None and pledge.date.last <= as_of:
+            add(index, Event(pledge.date.last, pledge.date, "pledge", pledge.id, project, ledger.party_id(pledge.party),
+                             pledge.amount, ""))
     commitments = ledger.commitments
     for index, (commitment, day) in enumerate(zip(commitments, counting.counting_days(commitments))):
         project = projects.get(commitment.project)
