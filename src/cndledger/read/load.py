@@ -11,20 +11,29 @@ import re
 import sys
 from decimal import Decimal
 from itertools import repeat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import BAD_VALUE, MISSING_KEY, TOML_SYNTAX, UNKNOWN_KEY, UNREADABLE_FILE
 from cndledger.format.problems import Location, Problem
-from cndledger.read.source import SourceFile
-from cndledger.read.rawfile import UnreadableFile, read_bytes as read_file_bytes
 from cndledger.format.records import FIGURE_KEYS, RECORDS, VALUE_FIELDS
-from cndledger.format.suggest import did_you_mean as _did_you_mean, nearest
+from cndledger.format.suggest import did_you_mean as _did_you_mean
+from cndledger.format.suggest import nearest
+from cndledger.read.rawfile import UnreadableFile
+from cndledger.read.rawfile import read_bytes as read_file_bytes
+from cndledger.read.source import SourceFile
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pydantic import ValidationError
+    from pydantic_core import ErrorDetails
 
     from cndledger.format.models import Entry
+    from cndledger.format.record import Record
+    from cndledger.read.locate import EntryPosition
+
+    Document = dict[str, Any]  # a TOML document, or one of its tables: whatever the file holds
 
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_LEDGER"
@@ -122,7 +131,7 @@ def _not_a_table(source: SourceFile, key: str, value: object) -> Problem:
     positions = source.positions()
     where = Location(source.path, positions.top_keys.get(key, (1, 0))[0])
     if key not in RECORDS:
-        if key in positions.tables and positions.tables[key]:
+        if positions.tables.get(key):
             where = Location(source.path, positions.tables[key][0].line)
         return UNKNOWN_KEY.problem(f"unknown table '{key}'{_did_you_mean(key, RECORDS)}", where,
                                    hint="the tables are " + ", ".join(f"[[{k}]]" for k in RECORDS))
@@ -132,7 +141,7 @@ def _not_a_table(source: SourceFile, key: str, value: object) -> Problem:
 _LINE_COLUMN = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def _parse(text: str, raw: bytes) -> dict:
+def _parse(text: str, raw: bytes) -> Document:
     """The TOML document of `text` (decoded from `raw`): read by toml_rs where it is installed (it is many times faster); by tomllib
     where toml_rs is not installed or finds any fault, so that problems keep tomllib's words.
 
@@ -142,12 +151,13 @@ def _parse(text: str, raw: bytes) -> dict:
     try:
         import toml_rs  # here, not above: a ledger from the cache is never parsed
     except ImportError:
-        toml_rs = None
-    if toml_rs is not None and _nests_shallowly(raw):
-        try:
-            return toml_rs.loads(text, parse_float=Decimal, toml_version="1.0.0")
-        except Exception:  # any fault: let tomllib judge and word it
-            pass
+        pass
+    else:
+        if _nests_shallowly(raw):
+            try:
+                return toml_rs.loads(text, parse_float=Decimal, toml_version="1.0.0")
+            except Exception:  # noqa: BLE001, S110 - any fault: let tomllib judge and word it
+                pass
     import tomllib  # only where toml_rs is missing or finds a fault
 
     return tomllib.loads(text, parse_float=Decimal)
@@ -179,7 +189,7 @@ def _nests_shallowly(raw: bytes) -> bool:
     return not brackets
 
 
-def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
+def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[SourceFile, Document | None]:
     source = SourceFile(path)
     if isinstance(raw, Problem):
         problems.append(raw)
@@ -208,6 +218,7 @@ def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[Sou
 
 
 def _syntax_problem(path: str, text: str, exc: ValueError) -> Problem:
+    line: int | None
     if _toml_fault(exc):
         message = str(exc)
         found = _LINE_COLUMN.search(message)
@@ -264,17 +275,17 @@ class _Validator:
         self.ledger = ledger
         self.builders = builders()  # one set per reading: texts interned, ids and dates judged once each
 
-    def add(self, kind: str, source: SourceFile, items: list[dict]) -> None:
+    def add(self, kind: str, source: SourceFile, items: list[Document]) -> None:
         entries = self.ledger.entries_of(kind)
 
-        def refused(index: int, item: dict) -> None:
+        def refused(index: int, item: Document) -> None:
             entry = self._by_pydantic(kind, source, index, item)
             if entry is not None:
                 entries.append(entry)
 
         self.builders[kind](items, source, entries, refused)
 
-    def _by_pydantic(self, kind: str, source: SourceFile, index: int, item: dict):
+    def _by_pydantic(self, kind: str, source: SourceFile, index: int, item: Document) -> Record | None:
         from pydantic import ValidationError
 
         from cndledger.format.models import TABLES as MODELS
@@ -286,17 +297,18 @@ class _Validator:
             self.ledger.problems.extend(_problems_of(exc, model, source.path, source.positions().entry(kind, index)))
             self.ledger.unvalidated_names.setdefault(kind, set()).update(_names_of(item))
             return None
-        return RECORDS[kind](source, index, *(getattr(valid, name) for name in VALUE_FIELDS[kind]))
+        record: Callable[..., Record] = RECORDS[kind]  # a named tuple: its values in order
+        return record(source, index, *(getattr(valid, name) for name in VALUE_FIELDS[kind]))
 
 
-def _names_of(item: dict) -> list[str]:
+def _names_of(item: Document) -> list[str]:
     """The names an entry that failed validation would have answered to (its id, a party's aliases)."""
     aliases = item.get("aliases")
     names = [item.get("id"), *(aliases if isinstance(aliases, list) else [])]
     return [name for name in names if isinstance(name, str) and name]
 
 
-def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) -> list[Problem]:
+def _problems_of(exc: ValidationError, model: type[Entry], path: str, position: EntryPosition) -> list[Problem]:
     table = f"[[{model.kind}]]"
     fields = list(model.model_fields)
     problems = []
@@ -341,19 +353,19 @@ def _value_hint(key: str) -> str | None:
     return None
 
 
-def _missing_key_hint(key: str, table: str, unknown: list[str], position) -> str:
+def _missing_key_hint(key: str, table: str, unknown: list[str], position: EntryPosition) -> str:
     misspelt = nearest(key, unknown)
     if misspelt is not None:
         return f"'{misspelt}' at line {position.key_line(misspelt)} looks like it, misspelt: write it '{key}'"
     return f"add the line '{key} = …' under this {table} header"
 
 
-def _entry_id(detail: dict) -> str:
+def _entry_id(detail: ErrorDetails) -> str:
     data = detail.get("input")
     return str(data.get("id", "")) if isinstance(data, dict) else ""
 
 
-def _plain(detail: dict) -> str:
+def _plain(detail: ErrorDetails) -> str:
     """Pydantic's message, said as a ledger writer would understand it."""
     from cndledger.format.values import describe
 
