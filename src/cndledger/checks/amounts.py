@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from operator import attrgetter
 
 from cndledger.checks.check import Check
@@ -109,12 +110,13 @@ def budget_warnings(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
                 f"{_money(figures.budget, currency)}", project.at)
 
 
-def _committed_where_budgeted(ledger: Ledger, projects: list) -> dict[str, tuple]:
+def _committed_where_budgeted(ledger: Ledger,
+                              projects: list[fig.ProjectFigures]) -> dict[str, tuple[Decimal, tuple[str, ...]]]:
     """For each project without a budget of its own: what the projects below it that set one have
     committed (each one's children included), and which they are. Its budget is derived from theirs,
     so it is compared with their commitments only; the others' commitments have no budget to exceed."""
     own_budget = {figures.project.id: figures.own_budget for figures in projects}
-    found: dict[str, tuple] = {}
+    found: dict[str, tuple[Decimal, tuple[str, ...]]] = {}
     lines = counting.lineages(ledger)
     for figures in projects:
         project_id = figures.project.id
@@ -140,7 +142,7 @@ def overspent(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
 
 def duplicate_references(ledger: Ledger) -> Iterator[Problem]:
     # Expenses have no `reference` in format v1; they join here when version 2 gives them one.
-    first_with: dict[str, object] = {}
+    first_with: dict[str, Release] = {}
     for release in ledger.releases:
         if release.reference is None:
             continue

@@ -20,7 +20,8 @@ from cndledger.format.codes import (
 )
 from cndledger.format.dates import LedgerDate
 from cndledger.format.problems import Problem
-from cndledger.format.records import Expense, InKind, Project, Record
+from cndledger.format.record import Record
+from cndledger.format.records import Expense, InKind, Project, Release
 
 _ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "party", "currency", "cluster"))
 _DATE_FIRST = attrgetter("date.first")
@@ -114,7 +115,8 @@ def overdue_milestones(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
 def future_dated(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
     releases = ledger.releases
     counting_from = counting.release_counting_days(releases, counting.released_commitments(ledger))
-    late = [(release, day) for release, day in zip(releases, counting_from) if day > as_of]
+    late: list[tuple[Release | Expense, _dt.date]] = [
+        (release, day) for release, day in zip(releases, counting_from) if day > as_of]
     # Expenses are most entries: their running totals (from the cache) know the latest day without them.
     totals = ledger.spent_totals
     latest = totals.latest_day() if totals is not None else None

@@ -7,11 +7,12 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from cndledger.read.cache import Cache, wanted as cache_wanted
 from cndledger.checks import dated_problems, ledger_problems
 from cndledger.core.ledger import Ledger
-from cndledger.read.load import find_files, ledger_paths, load_contents, read_bytes
 from cndledger.format.problems import Problem, sort_key
+from cndledger.read.cache import Cache, Contents
+from cndledger.read.cache import wanted as cache_wanted
+from cndledger.read.load import find_files, ledger_paths, load_contents, read_bytes
 
 
 class CheckedLedger:
@@ -59,7 +60,7 @@ def check_files(files: list[str], as_of: _dt.date, replaced: dict[str, bytes] | 
     return _checked(contents, as_of, None, True)
 
 
-def _checked(contents: list, as_of: _dt.date, cache: Cache | None, warnings: bool) -> CheckedLedger:
+def _checked(contents: Contents, as_of: _dt.date, cache: Cache | None, warnings: bool) -> CheckedLedger:
     with _no_cyclic_collection():
         cached = cache.lookup(contents) if cache is not None else None
         if cached is not None:
