@@ -251,8 +251,8 @@ def tranches(session: Session, paths, ledger, as_of, project, json: bool, csv: b
     output = _output_format(json, csv)
     day = _day(as_of, "--as-of")
     opened, only = _open_report(session, paths, ledger, day, project, no_cache)
-    from cndledger.render import tranches as render
     from cndledger.core.schedule import schedule
+    from cndledger.render import tranches as render
 
     return _finish_report(opened, render, schedule(opened.ledger, day, only), output)
 
@@ -290,8 +290,8 @@ def explain(session: Session, code: str | None) -> int:
                           "('cndledger explain' lists every code)")
     example = None
     if explanation.example is not None:
-        from cndledger.format.dates import parse_as_of
         from cndledger.core.examples import check_example
+        from cndledger.format.dates import parse_as_of
 
         example = check_example(explanation.example, parse_as_of(None))
     sys.stdout.write(render.as_text_page(explanation, example))

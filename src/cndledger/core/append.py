@@ -35,11 +35,11 @@ from decimal import Decimal
 import tomli_w
 
 from cndledger.core.api import CheckedLedger, check_files
-from cndledger.read.load import find_files, ledger_paths
 from cndledger.format.codes import TOML_SYNTAX
 from cndledger.format.problems import Problem
-from cndledger.read.rawfile import UnreadableFile, read_bytes
 from cndledger.format.tables import BY_KIND as TABLES  # the registry: the table names, in the format's order
+from cndledger.read.load import find_files, ledger_paths
+from cndledger.read.rawfile import UnreadableFile, read_bytes
 
 KILL_AT_VARIABLE = "CNDLEDGER_TEST_KILL_AT"
 KILL_POINTS = ("locked", "checked", "written", "synced", "renamed")  # in the order an add passes them

@@ -18,8 +18,8 @@ from decimal import Decimal
 
 from cndledger.core import counting
 from cndledger.core.counting import ZERO
-from cndledger.format.dates import LedgerDate
 from cndledger.core.ledger import Ledger
+from cndledger.format.dates import LedgerDate
 from cndledger.format.records import Project
 
 KINDS = ("commitment", "release", "inkind", "expense")  # the order of events of the same day
