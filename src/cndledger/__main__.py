@@ -35,7 +35,7 @@ def main() -> None:
     except KeyboardInterrupt:  # as Typer ends it: quietly, with the code of SIGINT
         code = 130
     except BrokenPipeError:  # a reader that went away (`| head`), as Typer ends it
-        sys.stdout = open(os.devnull, "w")  # nothing more to flush into the closed pipe at exit
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - left open: nothing more to flush into the closed pipe at exit
         code = 1
     if session.opened:
         session.leave(code)

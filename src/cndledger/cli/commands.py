@@ -11,8 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from cndledger.cli.declarations import CHECK_FORMATS
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from cndledger.read.cache import Cache
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -59,10 +65,10 @@ class Session:
     def __init__(self, *, standalone: bool = False) -> None:
         self.standalone = standalone
         self.opened: list = []
-        self._cache = None
+        self._cache: Cache | None = None
 
     @property
-    def cache(self):
+    def cache(self) -> Cache:
         """Written once the command has answered where standalone, else as soon as it is stored."""
         if self._cache is None:
             from cndledger.read.cache import Cache
@@ -359,7 +365,7 @@ def _read_entries(path: str) -> str:
         raise AddError(f"--from-file: '{path}' is not UTF-8 text; save it as UTF-8") from None
 
 
-COMMANDS = {"check": check, "balance": balance, "release-check": release_check, "tranches": tranches,
+COMMANDS: dict[str, Callable[..., int]] = {"check": check, "balance": balance, "release-check": release_check, "tranches": tranches,
             "register": register, "schema": schema, "explain": explain, "add": add}
 
 
