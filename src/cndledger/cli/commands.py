@@ -155,7 +155,11 @@ def _finish_report(opened, render, result, output: str) -> int:
     return EXIT_PROBLEMS if opened.errors else EXIT_OK
 
 
-def check(session: Session, paths, ledger, format: str, strict: bool, as_of, no_cache: bool) -> int:
+def check(session: Session, paths, ledger, format: str, json: bool, strict: bool, as_of, no_cache: bool) -> int:
+    if json:
+        if format not in ("text", "json"):
+            raise _fail_usage(f"--json is --format json: give one, not --json with --format {format}")
+        format = "json"
     if format not in CHECK_FORMATS:
         raise _fail_usage(f"--format must be text, json or github, not '{format}'")
     opened = _open(session, paths, ledger, _day(as_of, "--as-of"), no_cache, warnings=True)
@@ -173,7 +177,9 @@ def check(session: Session, paths, ledger, format: str, strict: bool, as_of, no_
     return EXIT_PROBLEMS if failing else EXIT_OK
 
 
-def balance(session: Session, paths, ledger, as_of, project, by_party: bool, json: bool, no_cache: bool) -> int:
+def balance(session: Session, paths, ledger, as_of, project, by_party: bool, json: bool, csv: bool,
+            no_cache: bool) -> int:
+    output = _output_format(json, csv)
     day = _day(as_of, "--as-of")
     opened = _open(session, paths, ledger, day, no_cache)
     _report_problems(opened)
@@ -186,8 +192,10 @@ def balance(session: Session, paths, ledger, as_of, project, by_party: bool, jso
     keep = _only_projects(opened, project)
     if keep is not None:
         result.projects = [figures for figures in result.projects if figures.project.id in keep]
-    if json:
+    if output == "json":
         print(render.as_json(result))
+    elif output == "csv":
+        sys.stdout.write(render.as_csv(result, by_party=by_party))
     else:
         from cndledger.render.table import print_table
 
@@ -236,6 +244,10 @@ def register(session: Session, paths, ledger, start, as_of, project, json: bool,
     output = _output_format(json, csv)
     day = _day(as_of, "--as-of")
     first = _first_day(start, "--from")
+    if first is not None and first > day:
+        as_of_said = f"--as-of {as_of} (its last day, {day})" if as_of else f"the day of the figures (today, {day})"
+        raise _fail_usage(f"--from {start} (its first day, {first}) is after {as_of_said}: nothing can be listed; "
+                          "give a --from on or before the --as-of day")
     opened, only = _open_report(session, paths, ledger, day, project, no_cache)
     from cndledger.core.register import register as compute
     from cndledger.render import register as render
