@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from conftest import COMMITMENT, PREAMBLE
+from conftest import COMMITMENT
 
 RELEASED = COMMITMENT + """
 [[party]]
@@ -97,3 +97,94 @@ def test_register_from_within_as_of_lists(ledger):
     result = ledger.run("register", "--from", "2005-02", "--as-of", "2005-02", "--json")
     assert result.exit_code == 0, result.stderr
     assert [event["kind"] for event in result.json()["events"]] == ["release"]
+
+
+PYPROJECT = """\
+[build-system]
+requires = ["hatchling"]
+
+[project]
+name = "mine"
+version = "1"
+"""
+TAPLO = """\
+include = ["ledgers/*.toml"]
+
+[formatting]
+align_entries = true
+
+[[rule]]
+include = ["x.toml"]
+"""
+
+
+def test_check_of_a_repository_skips_hidden_folders_and_toml_files_that_are_not_ledgers(ledger):
+    ledger.write("ledgers/a.toml", COMMITMENT)
+    ledger.write("pyproject.toml", PYPROJECT)
+    ledger.write(".taplo.toml", TAPLO)
+    ledger.write(".venv/lib/site-packages/pkg/pyproject.toml", "[[project]]\nid = 1\n")
+    ledger.write(".git/config.toml", "oops = 1\n")
+    result = ledger.run("check", ".")
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == "0 errors, 0 warnings in 1 file\n"
+    assert result.stderr == ("cndledger: skipped 2 TOML files that hold no ledger table: .taplo.toml, pyproject.toml "
+                             "(a ledger's tables are written [[release]]; a file named on the command line is always "
+                             "read)\n")
+
+
+def test_a_misspelt_table_or_stray_keys_are_still_read_and_reported(ledger):
+    ledger.write("books/a.toml", COMMITMENT)
+    ledger.write("books/typo.toml", '[[comitment]]\nid = "C9"\n')
+    ledger.write("books/stray.toml", "oops = 1\n")
+    found = [(p["file"], p["code"]) for p in ledger.run("check", "--json", "books").json()["problems"]]
+    assert ("books/typo.toml", "unknown-key") in found and ("books/stray.toml", "unknown-key") in found
+
+
+def test_a_file_named_on_the_command_line_is_always_read(ledger):
+    ledger.write("pyproject.toml", PYPROJECT)
+    result = ledger.run("check", "pyproject.toml")
+    assert result.exit_code == 1
+    assert "pyproject.toml:1: error[unknown-key]: unknown table 'build-system'" in result.stdout
+
+
+def test_a_folder_of_only_non_ledgers_holds_no_ledger(ledger):
+    ledger.write("tools/pyproject.toml", PYPROJECT)
+    result = ledger.run("check", "tools")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        ("cndledger: skipped 1 TOML file that holds no ledger table: tools/pyproject.toml (a ledger's tables are "
+         "written [[release]]; a file named on the command line is always read)"),
+        "cndledger: no ledger at the path 'tools' (no such file, or no *.toml below it)"]
+
+
+def test_from_a_subfolder_the_ledgers_folder_above_is_found(ledger):
+    ledger.write("ledgers/a.toml", COMMITMENT + "\nbad = 1\n")
+    (ledger.root / "docs" / "deep").mkdir(parents=True)
+    result = ledger.run_in("docs/deep", "check")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("../../ledgers/a.toml:")  # paths as the user can open them from here
+    ledger.write("ledgers/a.toml", COMMITMENT)
+    assert ledger.run_in("docs/deep", "balance", "--json").json()["projects"][0]["committed"] == "1000.00"
+
+
+def test_the_search_upward_stops_at_the_root_of_a_git_work_tree(ledger):
+    ledger.write("ledgers/a.toml", COMMITMENT)
+    (ledger.root / "repo" / ".git").mkdir(parents=True)
+    (ledger.root / "repo" / "sub").mkdir()
+    result = ledger.run_in("repo/sub", "balance")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    sub, repo = ledger.root / "repo" / "sub", ledger.root / "repo"
+    assert result.stderr == (
+        f"cndledger: no ledger at the path 'ledgers': no ledgers/ folder here or above; looked in {sub}, {repo} "
+        f"(stopped at {repo}, the root of its git work tree)\n"
+        "  = hint: name the ledger: cndledger COMMAND -f FILE_OR_FOLDER, or set CNDLEDGER_LEDGER=FOLDER\n")
+    assert ledger.run_in("repo/sub", "balance", "-f", "../../ledgers").exit_code == 0
+
+
+def test_without_a_ledgers_folder_anywhere_it_says_where_it_looked(ledger):
+    (ledger.root / "a").mkdir()
+    result = ledger.run_in("a", "check")
+    assert result.exit_code == 2
+    assert f"looked in {ledger.root / 'a'}, {ledger.root}, " in result.stderr
+    assert result.stderr.rstrip().endswith("-f FILE_OR_FOLDER, or set CNDLEDGER_LEDGER=FOLDER")

@@ -92,11 +92,27 @@ def _open(session: Session, paths: list[str] | None, ledger: list[str] | None, a
                          warnings=warnings)
     if session.standalone:
         session.opened.append(opened)
+    _say_skipped(opened.skipped)
     if opened.missing:
+        from cndledger.read.find import DEFAULT_PATH, ENVIRONMENT_VARIABLE, no_default_ledger
+
+        if not paths and not ledger and opened.missing == [DEFAULT_PATH] and not os.environ.get(ENVIRONMENT_VARIABLE):
+            print(f"cndledger: {no_default_ledger()}", file=sys.stderr)
+            raise Exit(EXIT_USAGE)
         for path in opened.missing:
             print(f"cndledger: no ledger at the path '{path}' (no such file, or no *.toml below it)", file=sys.stderr)
         raise Exit(EXIT_USAGE)
     return opened
+
+
+def _say_skipped(skipped: list[str]) -> None:
+    if skipped:
+        from cndledger.render import printable
+
+        plural = "s" if len(skipped) > 1 else ""
+        print(printable(f"cndledger: skipped {len(skipped)} TOML file{plural} that hold{'' if plural else 's'} no "
+                        f"ledger table: {', '.join(skipped)} (a ledger's tables are written [[release]]; a file named on the "
+                        "command line is always read)"), file=sys.stderr)
 
 
 def _source_line(opened):

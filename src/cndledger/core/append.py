@@ -31,7 +31,8 @@ from decimal import Decimal
 import tomli_w
 
 from cndledger.core.api import CheckedLedger, check_files
-from cndledger.read.load import find_files, ledger_paths
+from cndledger.read.find import find_files, keep_ledgers, ledger_paths
+from cndledger.read.load import read_bytes as read_or_problem
 from cndledger.format.codes import TOML_SYNTAX
 from cndledger.format.problems import Problem
 from cndledger.read.rawfile import UnreadableFile, read_bytes
@@ -131,6 +132,8 @@ def add_entry(kind: str, assignments: list[str], to: str, given_paths: list[str]
     fields = parse_assignments(assignments)
     entry = entry_text(kind, fields)
     found = find_files(ledger_paths(given_paths))
+    if not found.missing:
+        keep_ledgers(found, [(path, read_or_problem(path)) for path in found.files])
     if found.missing:
         raise AddError("; ".join(f"no ledger at the path '{path}' (no such file, or no *.toml below it)"
                                  for path in found.missing))

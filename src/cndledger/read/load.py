@@ -6,7 +6,6 @@ are returned in `Ledger.problems`; checks across entries live in `checks.py`.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from decimal import Decimal
@@ -25,69 +24,6 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
     from cndledger.format.models import Entry
-
-
-ENVIRONMENT_VARIABLE = "CNDLEDGER_LEDGER"
-DEFAULT_PATH = "ledgers"
-
-
-class FileSet:
-    """The ledger files found at the given paths, and the paths that name none."""
-
-    def __init__(self) -> None:
-        self.files: list[str] = []
-        self.missing: list[str] = []
-
-
-def ledger_paths(given: list[str]) -> list[str]:
-    """The paths to read: those given; else $CNDLEDGER_LEDGER; else ./ledgers."""
-    if given:
-        return given
-    from_environment = os.environ.get(ENVIRONMENT_VARIABLE, "")
-    paths = [p for p in from_environment.split(os.pathsep) if p]
-    return paths or [DEFAULT_PATH]
-
-
-def find_files(paths: list[str]) -> FileSet:
-    found = FileSet()
-    seen: set[str] = set()
-    for path in paths:
-        if os.path.isdir(path):
-            files = _toml_files_below(path)
-        elif os.path.exists(path):
-            files = [path]
-        else:
-            files = []
-        if not files:
-            found.missing.append(path)
-        for file in files:
-            key = os.path.realpath(file)
-            if key not in seen:
-                seen.add(key)
-                found.files.append(file)
-    return found
-
-
-def _toml_files_below(folder: str) -> list[str]:
-    relative: list[str] = []
-    visited: set[tuple[int, int]] = set()
-    for root, dirs, names in os.walk(folder, followlinks=True):
-        try:
-            stat = os.stat(root)
-        except OSError:
-            dirs[:] = []
-            continue
-        if (stat.st_dev, stat.st_ino) in visited:  # a symlink loop, or a folder linked twice
-            dirs[:] = []
-            continue
-        visited.add((stat.st_dev, stat.st_ino))
-        for name in names:
-            if name.endswith(".toml"):
-                relative.append(os.path.relpath(os.path.join(root, name), folder).replace(os.sep, "/"))
-    relative.sort()
-    if folder in (".", "./"):
-        return relative
-    return [os.path.join(folder, name) if not folder.endswith(("/", os.sep)) else folder + name for name in relative]
 
 
 def load(paths: list[str]) -> Ledger:
