@@ -128,9 +128,7 @@ def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[Sou
     try:
         source.text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(TOML_SYNTAX.problem(
-            f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read)", Location(path, line)))
+        problems.append(_not_utf8(path, raw, exc))
         return source, None
     try:
         data = _parse(source.text, raw)
@@ -156,11 +154,51 @@ def _syntax_problem(path: str, text: str, exc: ValueError) -> Problem:
         message = _LINE_COLUMN.sub("", message).strip()
         place = f" at line {line}, column {column}" if column is not None else ""
         return TOML_SYNTAX.problem(
-            f"invalid TOML{place}: {message[0].lower() + message[1:]}", Location(path, line, column))
+            f"invalid TOML{place}: {message[0].lower() + message[1:]}", Location(path, line, column),
+            hint=_syntax_hint(text, line))
     # An integer of thousands of digits: Python refuses to convert it.
     line = _long_number_line(text)
     message = "a number has too many digits to read" if line else str(exc)
     return TOML_SYNTAX.problem(f"invalid TOML: {message}", Location(path, line or 1))
+
+
+def _syntax_hint(text: str, line: int) -> str | None:
+    """A hint that leads to the fix for what people most often write that TOML refuses: an amount
+    with thousands separators or a currency sign (`70,000`, `$70,000`), a date as `30/06/2005` or
+    `June 2005`, a look-alike space; else None (the code's own hint)."""
+    from cndledger.format.dates import date_advice
+    from cndledger.format.values import amount_advice, unusual_characters
+
+    lines = text.split("\n")
+    shown = lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
+    _, equals, value = shown.partition("=")
+    value = value.split(" #")[0].strip()
+    if equals and value:
+        advice = amount_advice(value) or date_advice(value)
+        if advice is not None:
+            return advice
+    unusual = unusual_characters(shown)
+    if unusual:
+        return f"the line holds {unusual}, which looks like a space: type a plain space, or none, in its place"
+    return None
+
+
+def _not_utf8(path: str, raw: bytes, exc: UnicodeDecodeError) -> Problem:
+    """The file is not UTF-8: say which encoding it looks saved in, and to save it as UTF-8. (There is
+    no line of text to show, so no caret to point at.)"""
+    line = raw[: exc.start].count(b"\n") + 1
+    message = f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read)"
+    head = raw[:200]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") * 4 >= len(head) > 0:
+        return TOML_SYNTAX.problem(f"{message}: it is UTF-16 text", Location(path, 1),
+                                   hint="save it as UTF-8 (the editor's Save As, encoding UTF-8; or "
+                                        "iconv -f UTF-16 -t UTF-8)")
+    byte = raw[exc.start]
+    looks = bytes([byte]).decode("cp1252", errors="replace")
+    as_latin = f": at line {line}, byte 0x{byte:02X}, which Latin-1 (or Windows-1252) reads as '{looks}'"
+    return TOML_SYNTAX.problem(f"{message}{as_latin}", Location(path, line),
+                               hint="save it as UTF-8 (the editor's Save As, encoding UTF-8; or "
+                                    "iconv -f LATIN1 -t UTF-8)")
 
 
 _REPORTED_DEPTH = 100  # where tomllib gave up on nesting, the line passing this depth is shown
