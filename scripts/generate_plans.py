@@ -1,4 +1,6 @@
-"""Write src/cndledger/format/plans.py: the models of models.py as plain Python that reads plainly valid entries.
+"""Write the files generated from the registry (format/tables.py): records.py and the tables of
+docs/format.md (`generate_records.py`), then src/cndledger/format/plans.py: the models of models.py
+as plain Python that reads plainly valid entries; and schema/ledger.schema.json.
 
 Reading a ledger should not need Pydantic (importing it and building the models costs more than
 reading a thousand entries), yet `models.py` must stay the one source of truth. So this script
@@ -8,8 +10,8 @@ default, the function each field's type runs (the same functions Pydantic calls:
 builder function per table. A builder says yes only where Pydantic would, with the same values;
 anything else it hands back (`refused`), and Pydantic judges and words it.
 
-    python scripts/generate_plans.py           # rewrite src/cndledger/format/plans.py
-    python scripts/generate_plans.py --check   # exit 1 where it is stale (tests/test_plans.py)
+    python scripts/generate_plans.py           # rewrite records.py, docs/format.md's tables, plans.py, the schema
+    python scripts/generate_plans.py --check   # exit 1 where one is stale (test_plans, test_registry)
 
 A model this script cannot read in full (a type, a validator or a setting it does not know) is an
 error here, never a plan that guesses: teach the script the new case.
@@ -22,18 +24,21 @@ import sys
 import types
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Literal, Union, get_args, get_origin
 
+from generate_records import generated
 from pydantic import AfterValidator, PlainValidator, WithJsonSchema
 from pydantic.fields import FieldInfo
 
 from cndledger.format.dates import parse_date
-from cndledger.format.models import TABLES, Entry
-from cndledger.format.records import RECORDS, VALUE_FIELDS
 from cndledger.format.values import parse_currency, parse_id
+
+if TYPE_CHECKING:
+    from cndledger.format.models import Entry
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "src" / "cndledger" / "format" / "plans.py"
+SCHEMA_TARGET = ROOT / "schema" / "ledger.schema.json"  # what `cndledger schema` prints (tests/test_schema.py)
 
 # Pure functions whose values repeat across entries (references, dates, currencies): each distinct
 # value is judged once per reading. Not amounts: 1.0 and 1.00 are equal but are kept as written.
@@ -224,6 +229,8 @@ class Writer:
     # A model: its builder.
 
     def builder(self, model: type[Entry]) -> list[str]:
+        from cndledger.format.records import RECORDS, VALUE_FIELDS
+
         kind, record = model.kind, RECORDS[model.kind]
         if VALUE_FIELDS[kind] != tuple(model.model_fields):
             raise Unplannable(f"the record of [[{kind}]] does not have the fields of its model")
@@ -308,6 +315,8 @@ class Writer:
 
 
 def render() -> str:
+    from cndledger.format.models import TABLES  # after records.py is written: the models' fields are held to it
+
     writer = Writer()
     builders = [writer.builder(model) for model in TABLES.values()]
     lines = [HEADER]
@@ -335,19 +344,32 @@ def render() -> str:
 
 
 def main() -> int:
+    check = "--check" in sys.argv
+    stale = []
+    for target, text in generated():  # from the registry alone: before the plans, which import records.py
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != text:
+            if check:
+                stale.append(target)
+            else:
+                target.write_text(text, encoding="utf-8")
     try:
-        text = render()
+        plans = render()
     except Unplannable as exc:
         print(f"generate_plans: {exc}", file=sys.stderr)
         return 2
-    if "--check" in sys.argv:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
+    from cndledger.format.schema import ledger_schema_json
+
+    for target, text in ((TARGET, plans), (SCHEMA_TARGET, ledger_schema_json())):
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
         if current != text:
-            print("src/cndledger/format/plans.py is stale: run python scripts/generate_plans.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    return 0
+            if check:
+                stale.append(target)
+            else:
+                target.write_text(text, encoding="utf-8")
+    for target in stale:
+        print(f"{target.relative_to(ROOT)} is stale: run python scripts/generate_plans.py", file=sys.stderr)
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

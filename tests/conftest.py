@@ -136,3 +136,10 @@ def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
             if seen == occurrence:
                 return number
     raise AssertionError(f"{needle!r} is not in {path} {occurrence} times")
+
+
+def load(paths: list[str]):
+    """The ledger of the files at the paths (as `find_files` gives them), read without the cache."""
+    from cndledger.read.load import load_contents, read_bytes
+
+    return load_contents([(path, read_bytes(path)) for path in paths])

@@ -110,15 +110,16 @@ def test_entries_the_format_forbids_are_refused(ledger, assignments, code):
     assert digest(path) == before
 
 
-def test_nothing_is_added_to_a_ledger_that_already_has_errors(ledger):
+def test_an_error_already_in_the_ledger_is_shown_and_does_not_block_the_entry(ledger):
     ledger.write("ledgers/a.toml", GRANT)
     broken = ledger.write("ledgers/b.toml", '[[expense]]\nproject = "P9"\ndate = 2005-01-01\namount = 1\n')
-    target = ledger.root / "ledgers" / "a.toml"
-    before = digest(target), digest(broken)
+    before = digest(broken)
     result = ledger.run("add", "release", "--to", "ledgers/a.toml", *RELEASE)
-    assert result.exit_code == 1
+    assert result.exit_code == 0
+    assert result.stderr.startswith("cndledger: the ledger had 1 error before this entry (at ledgers/a.toml:")
     assert "ledgers/b.toml:2: error[unresolved-ref]" in result.stderr
-    assert (digest(target), digest(broken)) == before
+    assert result.stdout.startswith("added [[release]] at ledgers/a.toml:")
+    assert digest(broken) == before
 
 
 def test_a_warning_about_the_entry_is_shown_and_the_entry_written(ledger):
@@ -231,7 +232,8 @@ def test_an_add_killed_at_any_point_leaves_the_file_as_before_or_as_after(ledger
         assert after == before
     # The lock died with the process, and a leftover temporary file is no part of the ledger.
     assert ledger.run("add", "expense", "--to", "ledgers/a.toml", "project=P1", "date=2005-10-01", "amount=5").exit_code == 0
-    assert ledger.run("check").stdout.endswith("0 errors, 0 warnings in 1 file\n")
+    summary = ledger.run("check").stdout.splitlines()[-1]  # (an overspent warning, but where the release was written)
+    assert summary in ("0 errors, 0 warnings in 1 file", "0 errors, 1 warning in 1 file")
 
 
 def test_adds_killed_one_after_another_at_every_point_leave_the_file_whole(ledger):

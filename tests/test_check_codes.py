@@ -966,7 +966,7 @@ def test_over_budget_is_a_warning_that_fails_only_with_strict(ledger):
 def test_outside_project_dates_is_a_warning_at_the_date(ledger, entry, key):
     path = ledger.write("ledgers/a.toml", PREAMBLE.replace('currency = "USD"', 'currency = "USD"\nstart = 2005-01-01\nend = "2006"')
                         + COMMITMENT + "\n" + entry + "\n")
-    found = problems(ledger)
+    found = [p for p in problems(ledger) if p["code"] != "overspent"]  # the expense has no release to draw on
     assert [(p["severity"], p["code"], p["line"]) for p in found] == [("warning", "outside-project-dates", line_of(path, key))]
 
 
@@ -1017,7 +1017,7 @@ def test_tranche_overdue_is_judged_against_check_as_of(ledger, as_of, released, 
 
 def test_a_release_after_the_as_of_day_does_not_make_a_tranche_released(ledger):
     ledger.write("ledgers/a.toml", TRANCHE_DUE + '\n[[release]]\ncommitment = "C1"\ntranche = "T1"\ndate = 2005-05-01\namount = 600\n')
-    assert [p["code"] for p in problems(ledger, "--as-of", "2005-04-15")] == ["tranche-overdue"]
+    assert [p["code"] for p in problems(ledger, "--as-of", "2005-04-15")] == ["tranche-overdue", "future-dated"]
     assert problems(ledger, "--as-of", "2005-05-01") == []
 
 

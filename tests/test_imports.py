@@ -151,8 +151,7 @@ def test_no_module_imports_itself_back_through_others():
     assert not found, "import cycles:\n" + "\n".join(" -> ".join(cycle) for cycle in found)
 
 
-# TODO: gone when the refactor lands (models.Entry.place, dead code, is what imports it)
-KNOWN_LEAKS = {"cndledger.format.models imports cndledger.read.locate"}
+KNOWN_LEAKS: set[str] = set()
 
 
 def test_the_format_folder_imports_no_other_folder_of_cndledger():

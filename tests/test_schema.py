@@ -128,7 +128,7 @@ id = "M1"
 project = "P1"
 title = "Report accepted"
 due = 2005-06-30
-done = 2005-06-01
+done = 2005-02-20
 
 [[tranche]]
 id = "T1"

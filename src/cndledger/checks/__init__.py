@@ -31,7 +31,8 @@ _DATED = [check for check in CHECKS if check.dated]
 
 
 def check_ledger(ledger: Ledger, as_of: _dt.date) -> list[Problem]:
-    return sorted(ledger_problems(ledger) + dated_problems(ledger, as_of), key=sort_key)
+    undated = ledger_problems(ledger)
+    return sorted(undated + dated_problems(ledger, as_of, undated), key=sort_key)
 
 
 def ledger_problems(ledger: Ledger) -> list[Problem]:
@@ -46,9 +47,13 @@ def ledger_problems(ledger: Ledger) -> list[Problem]:
     return problems
 
 
-def dated_problems(ledger: Ledger, as_of: _dt.date) -> list[Problem]:
-    """The checks judged against the day: budgets as of it, tranches due before it (unsorted)."""
+def dated_problems(ledger: Ledger, as_of: _dt.date, undated: list[Problem] | None = None) -> list[Problem]:
+    """The checks judged against the day: budgets as of it, tranches due before it (unsorted). Given the
+    ledger's `undated` problems, those that compute figures are skipped where a fatal one leaves them undefined."""
+    figures_undefined = undated is not None and any(problem.is_fatal for problem in undated)
     problems: list[Problem] = []
     for check in _DATED:
+        if check.needs_figures and figures_undefined:
+            continue
         problems += check.run(ledger, as_of)
     return problems

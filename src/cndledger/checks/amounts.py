@@ -12,7 +12,9 @@ from cndledger.core import figures as fig
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import (
     ASSERT_FAILED,
+    DUPLICATE_REFERENCE,
     OVER_BUDGET,
+    OVERSPENT,
     RELEASES_EXCEED_COMMITMENT,
     RELEASES_EXCEED_TRANCHE,
     TRANCHES_EXCEED_COMMITMENT,
@@ -85,16 +87,72 @@ def failed_asserts(ledger: Ledger) -> Iterator[Problem]:
 
 
 def budget_warnings(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
-    for figures in fig.balance(ledger, as_of, with_spent=False).projects:
-        if figures.budget is not None and figures.committed > figures.budget:
+    projects = fig.balance(ledger, as_of, with_spent=False).projects
+    budgeted = _committed_where_budgeted(ledger, projects)
+    for figures in projects:
+        if figures.budget is None:
+            continue
+        project, currency = figures.project, figures.project.currency
+        if figures.own_budget is not None:
+            if figures.committed > figures.budget:
+                yield OVER_BUDGET.problem(f"project '{project.id}' has {_money(figures.committed, currency)} committed "
+                                          f"as of {as_of}, above its budget of {_money(figures.budget, currency)}",
+                                          project.at_key("budget"))
+            continue
+        committed, which = budgeted[project.id]
+        if committed > figures.budget:
+            yield OVER_BUDGET.problem(
+                f"project '{project.id}' has {_money(committed, currency)} committed as of {as_of} by the projects "
+                f"below it that set a budget ({', '.join(which)}), above their budgets' sum of "
+                f"{_money(figures.budget, currency)}", project.at)
+
+
+def _committed_where_budgeted(ledger: Ledger, projects: list) -> dict[str, tuple]:
+    """For each project without a budget of its own: what the projects below it that set one have
+    committed (each one's children included), and which they are. Its budget is derived from theirs,
+    so it is compared with their commitments only; the others' commitments have no budget to exceed."""
+    own_budget = {figures.project.id: figures.own_budget for figures in projects}
+    found: dict[str, tuple] = {}
+    lines = counting.lineages(ledger)
+    for figures in projects:
+        project_id = figures.project.id
+        if figures.own_budget is None:
+            continue
+        for above in lines.get(project_id, ())[1:]:
+            if own_budget.get(above) is not None:
+                break
+            committed, which = found.get(above, (counting.ZERO, ()))
+            found[above] = (counting.MONEY.add(committed, figures.committed), (*which, f"'{project_id}'"))
+    return found
+
+
+def overspent(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
+    for figures in fig.balance(ledger, as_of).projects:
+        if figures.available < 0:
             project, currency = figures.project, figures.project.currency
-            yield OVER_BUDGET.problem(f"project '{project.id}' has {_money(figures.committed, currency)} committed "
-                                      f"as of {as_of}, above its budget of {_money(figures.budget, currency)}",
-                                      project.at_key("budget") if project.budget is not None else project.at)
+            yield OVERSPENT.problem(
+                f"project '{project.id}' has spent {_money(figures.spent, currency)} of "
+                f"{_money(figures.released, currency)} released as of {as_of}: available "
+                f"{_money(figures.available, currency)}", project.at)
+
+
+def duplicate_references(ledger: Ledger) -> Iterator[Problem]:
+    # Expenses have no `reference` in format v1; they join here when version 2 gives them one.
+    first_with: dict[str, object] = {}
+    for release in ledger.releases:
+        if release.reference is None:
+            continue
+        first = first_with.setdefault(release.reference, release)
+        if first is not release:
+            yield DUPLICATE_REFERENCE.problem(
+                f"release reference '{release.reference}' is also the reference of the release at {first.at}",
+                release.at_key("reference"))
 
 
 CHECKS = (
     Check(sums_exceeded, TRANCHES_EXCEED_COMMITMENT, RELEASES_EXCEED_COMMITMENT, RELEASES_EXCEED_TRANCHE),
     Check(failed_asserts, ASSERT_FAILED, needs_figures=True),
     Check(budget_warnings, OVER_BUDGET, dated=True),
+    Check(overspent, OVERSPENT, dated=True, needs_figures=True),
+    Check(duplicate_references, DUPLICATE_REFERENCE),
 )

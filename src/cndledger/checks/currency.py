@@ -55,11 +55,9 @@ def currencies(ledger: Ledger) -> Iterator[Problem]:
 
 
 def precision(ledger: Ledger) -> Iterator[Problem]:
-    amount_keys = {
-        "project": ("budget",), "commitment": ("amount",), "tranche": ("amount",), "release": ("amount",),
-        "inkind": ("value", "monthly_value"), "expense": ("amount",),
-        "assert": ("committed", "released", "outstanding", "spent", "available"),
-    }
+    from cndledger.format.tables import TABLES  # the registry: each kind's keys that hold money
+
+    amount_keys = {table.kind: table.amount_keys for table in TABLES if table.amount_keys}
     # No amount can have too many places for its currency without having too many for the ledger's
     # coarsest currency: only those entries are looked at closely.
     currencies = {project.currency for project in ledger.projects}

@@ -9,7 +9,15 @@ from operator import attrgetter
 
 from cndledger.checks.check import Check
 from cndledger.core.ledger import Ledger
-from cndledger.format.codes import END_BEFORE_START, OUTSIDE_PROJECT_DATES, RELEASE_BEFORE_COMMITMENT
+from cndledger.core import counting
+from cndledger.format.codes import (
+    END_BEFORE_START,
+    FUTURE_DATED,
+    INKIND_AFTER_END,
+    MILESTONE_OVERDUE,
+    OUTSIDE_PROJECT_DATES,
+    RELEASE_BEFORE_COMMITMENT,
+)
 from cndledger.format.dates import LedgerDate
 from cndledger.format.problems import Problem
 from cndledger.format.records import Project
@@ -70,7 +78,58 @@ def _outside_spans(expenses: list, spans: dict[str, tuple[_dt.date, _dt.date]]) 
     return outside
 
 
+def inkind_after_end(ledger: Ledger) -> Iterator[Problem]:
+    for contribution in ledger.inkind:
+        project = ledger.project_by_id.get(contribution.project)
+        if project is None or project.end is None:
+            continue
+        if contribution.end is not None:
+            if contribution.end.first > project.end.last:
+                yield INKIND_AFTER_END.problem(
+                    f"{contribution.label} ends {contribution.end}, after project '{project.id}' ends ({project.end})",
+                    contribution.at_key("end"))
+        elif contribution.monthly_value is not None:
+            yield INKIND_AFTER_END.problem(
+                f"{contribution.label} has a monthly_value and no end, so it accrues after project "
+                f"'{project.id}' ends ({project.end})", contribution.at_key("monthly_value"),
+                hint=f"give it an end on or before its project's end: end = \"{project.end.last:%Y-%m}\"")
+
+
+def overdue_milestones(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
+    for milestone in ledger.milestones:
+        due = milestone.due
+        if due is None or due.last >= as_of:
+            continue
+        done = milestone.done
+        if done is None:
+            yield MILESTONE_OVERDUE.problem(f"{milestone.label} was due {due} and is not done as of {as_of}",
+                                            milestone.at_key("due"))
+        elif done.first > as_of:
+            yield MILESTONE_OVERDUE.problem(f"{milestone.label} was due {due} and is done only {done}, "
+                                            f"after {as_of}", milestone.at_key("done"))
+
+
+def future_dated(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
+    releases = ledger.releases
+    counting_from = counting.release_counting_days(releases, counting.released_commitments(ledger))
+    late = [(release, day) for release, day in zip(releases, counting_from) if day > as_of]
+    # Expenses are most entries: their running totals (from the cache) know the latest day without them.
+    totals = ledger.spent_totals
+    latest = totals.latest_day() if totals is not None else None
+    if totals is None or (latest is not None and latest > as_of.toordinal()):
+        expenses = ledger.expenses
+        expense_days = counting.counting_days(expenses)
+        if max(expense_days, default=as_of) > as_of:
+            late += [(expense, day) for expense, day in zip(expenses, expense_days) if day > as_of]
+    for entry, day in late:
+        yield FUTURE_DATED.problem(f"{entry.label} dated {entry.date} counts from {day}, after the day of the check "
+                                   f"({as_of}): it is left out of every figure until then", entry.at_key("date"))
+
+
 CHECKS = (
     Check(date_order, RELEASE_BEFORE_COMMITMENT, END_BEFORE_START),
     Check(outside_project_dates, OUTSIDE_PROJECT_DATES),
+    Check(overdue_milestones, MILESTONE_OVERDUE, dated=True),
+    Check(future_dated, FUTURE_DATED, dated=True),
+    Check(inkind_after_end, INKIND_AFTER_END),
 )

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from itertools import groupby
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain, groupby
 from operator import attrgetter
+from typing import TypeVar
 
 from cndledger.checks.check import Check
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import CYCLE, DUPLICATE_ID, UNRESOLVED_REF
 from cndledger.format.problems import Problem
-from cndledger.format.records import Record
+from cndledger.format.record import Record
+from cndledger.format.records import Project, Tranche
 from cndledger.format.suggest import did_you_mean
 
-_ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "party", "currency", "cluster"))
-_DATE_FIRST = attrgetter("date.first")
+_ID, _PROJECT = map(attrgetter, ("id", "project"))
 
 
 def duplicate_ids(ledger: Ledger) -> Iterator[Problem]:
-    for kind in ("project", "commitment", "tranche", "release", "inkind", "expense", "milestone"):
+    from cndledger.format.tables import TABLES  # the registry: the kinds with an id
+
+    # A kind with aliases (the parties) has one namespace of ids and aliases: looked at below.
+    for kind in [table.kind for table in TABLES
+                 if table.id_key is not None and not any(key.is_alias for key in table.keys)]:
         entries = ledger.entries_of(kind)
         ids = list(map(_ID, entries))
         if not _any_repeated(ids):
@@ -53,77 +58,70 @@ def _any_repeated(ids: list[str | None]) -> bool:
 
 
 def unresolved_refs(ledger: Ledger) -> Iterator[Problem]:
-    def known(kind: str, valid: dict) -> set[str]:
+    """Every reference the registry declares (`Key.refers`) names an entry the ledger defines."""
+    from cndledger.format.tables import CLUSTER, TABLES
+
+    known: dict[str, set[str]] = {}
+
+    def names(kind: str) -> set[str]:
         # An entry that failed validation is reported already; references to it would mislead.
-        return valid.keys() | ledger.unvalidated_names.get(kind, set())
+        if kind not in known:
+            known[kind] = ledger.names_of(kind).keys() | ledger.unvalidated_names.get(kind, set())
+        return known[kind]
 
     suggestions: dict[tuple[str, str], str] = {}  # by what is named, and the name: a misspelt name repeats
 
-    def unresolved(entry: Record, key: str, what: str, name: str, names) -> Problem:
+    def unresolved(entry: Record, key: str, what: str, name: str, names: Iterable[str]) -> Problem:
         if (what, name) not in suggestions:  # `what` says which names are known
             suggestions[(what, name)] = did_you_mean(name, names)
         return UNRESOLVED_REF.problem(f"{entry.label} names {what} '{name}', which the ledger does not define"
                                       f"{suggestions[(what, name)]}", entry.at_key(key))
 
-    projects, parties = known("project", ledger.project_by_id), known("party", ledger.party_by_name)
-    commitments, tranches = known("commitment", ledger.commitment_by_id), known("tranche", ledger.tranche_by_id)
-    milestones = known("milestone", ledger.milestone_by_id)
-    for project in ledger.projects:
-        if project.parent is not None and project.parent not in projects:
-            yield unresolved(project, "parent", "the parent project", project.parent, projects)
-        if project.executing is not None and project.executing not in parties:
-            yield unresolved(project, "executing", "the party", project.executing, parties)
-    # Entries by the thousand: each list is gone through one by one only where a name in it is unknown.
-    funding = [*ledger.commitments, *ledger.inkind]
-    if not (projects.issuperset(map(_PROJECT, funding)) and parties.issuperset(map(_PARTY, funding))):
-        for entry in funding:
-            if entry.project not in projects:
-                yield unresolved(entry, "project", "the project", entry.project, projects)
-            if entry.party not in parties:
-                yield unresolved(entry, "party", "the party", entry.party, parties)
-    expenses = ledger.expenses
-    expenses_known = _expense_names_known(ledger, projects)
-    others = [*ledger.milestones, *ledger.asserts]
-    if not (expenses_known and projects.issuperset(map(_PROJECT, others))):
-        for entry in [*expenses, *others]:
-            if entry.project not in projects:
-                yield unresolved(entry, "project", "the project", entry.project, projects)
-    if not expenses_known:
-        for expense in expenses:
-            project = ledger.project_by_id.get(expense.project)
-            if expense.cluster is not None and project is not None and expense.cluster not in project.clusters:
-                yield unresolved(expense, "cluster", f"a cluster of project '{project.id}'", expense.cluster,
-                                  project.clusters)
-    for tranche in ledger.tranches:
-        if tranche.commitment not in commitments:
-            yield unresolved(tranche, "commitment", "the commitment", tranche.commitment, commitments)
-        for after in tranche.after:
-            if after not in tranches:
-                yield unresolved(tranche, "after", "the tranche", after, tranches)
-        for milestone in tranche.requires:
-            if milestone not in milestones:
-                yield unresolved(tranche, "requires", "the milestone", milestone, milestones)
-        if tranche.matched_by is not None and tranche.matched_by not in commitments:
-            yield unresolved(tranche, "matched_by", "the counterpart commitment", tranche.matched_by, commitments)
-    for release in ledger.releases:
-        if release.commitment not in commitments:
-            yield unresolved(release, "commitment", "the commitment", release.commitment, commitments)
-        if release.tranche is not None and release.tranche not in tranches:
-            yield unresolved(release, "tranche", "the tranche", release.tranche, tranches)
+    for table in TABLES:
+        entries = ledger.entries_of(table.kind)
+        for key in table.references:
+            value_of = attrgetter(key.name)
+            if key.refers == CLUSTER:
+                if not _clusters_known(ledger, entries, value_of):
+                    for entry in entries:
+                        project, cluster = ledger.project_by_id.get(_PROJECT(entry)), value_of(entry)
+                        if cluster is not None and project is not None and cluster not in project.clusters:
+                            yield unresolved(entry, key.name, f"a cluster of project '{project.id}'", cluster,
+                                             project.clusters)
+                continue
+            defined = names(key.refers or "")
+            # Entries by the thousand: one pass in C each; one by one only where a name is unknown.
+            values = map(value_of, entries)
+            if defined.issuperset(chain.from_iterable(values) if key.is_list else
+                                  values if key.required else filter(None, values)):
+                continue
+            for entry in entries:
+                value = value_of(entry)
+                for name in value if key.is_list else () if value is None else (value,):
+                    if name not in defined:
+                        yield unresolved(entry, key.name, key.what, name, defined)
 
 
 def _expense_names_known(ledger: Ledger, projects: set[str]) -> bool:
-    """Whether every expense names a known project, and a cluster its project has (if it names one).
+    """Whether every expense names a known project, and a cluster its project has (if it names one):
+    the two quick passes of `unresolved_refs` over the expenses, together."""
+    expenses: list[Record] = list(ledger.expenses)
+    return projects.issuperset(map(_PROJECT, expenses)) and _clusters_known(ledger, expenses, attrgetter("cluster"))
+
+
+def _clusters_known(ledger: Ledger, entries: list[Record], cluster_of: Callable[[Record], str | None]) -> bool:
+    """Whether every entry that names a cluster names one its project has (where its project is known).
 
     Looked at run by run of one project (files keep a project's expenses together): one pass in C.
     """
-    for project_id, run in groupby(ledger.expenses, key=_PROJECT):
-        if project_id not in projects:
-            return False
+    for project_id, run in groupby(entries, key=_PROJECT):
         project = ledger.project_by_id.get(project_id)
-        if project is not None and not set(map(_CLUSTER, run)).issubset([None, *project.clusters]):
+        if project is not None and not set(map(cluster_of, run)).issubset([None, *project.clusters]):
             return False
     return True
+
+
+_Node = TypeVar("_Node", Project, Tranche)
 
 
 def cycles(ledger: Ledger) -> Iterator[Problem]:
@@ -131,7 +129,8 @@ def cycles(ledger: Ledger) -> Iterator[Problem]:
     yield from _cycles(ledger.tranches, lambda t: t.after, ledger.tranche_by_id, "tranche", "after")
 
 
-def _cycles(entries, successors, by_id, kind: str, key: str) -> Iterator[Problem]:
+def _cycles(entries: Sequence[_Node], successors: Callable[[_Node], list[str]], by_id: Mapping[str, _Node],
+            kind: str, key: str) -> Iterator[Problem]:
     """Report each cycle once, at the entry of the cycle that comes first in the ledger."""
     state: dict[str, int] = {}  # 1: on the current path, 2: finished
     reported: set[frozenset[str]] = set()
@@ -153,7 +152,7 @@ def _cycles(entries, successors, by_id, kind: str, key: str) -> Iterator[Problem
             if following not in by_id:
                 continue
             if state.get(following) == 1:
-                loop = path[path.index(following):]
+                loop: list[str] = path[path.index(following):]
                 if frozenset(loop) not in reported:
                     reported.add(frozenset(loop))
                     first = min((by_id[name] for name in loop), key=lambda e: (e.at.file, e.at.line))

@@ -171,26 +171,52 @@ def _finish_report(opened, render, result, output: str) -> int:
     return EXIT_PROBLEMS if opened.errors else EXIT_OK
 
 
-def check(session: Session, paths, ledger, format: str, json: bool, strict: bool, as_of, no_cache: bool) -> int:
+def check(session: Session, paths, ledger, format: str, json: bool, strict: bool, as_of, no_cache: bool,
+          ignore=None) -> int:
     if json:
         if format not in ("text", "json"):
             raise _fail_usage(f"--json is --format json: give one, not --json with --format {format}")
         format = "json"
     if format not in CHECK_FORMATS:
         raise _fail_usage(f"--format must be text, json or github, not '{format}'")
+    ignored = _ignored_warnings(ignore or [])
     opened = _open(session, paths, ledger, _day(as_of, "--as-of"), no_cache, warnings=True)
+    left_out = ""
+    if ignored:
+        kept = [problem for problem in opened.problems if problem.code not in ignored]
+        if count := len(opened.problems) - len(kept):  # said, so that an ignored warning is never invisible
+            left_out = f" ({count} warning{'' if count == 1 else 's'} ignored: {', '.join(sorted(ignored))})"
+        opened.problems = kept
     from cndledger.render import problems as render
 
     if format == "json":
         print(render.as_json(opened.problems))
     elif format == "github":
         sys.stdout.write(render.as_github(opened.problems, _source_line(opened)))
-        print(render.summary(opened.problems, len(opened.ledger.files)))
+        print(render.summary(opened.problems, len(opened.ledger.files)) + left_out)
     else:
         sys.stdout.write(render.as_text(opened.problems, _source_line(opened)))
-        print(render.summary(opened.problems, len(opened.ledger.files)))
+        print(render.summary(opened.problems, len(opened.ledger.files)) + left_out)
     failing = opened.errors or (strict and opened.problems)
     return EXIT_PROBLEMS if failing else EXIT_OK
+
+
+def _ignored_warnings(codes: list[str]) -> set[str]:
+    """The codes of `--ignore`: warnings only. An error is never left out (it would pass a check that
+    must fail), so naming one is bad usage, as an unknown code is."""
+    from cndledger.format.codes import CODES, WARNING
+
+    for code in codes:
+        known = CODES.get(code)
+        if known is None:
+            from cndledger.format.suggest import did_you_mean
+
+            raise _fail_usage(f"--ignore: no problem has the code '{code}'{did_you_mean(code, CODES)} "
+                              "(cndledger explain lists them)")
+        if known.severity is not WARNING:
+            raise _fail_usage(f"--ignore: '{code}' is an error, and errors are never left out; only warnings "
+                              "can be ignored: fix the error instead (cndledger explain " + code + ")")
+    return set(codes)
 
 
 def balance(session: Session, paths, ledger, as_of, project, by_party: bool, json: bool, csv: bool,
@@ -301,34 +327,65 @@ def explain(session: Session, code: str | None) -> int:
     return EXIT_OK
 
 
-def add(session: Session, kind: str, assignments, to: str | None, ledger, dry_run: bool) -> int:
+def add(session: Session, kind: str | None, assignments, to: str | None, ledger, dry_run: bool,
+        from_file: str | None = None) -> int:
     if to is None:
         raise _fail_usage("add: --to FILE is required: the file of the ledger to append the entry to")
     import datetime as _dt
 
-    from cndledger.core.append import AddError, WriteFailed, add_entry
+    from cndledger.core.append import AddError, WriteFailed, add_entry, entries_of_file
     from cndledger.render.problems import as_text
 
     try:
-        added = add_entry(kind, assignments or [], to, ledger or [], _dt.date.today(), dry_run=dry_run)
+        entries = None
+        if from_file is not None:
+            if kind is not None or assignments:
+                raise AddError("--from-file takes the entries from the file: give no KIND nor KEY=VALUE with it")
+            entries = entries_of_file(_read_entries(from_file), from_file)
+        elif kind is None:
+            raise AddError("give the KIND of the entry and its KEY=VALUE pairs, or --from-file ENTRIES.toml")
+        added = add_entry(kind, assignments or [], to, ledger or [], _dt.date.today(), dry_run=dry_run, entries=entries)
     except AddError as exc:
         raise _fail_usage(f"add: {exc}") from None
     except WriteFailed as exc:
         print(f"cndledger: nothing was written: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
-    errors = added.opened.errors
-    shown = errors or [problem for problem in added.entry_problems if not problem.is_error]
+    blocking, existing = added.blocking, added.existing
+    what = f"this entry (at {added.path}:{added.line})" if added.count == 1 else \
+        f"these {added.count} entries (from {added.path}:{added.line})"
+    shown = blocking or [problem for problem in added.entry_problems if not problem.is_error]
     sys.stderr.write(as_text(shown, _source_line(added.opened)))
-    if errors:
-        plural = "" if len(errors) == 1 else "s"
-        print(f"cndledger: nothing was written: with this entry (at {added.path}:{added.line}) the ledger would have "
-              f"{len(errors)} error{plural}", file=sys.stderr)
+    if existing:
+        plural = "" if len(existing) == 1 else "s"
+        print(f"cndledger: the ledger had {len(existing)} error{plural} before {what}, which "
+              f"{'it does' if added.count == 1 else 'they do'} not make worse:", file=sys.stderr)
+        sys.stderr.write(as_text(existing, _source_line(added.opened)))
+    if blocking:
+        plural = "" if len(blocking) == 1 else "s"
+        print(f"cndledger: nothing was written: with {what} the ledger would have "
+              f"{len(blocking)} {'new ' if existing else ''}error{plural}", file=sys.stderr)
         return EXIT_PROBLEMS
     if dry_run:
         sys.stdout.write(added.entry)
-    else:
+    elif added.count == 1 and from_file is None:
         print(f"added [[{kind}]] at {added.path}:{added.line}")
+    else:
+        print(f"added {added.count} entries at {added.path}:{added.line}")
     return EXIT_OK
+
+
+def _read_entries(path: str) -> str:
+    from cndledger.core.append import AddError
+
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise AddError(f"--from-file: cannot read '{path}': {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise AddError(f"--from-file: '{path}' is not UTF-8 text; save it as UTF-8") from None
 
 
 COMMANDS = {"check": check, "balance": balance, "release-check": release_check, "tranches": tranches,

@@ -68,6 +68,8 @@ COMMANDS = {command.name: command for command in (
                   help="text; json; or github (GitHub Actions annotations on the lines of a pull request)."),
         JSON.with_help("The same as --format json, as every report takes it."),
         Parameter("strict", FLAG, "--strict", default=False, help="Warnings fail the check too."),
+        Parameter("ignore", VALUES, "--ignore", show_default=False, metavar="CODE", complete=("codes",),
+                  help="Leave out the warnings of this code (a known, accepted one); repeatable. Errors are never left out."),
         AS_OF.with_help("The day against which due dates are judged. Default: today."),
         NO_CACHE,
     ),
@@ -107,8 +109,9 @@ COMMANDS = {command.name: command for command in (
                   required=False, show_default=False, complete=("codes",)),
     ),
     Command(
-        "add", "Append one entry to a ledger file, after checking the whole ledger with it; nothing else changes.",
-        Parameter("kind", ARGUMENT, show_default=False, metavar="KIND",
+        "add", "Append one entry to a ledger file, after checking the whole ledger with it; nothing else changes.\n"
+        "Refused only where it makes the ledger worse: errors already there are shown, and do not block it.",
+        Parameter("kind", ARGUMENT, show_default=False, metavar="KIND", required=False,
                   help="The table: release, expense, inkind, commitment, tranche, milestone, assert, party or project."),
         Parameter("assignments", ARGUMENTS, show_default=False, metavar="KEY=VALUE...",
                   help="The entry's keys: amount=40_000 date=2005-09-30 after='[\"tf-1\"]' project=US/PAK/01/099 "
@@ -116,6 +119,8 @@ COMMANDS = {command.name: command for command in (
         Parameter("to", VALUE, "--to", help="The file of the ledger to append the entry to.", show_default=False,
                   metavar="FILE"),
         LEDGER,
+        Parameter("from_file", VALUE, "--from-file", show_default=False, metavar="ENTRIES.toml",
+                  help="Append every [[kind]] entry of this file instead (a statement's batch): all of them, or none."),
         Parameter("dry_run", FLAG, "--dry-run", default=False, help="Check the entry and print it; write nothing."),
     ),
 )}

@@ -76,7 +76,7 @@ def _checked(contents: list, as_of: _dt.date, cache: Cache | None, warnings: boo
             undated = ledger_problems(ledger)
             if cache is not None:
                 cache.store(contents, ledger, undated)
-        dated = dated_problems(ledger, as_of) if warnings else []
+        dated = dated_problems(ledger, as_of, undated) if warnings else []
         problems = sorted(undated + dated, key=sort_key)
     return CheckedLedger(ledger, problems)
 

@@ -1,7 +1,11 @@
 """Appending one entry to a ledger file, keeping every byte already there: `cndledger add`.
 
 The entry is checked with the whole ledger, as the ledger would be with it (the file's bytes and
-the entry, read in memory in place of the file), and written only when that ledger has no error.
+the entry, read in memory in place of the file), and written unless it makes the ledger worse: an
+error located in the entry, or an error of a code and a place the ledger did not have without it.
+Errors the ledger had already (an assert that fails, whose figures the entry only moves) do not
+block it: so each of the releases a failing assert waits for can be added, one after the other.
+Several entries (`add --from-file`) are checked and written together: all, or none.
 The write appends after the file's last byte, in the file's line endings, and is atomic: a
 temporary file in the same folder is written, flushed to disk and renamed over the file, then the
 folder is flushed. Concurrent `add`s queue on a lock of the target's folder (flock: no lock file
@@ -36,7 +40,7 @@ from cndledger.read.load import read_bytes as read_or_problem
 from cndledger.format.codes import TOML_SYNTAX
 from cndledger.format.problems import Problem
 from cndledger.read.rawfile import UnreadableFile, read_bytes
-from cndledger.format.records import RECORDS as TABLES  # the table names, in the format's order (no Pydantic)
+from cndledger.format.tables import BY_KIND as TABLES  # the registry: the table names, in the format's order
 
 KILL_AT_VARIABLE = "CNDLEDGER_TEST_KILL_AT"
 KILL_POINTS = ("locked", "checked", "written", "synced", "renamed")  # in the order an add passes them
@@ -58,11 +62,29 @@ class Added:
     path: str = ""  # the target as the ledger names it
     line: int = 0  # the line of the entry's header in the file after the add
     written: bool = False
+    before: list[Problem] | None = None  # the ledger's problems without the entry (looked at only where it has errors)
+    count: int = 1  # the entries added at once
+
+    def _in_entry(self, problem: Problem) -> bool:
+        return problem.file == self.path and problem.line >= self.line
+
+    @property
+    def blocking(self) -> list[Problem]:
+        """The errors the entry makes: located in it, or of a code and place the ledger did not have without it."""
+        had = {(problem.code, problem.file, problem.line) for problem in self.before or ()}
+        return [problem for problem in self.opened.errors
+                if self._in_entry(problem) or (problem.code, problem.file, problem.line) not in had]
+
+    @property
+    def existing(self) -> list[Problem]:
+        """The errors the ledger had already, at the same places (their figures may have moved)."""
+        blocking = self.blocking
+        return [problem for problem in self.opened.errors if problem not in blocking]
 
     @property
     def entry_problems(self) -> list[Problem]:
         """The problems located in the entry itself."""
-        return [problem for problem in self.opened.problems if problem.file == self.path and problem.line >= self.line]
+        return [problem for problem in self.opened.problems if self._in_entry(problem)]
 
 
 def parse_value(text: str) -> object:
@@ -91,27 +113,17 @@ def parse_assignments(assignments: list[str]) -> dict[str, object]:
 
 
 def key_types(kind: str) -> dict[str, str]:
-    """Each key of the table, in its declared order, with its type: "text" (an id, a name, a note, a
-    choice of words), "texts" (a list of them) or "value" (a number, a date, a share). From the
-    models' field annotations: the one place that says so."""
-    import typing
+    """Each key of the table, in its declared order, with its type as `add` reads it: "text" (an id, a
+    name, a note, a currency, a choice of words), "texts" (a list of them) or "value" (an amount, a
+    date, a share). From the table registry, the one place that says so."""
+    from cndledger.format import tables
 
-    from cndledger.format.models import TABLES as MODELS
+    def of(key: tables.Key) -> str:
+        if key.type in (tables.ID, tables.TEXT, tables.CURRENCY, tables.CHOICE):
+            return "text"
+        return "texts" if key.type in tables.LIST_TYPES else "value"
 
-    def of(annotation: object) -> str:
-        arguments = [argument for argument in typing.get_args(annotation) if argument is not type(None)]
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            return of(arguments[0])
-        if origin is typing.Literal:
-            return "text" if all(isinstance(argument, str) for argument in arguments) else "value"
-        if origin is list:
-            return "texts" if of(arguments[0]) == "text" else "value"
-        if arguments and origin is not None:  # Optional[X], X | None
-            return of(arguments[0]) if len(arguments) == 1 else "value"
-        return "text" if annotation is str else "value"
-
-    return {name: of(field.annotation) for name, field in MODELS[kind].model_fields.items()}
+    return {key.name: of(key) for key in TABLES[kind].keys}
 
 
 def read_entry(kind: str, assignments: list[str]) -> tuple[dict[str, object], dict[str, str]]:
@@ -183,19 +195,47 @@ def appended(raw: bytes, entry: str) -> tuple[bytes, int]:
     return head + entry.replace("\n", newline.decode()).encode("utf-8"), head.count(b"\n") + 1
 
 
-def add_entry(kind: str, assignments: list[str], to: str, given_paths: list[str], as_of: _dt.date,
-              *, dry_run: bool = False) -> Added:
-    """Check the ledger with the new entry appended to `to`; write it unless it has errors or `dry_run`.
+def entries_of_file(text: str, name: str) -> tuple[str, int]:
+    """The entries of an ENTRIES.toml for `add --from-file`, as written (comments and all), and how many.
+
+    Only [[kind]] tables of the format: a key before the first header would join the last entry of
+    the file appended to, so it is refused, as is text that is not TOML."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    try:
+        parsed = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        raise AddError(f"--from-file: '{name}' is not valid TOML: {exc}") from None
+    first = next((line.strip() for line in text.split("\n") if line.strip() and not line.lstrip().startswith("#")), "")
+    if not first.startswith("[["):
+        raise AddError(f"--from-file: '{name}' must hold [[kind]] tables only, from its first line on; "
+                       f"it starts with '{first[:40]}'" if first else f"--from-file: '{name}' holds no entry")
+    unknown = [kind for kind in parsed if kind not in TABLES]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], list(TABLES), n=1)
+        guess = f" (did you mean '{close[0]}'?)" if close else ""
+        raise AddError(f"--from-file: '{unknown[0]}' is not a table of the format{guess}; the tables are {', '.join(TABLES)}")
+    count = sum(len(entries) if isinstance(entries, list) else 1 for entries in parsed.values())
+    return (text if text.endswith("\n") else text + "\n"), count
+
+
+def add_entry(kind: str | None, assignments: list[str], to: str, given_paths: list[str], as_of: _dt.date,
+              *, dry_run: bool = False, entries: tuple[str, int] | None = None) -> Added:
+    """Check the ledger with the new entry appended to `to` (or the `entries` of `entries_of_file`, all
+    at once); write it unless it makes the ledger worse (`Added.blocking`) or `dry_run`.
 
     Raises AddError on bad usage (the ledger paths hold no ledger, `to` is not one of its files...)
     and WriteFailed where the write could not be made.
     """
-    if kind not in TABLES:
-        close = difflib.get_close_matches(kind, list(TABLES), n=1)
+    if entries is not None:
+        fields = None
+        entry, count = entries
+    elif kind not in TABLES:
+        close = difflib.get_close_matches(kind or "", list(TABLES), n=1)
         guess = f" (did you mean '{close[0]}'?)" if close else ""
         raise AddError(f"'{kind}' is not a table of the format{guess}; the tables are {', '.join(TABLES)}")
-    fields, written = read_entry(kind, assignments)
-    entry = entry_text(kind, fields, written)
+    else:
+        fields, written = read_entry(kind, assignments)
+        count, entry = 1, entry_text(kind, fields, written)
     found = find_files(ledger_paths(given_paths))
     if not found.missing:
         keep_ledgers(found, [(path, read_or_problem(path)) for path in found.files])
@@ -211,11 +251,13 @@ def add_entry(kind: str, assignments: list[str], to: str, given_paths: list[str]
         except UnreadableFile as exc:
             raise WriteFailed(f"cannot read '{to}': {exc}") from None
         candidate, line = appended(raw, entry)
-        added = Added(entry, check_files(found.files, as_of, replaced={target: candidate}), target, line)
+        added = Added(entry, check_files(found.files, as_of, replaced={target: candidate}), target, line, count=count)
         added.opened.problems = [_explained(problem, added, kind) for problem in added.opened.problems]
-        if added.opened.errors or dry_run:
+        if added.opened.errors:  # which of them the entry makes: those the ledger did not have without it
+            added.before = check_files(found.files, as_of, replaced={target: raw}).problems
+        if added.blocking or dry_run:
             return added
-        if tomllib.loads(entry, parse_float=Decimal) != {kind: [fields]}:  # tomli-w round-trips; make sure
+        if fields is not None and tomllib.loads(entry, parse_float=Decimal) != {kind: [fields]}:  # tomli-w round-trips; make sure
             raise WriteFailed(f"the entry would not read back as given: {entry!r}")
         _checkpoint("checked")
         _replace(real, raw, candidate, to)
@@ -223,9 +265,9 @@ def add_entry(kind: str, assignments: list[str], to: str, given_paths: list[str]
         return added
 
 
-def _explained(problem: Problem, added: Added, kind: str) -> Problem:
+def _explained(problem: Problem, added: Added, kind: str | None) -> Problem:
     """Say in plain words why TOML refuses a [[kind]] table after `kind = [...]` (tomllib's words are its own)."""
-    if problem.code == TOML_SYNTAX.name and (problem.file, problem.line) == (added.path, added.line) \
+    if kind is not None and problem.code == TOML_SYNTAX.name and (problem.file, problem.line) == (added.path, added.line) \
             and "immutable namespace" in problem.message:
         return problem._replace(
             message=f"the file writes its {kind} entries inline ({kind} = [...]), and TOML allows no "

@@ -53,6 +53,17 @@ class ReleaseConditions:
         self.ledger = ledger
         self.on = on
 
+    @classmethod
+    def with_figures(cls, ledger: Ledger, on: _dt.date, *, released_by_tranche: dict[str, Decimal],
+                     released_by_commitment: dict[str, Decimal], releases_by_commitment: dict[str, list],
+                     balance) -> ReleaseConditions:
+        """Answers on `on` from figures the caller worked out (for the tranches it asks about): a check that
+        judges many days at once finds them in one sweep. `balance.of(project_id)` gives spent and released."""
+        judged = cls(ledger, on)
+        judged.__dict__.update(_released_by_tranche=released_by_tranche, _released_by_commitment=released_by_commitment,
+                               _releases_by_commitment=releases_by_commitment, _balance=balance)
+        return judged
+
     @cached_property
     def _released_by_tranche(self) -> dict[str, Decimal]:
         return fig.released_by_tranche(self.ledger, self.on)

@@ -2,38 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cndledger.format.problems import Problem
-from cndledger.format.records import (
-    Assertion, Commitment, Expense, InKind, Milestone, Party, Project, Record, Release, Tranche,
-)
+from cndledger.format.record import Record
+from cndledger.format.records import LISTS, Commitment, Entries, Milestone, Party, Project, Tranche
 
 if TYPE_CHECKING:
     from cndledger.core.totals import RunningTotals
     from cndledger.read.source import SourceFile
 
 
-class Ledger:
-    """Every entry of every file, each kind in ledger order; the problems found while reading."""
+class Ledger(Entries):
+    """Every entry of every file, each kind in ledger order (a list per kind of the registry,
+    `Entries`); the problems found while reading."""
 
-    def __init__(self, *, files: list[SourceFile] | None = None, parties: list[Party] | None = None,
-                 projects: list[Project] | None = None, commitments: list[Commitment] | None = None,
-                 tranches: list[Tranche] | None = None, releases: list[Release] | None = None,
-                 inkind: list[InKind] | None = None, expenses: list[Expense] | None = None,
-                 milestones: list[Milestone] | None = None, asserts: list[Assertion] | None = None,
-                 problems: list[Problem] | None = None, unvalidated_names: dict[str, set[str]] | None = None) -> None:
+    def __init__(self, *, files: list[SourceFile] | None = None, problems: list[Problem] | None = None,
+                 unvalidated_names: dict[str, set[str]] | None = None, **entries: list[Any]) -> None:
+        super().__init__(**entries)
         self.files = files or []
-        self.parties = parties or []
-        self.projects = projects or []
-        self.commitments = commitments or []
-        self.tranches = tranches or []
-        self.releases = releases or []
-        self.inkind = inkind or []
-        self.expenses = expenses or []
-        self.milestones = milestones or []
-        self.asserts = asserts or []
         self.problems = problems or []  # found while reading
         self.unvalidated_names = unvalidated_names or {}  # kind -> ids (and aliases) of invalid entries
         self.spent_totals: RunningTotals | None = None  # the expenses summed ahead by project and day, where the cache kept them
@@ -43,7 +33,15 @@ class Ledger:
         return any(not source.parsed for source in self.files)
 
     def entries_of(self, kind: str) -> list[Record]:
-        return getattr(self, _LISTS[kind])
+        entries: list[Record] = getattr(self, LISTS[kind])
+        return entries
+
+    def names_of(self, kind: str) -> Mapping[str, Record]:
+        """The entries of a kind by id (a party's by its aliases too), the first of each id winning."""
+        if kind == "party":
+            return self.party_by_name
+        known: Mapping[str, Record] | None = getattr(self, f"{kind}_by_id", None)  # the lookups kept below
+        return known if known is not None else _first_by_id(self.entries_of(kind))
 
     def file(self, path: str) -> SourceFile | None:
         return next((source for source in self.files if source.path == path), None)
@@ -124,15 +122,13 @@ class Ledger:
         return found
 
 
-_LISTS = {
-    "party": "parties", "project": "projects", "commitment": "commitments", "tranche": "tranches",
-    "release": "releases", "inkind": "inkind", "expense": "expenses", "milestone": "milestones",
-    "assert": "asserts",
-}
+_Identified = TypeVar("_Identified", bound=Record)
+_ID = attrgetter("id")
 
 
-def _first_by_id(entries):
-    index = {}
-    for entry in entries:
-        index.setdefault(entry.id, entry)
+def _first_by_id(entries: list[_Identified]) -> dict[str, _Identified]:
+    index: dict[str, _Identified] = {}
+    keep = index.setdefault
+    for ident, entry in zip(map(_ID, entries), entries):
+        keep(ident, entry)
     return index

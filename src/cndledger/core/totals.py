@@ -32,6 +32,10 @@ class RunningTotals:
                  texts: bytes | memoryview) -> None:
         self.spans, self.days, self.ends, self.texts = spans, days, ends, texts
 
+    def latest_day(self) -> int | None:
+        """The latest day any amount starts to count (as an ordinal); None where there are none."""
+        return max((self.days[stop - 1] for start, stop in self.spans.values() if stop > start), default=None)
+
     def by(self, key: str, day: _dt.date) -> Decimal | None:
         """The total of what counts by the day (None where nothing of the key counts yet)."""
         start, stop = self.spans.get(key, (0, 0))

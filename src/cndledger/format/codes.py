@@ -316,8 +316,11 @@ ASSERT_FAILED = Code(
 
 OVER_BUDGET = Code(
     "over-budget", WARNING, "more committed than the budget",
-    meaning="The project's commitments (its children's included) add up to more than its budget. It is a "
-            "warning: it can be true, but it is worth a look. It fails the check only with --strict.",
+    meaning="The project's commitments (its children's included) add up to more than its budget. A project "
+            "without a budget of its own shows the sum of the budgets set below it, and that derived budget is "
+            "compared only with the commitments of the projects that set one (each one's children included): "
+            "the others' have no budget to exceed. It is a warning: it can be true, but it is worth a look. "
+            "It fails the check only with --strict.",
     fix="Raise the budget where it was revised, or correct the commitments.",
     hint="raise the budget where it was revised, or correct the commitments",
     example='[[party]]\nid = "DONOR"\nname = "A donor"\n\n'
@@ -350,6 +353,102 @@ TRANCHE_OVERDUE = Code(
     example=_COMMITMENT + '\n[[tranche]]\nid = "T1"\ncommitment = "C1"\namount = 1000\ndue = 2005-06-30\n',
     fixed=_COMMITMENT + '\n[[tranche]]\nid = "T1"\ncommitment = "C1"\namount = 1000\ndue = 2005-06-30\n\n'
                         '[[release]]\ncommitment = "C1"\ntranche = "T1"\ndate = 2005-06-15\namount = 1000\n',
+)
+
+
+_TRANCHE_ON_MILESTONE = _COMMITMENT + """
+[[milestone]]
+id = "M1"
+project = "P1"
+title = "Baseline survey"
+done = 2005-05-20
+
+[[tranche]]
+id = "T1"
+commitment = "C1"
+amount = 1000
+requires = ["M1"]
+"""
+
+CONDITION_BROKEN = Code(
+    "condition-broken", WARNING, "a tranche was released on a day its conditions did not hold",
+    meaning="A release of a tranche is judged as `release-check --on` its counting day would have judged it "
+            "before the release was recorded (the release itself left out of every figure): each of the "
+            "tranche's conditions after, not_before, requires, min_spent and matched_by must hold that day. "
+            "A release dated by month or year is reported only where the condition fails on the first day of "
+            "its period as well. It is a warning: the cash did arrive, but the agreement was not followed, "
+            "or a date is mistyped.",
+    fix="Correct the release's date (or its tranche) where it is mistyped; otherwise record what the condition "
+        "waited for (the milestone's done date, the earlier tranche's release) with its real date, or follow "
+        "the breach up with the donor.",
+    hint="correct the release's date or tranche, or record what the condition waited for",
+    example=_TRANCHE_ON_MILESTONE + '\n[[release]]\ncommitment = "C1"\ntranche = "T1"\ndate = 2005-05-10\namount = 1000\n',
+    fixed=_TRANCHE_ON_MILESTONE + '\n[[release]]\ncommitment = "C1"\ntranche = "T1"\ndate = 2005-06-10\namount = 1000\n',
+)
+
+OVERSPENT = Code(
+    "overspent", WARNING, "a project spent more than was released to it",
+    meaning="A project's available (released minus spent, its children's included) is below zero on the day of "
+            "the check (today, or --as-of): more was spent than the cash that arrived. A release is missing or "
+            "dated late, or an expense is doubled or mistyped.",
+    fix="Record the missing release (with its date), or correct the expenses.",
+    hint="record the missing release, or correct the expenses",
+    example=_COMMITMENT + '\n[[release]]\ncommitment = "C1"\ndate = 2005-02-01\namount = 400\n\n'
+                          '[[expense]]\nproject = "P1"\ndate = 2005-03-01\namount = 500\n',
+    fixed=_COMMITMENT + '\n[[release]]\ncommitment = "C1"\ndate = 2005-02-01\namount = 500\n\n'
+                        '[[expense]]\nproject = "P1"\ndate = 2005-03-01\namount = 500\n',
+)
+
+MILESTONE_OVERDUE = Code(
+    "milestone-overdue", WARNING, "a milestone's due date passed and it is not done",
+    meaning="A milestone's `due` date is before the day of the check (today, or --as-of) and it has no `done` "
+            "date on or before that day. It is a warning: a late milestone is a fact to follow up, and the "
+            "tranches that require it cannot be released.",
+    fix="Record `done` with its date if the milestone was reached; otherwise follow it up, or move `due` where "
+        "the plan was changed.",
+    hint="record done with its date if it was reached, or move due where the plan changed",
+    example=_DONOR_AND_PROJECT + '\n[[milestone]]\nid = "M1"\nproject = "P1"\ntitle = "Baseline survey"\n'
+                                 'due = 2005-06-30\n',
+    fixed=_DONOR_AND_PROJECT + '\n[[milestone]]\nid = "M1"\nproject = "P1"\ntitle = "Baseline survey"\n'
+                               'due = 2005-06-30\ndone = 2005-07-04\n',
+)
+
+FUTURE_DATED = Code(
+    "future-dated", WARNING, "a release or an expense counts after the day of the check",
+    meaning="A release or an expense counts from a day after the day of the check (today, or --as-of), so it is "
+            "left out of every figure until then. Cash cannot have arrived, nor been spent, in the future: it "
+            "is nearly always a typo in the year (2205 for 2005).",
+    fix="Correct the entry's date; to see the figures of a later day, check with --as-of that day.",
+    hint="correct the date (a typo in the year?), or check with --as-of a later day",
+    example=_COMMITMENT + '\n[[release]]\ncommitment = "C1"\ndate = 2205-02-01\namount = 1000\n',
+    fixed=_COMMITMENT + '\n[[release]]\ncommitment = "C1"\ndate = 2005-02-01\namount = 1000\n',
+)
+
+DUPLICATE_REFERENCE = Code(
+    "duplicate-reference", WARNING, "two releases with the same reference",
+    meaning="Two releases carry the same `reference` (a bank or donor transfer number): the same transfer is "
+            "most likely recorded twice, and counts twice. It is a warning: a reference can be reused by a "
+            "sender, but it is worth a look. (Expenses have no `reference` in format v1.)",
+    fix="Delete the copy, or correct the reference of one of them.",
+    hint="delete the copy, or correct one of the references",
+    example=_COMMITMENT + '\n[[release]]\ncommitment = "C1"\ndate = 2005-02-01\namount = 400\nreference = "TT-0042"\n\n'
+                          '[[release]]\ncommitment = "C1"\ndate = 2005-02-01\namount = 400\nreference = "TT-0042"\n',
+    fixed=_COMMITMENT + '\n[[release]]\ncommitment = "C1"\ndate = 2005-02-01\namount = 400\nreference = "TT-0042"\n',
+)
+
+_PROJECT_ENDING = _DONOR_AND_PROJECT.replace('currency = "USD"\n', 'currency = "USD"\nend = 2005-12-31\n')
+_OFFICE_SPACE = ('\n[[inkind]]\nid = "K1"\nproject = "P1"\nparty = "DONOR"\ndescription = "Office space"\n'
+                 'nature = "services"\nstart = "2005-01"\nmonthly_value = 500\n')
+
+INKIND_AFTER_END = Code(
+    "inkind-after-end", WARNING, "a contribution in kind goes on after its project ends",
+    meaning="An [[inkind]] entry's `end` is after its project's `end`, or it has a `monthly_value` and no `end` "
+            "in a project that has one: its value keeps accruing month after month past the project's end. "
+            "Only what is certain is reported (an end of \"2005-12\" is not after a project end of 2005-12-20).",
+    fix="Give the contribution an `end` on or before its project's end (or correct the project's end).",
+    hint="give the contribution an end on or before its project's end",
+    example=_PROJECT_ENDING + _OFFICE_SPACE,
+    fixed=_PROJECT_ENDING + _OFFICE_SPACE + 'end = "2005-12"\n',
 )
 
 

@@ -1,23 +1,23 @@
 """The tables of ledger format v1 as Pydantic models: one source of truth for validation and schema.
 
-A model holds exactly the keys of its TOML table; where the entry stands in its file is kept
-beside it (`Entry.at`), set by the loader when the entry is born.
+Each model is built from its table's declaration in the registry (`tables.py`): a model holds
+exactly the keys of its TOML table, each of the Pydantic type of its type of value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Literal
+import types
+from typing import Annotated, Any, ClassVar, Literal, cast
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, PrivateAttr, WithJsonSchema, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from cndledger.format.currency import MINOR_UNITS
 from cndledger.format.dates import LedgerDate, parse_date
-from cndledger.read.locate import EntryPosition
-from cndledger.format.problems import Location
-from cndledger.format.rules import BrokenRule, at_most_one_value, some_figure
+from cndledger.format import rules, tables
+from cndledger.format.rules import BrokenRule
 from cndledger.format.values import MAX_AMOUNT, parse_amount, parse_currency, parse_figure, parse_id, parse_share
 
 
@@ -69,147 +69,32 @@ Text = str
 class Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, arbitrary_types_allowed=True)
     kind: ClassVar[str]
-    _file: str = PrivateAttr(default="")
-    _position: EntryPosition = PrivateAttr(default_factory=lambda: EntryPosition(1))
-
-    def place(self, file: str, position: EntryPosition) -> None:
-        self._file = file
-        self._position = position
-
-    @property
-    def at(self) -> Location:
-        """The line of the entry's `[[table]]` header."""
-        return Location(self._file, self._position.line)
-
-    def at_key(self, key: str) -> Location:
-        """The line of one of its keys (the header's where the key is absent)."""
-        line, column = self._position.keys.get(key, (self._position.line, 0))
-        return Location(self._file, line, column or None)
-
-    @property
-    def label(self) -> str:
-        ident = getattr(self, "id", None)
-        return f"[[{self.kind}]] '{ident}'" if ident else f"[[{self.kind}]]"
 
 
-class Party(Entry):
-    kind: ClassVar[str] = "party"
-    id: Id
-    name: Text
-    aliases: IdList = []
-    type: Literal["government", "multilateral", "private", "ngo", "academic", "other"] | None = None
-    note: Text | None = None
-
-
-class Project(Entry):
-    kind: ClassVar[str] = "project"
-    id: Id
-    title: Text
-    currency: Currency
-    parent: Id | None = None
-    budget: Amount | None = None
-    start: Date | None = None
-    end: Date | None = None
-    executing: Id | None = None
-    clusters: list[Text] = []
-    note: Text | None = None
-
-
-class Commitment(Entry):
-    kind: ClassVar[str] = "commitment"
-    id: Id
-    project: Id
-    party: Id
-    date: Date
-    amount: Amount
-    currency: Currency | None = None
-    instrument: Literal["grant", "trust-fund", "counterpart", "cost-sharing", "parallel", "other"] | None = None
-    agreement: Text | None = None
-    note: Text | None = None
-
-
-class Tranche(Entry):
-    kind: ClassVar[str] = "tranche"
-    id: Id
-    commitment: Id
-    amount: Amount
-    due: Date | None = None
-    after: IdList = []
-    not_before: Date | None = None
-    requires: IdList = []
-    min_spent: Share | None = None
-    matched_by: Id | None = None
-    note: Text | None = None
-
-
-class Release(Entry):
-    kind: ClassVar[str] = "release"
-    commitment: Id
-    date: Date
-    amount: Amount
-    id: Id | None = None
-    tranche: Id | None = None
-    currency: Currency | None = None
-    reference: Text | None = None
-    note: Text | None = None
-
-
-class InKind(Entry):
-    kind: ClassVar[str] = "inkind"
-    id: Id
-    project: Id
-    party: Id
-    description: Text
-    nature: Literal["goods", "services"]
-    start: Date
-    end: Date | None = None
-    value: Amount | None = None
-    monthly_value: Amount | None = None
-    currency: Currency | None = None
-    basis: Text | None = None
-    note: Text | None = None
-
-    _one_value = _rule(at_most_one_value)
-
-
-class Expense(Entry):
-    kind: ClassVar[str] = "expense"
-    project: Id
-    date: Date
-    amount: Amount
-    id: Id | None = None
-    cluster: Text | None = None
-    category: Text | None = None
-    currency: Currency | None = None
-    note: Text | None = None
-
-
-class Milestone(Entry):
-    kind: ClassVar[str] = "milestone"
-    id: Id
-    project: Id
-    title: Text
-    due: Date | None = None
-    done: Date | None = None
-    note: Text | None = None
-
-
-class Assertion(Entry):
-    kind: ClassVar[str] = "assert"
-    project: Id
-    date: Date
-    committed: SignedAmount | None = None
-    released: SignedAmount | None = None
-    outstanding: SignedAmount | None = None
-    spent: SignedAmount | None = None
-    available: SignedAmount | None = None
-    source: Text | None = None
-    note: Text | None = None
-
-    _some_figure = _rule(some_figure)
-
-
-TABLES: dict[str, type[Entry]] = {
-    model.kind: model
-    for model in (Party, Project, Commitment, Tranche, Release, InKind, Expense, Milestone, Assertion)
+# The Pydantic type of each type of value of the registry.
+_TYPES: dict[str, Any] = {
+    tables.ID: Id, tables.ID_LIST: IdList, tables.TEXT: Text, tables.TEXT_LIST: list[Text],
+    tables.AMOUNT: Amount, tables.FIGURE: SignedAmount, tables.DATE: Date, tables.CURRENCY: Currency,
+    tables.SHARE: Share,
 }
+
+
+def _annotation(key: tables.Key) -> Any:
+    kind = Literal[key.choices] if key.type == tables.CHOICE else _TYPES[key.type]
+    return kind if key.required or key.is_list else kind | None
+
+
+def _model(table: tables.Table) -> type[Entry]:
+    """The model of a table: its keys as fields in the registry's order, its rules as validators."""
+    namespace: dict[str, Any] = {
+        "__module__": __name__, "__qualname__": table.record, "kind": table.kind,
+        "__annotations__": {"kind": ClassVar[str], **{key.name: _annotation(key) for key in table.keys}},
+    }
+    namespace.update({key.name: key.default for key in table.keys if not key.required})
+    namespace.update({f"_{rule.function}": _rule(getattr(rules, rule.function)) for rule in table.rules})
+    model = types.new_class(table.record, (Entry,), exec_body=lambda body: body.update(namespace))  # a class statement
+    return cast("type[Entry]", model)
+
+
+TABLES: dict[str, type[Entry]] = {table.kind: _model(table) for table in tables.TABLES}
+globals().update({model.__name__: model for model in TABLES.values()})  # models.Party, models.InKind...

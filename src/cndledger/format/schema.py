@@ -1,4 +1,5 @@
-"""The JSON Schema of a ledger file, generated from the models that validate it (`models.py`).
+"""The JSON Schema of a ledger file, generated from the models that validate it (`models.py`),
+table by table of the registry (`tables.py`).
 
 Draft-07, which taplo (Even Better TOML) and the `jsonschema` library both understand. A TOML
 value is seen as JSON sees it: a local date as its text (`2005-02-15`), a number as a number.
@@ -12,37 +13,24 @@ import json
 from typing import Any
 
 from pydantic import TypeAdapter
-from pydantic.json_schema import GenerateJsonSchema
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
 
-from cndledger.format import models
-from cndledger.format.models import TABLES
-from cndledger.format.records import FIGURE_KEYS
+from cndledger.format import models, tables
+from cndledger.format.models import TABLES as MODELS
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
-
-TABLE_DESCRIPTIONS = {
-    "party": "An organisation that gives, receives or hosts.",
-    "project": "A project, or a programme (a project with children).",
-    "commitment": "A party's binding promise of cash to a project.",
-    "tranche": "One scheduled instalment of a commitment, with its release conditions.",
-    "release": "Cash that actually arrived against a commitment (and, usually, a tranche).",
-    "inkind": "A contribution in kind: goods or services, valued or not.",
-    "expense": "Money spent by a project, optionally attributed to a cluster.",
-    "milestone": "A deliverable that a tranche's release can depend on.",
-    "assert": "A figure from an outside statement that the ledger must reproduce.",
-}
-
 
 class _TomlSchema(GenerateJsonSchema):
     """Pydantic's schema, said in TOML's terms: an optional key is left out, never null."""
 
-    def nullable_schema(self, schema):
+    def nullable_schema(self, schema: core_schema.NullableSchema) -> JsonSchemaValue:
         return self.generate_inner(schema["schema"])
 
-    def field_title_should_be_set(self, schema) -> bool:
+    def field_title_should_be_set(self, schema: object) -> bool:
         return False
 
-    def default_schema(self, schema):
+    def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
         generated = super().default_schema(schema)
         if generated.get("default") is None:
             generated.pop("default", None)
@@ -55,22 +43,17 @@ _VALUES = {
     "currency": models.Currency, "share": models.Share,
 }
 
-# Rules across the keys of one table (the format's "at least one of", "at most one of"), which no
-# key's type can say.
-_TABLE_RULES = {
-    "assert": {"anyOf": [{"required": [key]} for key in FIGURE_KEYS]},
-    "inkind": {"not": {"required": ["value", "monthly_value"]}},
-}
-
-
 def ledger_schema() -> dict[str, Any]:
     values = {name: TypeAdapter(kind).json_schema(schema_generator=_TomlSchema) for name, kind in _VALUES.items()}
-    definitions = {kind: model.model_json_schema(schema_generator=_TomlSchema) for kind, model in TABLES.items()}
-    for kind, definition in definitions.items():
-        definition["description"] = TABLE_DESCRIPTIONS[kind]
-        definition.update(_TABLE_RULES.get(kind, {}))
+    definitions = {}
+    for table in tables.TABLES:
+        definition = MODELS[table.kind].model_json_schema(schema_generator=_TomlSchema)
+        definition["description"] = table.description
+        for rule in table.rules:  # what no key's type can say: "at least one of", "at most one of"
+            definition.update(rule.schema)
         for key, value in definition["properties"].items():
             definition["properties"][key] = _refer_to_values(value, values)
+        definitions[table.kind] = definition
     return {
         "$schema": DRAFT,
         "title": "cndledger ledger file (format v1)",
@@ -79,8 +62,9 @@ def ledger_schema() -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            kind: {"description": TABLE_DESCRIPTIONS[kind], "type": "array", "items": {"$ref": f"#/definitions/{kind}"}}
-            for kind in TABLES
+            table.kind: {"description": table.description, "type": "array",
+                         "items": {"$ref": f"#/definitions/{table.kind}"}}
+            for table in tables.TABLES
         },
         "definitions": definitions | values,
     }

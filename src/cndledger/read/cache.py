@@ -40,7 +40,7 @@ from cndledger.format.dates import LedgerDate
 from cndledger.core.ledger import Ledger
 from cndledger.read.source import SourceFile
 from cndledger.format.problems import Problem
-from cndledger.format.records import Record
+from cndledger.format.record import Record
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_NO_CACHE"
 FORMAT = 3

@@ -26,9 +26,6 @@ if TYPE_CHECKING:
     from cndledger.format.models import Entry
 
 
-def load(paths: list[str]) -> Ledger:
-    """Read the files as one ledger (paths as `find_files` returned them)."""
-    return load_contents([(path, read_bytes(path)) for path in paths])
 
 
 def read_bytes(path: str) -> bytes | Problem:

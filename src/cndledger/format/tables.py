@@ -1,0 +1,220 @@
+"""The table registry: one declaration per table kind of format v1, from which the rest is derived.
+
+Each `Table` says its TOML name, the names of its record and its ledger list, and its keys in order:
+each key's type of value, whether it is required (else its default), whether it is the entry's id,
+what it names (a reference), and a line that says what it holds. From these come the Pydantic
+models (`models.py`), the records and the ledger's lists (`records.py`, generated), the plans
+(`plans.py`, generated), the JSON Schema (`schema.py`), the precision and reference checks, the
+table names `add` knows, and the tables of docs/format.md. `scripts/generate_plans.py` writes the
+generated files; tests/test_registry.py fails where a kind is missing from any of them.
+
+Plain Python, no imports: reading a ledger never needs this module (the generated files carry what
+they need), and the checks that do import it pay nothing for it.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+# The types of value a key may hold (`models.py` gives each its Pydantic type, `values.py` its rule).
+ID = "id"
+ID_LIST = "id list"
+TEXT = "text"
+TEXT_LIST = "text list"
+AMOUNT = "amount"  # above zero, within the currency's minor unit
+FIGURE = "figure"  # an amount that may be zero or negative: an asserted figure
+DATE = "date"
+CURRENCY = "currency"
+SHARE = "share"
+CHOICE = "choice"  # one of `Key.choices`
+
+LIST_TYPES = (ID_LIST, TEXT_LIST)
+AMOUNT_TYPES = (AMOUNT, FIGURE)
+
+# What a reference names: a table kind (its ids; a party's aliases too), or a cluster of the
+# project the entry names (its `project` key).
+CLUSTER = "cluster"
+
+
+class Key(NamedTuple):
+    name: str
+    type: str
+    description: str
+    required: bool = False
+    choices: tuple[str, ...] = ()  # of a CHOICE
+    is_id: bool = False  # the entry's id: unique within its kind across the ledger
+    is_alias: bool = False  # other names of the entry, in the namespace of the ids of its kind
+    refers: str | None = None  # the kind whose id it names (each, for a list), or CLUSTER
+    named_as: str | None = None  # how a message names what it refers to; "the <kind>" unless said
+
+    @property
+    def is_list(self) -> bool:
+        return self.type in LIST_TYPES
+
+    @property
+    def is_amount(self) -> bool:
+        return self.type in AMOUNT_TYPES
+
+    @property
+    def default(self) -> list[str] | None:
+        """The value of an optional key left out: an empty list for a list, else none."""
+        return [] if self.is_list else None
+
+    @property
+    def what(self) -> str:
+        """What it refers to, as a message names it: "the party", "the parent project"."""
+        return self.named_as or f"the {self.refers}"
+
+
+class Rule(NamedTuple):
+    """A rule across the keys of one entry: a function of `rules.py`, and the JSON Schema that says it."""
+
+    function: str
+    schema: dict[str, object]
+    description: str
+
+
+class Table(NamedTuple):
+    kind: str  # the TOML table: [[kind]]
+    record: str  # the class of its records (and of its model)
+    ledger_list: str  # the Ledger's list of its entries
+    description: str
+    keys: tuple[Key, ...]
+    rules: tuple[Rule, ...] = ()
+    behaviour: str | None = None  # a class of `record.py` whose methods its records have besides their values
+
+    def key(self, name: str) -> Key:
+        return next(key for key in self.keys if key.name == name)
+
+    @property
+    def id_key(self) -> Key | None:
+        return next((key for key in self.keys if key.is_id), None)
+
+    @property
+    def amount_keys(self) -> tuple[str, ...]:
+        return tuple(key.name for key in self.keys if key.is_amount)
+
+    @property
+    def references(self) -> tuple[Key, ...]:
+        return tuple(key for key in self.keys if key.refers is not None)
+
+
+def _note() -> Key:
+    return Key("note", TEXT, "Free text.")
+
+
+def _currency() -> Key:
+    return Key("currency", CURRENCY, "Its currency, if not its project's (they must be the same until exchange rates "
+                                     "exist).")
+
+
+FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available")
+
+TABLES: tuple[Table, ...] = (
+    Table("party", "Party", "parties", "An organisation that gives, receives or hosts.", (
+        Key("id", ID, "Its id; references name it by id or by an alias.", required=True, is_id=True),
+        Key("name", TEXT, "Its name.", required=True),
+        Key("aliases", ID_LIST, "Former names or acronyms: a reference by an alias resolves to the party.",
+            is_alias=True),
+        Key("type", CHOICE, "What kind of organisation it is.",
+            choices=("government", "multilateral", "private", "ngo", "academic", "other")),
+        _note(),
+    )),
+    Table("project", "Project", "projects", "A project, or a programme (a project with children).", (
+        Key("id", ID, "Its id, such as a project number.", required=True, is_id=True),
+        Key("title", TEXT, "Its title.", required=True),
+        Key("currency", CURRENCY, "The currency of its figures and entries.", required=True),
+        Key("parent", ID, "The project it is part of: a parent's figures include its children's.",
+            refers="project", named_as="the parent project"),
+        Key("budget", AMOUNT, "Its budget."),
+        Key("start", DATE, "When it starts."),
+        Key("end", DATE, "When it ends."),
+        Key("executing", ID, "The party that executes it.", refers="party"),
+        Key("clusters", TEXT_LIST, "The names of the clusters its expenses may be attributed to."),
+        _note(),
+    )),
+    Table("commitment", "Commitment", "commitments", "A party's binding promise of cash to a project.", (
+        Key("id", ID, "Its id.", required=True, is_id=True),
+        Key("project", ID, "The project it funds.", required=True, refers="project"),
+        Key("party", ID, "The party that commits (by id or alias).", required=True, refers="party"),
+        Key("date", DATE, "When it was made.", required=True),
+        Key("amount", AMOUNT, "How much it commits.", required=True),
+        _currency(),
+        Key("instrument", CHOICE, "How it is given.",
+            choices=("grant", "trust-fund", "counterpart", "cost-sharing", "parallel", "other")),
+        Key("agreement", TEXT, "The agreement it rests on."),
+        _note(),
+    )),
+    Table("tranche", "Tranche", "tranches",
+          "One scheduled instalment of a commitment, with its release conditions.", (
+        Key("id", ID, "Its id.", required=True, is_id=True),
+        Key("commitment", ID, "The commitment it is an instalment of.", required=True, refers="commitment"),
+        Key("amount", AMOUNT, "How much it releases.", required=True),
+        Key("due", DATE, "When it is due."),
+        Key("after", ID_LIST, "The tranches that must be fully released first.", refers="tranche"),
+        Key("not_before", DATE, "The first day it may be released."),
+        Key("requires", ID_LIST, "The milestones that must be done first.", refers="milestone"),
+        Key("min_spent", SHARE, "The share of the cash released to the project so far that its expenses must reach."),
+        Key("matched_by", ID, "A commitment whose release must accompany this one: a counterpart.",
+            refers="commitment", named_as="the counterpart commitment"),
+        _note(),
+    )),
+    Table("release", "Release", "releases",
+          "Cash that actually arrived against a commitment (and, usually, a tranche).", (
+        Key("commitment", ID, "The commitment it is released against.", required=True, refers="commitment"),
+        Key("date", DATE, "When the cash arrived.", required=True),
+        Key("amount", AMOUNT, "How much arrived.", required=True),
+        Key("id", ID, "Its id.", is_id=True),
+        Key("tranche", ID, "The tranche of the same commitment it releases.", refers="tranche"),
+        _currency(),
+        Key("reference", TEXT, "The statement or transfer reference."),
+        _note(),
+    )),
+    Table("inkind", "InKind", "inkind", "A contribution in kind: goods or services, valued or not.", (
+        Key("id", ID, "Its id.", required=True, is_id=True),
+        Key("project", ID, "The project it contributes to.", required=True, refers="project"),
+        Key("party", ID, "The party that contributes (by id or alias).", required=True, refers="party"),
+        Key("description", TEXT, "What is contributed.", required=True),
+        Key("nature", CHOICE, "Goods or services.", required=True, choices=("goods", "services")),
+        Key("start", DATE, "When the contribution starts.", required=True),
+        Key("end", DATE, "When it ends; open-ended without it."),
+        Key("value", AMOUNT, "Its value for the whole contribution."),
+        Key("monthly_value", AMOUNT, "Its value per month."),
+        _currency(),
+        Key("basis", TEXT, "How the value was set."),
+        _note(),
+    ), rules=(
+        Rule("at_most_one_value", {"not": {"required": ["value", "monthly_value"]}},
+             "At most one of `value` and `monthly_value`; with neither, it is unvalued."),
+    )),
+    Table("expense", "Expense", "expenses", "Money spent by a project, optionally attributed to a cluster.", (
+        Key("project", ID, "The project that spent it.", required=True, refers="project"),
+        Key("date", DATE, "When it was spent.", required=True),
+        Key("amount", AMOUNT, "How much was spent.", required=True),
+        Key("id", ID, "Its id.", is_id=True),
+        Key("cluster", TEXT, "One of its project's clusters.", refers=CLUSTER),
+        Key("category", TEXT, "A category of spending."),
+        _currency(),
+        _note(),
+    )),
+    Table("milestone", "Milestone", "milestones", "A deliverable that a tranche's release can depend on.", (
+        Key("id", ID, "Its id.", required=True, is_id=True),
+        Key("project", ID, "The project that delivers it.", required=True, refers="project"),
+        Key("title", TEXT, "What is delivered.", required=True),
+        Key("due", DATE, "When it is due."),
+        Key("done", DATE, "When it was done."),
+        _note(),
+    )),
+    Table("assert", "Assertion", "asserts", "A figure from an outside statement that the ledger must reproduce.", (
+        Key("project", ID, "The project whose figures it asserts.", required=True, refers="project"),
+        Key("date", DATE, "The day the figures are as of.", required=True),
+        *(Key(figure, FIGURE, f"The project's {figure} figure as of `date`, exactly.") for figure in FIGURE_KEYS),
+        Key("source", TEXT, "The statement it comes from."),
+        _note(),
+    ), rules=(
+        Rule("some_figure", {"anyOf": [{"required": [key]} for key in FIGURE_KEYS]},
+             "At least one of " + ", ".join(f"`{key}`" for key in FIGURE_KEYS) + "."),
+    ), behaviour="Asserted"),
+)
+
+BY_KIND: dict[str, Table] = {table.kind: table for table in TABLES}
