@@ -65,9 +65,6 @@ def parse_date(value: object) -> LedgerDate:
         raise ValueError(f"expected a date such as 2005-02-15, \"2005-02\" or \"2004\", got {describe(value)}")
     match = _FORM.fullmatch(value)
     if match is None:
-        advice = date_advice(value)
-        if advice is not None:
-            raise ValueError(f"'{value}' is not a date; {advice}")
         raise ValueError(f"'{value}' is not a date; write 2005-02-15, \"2005-02\" (a month) or \"2004\" (a year)")
     year_digits, month_digits, day_digits = match.groups()
     year = int(year_digits)

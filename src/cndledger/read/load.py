@@ -295,7 +295,7 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) 
                 f"{table} has no '{key}'; every {model.kind} needs " + ", ".join(required),
                 Location(path, position.line), hint=_missing_key_hint(key, table, unknown, position)))
         else:
-            problems.append(BAD_VALUE.problem(f"'{key}' in {table}: {_plain(detail)}", where, hint=_value_hint(key)))
+            problems.append(BAD_VALUE.problem(f"'{key}' in {table}: {_plain(detail)}", where, hint=_value_hint(key, detail.get("input"))))
     return problems
 
 
@@ -303,8 +303,14 @@ _DATE_KEYS = {"date", "start", "end", "due", "done", "not_before"}
 _AMOUNT_KEYS = {"amount", "budget", "value", "monthly_value"}
 
 
-def _value_hint(key: str) -> str | None:
+def _value_hint(key: str, value: object = None) -> str | None:
     if key in _DATE_KEYS:
+        if isinstance(value, str):
+            from cndledger.format.dates import date_advice
+
+            advice = date_advice(value)
+            if advice is not None:
+                return advice  # 30/06/2005: "write 2005-06-30"
         return 'write a day as 2005-02-15 (no quotes needed), a month as "2005-02", a year as "2004"'
     if key in _AMOUNT_KEYS:
         return "write an amount as a bare number above zero: 211_000 or 70000.50, no quotes, no currency sign"
