@@ -1,8 +1,7 @@
 """`add` refuses only what the new entry makes worse; `add --from-file` adds several entries, all or none."""
 
-from test_add import GRANT, digest
-
 from conftest import line_of
+from test_add import GRANT, digest
 
 STATEMENT = GRANT + """
 [[assert]]
@@ -94,8 +93,8 @@ def test_an_entries_file_must_hold_tables_only(ledger):
     ledger.write("loose.toml", 'note = "joins the last entry"\n' + ENTRIES)
     result = ledger.run("add", "--from-file", "loose.toml", "--to", "ledgers/a.toml")
     assert (result.exit_code, result.stderr) == (
-        2, "cndledger: add: --from-file: 'loose.toml' must hold [[kind]] tables only, from its first line on; it "
-           "starts with 'note = \"joins the last entry\"'\n")
+        2, ("cndledger: add: --from-file: 'loose.toml' must hold [[kind]] tables only, from its first line on; it "
+           "starts with 'note = \"joins the last entry\"'\n"))
     ledger.write("typo.toml", ENTRIES.replace("[[expense]]", "[[expence]]"))
     result = ledger.run("add", "--from-file", "typo.toml", "--to", "ledgers/a.toml")
     assert result.exit_code == 2 and "'expence' is not a table of the format (did you mean 'expense'?)" in result.stderr

@@ -60,8 +60,8 @@ def test_a_release_before_its_required_milestone_was_done(ledger, date, warned):
         assert found == []
         return
     assert [(p["message"], p["line"]) for p in found] == [
-        ("release of tranche 'T1' dated 2005-05-19 was made while requires did not hold "
-         "(milestone 'M1' done 2005-05-20, after 2005-05-19)", line_of(path, f"date = {date}"))]
+        (("release of tranche 'T1' dated 2005-05-19 was made while requires did not hold "
+         "(milestone 'M1' done 2005-05-20, after 2005-05-19)"), line_of(path, f"date = {date}"))]
 
 
 @pytest.mark.parametrize("date, warned", [("2005-06-29", True), ("2005-06-30", False)])
@@ -81,8 +81,8 @@ def test_a_release_of_a_month_is_reported_only_where_the_first_day_fails_too(led
     assert with_code(problems(ledger, "--as-of", "2006-01-01"), "condition-broken") == []  # holds on its last day
     ledger.write("ledgers/a.toml", COMMITMENT + TRANCHE + 'requires = ["M1"]\n' + _release('"2005-04"', tranche='"T1"'))
     assert [p["message"] for p in with_code(problems(ledger, "--as-of", "2006-01-01"), "condition-broken")] == [
-        "release of tranche 'T1' dated 2005-04 was made while requires did not hold "
-        "(milestone 'M1' done 2005-05-20, after 2005-04-30)"]
+        ("release of tranche 'T1' dated 2005-04 was made while requires did not hold "
+        "(milestone 'M1' done 2005-05-20, after 2005-04-30)")]
 
 
 def test_the_release_itself_is_left_out_of_min_spent(ledger):
@@ -105,8 +105,8 @@ min_spent = 0.5
     assert with_code(problems(ledger, "--as-of", "2006-01-01"), "condition-broken") == []
     ledger.write("ledgers/a.toml", text.format(spent="249.99"))
     assert [p["message"] for p in with_code(problems(ledger, "--as-of", "2006-01-01"), "condition-broken")] == [
-        "release of tranche 'T2' dated 2005-04-01 was made while min_spent did not hold (project 'P1' spent "
-        "249.99 of 500.00 released = 49.998% < 50% (needs 250.00 spent) as of 2005-04-01)"]
+        ("release of tranche 'T2' dated 2005-04-01 was made while min_spent did not hold (project 'P1' spent "
+        "249.99 of 500.00 released = 49.998% < 50% (needs 250.00 spent) as of 2005-04-01)")]
 
 
 def test_a_release_before_the_tranche_it_waits_for_is_fully_released(ledger):
@@ -126,8 +126,8 @@ after = ["T1"]
     assert with_code(problems(ledger, "--as-of", "2006-01-01"), "condition-broken") == []
     ledger.write("ledgers/a.toml", text.format(date="2005-01-31"))
     assert [p["message"] for p in with_code(problems(ledger, "--as-of", "2006-01-01"), "condition-broken")] == [
-        "release of tranche 'T2' dated 2005-01-31 was made while after did not hold "
-        "('T1' not fully released (0.00 of 500.00) by 2005-01-31)"]
+        ("release of tranche 'T2' dated 2005-01-31 was made while after did not hold "
+        "('T1' not fully released (0.00 of 500.00) by 2005-01-31)")]
 
 
 def test_matched_by_is_judged_as_release_check_would_have(ledger):
@@ -156,9 +156,9 @@ amount = 200
     ledger.write("ledgers/a.toml", text.format(date="2005-04-02"))  # 32 days: unmatched-counterpart too
     found = problems(ledger, "--as-of", "2006-01-01")
     assert [p["message"] for p in with_code(found, "condition-broken")] == [
-        "release of tranche 'T1' dated 2005-04-02 was made while matched_by did not hold (counterpart commitment "
+        ("release of tranche 'T1' dated 2005-04-02 was made while matched_by did not hold (counterpart commitment "
         "'C2' is fully released and its latest release, 200.00 dated 2005-03-01, is 32 days before 2005-04-02, "
-        "more than 31)"]
+        "more than 31)")]
 
 
 # --- milestone-overdue --------------------------------------------------------------------------
@@ -191,16 +191,16 @@ def test_a_release_counting_after_the_day_of_the_check(ledger, as_of, warned):
     path = ledger.write("ledgers/a.toml", COMMITMENT + _release("2005-02-01"))
     found = with_code(problems(ledger, "--as-of", as_of), "future-dated")
     assert [(p["message"], p["line"]) for p in found] == (
-        [(f"[[release]] dated 2005-02-01 counts from 2005-02-01, after the day of the check ({as_of}): it is "
-          "left out of every figure until then", line_of(path, "date = 2005-02-01"))] if warned else [])
+        [((f"[[release]] dated 2005-02-01 counts from 2005-02-01, after the day of the check ({as_of}): it is "
+          "left out of every figure until then"), line_of(path, "date = 2005-02-01"))] if warned else [])
 
 
 def test_an_expense_of_a_month_counts_from_its_last_day(ledger):
     path = ledger.write("ledgers/a.toml", COMMITMENT + _release("2005-02-01") + _expense('"2005-03"', "10"))
     assert with_code(problems(ledger, "--as-of", "2005-03-31"), "future-dated") == []
     assert [(p["message"], p["line"]) for p in with_code(problems(ledger, "--as-of", "2005-03-30"), "future-dated")] == [
-        ("[[expense]] dated 2005-03 counts from 2005-03-31, after the day of the check (2005-03-30): it is left out "
-         "of every figure until then", line_of(path, 'date = "2005-03"'))]
+        (("[[expense]] dated 2005-03 counts from 2005-03-31, after the day of the check (2005-03-30): it is left out "
+         "of every figure until then"), line_of(path, 'date = "2005-03"'))]
 
 
 def test_a_typo_in_the_year_is_reported_today(ledger):
@@ -335,8 +335,8 @@ def test_a_derived_budget_warns_where_the_budgeted_projects_exceed_it(ledger):
     path = ledger.write("ledgers/a.toml", PROGRAMME + _commitment("A", "1000.01", 1) + _commitment("B", "5000", 2))
     found = problems(ledger, "--as-of", "2006-01-01")
     assert [(p["code"], p["message"], p["line"]) for p in found] == [
-        ("over-budget", "project 'PROG' has 1,000.01 USD committed as of 2006-01-01 by the projects below it that "
-         "set a budget ('A'), above their budgets' sum of 1,000.00 USD", line_of(path, 'id = "PROG"') - 1),
+        ("over-budget", ("project 'PROG' has 1,000.01 USD committed as of 2006-01-01 by the projects below it that "
+         "set a budget ('A'), above their budgets' sum of 1,000.00 USD"), line_of(path, 'id = "PROG"') - 1),
         ("over-budget", "project 'A' has 1,000.01 USD committed as of 2006-01-01, above its budget of 1,000.00 USD",
          line_of(path, "budget = 1000"))]
 
@@ -347,8 +347,8 @@ def test_a_derived_budget_reaches_down_through_projects_without_one(ledger):
     ledger.write("ledgers/a.toml", text + _commitment("A1", "60", 1) + _commitment("B", "900", 2))
     found = problems(ledger, "--as-of", "2006-01-01")
     assert [p["message"] for p in found] == [
-        "project 'B' has 60.00 USD committed as of 2006-01-01 by the projects below it that set a budget ('A1'), "
-        "above their budgets' sum of 50.00 USD",
+        ("project 'B' has 60.00 USD committed as of 2006-01-01 by the projects below it that set a budget ('A1'), "
+        "above their budgets' sum of 50.00 USD"),
         "project 'A1' has 60.00 USD committed as of 2006-01-01, above its budget of 50.00 USD"]
     ledger.write("ledgers/a.toml", text + _commitment("A1", "50", 1) + _commitment("A", "1000.01", 2))
     assert [p["message"].split(" committed")[0] for p in problems(ledger, "--as-of", "2006-01-01")] == [

@@ -8,8 +8,8 @@ from itertools import groupby
 from operator import attrgetter
 
 from cndledger.checks.check import Check
-from cndledger.core.ledger import Ledger
 from cndledger.core import counting
+from cndledger.core.ledger import Ledger
 from cndledger.format.codes import (
     END_BEFORE_START,
     FUTURE_DATED,

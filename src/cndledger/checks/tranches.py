@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from decimal import Decimal
-from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from operator import attrgetter
 
