@@ -66,11 +66,17 @@ class Refused(Exception):
     """The plan cannot vouch for this entry: Pydantic must judge it."""
 
 
-Build = Callable[[list, object, list, Callable[[int, dict], None]], None]
+if TYPE_CHECKING:
+    from cndledger.format.problems import EntrySource
+    from cndledger.format.record import Record
+
+    Item = dict[str, Any]  # an entry as TOML gives it: its values are whatever the file holds
+    Build = Callable[[list[Item], EntrySource, list[Record], Callable[[int, Item], None]], None]
 new = tuple.__new__
 
 
-def _remembered(convert: Callable[[object], object], intern: Callable[[str, str], str]) -> tuple[Callable, Callable]:
+def _remembered(convert: Callable[[object], object],
+                intern: Callable[[str, str], str]) -> tuple[Callable[[object], object], Callable[[object], object]]:
     """(known, learn) for a pure function of values that repeat (ids, dates): `known(value)` is the
     answer already given, or None; `learn(value)` gives it (its text interned) and keeps it.
 
@@ -158,7 +164,8 @@ class Writer:
         if origin is list:
             (item,) = get_args(annotation)
             element, converted = f"element{depth or ''}", f"converted{depth or ''}"
-            return [f"if {source}.__class__ is not list:", "    raise Refused", f"{target} = []",
+            declared = [f"{converted}: list[object]"] if get_origin(item) is list else []
+            return [f"if {source}.__class__ is not list:", "    raise Refused", *declared, f"{target} = []",
                     f"for {element} in {source}:", *_indent(self.convert(item, element, converted, depth + 1)),
                     f"    {target}.append({converted})"]
         raise Unplannable(f"no plan for the type {annotation!r}")
@@ -244,6 +251,8 @@ class Writer:
             annotation = info.annotation if not info.metadata else Annotated[(info.annotation, *info.metadata)]
             inner = _without_none(annotation)
             target = f"v_{name}"
+            if get_origin(inner or annotation) is list:  # assigned in two branches: typed once, before both
+                body.append(f"{target}: list[object]")
             convert = self.convert(inner or annotation, "value", target)
             if info.is_required():
                 body.append(f"value = item[{name!r}]")
@@ -271,7 +280,8 @@ class Writer:
             body.append(f"append(new({record.__name__}, (source, index, {values})))")
         name = f"build_{kind}"
         return [
-            f"def {name}(items: list[dict], source: object, entries: list, refused: Callable[[int, dict], None]) -> None:",
+            f"def {name}(items: list[Item], source: EntrySource, entries: list[Record],",
+            " " * len(f"def {name}(") + "refused: Callable[[int, Item], None]) -> None:",
             f'    """[[{kind}]]: each entry that `models.{model.__name__}` takes, into a record `{record.__name__}`."""',
             "    append = entries.append",
             "    for index, item in enumerate(items):",
@@ -322,9 +332,12 @@ def render() -> str:
     lines = [HEADER]
     if "re" in writer.imports:
         lines.append("import re")
-    lines += ["from collections.abc import Callable", ""]
+    lines += ["from collections.abc import Callable", "from typing import TYPE_CHECKING, Any", ""]
     for module in sorted(set(writer.imports) - {"re"}):
-        lines.append(f"from {module} import {', '.join(sorted(writer.imports[module]))}")
+        names = sorted(writer.imports[module])
+        line = f"from {module} import {', '.join(names)}"
+        # As ruff's isort wraps a line too long: one name a line.
+        lines += [line] if len(line) <= 120 else [f"from {module} import (", *(f"    {name}," for name in names), ")"]
     lines.append(RUNTIME)
     if writer.constants:
         lines += ["", *writer.constants]
@@ -333,7 +346,8 @@ def render() -> str:
     lines += ["", "", "def builders() -> dict[str, Build]:",
               '    """Fresh builders for one reading: texts are interned (one object each), and ids, dates and',
               '    currencies judged once each, across the files of the reading."""',
-              "    intern = {}.setdefault  # one object for each distinct text: ids repeat thousands of times"]
+              "    texts: dict[str, str] = {}",
+              "    intern = texts.setdefault  # one object for each distinct text: ids repeat thousands of times"]
     lines += [f"    known_{memo}, learn_{memo} = _remembered({function}, intern)"
               for memo, function in writer.remembered.items()]
     for builder in builders:

@@ -10,6 +10,10 @@ def main() -> None:
 
         print(f"cndledger {__version__}")
         return
+    if not (sys.stdout.encoding or "").lower().startswith("utf") or not (sys.stderr.encoding or "").lower().startswith("utf"):
+        from cndledger.render.text import plain_fallbacks  # an ASCII, Latin-1 or cp437 terminal
+
+        plain_fallbacks(sys.stdout, sys.stderr)
     import gc
 
     # A run makes millions of objects that live until it ends, and none in cycles worth collecting:
@@ -35,7 +39,7 @@ def main() -> None:
     except KeyboardInterrupt:  # as Typer ends it: quietly, with the code of SIGINT
         code = 130
     except BrokenPipeError:  # a reader that went away (`| head`), as Typer ends it
-        sys.stdout = open(os.devnull, "w")  # nothing more to flush into the closed pipe at exit
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - left open: nothing more to flush into the closed pipe at exit
         code = 1
     if session.opened:
         session.leave(code)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from decimal import Decimal
 from itertools import groupby
 from operator import attrgetter, itemgetter
+from typing import TypeVar
 
 from cndledger.checks.check import Check
 from cndledger.core import counting
@@ -74,15 +75,18 @@ def _net_text(commitment: Commitment, cancelled: Mapping[str, Decimal], currency
             f"less {_money(decommitted, currency)} decommitted)")
 
 
-def _in_date_order_by_commitment(ledger: Ledger, flows: list[Release | Refund | Decommitment]) -> dict[str, list]:
-    found: dict[str, list] = {}
+_Flow = TypeVar("_Flow", Release, Refund, Decommitment)
+
+
+def _in_date_order_by_commitment(ledger: Ledger, flows: Sequence[_Flow]) -> dict[str, list[_Flow]]:
+    found: dict[str, list[_Flow]] = {}
     for flow in flows:
         if flow.commitment in ledger.commitment_by_id:
             found.setdefault(flow.commitment, []).append(flow)
     return {commitment_id: sorted(of, key=_DATE) for commitment_id, of in found.items()}
 
 
-def _decommitments_exceed(ledger: Ledger) -> Iterator[Problem]:
+def _decommitments_exceed(ledger: Ledger) -> Generator[Problem, None, set[str]]:
     """Point at the decommitment that, in date order, takes the total past the commitment; returns
     the ids of the commitments so reported."""
     reported: set[str] = set()
@@ -213,12 +217,13 @@ def budget_warnings(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
                 f"{_money(figures.budget, currency)}", project.at)
 
 
-def _committed_where_budgeted(ledger: Ledger, projects: list) -> dict[str, tuple]:
+def _committed_where_budgeted(ledger: Ledger,
+                              projects: list[fig.ProjectFigures]) -> dict[str, tuple[Decimal, tuple[str, ...]]]:
     """For each project without a budget of its own: what the projects below it that set one have
     committed (each one's children included), and which they are. Its budget is derived from theirs,
     so it is compared with their commitments only; the others' commitments have no budget to exceed."""
     own_budget = {figures.project.id: figures.own_budget for figures in projects}
-    found: dict[str, tuple] = {}
+    found: dict[str, tuple[Decimal, tuple[str, ...]]] = {}
     lines = counting.lineages(ledger)
     for figures in projects:
         project_id = figures.project.id
@@ -248,7 +253,7 @@ def overspent(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
 def duplicate_references(ledger: Ledger) -> Iterator[Problem]:
     # Expenses have no `reference` in format v1; they join here when version 2 gives them one.
     for kind, entries in (("release", ledger.releases), ("refund", ledger.refunds)):
-        first_with: dict[str, object] = {}
+        first_with: dict[str, Release | Refund] = {}
         for entry in entries:
             if entry.reference is None:
                 continue

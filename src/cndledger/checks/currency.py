@@ -12,28 +12,39 @@ from cndledger.core.ledger import Ledger
 from cndledger.format.codes import BAD_PRECISION, CURRENCY_MISMATCH
 from cndledger.format.currency import MONEY, minor_unit
 from cndledger.format.problems import Problem
-from cndledger.format.records import VALUE_FIELDS, Project
+from cndledger.format.record import Record
+from cndledger.format.records import (
+    VALUE_FIELDS,
+    Commitment,
+    Decommitment,
+    Expense,
+    InKind,
+    Pledge,
+    Project,
+    Refund,
+    Release,
+    Tranche,
+)
 from cndledger.format.values import needs_more_places
 
 _ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "party", "currency", "cluster"))
 _DATE_FIRST = attrgetter("date.first")
 
 
-_OF_A_COMMITMENT = frozenset(("release", "refund", "decommitment"))  # in their commitment's currency
+_OF_A_COMMITMENT = frozenset((Release, Refund, Decommitment))  # in their commitment's currency
 
 
-def _effective_currency(ledger: Ledger, entry) -> tuple[str | None, Project | None]:
+def _effective_currency(ledger: Ledger, entry: Record) -> tuple[str | None, Project | None]:
     """The currency an entry's amounts are in, and the project that gives it."""
-    kind = entry.kind
-    if kind in _OF_A_COMMITMENT:
+    if entry.__class__ in _OF_A_COMMITMENT:  # by its class, as by its kind: mypy then knows its keys
         project = ledger.commitment_project(entry.commitment)
-    elif kind == "tranche":
+    elif entry.__class__ is Tranche:
         project = ledger.commitment_project(entry.commitment)
         return (project.currency if project else None), project
-    elif kind == "project":
+    elif entry.__class__ is Project:
         return entry.currency, entry
     else:
-        project = ledger.project_by_id.get(entry.project)
+        project = ledger.project_by_id.get(_PROJECT(entry))  # every other kind names its project
     own = getattr(entry, "currency", None)
     return (own or (project.currency if project else None)), project
 
@@ -47,14 +58,15 @@ def currencies(ledger: Ledger) -> Iterator[Problem]:
                 f"project '{project.id}' is in {project.currency} but its parent "
                 f"'{parent.id}' (at {parent.at}) is in {parent.currency}; until exchange rates exist, "
                 "a child keeps its parent's currency", project.at_key("currency"))
-    entries = [*ledger.pledges, *ledger.commitments, *ledger.releases, *ledger.refunds, *ledger.decommitments, *ledger.inkind,
-               *ledger.expenses]
+    entries: list[Pledge | Commitment | Release | Refund | Decommitment | InKind | Expense] = [
+        *ledger.pledges, *ledger.commitments, *ledger.releases, *ledger.refunds, *ledger.decommitments,
+        *ledger.inkind, *ledger.expenses]
     for entry in compress(entries, map(_CURRENCY, entries)):  # those that name one (a code is never empty)
-        _, project = _effective_currency(ledger, entry)
-        if project is not None and entry.currency != project.currency:
+        _, owner = _effective_currency(ledger, entry)
+        if owner is not None and entry.currency != owner.currency:
             yield CURRENCY_MISMATCH.problem(
-                f"{entry.label} is in {entry.currency} but its project '{project.id}' "
-                f"(at {project.at}) is in {project.currency}; until exchange rates exist, entries keep "
+                f"{entry.label} is in {entry.currency} but its project '{owner.id}' "
+                f"(at {owner.at}) is in {owner.currency}; until exchange rates exist, entries keep "
                 "their project's currency", entry.at_key("currency"))
 
 
@@ -88,7 +100,7 @@ def precision(ledger: Ledger) -> Iterator[Problem]:
                                                 f"{currency} allows ({places})", entry.at_key(key))
 
 
-def _finer_than(entries: list, key: str, places: int) -> list:
+def _finer_than(entries: list[Record], key: str, places: int) -> list[Record]:
     """The entries whose amount at `key` has more than `places` decimal places."""
     amounts = list(map(attrgetter(key), entries))
     if not any(map(is_, amounts, repeat(None))):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import groupby
 from operator import attrgetter
 
@@ -20,7 +20,8 @@ from cndledger.format.codes import (
 )
 from cndledger.format.dates import LedgerDate
 from cndledger.format.problems import Problem
-from cndledger.format.records import Expense, InKind, Project, Record
+from cndledger.format.record import Record
+from cndledger.format.records import Decommitment, Expense, InKind, Project, Refund, Release
 
 _ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "party", "currency", "cluster"))
 _DATE_FIRST = attrgetter("date.first")
@@ -114,8 +115,10 @@ def overdue_milestones(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
 def future_dated(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
     releases = ledger.releases
     counting_from = counting.release_counting_days(releases, counting.released_commitments(ledger))
-    late = [(release, day) for release, day in zip(releases, counting_from) if day > as_of]
-    for flows in (ledger.refunds, ledger.decommitments):
+    late: list[tuple[Release | Refund | Decommitment | Expense, _dt.date]] = [
+        (release, day) for release, day in zip(releases, counting_from) if day > as_of]
+    flows_back: list[Sequence[Refund | Decommitment]] = [ledger.refunds, ledger.decommitments]
+    for flows in flows_back:
         flow_days = counting.release_counting_days(flows, counting.commitments_of(ledger, flows))
         late += [(flow, day) for flow, day in zip(flows, flow_days) if day > as_of]
     # Expenses are most entries: their running totals (from the cache) know the latest day without them.

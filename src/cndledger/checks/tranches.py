@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from itertools import accumulate
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from cndledger.checks.check import Check
 from cndledger.core import counting
@@ -18,6 +19,9 @@ from cndledger.format.currency import money_text as _money
 from cndledger.format.dates import days_apart
 from cndledger.format.problems import Problem
 from cndledger.format.records import Release
+
+if TYPE_CHECKING:
+    Counted = tuple[_dt.date, Decimal, Release]  # the day a release counts from, its amount (its project's currency), it
 from cndledger.format.rules import COUNTERPART_WINDOW_DAYS
 
 _ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "party", "currency", "cluster"))
@@ -74,19 +78,19 @@ class _Released:
 
     __slots__ = ("days", "releases", "running")
 
-    def __init__(self, counted: list) -> None:  # (day, amount, release), sorted by day, ledger order kept
+    def __init__(self, counted: list[Counted]) -> None:  # sorted by day, ledger order kept
         self.days = [day for day, _, _ in counted]
         self.releases = [release for _, _, release in counted]
         self.running = list(accumulate((amount for _, amount, _ in counted), initial=counting.ZERO))
 
-    def total(self, day: _dt.date, left_out) -> Decimal:
+    def total(self, day: _dt.date, left_out: Release | None) -> Decimal:
         end = bisect_right(self.days, day)
         amount = self.running[end]
         if left_out in self.releases[:end]:  # (few: the releases of one tranche or counterpart)
             amount = counting.difference(amount, left_out.amount)
         return amount
 
-    def latest(self, day: _dt.date, left_out) -> list:
+    def latest(self, day: _dt.date, left_out: Release | None) -> list[Release]:
         """As `max` by counting day over the releases counting by the day would find it."""
         end = bisect_right(self.days, day)
         while end:
@@ -101,10 +105,10 @@ class _Released:
 class _ProjectTotals:
     __slots__ = ("figures",)
 
-    def __init__(self, figures) -> None:
+    def __init__(self, figures: dict[str, fig.Totals | None]) -> None:
         self.figures = figures
 
-    def of(self, project_id: str):
+    def of(self, project_id: str) -> fig.Totals | None:
         return self.figures.get(project_id)
 
 
@@ -117,8 +121,8 @@ def broken_conditions(ledger: Ledger) -> Iterator[Problem]:
     committed_by = counting.released_commitments(ledger)
     counting_from = counting.release_counting_days(releases, committed_by)
     judged = []  # (release, tranche, its commitment's project, the days it is judged on)
-    by_tranche: dict[str, list] = {}
-    by_commitment: dict[str, list] = {}
+    by_tranche: dict[str, list[Counted]] = {}
+    by_commitment: dict[str, list[Counted]] = {}
     for release, commitment, day in zip(releases, committed_by, counting_from):
         if commitment is None:
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 import sys
 from collections.abc import Callable
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -76,11 +76,11 @@ _COMPLETIONS: dict[str, Callable[..., Any]] = {"formats": lambda: (lambda: list(
 def _annotated(parameter: Parameter) -> object:
     """The parameter as Typer takes it: its type, annotated with how it is spelled, helped and completed."""
     if parameter.kind in (ARGUMENTS, VALUES):
-        kind: object = Optional[list[str]]
+        kind: object = list[str] | None
     elif parameter.kind == FLAG:
         kind = bool
     else:
-        kind = str if parameter.required or parameter.default is not None else Optional[str]
+        kind = str if parameter.required or parameter.default is not None else str | None
     settings: dict[str, Any] = {"help": parameter.help}
     if not parameter.show_default:
         settings["show_default"] = False
@@ -123,7 +123,9 @@ for _declared in COMMANDS.values():
 def main() -> None:
     """The command line through Typer (`__main__` reads the common command lines without it)."""
     from cndledger.cli.commands import Session, not_enough_memory
+    from cndledger.render.text import plain_fallbacks
 
+    plain_fallbacks(sys.stdout, sys.stderr)
     session = Session(standalone=True)
     try:
         app(obj=session)

@@ -46,6 +46,7 @@ def read(args: Sequence[str], environ: Mapping[str, str]) -> tuple[str, dict[str
     options = dict(defaults)
     given: set[str] = set()
     positional: list[str] = []
+    repeated: dict[str, list[str]] = {}  # the values of each repeatable option given, in order
     rest = iter(args[1:])
     for arg in rest:
         if arg == "--":
@@ -65,6 +66,7 @@ def read(args: Sequence[str], environ: Mapping[str, str]) -> tuple[str, dict[str
                 return None
             options[name] = True
             continue
+        value: str | None
         if equals:
             if not spelling.startswith("--"):
                 return None
@@ -79,7 +81,8 @@ def read(args: Sequence[str], environ: Mapping[str, str]) -> tuple[str, dict[str
             given.add(name)
             options[name] = value
         else:
-            options[name] = [*(options[name] or []), value]
+            repeated.setdefault(name, []).append(value)
+    options.update(repeated)
     for name, required, variadic in arguments:
         if variadic:
             options[name] = positional or None

@@ -8,18 +8,34 @@ nothing here decides them again.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import NamedTuple, cast
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from cndledger.core import counting
 from cndledger.core import figures as fig
 from cndledger.core.counting import MONEY, ZERO, difference
-from cndledger.format.rules import COUNTERPART_WINDOW_DAYS
+from cndledger.core.ledger import Ledger
 from cndledger.format.currency import MINOR_UNITS, format_amount
 from cndledger.format.dates import LedgerDate
-from cndledger.core.ledger import Ledger
 from cndledger.format.records import Project, Release, Tranche
+from cndledger.format.rules import COUNTERPART_WINDOW_DAYS
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class SpentAndReleased(Protocol):
+        @property
+        def spent(self) -> Decimal: ...
+
+        @property
+        def released(self) -> Decimal: ...
+
+    class FiguresByProject(Protocol):
+        """What `min_spent` asks of a project's figures: the balance, or the totals a check worked out."""
+
+        def of(self, project_id: str) -> SpentAndReleased | None: ...
+
 
 class Condition(NamedTuple):  # not dataclasses: release-check starts without importing them
     name: str
@@ -55,8 +71,8 @@ class ReleaseConditions:
 
     @classmethod
     def with_figures(cls, ledger: Ledger, on: _dt.date, *, released_by_tranche: dict[str, Decimal],
-                     released_by_commitment: dict[str, Decimal], releases_by_commitment: dict[str, list],
-                     balance) -> ReleaseConditions:
+                     released_by_commitment: dict[str, Decimal], releases_by_commitment: dict[str, list[Release]],
+                     balance: FiguresByProject) -> ReleaseConditions:
         """Answers on `on` from figures the caller worked out (for the tranches it asks about): a check that
         judges many days at once finds them in one sweep. `balance.of(project_id)` gives spent and released."""
         judged = cls(ledger, on)
@@ -84,7 +100,7 @@ class ReleaseConditions:
         return counting.decommitted(self.ledger, self.on)
 
     @cached_property
-    def _balance(self) -> fig.Balance:
+    def _balance(self) -> FiguresByProject:
         return fig.balance(self.ledger, self.on)
 
     def check(self, tranche: Tranche) -> ReleaseCheck:

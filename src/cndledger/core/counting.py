@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Clamped, Context, Decimal, Rounded, localcontext
 from itertools import accumulate, groupby, islice
 from operator import attrgetter, itemgetter
@@ -110,7 +110,7 @@ def commitments_of(ledger: Ledger, flows: Iterable[Flow]) -> list[Commitment | N
     return list(map(ledger.commitment_by_id.get, map(_COMMITMENT, flows)))
 
 
-def flows_by_commitment(ledger: Ledger, flows: list[Flow], as_of: _dt.date | None = None) -> dict[str, Decimal]:
+def flows_by_commitment(ledger: Ledger, flows: Sequence[Flow], as_of: _dt.date | None = None) -> dict[str, Decimal]:
     """What the refunds or decommitments (`flows`) counting on `as_of` (all, where None) add up to
     by commitment, in the commitment's project's currency."""
     found: dict[str, Decimal] = {}

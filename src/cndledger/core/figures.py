@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from itertools import accumulate, compress, groupby
 from operator import attrgetter, itemgetter
@@ -17,7 +17,7 @@ from operator import attrgetter, itemgetter
 from cndledger.core import counting
 from cndledger.core.counting import ZERO, difference, money, total
 from cndledger.core.ledger import Ledger
-from cndledger.format.records import Commitment, Expense, Project, Release
+from cndledger.format.records import Commitment, Decommitment, Expense, Project, Refund, Release
 
 _PROJECT = attrgetter("project")
 
@@ -166,7 +166,8 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool) -> Balance:
             own.released += amount
             party.released += amount
     # A decommitment takes from committed (the project's and its party's), a refund is refunded.
-    for flows, sign in ((ledger.decommitments, -1), (ledger.refunds, 1)):
+    flows_back: list[tuple[Sequence[Decommitment | Refund], int]] = [(ledger.decommitments, -1), (ledger.refunds, 1)]
+    for flows, sign in flows_back:
         of = counting.commitments_of(ledger, flows)
         for flow, its_commitment, counts_from in zip(flows, of, counting.release_counting_days(flows, of)):
             if its_commitment is not None and counts_from <= as_of and (
@@ -275,8 +276,9 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict
 
     commitments, expenses = ledger.commitments, ledger.expenses
     add(map(_PROJECT, commitments), counting.counting_days(commitments), commitments, 0)
-    for flows, which, negated in ((ledger.releases, 1, False), (ledger.decommitments, 0, True),
-                                  (ledger.refunds, 3, False)):
+    flow_kinds: list[tuple[Sequence[Release | Decommitment | Refund], int, bool]] = [
+        (ledger.releases, 1, False), (ledger.decommitments, 0, True), (ledger.refunds, 3, False)]
+    for flows, which, negated in flow_kinds:
         committed_by = counting.commitments_of(ledger, flows)
         counted = [(commitment.project, counts_from, flow) for flow, commitment, counts_from
                    in zip(flows, committed_by, counting.release_counting_days(flows, committed_by))

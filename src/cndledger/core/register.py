@@ -15,14 +15,15 @@ included, counting every event up to and including the row, also those before `-
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from cndledger.core import counting
 from cndledger.core.counting import ZERO
-from cndledger.format.dates import LedgerDate
 from cndledger.core.ledger import Ledger
-from cndledger.format.records import Project
+from cndledger.format.dates import LedgerDate
+from cndledger.format.records import Decommitment, Project, Refund, Release
 
 KINDS = ("pledge", "commitment", "decommitment", "release", "refund", "inkind", "expense")  # the order within a day
 _SortKey = tuple[_dt.date, int, int]  # (day, place of its kind in KINDS, place among the entries of its kind)
@@ -76,8 +77,9 @@ def _events(ledger: Ledger, as_of: _dt.date) -> list[tuple[_SortKey, Event]]:
         if project is not None and day <= as_of:
             add(index, Event(day, commitment.date, "commitment", commitment.id, project, ledger.party_id(commitment.party),
                              counting.amount_in(commitment, project.currency, day), commitment.instrument or ""))
-    for kind, flows in (("release", ledger.releases), ("decommitment", ledger.decommitments),
-                        ("refund", ledger.refunds)):
+    flow_kinds: list[tuple[str, Sequence[Release | Decommitment | Refund]]] = [
+        ("release", ledger.releases), ("decommitment", ledger.decommitments), ("refund", ledger.refunds)]
+    for kind, flows in flow_kinds:
         committed_by = counting.commitments_of(ledger, flows)
         for index, (flow, its_commitment, day) in enumerate(
                 zip(flows, committed_by, counting.release_counting_days(flows, committed_by))):

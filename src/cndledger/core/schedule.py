@@ -16,10 +16,10 @@ from decimal import Decimal
 
 from cndledger.core import counting
 from cndledger.core import figures as fig
-from cndledger.core.counting import ZERO, difference, total
 from cndledger.core.conditions import ReleaseCheck, ReleaseConditions
-from cndledger.format.dates import LedgerDate
+from cndledger.core.counting import ZERO, difference, total
 from cndledger.core.ledger import Ledger
+from cndledger.format.dates import LedgerDate
 from cndledger.format.records import Commitment, Tranche
 
 

@@ -6,19 +6,27 @@ exactly the keys of its TOML table, each of the Pydantic type of its type of val
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable
 from decimal import Decimal
-import types
 from typing import Annotated, Any, ClassVar, Literal, cast
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
+from cndledger.format import rules, tables
 from cndledger.format.currency import MINOR_UNITS
 from cndledger.format.dates import LedgerDate, parse_date
-from cndledger.format import rules, tables
 from cndledger.format.rules import BrokenRule
-from cndledger.format.values import MAX_AMOUNT, parse_amount, parse_credit, parse_currency, parse_figure, parse_id, parse_share
+from cndledger.format.values import (
+    MAX_AMOUNT,
+    parse_amount,
+    parse_credit,
+    parse_currency,
+    parse_figure,
+    parse_id,
+    parse_share,
+)
 
 
 def _rule(rule: Callable[[object], None]) -> Any:

@@ -14,9 +14,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from cndledger.format.dates import parse_date
-from cndledger.format.records import Assertion, Commitment, Decommitment, Expense, InKind, Milestone, Party, Pledge, Project, Refund, Release, Tranche
+from cndledger.format.records import (
+    Assertion,
+    Commitment,
+    Decommitment,
+    Expense,
+    InKind,
+    Milestone,
+    Party,
+    Pledge,
+    Project,
+    Refund,
+    Release,
+    Tranche,
+)
 from cndledger.format.rules import at_most_one_value, some_figure
 from cndledger.format.values import parse_amount, parse_credit, parse_currency, parse_figure, parse_id, parse_share
 
@@ -25,11 +39,17 @@ class Refused(Exception):
     """The plan cannot vouch for this entry: Pydantic must judge it."""
 
 
-Build = Callable[[list, object, list, Callable[[int, dict], None]], None]
+if TYPE_CHECKING:
+    from cndledger.format.problems import EntrySource
+    from cndledger.format.record import Record
+
+    Item = dict[str, Any]  # an entry as TOML gives it: its values are whatever the file holds
+    Build = Callable[[list[Item], EntrySource, list[Record], Callable[[int, Item], None]], None]
 new = tuple.__new__
 
 
-def _remembered(convert: Callable[[object], object], intern: Callable[[str, str], str]) -> tuple[Callable, Callable]:
+def _remembered(convert: Callable[[object], object],
+                intern: Callable[[str, str], str]) -> tuple[Callable[[object], object], Callable[[object], object]]:
     """(known, learn) for a pure function of values that repeat (ids, dates): `known(value)` is the
     answer already given, or None; `learn(value)` gives it (its text interned) and keeps it.
 
@@ -65,12 +85,14 @@ def _currency(value: object) -> object:
 def builders() -> dict[str, Build]:
     """Fresh builders for one reading: texts are interned (one object each), and ids, dates and
     currencies judged once each, across the files of the reading."""
-    intern = {}.setdefault  # one object for each distinct text: ids repeat thousands of times
+    texts: dict[str, str] = {}
+    intern = texts.setdefault  # one object for each distinct text: ids repeat thousands of times
     known_id, learn_id = _remembered(parse_id, intern)
     known_currency, learn_currency = _remembered(_currency, intern)
     known_date, learn_date = _remembered(parse_date, intern)
 
-    def build_party(items: list[dict], source: object, entries: list, refused: Callable[[int, dict], None]) -> None:
+    def build_party(items: list[Item], source: EntrySource, entries: list[Record],
+                    refused: Callable[[int, Item], None]) -> None:
         """[[party]]: each entry that `models.Party` takes, into a record `Party`."""
         append = entries.append
         for index, item in enumerate(items):
@@ -85,6 +107,7 @@ def builders() -> dict[str, Build]:
                 if value.__class__ is not str:
                     raise Refused
                 v_name = intern(value, value)
+                v_aliases: list[object]
                 value = get('aliases')
                 if value is None:
                     v_aliases = []
@@ -120,7 +143,8 @@ def builders() -> dict[str, Build]:
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
-    def build_project(items: list[dict], source: object, entries: list, refused: Callable[[int, dict], None]) -> None:
+    def build_project(items: list[Item], source: EntrySource, entries: list[Record],
+                      refused: Callable[[int, Item], None]) -> None:
         """[[project]]: each entry that `models.Project` takes, into a record `Project`."""
         append = entries.append
         for index, item in enumerate(items):
@@ -177,6 +201,7 @@ def builders() -> dict[str, Build]:
                     v_executing = known_id(value)
                     if v_executing is None:
                         v_executing = learn_id(value)
+                v_clusters: list[object]
                 value = get('clusters')
                 if value is None:
                     v_clusters = []
@@ -204,7 +229,8 @@ def builders() -> dict[str, Build]:
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
-    def build_pledge(items: list[dict], source: object, entries: list, refused: Callable[[int, dict], None]) -> None:
+    def build_pledge(items: list[Item], source: EntrySource, entries: list[Record],
+                     refused: Callable[[int, Item], None]) -> None:
         """[[pledge]]: each entry that `models.Pledge` takes, into a record `Pledge`."""
         append = entries.append
         for index, item in enumerate(items):
@@ -251,7 +277,8 @@ def builders() -> dict[str, Build]:
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
-    def build_commitment(items: list[dict], source: object, entries: list, refused: Callable[[int, dict], None]) -> None:
+    def build_commitment(items: list[Item], source: EntrySource, entries: list[Record],
+                         refused: Callable[[int, Item], None]) -> None:
         """[[commitment]]: each entry that `models.Commitment` takes, into a record `Commitment`."""
         append = entries.append
         for index, item in enumerate(items):
@@ -322,7 +349,8 @@ def builders() -> dict[str, Build]:
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
-    def build_tranche(items: list[dict], source: object, entries: list, refused: Callable[[int, dict], None]) -> None:
+    def build_tranche(items: list[Item], source: EntrySource, entries: list[Record],
+                      refused: Callable[[int, Item], None]) -> None:
         """[[tranche]]: each entry that `models.Tranche` takes, into a record `Tranche`."""
         append = entries.append
         for index, item in enumerate(items):
@@ -347,6 +375,7 @@ def builders() -> dict[str, Build]:
                     v_due = known_date(value)
                     if v_due is None:
                         v_due = learn_date(value)
+                v_after: list[object]
                 value = get('after')
                 if value is None:
                     v_after = []
@@ -368,6 +397,7 @@ def builders() -> dict[str, Build]:
                     v_not_before = known_date(value)
                     if v_not_before is None:
                         v_not_before = learn_date(value)
+                v_requires: list[object]
                 value = get('requires')
                 if value is None:
                     v_requires = []
@@ -409,7 +439,8 @@ def builders() -> dict[str, Build]:
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
-    def build_release(items: list[dict], source: object, entries: list, refused: Callable[[int, dict], None]) -> None:
+    def build_release(items: list[Item], source: EntrySource, entries: list[Record],
+                      refused: Callable[[int, Item], None]) -> None:
         """[[release]]: each entry that `models.Release` takes, into a record `Release`."""
         append = entries.append
         for index, item in enumerate(items):
@@ -472,7 +503,8 @@ def builders() -> dict[str, Build]:
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
-    def build_refund(items: list[dict], source: object, entries: list, refused: Callable[[int, dict], None]) -> None:
+    def build_refund(items: list[Item], source: EntrySource, entries: list[Record],
+                     refused: Callable[[int, Item], None]) -> None:
         """[[refund]]: each entry that `models.Refund` takes, into a record `Refund`."""
         append = entries.append
         for index, item in enumerate(items):
@@ -527,7 +559,8 @@ def builders() -> dict[str, Build]:
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
-    def build_decommitment(items: list[dict], source: object, entries: list, refused: Callable[[int, dict], None]) -> None:
+    def build_decommitment(items: list[Item], source: EntrySource, entries: list[Record],
+                           refused: Callable[[int, Item], None]) -> None:
         """[[decommitment]]: each entry that `models.Decommitment` takes, into a record `Decommitment`."""
         append = entries.append
         for index, item in enumerate(items):
@@ -582,7 +615,8 @@ def builders() -> dict[str, Build]:
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
-    def build_inkind(items: list[dict], source: object, entries: list, refused: Callable[[int, dict], None]) -> None:
+    def build_inkind(items: list[Item], source: EntrySource, entries: list[Record],
+                     refused: Callable[[int, Item], None]) -> None:
         """[[inkind]]: each entry that `models.InKind` takes, into a record `InKind`."""
         append = entries.append
         for index, item in enumerate(items):
@@ -665,7 +699,8 @@ def builders() -> dict[str, Build]:
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
-    def build_expense(items: list[dict], source: object, entries: list, refused: Callable[[int, dict], None]) -> None:
+    def build_expense(items: list[Item], source: EntrySource, entries: list[Record],
+                      refused: Callable[[int, Item], None]) -> None:
         """[[expense]]: each entry that `models.Expense` takes, into a record `Expense`."""
         append = entries.append
         for index, item in enumerate(items):
@@ -728,7 +763,8 @@ def builders() -> dict[str, Build]:
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
-    def build_milestone(items: list[dict], source: object, entries: list, refused: Callable[[int, dict], None]) -> None:
+    def build_milestone(items: list[Item], source: EntrySource, entries: list[Record],
+                        refused: Callable[[int, Item], None]) -> None:
         """[[milestone]]: each entry that `models.Milestone` takes, into a record `Milestone`."""
         append = entries.append
         for index, item in enumerate(items):
@@ -777,7 +813,8 @@ def builders() -> dict[str, Build]:
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
-    def build_assert(items: list[dict], source: object, entries: list, refused: Callable[[int, dict], None]) -> None:
+    def build_assert(items: list[Item], source: EntrySource, entries: list[Record],
+                     refused: Callable[[int, Item], None]) -> None:
         """[[assert]]: each entry that `models.Assertion` takes, into a record `Assertion`."""
         append = entries.append
         for index, item in enumerate(items):

@@ -34,13 +34,18 @@ from decimal import Decimal
 from functools import cached_property
 from itertools import repeat
 from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
 from cndledger import __version__
-from cndledger.format.dates import LedgerDate
 from cndledger.core.ledger import Ledger
-from cndledger.read.source import SourceFile
+from cndledger.format.dates import LedgerDate
 from cndledger.format.problems import Problem
 from cndledger.format.record import Record
+from cndledger.read.source import SourceFile
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import TypeGuard
 
 ENVIRONMENT_VARIABLE = "CNDLEDGER_NO_CACHE"
 FORMAT = 3
@@ -48,6 +53,11 @@ KEEP = 8  # entries kept; the least recently written go first
 _SUFFIX = ".ledger-cache"
 
 Contents = list[tuple[str, "bytes | Problem"]]
+ReadContents = list[tuple[str, bytes]]  # every file read
+
+
+def _all_read(contents: Contents) -> TypeGuard[ReadContents]:
+    return not any(isinstance(raw, Problem) for _, raw in contents)
 
 
 def wanted() -> bool:
@@ -66,6 +76,8 @@ def directory() -> str | None:
 
 def lookup(contents: Contents) -> tuple[Ledger, list[Problem]] | None:
     """The ledger and its undated problems as cached for exactly these files; None where not cached."""
+    if not _all_read(contents):  # never stored (`Cache.store`)
+        return None
     try:
         folder = _open_directory(create=False)
         if folder is None:
@@ -84,7 +96,7 @@ def lookup(contents: Contents) -> tuple[Ledger, list[Problem]] | None:
             return None
         index = pickle.load(stream)
         return _decode(index, memoryview(data)[stream.tell():], contents)
-    except Exception:  # a cache that cannot be read is no cache
+    except Exception:  # noqa: BLE001 - a cache that cannot be read is no cache, whatever unpickling raises
         return None
 
 
@@ -94,7 +106,7 @@ class Cache:
     `write_pending`: the answer need not wait for the cache to be written."""
 
     def __init__(self, *, write_later: bool = False) -> None:
-        self.pending: list[tuple[Contents, Ledger, list[Problem]]] | None = [] if write_later else None
+        self.pending: list[tuple[ReadContents, Ledger, list[Problem]]] | None = [] if write_later else None
 
     @staticmethod
     def lookup(contents: Contents) -> tuple[Ledger, list[Problem]] | None:
@@ -102,7 +114,7 @@ class Cache:
 
     def store(self, contents: Contents, ledger: Ledger, problems: list[Problem]) -> None:
         """Keep the ledger and its undated problems for these files (where every file could be read)."""
-        if any(isinstance(raw, Problem) for _, raw in contents):
+        if not _all_read(contents):
             return
         if self.pending is not None:
             self.pending.append((contents, ledger, problems))
@@ -140,7 +152,7 @@ def _let_go_of_the_terminal() -> None:
     os.close(null)
 
 
-def write(contents: Contents, ledger: Ledger, problems: list[Problem]) -> None:
+def write(contents: ReadContents, ledger: Ledger, problems: list[Problem]) -> None:
     """Write the entry of these files now (`Cache.store` says when)."""
     try:
         index, sections = _encode(ledger, problems)
@@ -154,7 +166,7 @@ def write(contents: Contents, ledger: Ledger, problems: list[Problem]) -> None:
             _prune(folder)
         finally:
             os.close(folder)
-    except Exception:  # a cache that cannot be written is no cache
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is no cache, whatever pickling raises
         return
 
 
@@ -240,12 +252,12 @@ def _prune(folder: int) -> None:
 
 # What an entry is for: these paths, these files' bytes, this code.
 
-def _entry_name(contents: Contents) -> str:
+def _entry_name(contents: Iterable[tuple[str, object]]) -> str:
     paths = "\0".join(path for path, _ in contents).encode("utf-8", "surrogateescape")
     return hashlib.blake2b(paths, digest_size=16).hexdigest() + _SUFFIX
 
 
-def _key(contents: Contents) -> tuple:
+def _key(contents: ReadContents) -> tuple[object, ...]:
     files = []
     for path, raw in contents:
         status = os.stat(path)
@@ -253,10 +265,10 @@ def _key(contents: Contents) -> tuple:
     return (FORMAT, __version__, sys.version, _code(), tuple(files))
 
 
-_CODE: tuple | None = None
+_CODE: tuple[tuple[str, int, int], ...] | None = None
 
 
-def _code() -> tuple:
+def _code() -> tuple[tuple[str, int, int], ...]:
     """The size and mtime of every source file of cndledger and of what reads for it: a changed copy of
     the code (an edit, an upgrade) never uses what another copy cached."""
     global _CODE
@@ -280,7 +292,7 @@ def _code() -> tuple:
 # share; amounts as their exact text), anything else as it is. `check` never reads the expenses (most
 # of a ledger), nor does `balance`: it reads what they add up to, their running totals, kept here.
 
-def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict, list[bytes]]:
+def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict[str, object], list[bytes]]:
     from cndledger.core.counting import spent_totals
 
     number = {id(source): index for index, source in enumerate(ledger.files)}
@@ -295,7 +307,7 @@ def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict, list[bytes]]
     attributes = {name: value for name, value in vars(ledger).items()
                   if name != "files" and not isinstance(getattr(type(ledger), name, None), cached_property)}
     attributes["spent_totals"] = spent_totals(ledger.expenses)  # what `balance` reads in place of the expenses
-    places = {}
+    places: dict[str, tuple[bool, tuple[int, int]]] = {}
     for name, value in attributes.items():
         if _is_records(value):
             files = array("i", map(number.__getitem__, map(id, map(attrgetter("source_file"), value))))
@@ -305,7 +317,7 @@ def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict, list[bytes]]
             places[name] = (True, section((type(value[0]), files, indexes, columns)))
         else:
             places[name] = (False, section(value))
-    index = {"files": [(source.path, source.parsed, source.entry_counts) for source in ledger.files],
+    index: dict[str, object] = {"files": [(source.path, source.parsed, source.entry_counts) for source in ledger.files],
              "places": places, "problems": problems}
     return index, sections
 
@@ -314,7 +326,7 @@ def _is_records(value: object) -> bool:
     return isinstance(value, list) and bool(value) and isinstance(value[0], Record)
 
 
-def _encoded(column: list) -> tuple:
+def _encoded(column: list[object]) -> tuple[str, list[object]]:
     kinds = {value.__class__ for value in column}
     if Decimal not in kinds:
         return ("plain", column)
@@ -323,7 +335,7 @@ def _encoded(column: list) -> tuple:
     return ("amounts", list(map(str, column)))
 
 
-def _decoded(column: tuple) -> list:
+def _decoded(column: tuple[str, list[Any]]) -> list[object]:  # as unpickled: the texts of amounts, or values
     if column[0] == "amounts":
         return list(map(Decimal, column[1]))
     if column[0] == "amounts or none":
@@ -340,7 +352,7 @@ def _dumps(data: object) -> bytes:
     return buffer.getvalue()
 
 
-def _decode(index: dict, sections: memoryview, contents: Contents) -> tuple[Ledger, list[Problem]]:
+def _decode(index: dict[str, Any], sections: memoryview, contents: ReadContents) -> tuple[Ledger, list[Problem]]:
     raw_of = dict(contents)
     files = [SourceFile(path, None, parsed, entry_counts, raw_of[path])  # decoded if asked
              for path, parsed, entry_counts in index["files"]]

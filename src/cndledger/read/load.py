@@ -6,88 +6,35 @@ are returned in `Ledger.problems`; checks across entries live in `checks.py`.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from decimal import Decimal
 from itertools import repeat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import BAD_VALUE, MISSING_KEY, TOML_SYNTAX, UNKNOWN_KEY, UNREADABLE_FILE
 from cndledger.format.problems import Location, Problem
-from cndledger.read.source import SourceFile
-from cndledger.read.rawfile import UnreadableFile, read_bytes as read_file_bytes
 from cndledger.format.records import FIGURE_KEYS, RECORDS, VALUE_FIELDS
-from cndledger.format.suggest import did_you_mean as _did_you_mean, nearest
+from cndledger.format.suggest import did_you_mean as _did_you_mean
+from cndledger.format.suggest import nearest
+from cndledger.read.rawfile import UnreadableFile
+from cndledger.read.rawfile import read_bytes as read_file_bytes
+from cndledger.read.source import SourceFile
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from pydantic import ValidationError
+    from pydantic_core import ErrorDetails
 
     from cndledger.format.models import Entry
+    from cndledger.format.record import Record
+    from cndledger.read.locate import EntryPosition
+
+    Document = dict[str, Any]  # a TOML document, or one of its tables: whatever the file holds
 
 
-ENVIRONMENT_VARIABLE = "CNDLEDGER_LEDGER"
-DEFAULT_PATH = "ledgers"
-
-
-class FileSet:
-    """The ledger files found at the given paths, and the paths that name none."""
-
-    def __init__(self) -> None:
-        self.files: list[str] = []
-        self.missing: list[str] = []
-
-
-def ledger_paths(given: list[str]) -> list[str]:
-    """The paths to read: those given; else $CNDLEDGER_LEDGER; else ./ledgers."""
-    if given:
-        return given
-    from_environment = os.environ.get(ENVIRONMENT_VARIABLE, "")
-    paths = [p for p in from_environment.split(os.pathsep) if p]
-    return paths or [DEFAULT_PATH]
-
-
-def find_files(paths: list[str]) -> FileSet:
-    found = FileSet()
-    seen: set[str] = set()
-    for path in paths:
-        if os.path.isdir(path):
-            files = _toml_files_below(path)
-        elif os.path.exists(path):
-            files = [path]
-        else:
-            files = []
-        if not files:
-            found.missing.append(path)
-        for file in files:
-            key = os.path.realpath(file)
-            if key not in seen:
-                seen.add(key)
-                found.files.append(file)
-    return found
-
-
-def _toml_files_below(folder: str) -> list[str]:
-    relative: list[str] = []
-    visited: set[tuple[int, int]] = set()
-    for root, dirs, names in os.walk(folder, followlinks=True):
-        try:
-            stat = os.stat(root)
-        except OSError:
-            dirs[:] = []
-            continue
-        if (stat.st_dev, stat.st_ino) in visited:  # a symlink loop, or a folder linked twice
-            dirs[:] = []
-            continue
-        visited.add((stat.st_dev, stat.st_ino))
-        for name in names:
-            if name.endswith(".toml"):
-                relative.append(os.path.relpath(os.path.join(root, name), folder).replace(os.sep, "/"))
-    relative.sort()
-    if folder in (".", "./"):
-        return relative
-    return [os.path.join(folder, name) if not folder.endswith(("/", os.sep)) else folder + name for name in relative]
 
 
 def read_bytes(path: str) -> bytes | Problem:
@@ -122,7 +69,7 @@ def _not_a_table(source: SourceFile, key: str, value: object) -> Problem:
     positions = source.positions()
     where = Location(source.path, positions.top_keys.get(key, (1, 0))[0])
     if key not in RECORDS:
-        if key in positions.tables and positions.tables[key]:
+        if positions.tables.get(key):
             where = Location(source.path, positions.tables[key][0].line)
         return UNKNOWN_KEY.problem(f"unknown table '{key}'{_did_you_mean(key, RECORDS)}", where,
                                    hint="the tables are " + ", ".join(f"[[{k}]]" for k in RECORDS))
@@ -132,7 +79,7 @@ def _not_a_table(source: SourceFile, key: str, value: object) -> Problem:
 _LINE_COLUMN = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def _parse(text: str, raw: bytes) -> dict:
+def _parse(text: str, raw: bytes) -> Document:
     """The TOML document of `text` (decoded from `raw`): read by toml_rs where it is installed (it is many times faster); by tomllib
     where toml_rs is not installed or finds any fault, so that problems keep tomllib's words.
 
@@ -142,12 +89,13 @@ def _parse(text: str, raw: bytes) -> dict:
     try:
         import toml_rs  # here, not above: a ledger from the cache is never parsed
     except ImportError:
-        toml_rs = None
-    if toml_rs is not None and _nests_shallowly(raw):
-        try:
-            return toml_rs.loads(text, parse_float=Decimal, toml_version="1.0.0")
-        except Exception:  # any fault: let tomllib judge and word it
-            pass
+        pass
+    else:
+        if _nests_shallowly(raw):
+            try:
+                return toml_rs.loads(text, parse_float=Decimal, toml_version="1.0.0")
+            except Exception:  # noqa: BLE001, S110 - any fault: let tomllib judge and word it
+                pass
     import tomllib  # only where toml_rs is missing or finds a fault
 
     return tomllib.loads(text, parse_float=Decimal)
@@ -179,7 +127,7 @@ def _nests_shallowly(raw: bytes) -> bool:
     return not brackets
 
 
-def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[SourceFile, dict | None]:
+def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[SourceFile, Document | None]:
     source = SourceFile(path)
     if isinstance(raw, Problem):
         problems.append(raw)
@@ -187,9 +135,7 @@ def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[Sou
     try:
         source.text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(TOML_SYNTAX.problem(
-            f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read)", Location(path, line)))
+        problems.append(_not_utf8(path, raw, exc))
         return source, None
     try:
         data = _parse(source.text, raw)
@@ -208,6 +154,7 @@ def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[Sou
 
 
 def _syntax_problem(path: str, text: str, exc: ValueError) -> Problem:
+    line: int | None
     if _toml_fault(exc):
         message = str(exc)
         found = _LINE_COLUMN.search(message)
@@ -215,11 +162,51 @@ def _syntax_problem(path: str, text: str, exc: ValueError) -> Problem:
         message = _LINE_COLUMN.sub("", message).strip()
         place = f" at line {line}, column {column}" if column is not None else ""
         return TOML_SYNTAX.problem(
-            f"invalid TOML{place}: {message[0].lower() + message[1:]}", Location(path, line, column))
+            f"invalid TOML{place}: {message[0].lower() + message[1:]}", Location(path, line, column),
+            hint=_syntax_hint(text, line))
     # An integer of thousands of digits: Python refuses to convert it.
     line = _long_number_line(text)
     message = "a number has too many digits to read" if line else str(exc)
     return TOML_SYNTAX.problem(f"invalid TOML: {message}", Location(path, line or 1))
+
+
+def _syntax_hint(text: str, line: int) -> str | None:
+    """A hint that leads to the fix for what people most often write that TOML refuses: an amount
+    with thousands separators or a currency sign (`70,000`, `$70,000`), a date as `30/06/2005` or
+    `June 2005`, a look-alike space; else None (the code's own hint)."""
+    from cndledger.format.dates import date_advice
+    from cndledger.format.values import amount_advice, unusual_characters
+
+    lines = text.split("\n")
+    shown = lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
+    _, equals, value = shown.partition("=")
+    value = value.split(" #")[0].strip()
+    if equals and value:
+        advice = amount_advice(value) or date_advice(value)
+        if advice is not None:
+            return advice
+    unusual = unusual_characters(shown)
+    if unusual:
+        return f"the line holds {unusual}, which looks like a space: type a plain space, or none, in its place"
+    return None
+
+
+def _not_utf8(path: str, raw: bytes, exc: UnicodeDecodeError) -> Problem:
+    """The file is not UTF-8: say which encoding it looks saved in, and to save it as UTF-8. (There is
+    no line of text to show, so no caret to point at.)"""
+    line = raw[: exc.start].count(b"\n") + 1
+    message = f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read)"
+    head = raw[:200]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") * 4 >= len(head) > 0:
+        return TOML_SYNTAX.problem(f"{message}: it is UTF-16 text", Location(path, 1),
+                                   hint="save it as UTF-8 (the editor's Save As, encoding UTF-8; or "
+                                        "iconv -f UTF-16 -t UTF-8)")
+    byte = raw[exc.start]
+    looks = bytes([byte]).decode("cp1252", errors="replace")
+    as_latin = f": at line {line}, byte 0x{byte:02X}, which Latin-1 (or Windows-1252) reads as '{looks}'"
+    return TOML_SYNTAX.problem(f"{message}{as_latin}", Location(path, line),
+                               hint="save it as UTF-8 (the editor's Save As, encoding UTF-8; or "
+                                    "iconv -f LATIN1 -t UTF-8)")
 
 
 _REPORTED_DEPTH = 100  # where tomllib gave up on nesting, the line passing this depth is shown
@@ -264,17 +251,17 @@ class _Validator:
         self.ledger = ledger
         self.builders = builders()  # one set per reading: texts interned, ids and dates judged once each
 
-    def add(self, kind: str, source: SourceFile, items: list[dict]) -> None:
+    def add(self, kind: str, source: SourceFile, items: list[Document]) -> None:
         entries = self.ledger.entries_of(kind)
 
-        def refused(index: int, item: dict) -> None:
+        def refused(index: int, item: Document) -> None:
             entry = self._by_pydantic(kind, source, index, item)
             if entry is not None:
                 entries.append(entry)
 
         self.builders[kind](items, source, entries, refused)
 
-    def _by_pydantic(self, kind: str, source: SourceFile, index: int, item: dict):
+    def _by_pydantic(self, kind: str, source: SourceFile, index: int, item: Document) -> Record | None:
         from pydantic import ValidationError
 
         from cndledger.format.models import TABLES as MODELS
@@ -286,17 +273,18 @@ class _Validator:
             self.ledger.problems.extend(_problems_of(exc, model, source.path, source.positions().entry(kind, index)))
             self.ledger.unvalidated_names.setdefault(kind, set()).update(_names_of(item))
             return None
-        return RECORDS[kind](source, index, *(getattr(valid, name) for name in VALUE_FIELDS[kind]))
+        record: Callable[..., Record] = RECORDS[kind]  # a named tuple: its values in order
+        return record(source, index, *(getattr(valid, name) for name in VALUE_FIELDS[kind]))
 
 
-def _names_of(item: dict) -> list[str]:
+def _names_of(item: Document) -> list[str]:
     """The names an entry that failed validation would have answered to (its id, a party's aliases)."""
     aliases = item.get("aliases")
     names = [item.get("id"), *(aliases if isinstance(aliases, list) else [])]
     return [name for name in names if isinstance(name, str) and name]
 
 
-def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) -> list[Problem]:
+def _problems_of(exc: ValidationError, model: type[Entry], path: str, position: EntryPosition) -> list[Problem]:
     table = f"[[{model.kind}]]"
     fields = list(model.model_fields)
     problems = []
@@ -319,7 +307,8 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) 
                 f"{table} has no '{key}'; every {model.kind} needs " + ", ".join(required),
                 Location(path, position.line), hint=_missing_key_hint(key, table, unknown, position)))
         else:
-            problems.append(BAD_VALUE.problem(f"'{key}' in {table}: {_plain(detail)}", where, hint=_value_hint(key, model.kind)))
+            problems.append(BAD_VALUE.problem(f"'{key}' in {table}: {_plain(detail)}", where,
+                                              hint=_value_hint(key, detail.get("input"), model.kind)))
     return problems
 
 
@@ -327,10 +316,16 @@ _DATE_KEYS = {"date", "start", "end", "due", "done", "not_before"}
 _AMOUNT_KEYS = {"amount", "budget", "value", "monthly_value"}
 
 
-def _value_hint(key: str, kind: str = "") -> str | None:
+def _value_hint(key: str, value: object = None, kind: str = "") -> str | None:
     if key == "amount" and kind == "expense":
         return "write an amount as a bare number, never zero: 211_000 or 70000.50, or -250.50 for a credit note"
     if key in _DATE_KEYS:
+        if isinstance(value, str):
+            from cndledger.format.dates import date_advice
+
+            advice = date_advice(value)
+            if advice is not None:
+                return advice  # 30/06/2005: "write 2005-06-30"
         return 'write a day as 2005-02-15 (no quotes needed), a month as "2005-02", a year as "2004"'
     if key in _AMOUNT_KEYS:
         return "write an amount as a bare number above zero: 211_000 or 70000.50, no quotes, no currency sign"
@@ -343,19 +338,19 @@ def _value_hint(key: str, kind: str = "") -> str | None:
     return None
 
 
-def _missing_key_hint(key: str, table: str, unknown: list[str], position) -> str:
+def _missing_key_hint(key: str, table: str, unknown: list[str], position: EntryPosition) -> str:
     misspelt = nearest(key, unknown)
     if misspelt is not None:
         return f"'{misspelt}' at line {position.key_line(misspelt)} looks like it, misspelt: write it '{key}'"
     return f"add the line '{key} = …' under this {table} header"
 
 
-def _entry_id(detail: dict) -> str:
+def _entry_id(detail: ErrorDetails) -> str:
     data = detail.get("input")
     return str(data.get("id", "")) if isinstance(data, dict) else ""
 
 
-def _plain(detail: dict) -> str:
+def _plain(detail: ErrorDetails) -> str:
     """Pydantic's message, said as a ledger writer would understand it."""
     from cndledger.format.values import describe
 
