@@ -80,6 +80,15 @@ def parse_date(value: object) -> LedgerDate:
     return LedgerDate(exact, exact, value)
 
 
+def parse_day(value: object) -> LedgerDate:
+    """A date that must be a day (a budget's `revision`): a month or a year is refused."""
+    date = parse_date(value)
+    if date.first != date.last:
+        raise ValueError(f"expected a day such as 2005-02-15, got the {date.precision} {date.text!r}; "
+                         "write the day the revision was made")
+    return date
+
+
 def parse_as_of(text: str | None) -> _dt.date:
     """The day an `--as-of`/`--on` option names: its period's last day; today when absent."""
     if text is None:

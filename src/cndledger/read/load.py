@@ -115,7 +115,40 @@ def load_contents(contents: list[tuple[str, bytes | Problem]]) -> Ledger:
                 ledger.problems.append(_not_a_table(source, key, value))
         for kind, items in tables.items():
             validator.add(kind, source, items)
+    if ledger.budgets:
+        ledger.problems.extend(_budget_problems(ledger))
     return ledger
+
+
+def _budget_problems(ledger: Ledger) -> list[Problem]:
+    """What makes a `[[budget]]` entry's values wrong once its project is known: a period of the wrong
+    fiscal-year form for the project's fiscal_year_start (`bad-value`, at the key), a revision of a
+    line that has no original (`missing-key`, at its header)."""
+    from cndledger.checks.budgets import describe_line
+    from cndledger.core.budget import budget_periods, line_key
+    from cndledger.format.periods import Period, PeriodError
+
+    problems: list[Problem] = []
+    originals: set = set()
+    revised: dict = {}  # the first revision of each line
+    for entry, period in zip(ledger.budgets, budget_periods(ledger)):
+        if isinstance(period, PeriodError):
+            problems.append(BAD_VALUE.problem(f"'period' in [[budget]]: {period.message}", entry.at_key("period"),
+                                              hint=period.hint))
+        elif isinstance(period, Period):
+            key = line_key(entry, period)
+            if entry.revision is None:
+                originals.add(key)
+            else:
+                revised.setdefault(key, entry)
+    for key, entry in revised.items():
+        if key not in originals:
+            problems.append(MISSING_KEY.problem(
+                f"{describe_line(entry.project, entry.period, entry.category, entry.cluster)} has a revision but no "
+                "original: every line needs an entry without 'revision', its original amount", entry.at,
+                hint="add the line's original [[budget]]: the same project, period, category and cluster, without "
+                     "revision"))
+    return problems
 
 
 def _not_a_table(source: SourceFile, key: str, value: object) -> Problem:
@@ -319,12 +352,19 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) 
                 f"{table} has no '{key}'; every {model.kind} needs " + ", ".join(required),
                 Location(path, position.line), hint=_missing_key_hint(key, table, unknown, position)))
         else:
-            problems.append(BAD_VALUE.problem(f"'{key}' in {table}: {_plain(detail)}", where, hint=_value_hint(key)))
+            problems.append(BAD_VALUE.problem(f"'{key}' in {table}: {_plain(detail)}", where,
+                                              hint=_own_hint(detail) or _value_hint(key)))
     return problems
 
 
 _DATE_KEYS = {"date", "start", "end", "due", "done", "not_before"}
 _AMOUNT_KEYS = {"amount", "budget", "value", "monthly_value"}
+
+
+def _own_hint(detail: dict) -> str | None:
+    """The hint a value's own rule gave with its error (a period's: `periods.PeriodError`)."""
+    error = detail.get("ctx", {}).get("error") if detail["type"] == "value_error" else None
+    return getattr(error, "hint", None)
 
 
 def _value_hint(key: str) -> str | None:
@@ -336,6 +376,10 @@ def _value_hint(key: str) -> str | None:
         return "write the asserted figure as a bare number: 141_000 or -250.50, no quotes"
     if key == "currency":
         return "write an ISO 4217 code in capitals, such as USD or PKR"
+    if key == "revision":
+        return "write the day of the revision as 2005-02-15 (no quotes needed)"
+    if key == "support_cost_rate":
+        return "write a share from 0 to 1: 0.13 for 13 %"
     if key == "min_spent":
         return "write a share from 0 to 1: 0.5 means half of what was released"
     return None
