@@ -63,10 +63,14 @@ class LedgerDir:
         return path
 
     def run(self, *args: str, env: dict[str, str] | None = None) -> Result:
+        return self.run_in(".", *args, env=env)
+
+    def run_in(self, folder: str, *args: str, env: dict[str, str] | None = None) -> Result:
+        """Run cndledger in a folder below the root."""
         import os
 
         old = os.getcwd()
-        os.chdir(self.root)
+        os.chdir(self.root / folder)
         try:
             result = CliRunner().invoke(app, list(args), env=env, catch_exceptions=False)
         finally:

@@ -32,7 +32,7 @@ def test_an_entry_is_appended_after_the_last_byte_and_the_ledger_still_checks(le
     result = ledger.run("add", "release", "--to", "ledgers/funding.toml", *RELEASE, "reference=BANK 2005/117")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "added [[release]] at ledgers/funding.toml:27\n", "")
     assert path.read_bytes() == before + (
-        b'\n[[release]]\ncommitment = "C1"\ndate = 2005-09-30\namount = 40000\ntranche = "tf-1"\n'
+        b'\n[[release]]\ncommitment = "C1"\ndate = 2005-09-30\namount = 40_000\ntranche = "tf-1"\n'
         b'reference = "BANK 2005/117"\n')
     assert ledger.run("check").exit_code == 0
     assert ledger.run("balance", "--json", "--as-of", "2005-12").json()["projects"][0]["released"] == "40000.00"
@@ -135,7 +135,7 @@ def test_dry_run_prints_the_entry_and_writes_nothing(ledger):
     before = digest(path)
     result = ledger.run("add", "release", "--to", "ledgers/a.toml", *RELEASE, "--dry-run")
     assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout == '[[release]]\ncommitment = "C1"\ndate = 2005-09-30\namount = 40000\ntranche = "tf-1"\n'
+    assert result.stdout == '[[release]]\ncommitment = "C1"\ndate = 2005-09-30\namount = 40_000\ntranche = "tf-1"\n'
     assert digest(path) == before
     assert not (ledger.root / "ledgers" / ".a.toml.lock").exists()
     refused = ledger.run("add", "release", "--to", "ledgers/a.toml", "commitment=C1", "--dry-run")
@@ -261,3 +261,65 @@ def test_a_file_that_writes_its_entries_inline_is_explained_not_broken(ledger):
     assert ("ledgers/a.toml:5: error[toml-syntax]: the file writes its party entries inline (party = [...]), and "
             "TOML allows no [[party]] table after that\n") in result.stderr
     assert digest(path) == before
+
+
+@pytest.mark.parametrize("assignment, written", [
+    ("note=2025", 'note = "2025"'), ("note=true", 'note = "true"'), ("id=12345", 'id = "12345"'),
+    ("reference=2005/117", 'reference = "2005/117"'), ('note="quoted"', 'note = "quoted"'),
+    ("note=[1, 2]", 'note = "[1, 2]"'), ("currency=USD", 'currency = "USD"'),
+])
+def test_a_text_key_takes_the_text_as_written(ledger, assignment, written):
+    ledger.write("ledgers/a.toml", GRANT)
+    result = ledger.run("add", "release", "--to", "ledgers/a.toml", *RELEASE, assignment, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert f"\n{written}\n" in result.stdout
+
+
+def test_a_text_id_that_looks_like_a_number_is_recorded_and_found(ledger):
+    ledger.write("ledgers/a.toml", GRANT)
+    result = ledger.run("add", "release", "--to", "ledgers/a.toml", *RELEASE, "id=12345", "note=true")
+    assert result.exit_code == 0, result.stderr
+    assert ledger.run("check").exit_code == 0
+    events = ledger.run("register", "--json", "--as-of", "2005-12").json()["events"]
+    assert [event["id"] for event in events if event["kind"] == "release"] == ["12345"]
+
+
+@pytest.mark.parametrize("assignment, written", [
+    ("amount=1_200", "amount = 1_200"), ("amount=1200", "amount = 1200"), ("amount=1_000.50", "amount = 1_000.50"),
+    ("amount=1e3", "amount = 1e3"),
+])
+def test_a_number_is_written_as_the_user_wrote_it(ledger, assignment, written):
+    ledger.write("ledgers/a.toml", GRANT)
+    args = [arg for arg in RELEASE if not arg.startswith("amount=")]
+    result = ledger.run("add", "release", "--to", "ledgers/a.toml", *args, assignment, "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert f"\n{written}\n" in result.stdout
+
+
+def test_keys_are_written_in_the_tables_order(ledger):
+    ledger.write("ledgers/a.toml", GRANT)
+    result = ledger.run("add", "release", "--to", "ledgers/a.toml", "note=n", "tranche=tf-1", "amount=40_000",
+                        "reference=BANK 1", "date=2005-09-30", "commitment=C1", "id=R9", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ('[[release]]\ncommitment = "C1"\ndate = 2005-09-30\namount = 40_000\nid = "R9"\n'
+                             'tranche = "tf-1"\nreference = "BANK 1"\nnote = "n"\n')
+
+
+def test_no_lock_file_is_seen_by_git_nor_left_behind(ledger):
+    import shutil
+
+    if shutil.which("git") is None:
+        pytest.skip("no git here")
+    path = ledger.write("ledgers/a.toml", GRANT)
+    subprocess.run(["git", "init", "-q"], cwd=ledger.root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=ledger.root, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "ledger"], cwd=ledger.root,
+                   check=True)
+    assert ledger.run("add", "release", "--to", "ledgers/a.toml", *RELEASE).exit_code == 0
+    killed = cndledger(ledger.root, "add", "expense", "--to", "ledgers/a.toml", "project=P1", "date=2005-10-01",
+                       "amount=5", env={append.KILL_AT_VARIABLE: "checked"})
+    assert killed.wait(timeout=60) == -signal.SIGKILL
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ledger.root,
+                            capture_output=True, text=True, check=True).stdout
+    assert status == " M ledgers/a.toml\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["a.toml"]

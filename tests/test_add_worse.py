@@ -32,7 +32,7 @@ def test_an_error_in_the_entry_blocks_it_and_the_errors_already_there_are_told_a
     result = ledger.run("add", "release", "--to", "ledgers/a.toml", "commitment=C1", "tranche=tf-1",
                         "date=2005-09-30", "amount=50_000")
     assert result.exit_code == 1
-    assert "ledgers/a.toml:37: error[releases-exceed-tranche]" in result.stderr
+    assert "ledgers/a.toml:36: error[releases-exceed-tranche]" in result.stderr
     assert "cndledger: the ledger had 1 error before this entry (at ledgers/a.toml:33)" in result.stderr
     assert result.stderr.endswith("cndledger: nothing was written: with this entry (at ledgers/a.toml:33) the ledger "
                                   "would have 1 new error\n")

@@ -340,7 +340,7 @@ def test_a_plan_accepts_an_entry_only_as_pydantic_does(kind, data):
 
 def test_plans_take_every_plain_entry_without_pydantic(monkeypatch):
     import cndledger.read.load
-    from cndledger.read.load import find_files
+    from cndledger.read.find import find_files
     from conftest import load
 
     monkeypatch.setattr(cndledger.read.load._Validator, "_by_pydantic", lambda *args: pytest.fail(f"to Pydantic: {args}"))

@@ -10,6 +10,10 @@ def main() -> None:
 
         print(f"cndledger {__version__}")
         return
+    if not (sys.stdout.encoding or "").lower().startswith("utf") or not (sys.stderr.encoding or "").lower().startswith("utf"):
+        from cndledger.render.text import plain_fallbacks  # an ASCII, Latin-1 or cp437 terminal
+
+        plain_fallbacks(sys.stdout, sys.stderr)
     import gc
 
     # A run makes millions of objects that live until it ends, and none in cycles worth collecting:

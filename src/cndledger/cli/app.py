@@ -123,7 +123,9 @@ for _declared in COMMANDS.values():
 def main() -> None:
     """The command line through Typer (`__main__` reads the common command lines without it)."""
     from cndledger.cli.commands import Session, not_enough_memory
+    from cndledger.render.text import plain_fallbacks
 
+    plain_fallbacks(sys.stdout, sys.stderr)
     session = Session(standalone=True)
     try:
         app(obj=session)

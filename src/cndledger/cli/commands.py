@@ -92,11 +92,27 @@ def _open(session: Session, paths: list[str] | None, ledger: list[str] | None, a
                          warnings=warnings)
     if session.standalone:
         session.opened.append(opened)
+    _say_skipped(opened.skipped)
     if opened.missing:
+        from cndledger.read.find import DEFAULT_PATH, ENVIRONMENT_VARIABLE, no_default_ledger
+
+        if not paths and not ledger and opened.missing == [DEFAULT_PATH] and not os.environ.get(ENVIRONMENT_VARIABLE):
+            print(f"cndledger: {no_default_ledger()}", file=sys.stderr)
+            raise Exit(EXIT_USAGE)
         for path in opened.missing:
             print(f"cndledger: no ledger at the path '{path}' (no such file, or no *.toml below it)", file=sys.stderr)
         raise Exit(EXIT_USAGE)
     return opened
+
+
+def _say_skipped(skipped: list[str]) -> None:
+    if skipped:
+        from cndledger.render import printable
+
+        plural = "s" if len(skipped) > 1 else ""
+        print(printable(f"cndledger: skipped {len(skipped)} TOML file{plural} that hold{'' if plural else 's'} no "
+                        f"ledger table: {', '.join(skipped)} (a ledger's tables are written [[release]]; a file named on the "
+                        "command line is always read)"), file=sys.stderr)
 
 
 def _source_line(opened):
@@ -155,7 +171,12 @@ def _finish_report(opened, render, result, output: str) -> int:
     return EXIT_PROBLEMS if opened.errors else EXIT_OK
 
 
-def check(session: Session, paths, ledger, format: str, strict: bool, as_of, no_cache: bool, ignore=None) -> int:
+def check(session: Session, paths, ledger, format: str, json: bool, strict: bool, as_of, no_cache: bool,
+          ignore=None) -> int:
+    if json:
+        if format not in ("text", "json"):
+            raise _fail_usage(f"--json is --format json: give one, not --json with --format {format}")
+        format = "json"
     if format not in CHECK_FORMATS:
         raise _fail_usage(f"--format must be text, json or github, not '{format}'")
     ignored = _ignored_warnings(ignore or [])
@@ -198,7 +219,9 @@ def _ignored_warnings(codes: list[str]) -> set[str]:
     return set(codes)
 
 
-def balance(session: Session, paths, ledger, as_of, project, by_party: bool, json: bool, no_cache: bool) -> int:
+def balance(session: Session, paths, ledger, as_of, project, by_party: bool, json: bool, csv: bool,
+            no_cache: bool) -> int:
+    output = _output_format(json, csv)
     day = _day(as_of, "--as-of")
     opened = _open(session, paths, ledger, day, no_cache)
     _report_problems(opened)
@@ -211,8 +234,10 @@ def balance(session: Session, paths, ledger, as_of, project, by_party: bool, jso
     keep = _only_projects(opened, project)
     if keep is not None:
         result.projects = [figures for figures in result.projects if figures.project.id in keep]
-    if json:
+    if output == "json":
         print(render.as_json(result))
+    elif output == "csv":
+        sys.stdout.write(render.as_csv(result, by_party=by_party))
     else:
         from cndledger.render.table import print_table
 
@@ -261,6 +286,10 @@ def register(session: Session, paths, ledger, start, as_of, project, json: bool,
     output = _output_format(json, csv)
     day = _day(as_of, "--as-of")
     first = _first_day(start, "--from")
+    if first is not None and first > day:
+        as_of_said = f"--as-of {as_of} (its last day, {day})" if as_of else f"the day of the figures (today, {day})"
+        raise _fail_usage(f"--from {start} (its first day, {first}) is after {as_of_said}: nothing can be listed; "
+                          "give a --from on or before the --as-of day")
     opened, only = _open_report(session, paths, ledger, day, project, no_cache)
     from cndledger.core.register import register as compute
     from cndledger.render import register as render

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tomllib
 
-from cndledger.read.load import find_files, ledger_paths
+from cndledger.read.find import find_files, ledger_paths
 
 
 def ids(given_paths: list[str], kind: str) -> list[tuple[str, str]]:

@@ -66,6 +66,7 @@ COMMANDS = {command.name: command for command in (
         PATHS, LEDGER,
         Parameter("format", VALUE, "--format", default="text", metavar="text|json|github", complete=("formats",),
                   help="text; json; or github (GitHub Actions annotations on the lines of a pull request)."),
+        JSON.with_help("The same as --format json, as every report takes it."),
         Parameter("strict", FLAG, "--strict", default=False, help="Warnings fail the check too."),
         Parameter("ignore", VALUES, "--ignore", show_default=False, metavar="CODE", complete=("codes",),
                   help="Leave out the warnings of this code (a known, accepted one); repeatable. Errors are never left out."),
@@ -76,7 +77,7 @@ COMMANDS = {command.name: command for command in (
         "balance", "Per project: budget, committed, released, outstanding, in kind, spent, available, gap.",
         PATHS, LEDGER, AS_OF, PROJECT,
         Parameter("by_party", FLAG, "--by-party", default=False, help="Each party's figures under its project."),
-        JSON, NO_CACHE,
+        JSON, CSV, NO_CACHE,
     ),
     Command(
         "release-check", "May the tranche be released on the day? Exit 0 if every condition holds, 1 if one does "

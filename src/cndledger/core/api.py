@@ -10,17 +10,20 @@ from contextlib import contextmanager
 from cndledger.read.cache import Cache, wanted as cache_wanted
 from cndledger.checks import dated_problems, ledger_problems
 from cndledger.core.ledger import Ledger
-from cndledger.read.load import find_files, ledger_paths, load_contents, read_bytes
+from cndledger.read.find import find_files, keep_ledgers, ledger_paths
+from cndledger.read.load import load_contents, read_bytes
 from cndledger.format.problems import Problem, sort_key
 
 
 class CheckedLedger:
     """A ledger read from its paths, with every problem found in it."""
 
-    def __init__(self, ledger: Ledger, problems: list[Problem] | None = None, missing: list[str] | None = None) -> None:
+    def __init__(self, ledger: Ledger, problems: list[Problem] | None = None, missing: list[str] | None = None,
+                 skipped: list[str] | None = None) -> None:
         self.ledger = ledger
         self.problems = [] if problems is None else problems
         self.missing = [] if missing is None else missing  # given paths that hold no ledger
+        self.skipped = [] if skipped is None else skipped  # TOML files below a folder that are not ledgers
 
     @property
     def errors(self) -> list[Problem]:
@@ -43,12 +46,16 @@ def open_ledger(given_paths: list[str], as_of: _dt.date, *, use_cache: bool = Tr
     found = find_files(paths)
     if found.missing:
         return CheckedLedger(Ledger(), missing=found.missing)
-    contents = [(path, read_bytes(path)) for path in found.files]
+    contents = keep_ledgers(found, [(path, read_bytes(path)) for path in found.files])
+    if found.missing:
+        return CheckedLedger(Ledger(), missing=found.missing, skipped=found.skipped)
     if not (use_cache and cache_wanted()):
         cache = None
     elif cache is None:
         cache = Cache()
-    return _checked(contents, as_of, cache, warnings)
+    opened = _checked(contents, as_of, cache, warnings)
+    opened.skipped = found.skipped
+    return opened
 
 
 def check_files(files: list[str], as_of: _dt.date, replaced: dict[str, bytes] | None = None) -> CheckedLedger:

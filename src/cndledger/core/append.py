@@ -8,9 +8,9 @@ block it: so each of the releases a failing assert waits for can be added, one a
 Several entries (`add --from-file`) are checked and written together: all, or none.
 The write appends after the file's last byte, in the file's line endings, and is atomic: a
 temporary file in the same folder is written, flushed to disk and renamed over the file, then the
-folder is flushed. Concurrent `add`s queue on a lock file next to the target (`.NAME.lock`, kept:
-removing it would let two writers hold two different locks), and a file that another program
-changed between the read and the write is not overwritten.
+folder is flushed. Concurrent `add`s queue on a lock of the target's folder (flock: no lock file
+for git to see, none left by a killed add), and a file that another program changed between the
+read and the write is not overwritten.
 
 Test hook (for tests only, never set it otherwise): where $CNDLEDGER_TEST_KILL_AT names one of the
 points of `KILL_POINTS`, the process kills itself there with SIGKILL, so that tests can show a
@@ -35,7 +35,8 @@ from decimal import Decimal
 import tomli_w
 
 from cndledger.core.api import CheckedLedger, check_files
-from cndledger.read.load import find_files, ledger_paths
+from cndledger.read.find import find_files, keep_ledgers, ledger_paths
+from cndledger.read.load import read_bytes as read_or_problem
 from cndledger.format.codes import TOML_SYNTAX
 from cndledger.format.problems import Problem
 from cndledger.read.rawfile import UnreadableFile, read_bytes
@@ -111,15 +112,70 @@ def parse_assignments(assignments: list[str]) -> dict[str, object]:
     return fields
 
 
+def key_types(kind: str) -> dict[str, str]:
+    """Each key of the table, in its declared order, with its type as `add` reads it: "text" (an id, a
+    name, a note, a currency, a choice of words), "texts" (a list of them) or "value" (an amount, a
+    date, a share). From the table registry, the one place that says so."""
+    from cndledger.format import tables
+
+    def of(key: tables.Key) -> str:
+        if key.type in (tables.ID, tables.TEXT, tables.CURRENCY, tables.CHOICE):
+            return "text"
+        return "texts" if key.type in tables.LIST_TYPES else "value"
+
+    return {key.name: of(key) for key in TABLES[kind].keys}
+
+
+def read_entry(kind: str, assignments: list[str]) -> tuple[dict[str, object], dict[str, str]]:
+    """The entry's values, in the table's declared order (unknown keys after, as given), each read by
+    its key's type: the text as written for a text key (`note=2025`, `id=12345`, `note=true`), TOML
+    otherwise; and the values to write as the user wrote them (`1_200_000`, not `1200000`)."""
+    types = key_types(kind)
+    fields = parse_assignments(assignments)
+    for assignment in assignments:
+        key, _, text = assignment.partition("=")
+        key, text = key.strip(), text.strip()
+        if types.get(key) == "text" and not isinstance(fields[key], str):
+            fields[key] = text
+    written = {}
+    for assignment in assignments:
+        key, _, text = assignment.partition("=")
+        key, text = key.strip(), text.strip()
+        value = fields[key]
+        if (types.get(key) == "value" and not isinstance(value, (str, list, bool)) and "#" not in text
+                and "\n" not in text and "\r" not in text):
+            written[key] = text
+    from cndledger.format.suggest import nearest
+
+    order = {key: place for place, key in enumerate(types)}
+
+    def place(key: str) -> float:  # a misspelt key goes where the key it is close to would (after it)
+        meant = nearest(key, types)
+        return order[key] if key in order else order[meant] + 0.5 if meant is not None else len(order)
+
+    ordered = dict(sorted(fields.items(), key=lambda item: place(item[0])))
+    return ordered, written
+
+
 def _holds_a_table(value: object) -> bool:
     if isinstance(value, dict):
         return True
     return isinstance(value, list) and any(_holds_a_table(item) for item in value)
 
 
-def entry_text(kind: str, fields: dict[str, object]) -> str:
-    """The entry as tomli-w writes it, under its own [[kind]] header (never inline)."""
-    return f"[[{kind}]]\n" + tomli_w.dumps(fields)
+def entry_text(kind: str, fields: dict[str, object], written: dict[str, str] | None = None) -> str:
+    """The entry as tomli-w writes it, under its own [[kind]] header (never inline); the values of
+    `written` as given there (a TOML literal the user wrote: 1_200_000)."""
+    if not written:
+        return f"[[{kind}]]\n" + tomli_w.dumps(fields)
+    lines = []
+    for key, value in fields.items():
+        line = tomli_w.dumps({key: value})
+        if key in written:
+            name = tomli_w.dumps({key: True}).removesuffix(" = true\n")
+            line = f"{name} = {written[key]}\n"
+        lines.append(line)
+    return f"[[{kind}]]\n" + "".join(lines)
 
 
 def appended(raw: bytes, entry: str) -> tuple[bytes, int]:
@@ -178,9 +234,11 @@ def add_entry(kind: str | None, assignments: list[str], to: str, given_paths: li
         guess = f" (did you mean '{close[0]}'?)" if close else ""
         raise AddError(f"'{kind}' is not a table of the format{guess}; the tables are {', '.join(TABLES)}")
     else:
-        fields, count = parse_assignments(assignments), 1
-        entry = entry_text(kind, fields)
+        fields, written = read_entry(kind, assignments)
+        count, entry = 1, entry_text(kind, fields, written)
     found = find_files(ledger_paths(given_paths))
+    if not found.missing:
+        keep_ledgers(found, [(path, read_or_problem(path)) for path in found.files])
     if found.missing:
         raise AddError("; ".join(f"no ledger at the path '{path}' (no such file, or no *.toml below it)"
                                  for path in found.missing))
@@ -233,17 +291,23 @@ def _file_of_the_ledger(to: str, files: list[str]) -> str:
 
 @contextlib.contextmanager
 def _locked(real: str) -> Iterator[None]:
-    """Hold the lock of the file: `.NAME.lock` beside it, locked with flock (released if we die)."""
+    """Hold the lock of the file: flock on its folder, so that no lock file shows in `git status` or
+    outlives a killed add (a lock dies with its process). The folder stays the same inode across the
+    atomic rename, so every writer of the file meets the same lock. Where the folder cannot be locked
+    (some network file systems), `.NAME.lock` beside the file, kept: removing it would let two writers
+    hold two different locks."""
     try:
         import fcntl
     except ImportError:  # not a POSIX system
         raise WriteFailed("cndledger add needs file locks (fcntl), which this system lacks") from None
     folder, name = os.path.split(real)
-    lock = os.path.join(folder, f".{name}.lock")
-    try:
-        descriptor = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise WriteFailed(f"cannot create the lock file '{lock}': {exc.strerror or exc}") from None
+    lock, descriptor = folder, _lockable_folder(folder)
+    if descriptor is None:
+        lock = os.path.join(folder, f".{name}.lock")
+        try:
+            descriptor = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise WriteFailed(f"cannot create the lock file '{lock}': {exc.strerror or exc}") from None
     try:
         deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
         while True:
@@ -257,6 +321,25 @@ def _locked(real: str) -> Iterator[None]:
         yield
     finally:
         os.close(descriptor)  # releases the lock
+
+
+def _lockable_folder(folder: str) -> int | None:
+    """A descriptor of the folder where flock works on it (held by another add counts), else None."""
+    import fcntl
+
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return None
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
+    except BlockingIOError:
+        pass  # another add holds it: it works
+    except OSError:
+        os.close(descriptor)
+        return None
+    return descriptor
 
 
 def _replace(real: str, expected: bytes, candidate: bytes, shown: str) -> None:

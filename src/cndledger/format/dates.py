@@ -89,6 +89,61 @@ def parse_day(value: object) -> LedgerDate:
     return date
 
 
+_MONTHS = {name: number for number, names in enumerate(
+    ["january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul", "august aug",
+     "september sep sept", "october oct", "november nov", "december dec"], start=1) for name in names.split()}
+_NUMERIC = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})|(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})|(\d{1,2})[/.-](\d{4})")
+_WORDS = re.compile(r"(?:(\d{1,2})(?:st|nd|rd|th)?[\s/.-]+)?([a-z]+)\.?(?:[\s/.-]+(\d{1,2})(?:st|nd|rd|th)?)?,?[\s/.-]+(\d{4})")
+
+
+def date_advice(text: str) -> str | None:
+    """How to write a date written as people write it: "write 2005-06-30" for `30/06/2005` or
+    `June 30, 2005`, 'write "2005-06" (a month, in quotes)' for `June 2005`; None where the text is
+    not such a date."""
+    folded = text.strip().lower()
+    if _FORM.fullmatch(folded):
+        return None  # already the format's own form
+    numeric = _NUMERIC.fullmatch(folded)
+    if numeric is not None:
+        first, second, year, y, m, d, month_alone, year_of_month = numeric.groups()
+        if y is not None:
+            return _day_advice(int(y), int(m), int(d))
+        if month_alone is not None:
+            return _month_advice(int(year_of_month), int(month_alone))
+        a, b, year_number = int(first), int(second), int(year)
+        if a > 12 or b > 12 or a == b:
+            day, month = (a, b) if a > 12 or a == b else (b, a)
+            return _day_advice(year_number, month, day)
+        one, other = _day_advice(year_number, b, a), _day_advice(year_number, a, b)
+        if one and other:  # 03/06/2005: 3 June or March 6
+            return (f"write {_dt.date(year_number, b, a).isoformat()} if it is day {a} of month {b}, "
+                    f"{_dt.date(year_number, a, b).isoformat()} if it is day {b} of month {a}")
+        return None
+    words = _WORDS.fullmatch(folded)
+    if words is None or words[2] not in _MONTHS:
+        return None
+    day_before, month_name, day_after, year = words.groups()
+    month = _MONTHS[month_name]
+    if day_before and day_after:
+        return None
+    if day_before or day_after:
+        return _day_advice(int(year), month, int(day_before or day_after))
+    return _month_advice(int(year), month)
+
+
+def _day_advice(year: int, month: int, day: int) -> str | None:
+    try:
+        return f"write {_dt.date(year, month, day).isoformat()} (year-month-day, no quotes needed)"
+    except ValueError:
+        return None
+
+
+def _month_advice(year: int, month: int) -> str | None:
+    if not 1 <= month <= 12:
+        return None
+    return f'write "{year:04d}-{month:02d}" (a month: year-month, in quotes)'
+
+
 def parse_as_of(text: str | None) -> _dt.date:
     """The day an `--as-of`/`--on` option names: its period's last day; today when absent."""
     if text is None:

@@ -10,6 +10,7 @@ entries is read without it.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from decimal import Decimal, DecimalException
 
 from cndledger.format.currency import MINOR_UNITS, MONEY
@@ -26,7 +27,9 @@ def describe(value: object) -> str:
     if isinstance(value, (int, Decimal)):
         return f"the number {value}"
     if isinstance(value, str):
-        return f"the text {value!r}" if len(value) <= 40 else "a text"
+        unusual = unusual_characters(value)
+        holding = f" (holding {unusual})" if unusual else ""
+        return (f"the text {value!r}" if len(value) <= 40 else "a text") + holding
     if isinstance(value, _dt.datetime):
         return "a date-time"
     if isinstance(value, _dt.date):
@@ -38,6 +41,68 @@ def describe(value: object) -> str:
     if isinstance(value, dict):
         return "a table"
     return type(value).__name__
+
+
+# Characters that look like a plain space (or like nothing) and are not one: named in messages, as
+# the source line shows them as spaces.
+_LOOKALIKES = {
+    "\u00a0": "no-break space", "\u202f": "narrow no-break space", "\u2007": "figure space",
+    "\u2009": "thin space", "\u200a": "hair space", "\u2002": "en space", "\u2003": "em space",
+    "\u200b": "zero-width space", "\ufeff": "zero-width no-break space", "\u3000": "ideographic space",
+}
+
+
+def unusual_characters(text: str) -> str:
+    """The look-alike spaces in the text, named: "U+00A0 no-break space"; "" where there are none."""
+    found = dict.fromkeys(character for character in text if character in _LOOKALIKES)
+    return ", ".join(f"U+{ord(character):04X} {_LOOKALIKES[character]}" for character in found)
+
+
+_CURRENCY_SIGNS = "$€£¥₹₨₩₽¢"
+_AMOUNT_LIKE = re.compile(
+    r"(?P<before>(?:[A-Z]{3}|[A-Z]{0,2}[" + _CURRENCY_SIGNS + r"]))?[\s]*"
+    r"(?P<number>[0-9](?:[0-9.,'’_\s]*[0-9])?)"
+    r"[\s]*(?P<after>[A-Z]{3}|[" + _CURRENCY_SIGNS + r"])?")
+
+
+def amount_advice(text: str) -> str | None:
+    """How to write, as a TOML amount, an amount written as people write it: "write 70000 or 70_000"
+    for `70,000`, `$70,000`, `70 000` (a no-break space), `1.200.000`, `70.000,50`; None where the
+    text is not such an amount, or is one TOML reads as it is (it only needs its quotes off)."""
+    match = _AMOUNT_LIKE.fullmatch(text.strip())
+    if match is None:
+        return None
+    number = match["number"]
+    marks = [character for character in number if character in ".,"]
+    whole, fraction, decimal_mark = number, "", None
+    if marks:
+        last = marks[-1]
+        head, _, tail = number.rpartition(last)
+        if len(set(marks)) == 2 or marks.count(last) == 1 and len(tail.strip()) != 3:
+            whole, fraction, decimal_mark = head, tail, last
+    groups = re.split(r"[.,\s'’_]+", whole)
+    if not all(group.isdigit() for group in groups) or any(len(group) != 3 for group in groups[1:]):
+        return None
+    if fraction and not fraction.isdigit():
+        return None
+    whole = "".join(groups)
+    if len(groups) == 1 and decimal_mark != "," and not (match["before"] or match["after"]):
+        return None  # nothing people add to a number: not ours to advise on
+    plain = whole + (f".{fraction}" if fraction else "")
+    grouped = f"{int(whole):_}" + (f".{fraction}" if fraction else "")
+    advice = f"write {plain}" + (f" or {grouped}" if grouped != plain else "")
+    without = []
+    if match["before"] or match["after"]:
+        without.append("no currency sign")
+    if len(groups) > 1:
+        spaces = unusual_characters(number) or (" " in number and "spaces") or ""
+        without.append("no thousands separators" + (f", here {spaces}" if spaces else ""))
+    if decimal_mark == ",":
+        without.append("a point before the decimals")
+    advice += ": a bare number, with " + " and ".join(without)
+    if match["before"] or match["after"]:
+        advice += "; the currency is the project's, or the entry's currency key"
+    return advice
 
 
 def parse_id(value: object) -> str:
@@ -74,7 +139,8 @@ def parse_figure(value: object) -> Decimal:
 
 def _amount(value: object, *, signed: bool) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        hint = " (write it without quotes)" if isinstance(value, str) else ""
+        advice = _text_amount_advice(value) if isinstance(value, str) else None
+        hint = "" if advice is None else " (write it without quotes)" if advice == _UNQUOTE else f"; {advice}"
         raise ValueError(f"expected an amount such as 70000 or 70000.50, got {describe(value)}{hint}")
     amount = Decimal(value)
     if not amount.is_finite():
@@ -84,6 +150,19 @@ def _amount(value: object, *, signed: bool) -> Decimal:
     if not signed and amount <= 0:
         raise ValueError(f"an amount must be above zero, got {value}; direction comes from the table kind")
     return amount
+
+
+_UNQUOTE = "write it without quotes"
+
+
+def _text_amount_advice(text: str) -> str | None:
+    """What to write for an amount given as text: its number without quotes, or without what TOML refuses."""
+    try:
+        if Decimal(text.strip()).is_finite() and text.strip() == text:
+            return _UNQUOTE
+    except DecimalException:
+        pass
+    return amount_advice(text)
 
 
 def parse_currency(value: str) -> str:

@@ -6,7 +6,6 @@ are returned in `Ledger.problems`; checks across entries live in `checks.py`.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from decimal import Decimal
@@ -27,67 +26,6 @@ if TYPE_CHECKING:
     from cndledger.format.models import Entry
 
 
-ENVIRONMENT_VARIABLE = "CNDLEDGER_LEDGER"
-DEFAULT_PATH = "ledgers"
-
-
-class FileSet:
-    """The ledger files found at the given paths, and the paths that name none."""
-
-    def __init__(self) -> None:
-        self.files: list[str] = []
-        self.missing: list[str] = []
-
-
-def ledger_paths(given: list[str]) -> list[str]:
-    """The paths to read: those given; else $CNDLEDGER_LEDGER; else ./ledgers."""
-    if given:
-        return given
-    from_environment = os.environ.get(ENVIRONMENT_VARIABLE, "")
-    paths = [p for p in from_environment.split(os.pathsep) if p]
-    return paths or [DEFAULT_PATH]
-
-
-def find_files(paths: list[str]) -> FileSet:
-    found = FileSet()
-    seen: set[str] = set()
-    for path in paths:
-        if os.path.isdir(path):
-            files = _toml_files_below(path)
-        elif os.path.exists(path):
-            files = [path]
-        else:
-            files = []
-        if not files:
-            found.missing.append(path)
-        for file in files:
-            key = os.path.realpath(file)
-            if key not in seen:
-                seen.add(key)
-                found.files.append(file)
-    return found
-
-
-def _toml_files_below(folder: str) -> list[str]:
-    relative: list[str] = []
-    visited: set[tuple[int, int]] = set()
-    for root, dirs, names in os.walk(folder, followlinks=True):
-        try:
-            stat = os.stat(root)
-        except OSError:
-            dirs[:] = []
-            continue
-        if (stat.st_dev, stat.st_ino) in visited:  # a symlink loop, or a folder linked twice
-            dirs[:] = []
-            continue
-        visited.add((stat.st_dev, stat.st_ino))
-        for name in names:
-            if name.endswith(".toml"):
-                relative.append(os.path.relpath(os.path.join(root, name), folder).replace(os.sep, "/"))
-    relative.sort()
-    if folder in (".", "./"):
-        return relative
-    return [os.path.join(folder, name) if not folder.endswith(("/", os.sep)) else folder + name for name in relative]
 
 
 def read_bytes(path: str) -> bytes | Problem:
@@ -220,9 +158,7 @@ def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[Sou
     try:
         source.text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(TOML_SYNTAX.problem(
-            f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read)", Location(path, line)))
+        problems.append(_not_utf8(path, raw, exc))
         return source, None
     try:
         data = _parse(source.text, raw)
@@ -248,11 +184,51 @@ def _syntax_problem(path: str, text: str, exc: ValueError) -> Problem:
         message = _LINE_COLUMN.sub("", message).strip()
         place = f" at line {line}, column {column}" if column is not None else ""
         return TOML_SYNTAX.problem(
-            f"invalid TOML{place}: {message[0].lower() + message[1:]}", Location(path, line, column))
+            f"invalid TOML{place}: {message[0].lower() + message[1:]}", Location(path, line, column),
+            hint=_syntax_hint(text, line))
     # An integer of thousands of digits: Python refuses to convert it.
     line = _long_number_line(text)
     message = "a number has too many digits to read" if line else str(exc)
     return TOML_SYNTAX.problem(f"invalid TOML: {message}", Location(path, line or 1))
+
+
+def _syntax_hint(text: str, line: int) -> str | None:
+    """A hint that leads to the fix for what people most often write that TOML refuses: an amount
+    with thousands separators or a currency sign (`70,000`, `$70,000`), a date as `30/06/2005` or
+    `June 2005`, a look-alike space; else None (the code's own hint)."""
+    from cndledger.format.dates import date_advice
+    from cndledger.format.values import amount_advice, unusual_characters
+
+    lines = text.split("\n")
+    shown = lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
+    _, equals, value = shown.partition("=")
+    value = value.split(" #")[0].strip()
+    if equals and value:
+        advice = amount_advice(value) or date_advice(value)
+        if advice is not None:
+            return advice
+    unusual = unusual_characters(shown)
+    if unusual:
+        return f"the line holds {unusual}, which looks like a space: type a plain space, or none, in its place"
+    return None
+
+
+def _not_utf8(path: str, raw: bytes, exc: UnicodeDecodeError) -> Problem:
+    """The file is not UTF-8: say which encoding it looks saved in, and to save it as UTF-8. (There is
+    no line of text to show, so no caret to point at.)"""
+    line = raw[: exc.start].count(b"\n") + 1
+    message = f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read)"
+    head = raw[:200]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") * 4 >= len(head) > 0:
+        return TOML_SYNTAX.problem(f"{message}: it is UTF-16 text", Location(path, 1),
+                                   hint="save it as UTF-8 (the editor's Save As, encoding UTF-8; or "
+                                        "iconv -f UTF-16 -t UTF-8)")
+    byte = raw[exc.start]
+    looks = bytes([byte]).decode("cp1252", errors="replace")
+    as_latin = f": at line {line}, byte 0x{byte:02X}, which Latin-1 (or Windows-1252) reads as '{looks}'"
+    return TOML_SYNTAX.problem(f"{message}{as_latin}", Location(path, line),
+                               hint="save it as UTF-8 (the editor's Save As, encoding UTF-8; or "
+                                    "iconv -f LATIN1 -t UTF-8)")
 
 
 _REPORTED_DEPTH = 100  # where tomllib gave up on nesting, the line passing this depth is shown
@@ -353,7 +329,7 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position) 
                 Location(path, position.line), hint=_missing_key_hint(key, table, unknown, position)))
         else:
             problems.append(BAD_VALUE.problem(f"'{key}' in {table}: {_plain(detail)}", where,
-                                              hint=_own_hint(detail) or _value_hint(key)))
+                                              hint=_own_hint(detail) or _value_hint(key, detail.get("input"))))
     return problems
 
 
@@ -367,8 +343,14 @@ def _own_hint(detail: dict) -> str | None:
     return getattr(error, "hint", None)
 
 
-def _value_hint(key: str) -> str | None:
+def _value_hint(key: str, value: object = None) -> str | None:
     if key in _DATE_KEYS:
+        if isinstance(value, str):
+            from cndledger.format.dates import date_advice
+
+            advice = date_advice(value)
+            if advice is not None:
+                return advice  # 30/06/2005: "write 2005-06-30"
         return 'write a day as 2005-02-15 (no quotes needed), a month as "2005-02", a year as "2004"'
     if key in _AMOUNT_KEYS:
         return "write an amount as a bare number above zero: 211_000 or 70000.50, no quotes, no currency sign"

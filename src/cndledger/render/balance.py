@@ -12,27 +12,52 @@ from cndledger.render.table import Column, Row, Table
 ABSENT = "—"
 
 
-def as_json(balance: Balance) -> str:
-    def amount(value: Decimal | None, figures: ProjectFigures) -> str | None:
-        return None if value is None else format_amount(value, figures.project.currency)
+# The keys of a project in the JSON, which are also the columns of the CSV (`party` only --by-party).
+FIELDS = ["id", "title", "parent", "currency", "budget", "committed", "released", "outstanding", "inkind_valued",
+          "inkind_unvalued", "spent", "support_cost", "available", "gap"]
+PARTY_FIELDS = ["committed", "released", "outstanding"]
 
-    projects = []
-    for figures in balance.projects:
-        project = figures.project
-        projects.append({
-            "id": project.id, "title": project.title, "parent": project.parent, "currency": project.currency,
-            **{name: amount(getattr(figures, name), figures) for name in ("budget", "committed", "released", "outstanding")},
-            "inkind_valued": amount(figures.inkind_valued, figures), "inkind_unvalued": figures.inkind_unvalued,
-            **{name: amount(getattr(figures, name), figures) for name in ("spent", "support_cost", "available", "gap")},
-            "by_party": [
-                {"party": party.party, "committed": amount(party.committed, figures),
-                 "released": amount(party.released, figures), "outstanding": amount(party.outstanding, figures)}
-                for party in figures.by_party
-            ],
-        })
+
+def _amount(value: Decimal | None, figures: ProjectFigures) -> str | None:
+    return None if value is None else format_amount(value, figures.project.currency)
+
+
+def _project(figures: ProjectFigures) -> dict[str, object]:
+    project = figures.project
+    return {
+        "id": project.id, "title": project.title, "parent": project.parent, "currency": project.currency,
+        **{name: _amount(getattr(figures, name), figures) for name in ("budget", "committed", "released", "outstanding")},
+        "inkind_valued": _amount(figures.inkind_valued, figures), "inkind_unvalued": figures.inkind_unvalued,
+        **{name: _amount(getattr(figures, name), figures) for name in ("spent", "support_cost", "available", "gap")},
+    }
+
+
+def _parties(figures: ProjectFigures) -> list[dict[str, object]]:
+    return [{"party": party.party, **{name: _amount(getattr(party, name), figures) for name in PARTY_FIELDS}}
+            for party in figures.by_party]
+
+
+def as_json(balance: Balance) -> str:
+    projects = [{**_project(figures), "by_party": _parties(figures)} for figures in balance.projects]
     import json  # only for --json: a table needs none
 
     return json.dumps({"as_of": balance.as_of.isoformat(), "projects": projects}, indent=2, ensure_ascii=False)
+
+
+def as_csv(balance: Balance, *, by_party: bool = False) -> str:
+    """A row per project, its columns the JSON's keys, amounts as exact decimals; with `by_party`, a
+    `party` column, and after each project a row per party (its project's keys, the party's figures)."""
+    from cndledger.render.csv import as_csv as _csv
+
+    rows = []
+    for figures in balance.projects:
+        project = _project(figures)
+        rows.append([project[name] for name in FIELDS] + ([None] if by_party else []))
+        if by_party:
+            for party in _parties(figures):
+                record = {name: project[name] for name in FIELDS[:4]} | party
+                rows.append([record.get(name) for name in FIELDS] + [party["party"]])
+    return _csv(FIELDS + (["party"] if by_party else []), rows)
 
 
 def as_table(balance: Balance, *, by_party: bool = False) -> Table:
