@@ -334,7 +334,11 @@ def render() -> str:
         lines.append("import re")
     lines += ["from collections.abc import Callable", "from typing import TYPE_CHECKING, Any", ""]
     for module in sorted(set(writer.imports) - {"re"}):
-        lines.append(f"from {module} import {', '.join(sorted(writer.imports[module]))}")
+        names = sorted(writer.imports[module])
+        line = f"from {module} import {', '.join(names)}"
+        if len(line) > 120:  # as ruff's import sorting wraps it: one name a line
+            line = f"from {module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
+        lines.append(line)
     lines.append(RUNTIME)
     if writer.constants:
         lines += ["", *writer.constants]

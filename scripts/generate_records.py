@@ -20,7 +20,7 @@ FORMAT_TARGET = ROOT / "docs" / "format.md"
 _RECORD_TYPES = {
     tables.ID: "str", tables.ID_LIST: "list[str]", tables.TEXT: "str", tables.TEXT_LIST: "list[str]",
     tables.AMOUNT: "Decimal", tables.FIGURE: "Decimal", tables.DATE: "LedgerDate", tables.CURRENCY: "str",
-    tables.SHARE: "Decimal", tables.CHOICE: "str",
+    tables.SHARE: "Decimal", tables.CHOICE: "str", tables.MONTH: "int", tables.PERIOD: "str", tables.DAY: "LedgerDate",
 }
 
 RECORDS_HEADER = '''\
@@ -187,7 +187,8 @@ order. The contract is `LEDGER-FORMAT.md`; `cndledger schema` prints the JSON Sc
 _TYPE_NAMES = {
     tables.ID: "id", tables.ID_LIST: "list of ids", tables.TEXT: "text", tables.TEXT_LIST: "list of texts",
     tables.AMOUNT: "amount", tables.FIGURE: "amount (may be zero or negative)", tables.DATE: "date",
-    tables.CURRENCY: "currency", tables.SHARE: "share (0 to 1)",
+    tables.CURRENCY: "currency", tables.SHARE: "share (0 to 1)", tables.MONTH: "month (1 to 12)",
+    tables.PERIOD: "period", tables.DAY: "day",
 }
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from cndledger.checks import amounts, currency, dates, references, tranches
+from cndledger.checks import amounts, budgets, currency, dates, references, tranches
 from cndledger.checks.check import Check
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import CODES
 from cndledger.format.problems import Problem, sort_key
 
-FAMILIES = (references, currency, amounts, dates, tranches)
+FAMILIES = (references, currency, amounts, dates, tranches, budgets)
 
 
 def _in_order_of_codes(checks: list[Check]) -> list[Check]:

@@ -14,7 +14,7 @@ ABSENT = "—"
 
 # The keys of a project in the JSON, which are also the columns of the CSV (`party` only --by-party).
 FIELDS = ["id", "title", "parent", "currency", "budget", "committed", "released", "outstanding", "inkind_valued",
-          "inkind_unvalued", "spent", "available", "gap"]
+          "inkind_unvalued", "spent", "support_cost", "available", "gap"]
 PARTY_FIELDS = ["committed", "released", "outstanding"]
 
 
@@ -28,7 +28,7 @@ def _project(figures: ProjectFigures) -> dict[str, object]:
         "id": project.id, "title": project.title, "parent": project.parent, "currency": project.currency,
         **{name: _amount(getattr(figures, name), figures) for name in ("budget", "committed", "released", "outstanding")},
         "inkind_valued": _amount(figures.inkind_valued, figures), "inkind_unvalued": figures.inkind_unvalued,
-        **{name: _amount(getattr(figures, name), figures) for name in ("spent", "available", "gap")},
+        **{name: _amount(getattr(figures, name), figures) for name in ("spent", "support_cost", "available", "gap")},
     }
 
 
@@ -61,9 +61,12 @@ def as_csv(balance: Balance, *, by_party: bool = False) -> str:
 
 
 def as_table(balance: Balance, *, by_party: bool = False) -> Table:
+    # The support cost column only where a project bears one (format v2): a version-1 table stays as it was.
+    support = any(figures.support_cost for figures in balance.projects)
     columns = [Column("project"), Column("cur")] + [
         Column(name, "right")
-        for name in ("budget", "committed", "released", "outstanding", "in-kind", "spent", "available", "gap")
+        for name in ("budget", "committed", "released", "outstanding", "in-kind", "spent",
+                     *(("support",) if support else ()), "available", "gap")
     ]
     table = Table(f"Balance as of {balance.as_of.isoformat()}", columns)
     for figures in balance.projects:
@@ -74,14 +77,15 @@ def as_table(balance: Balance, *, by_party: bool = False) -> Table:
             inkind += f" +{figures.inkind_unvalued} unvalued"
         table.rows.append(Row(
             [figures.project.id, cur, money(figures.budget), money(figures.committed), money(figures.released),
-             money(figures.outstanding), inkind, money(figures.spent), money(figures.available), money(figures.gap)],
+             money(figures.outstanding), inkind, money(figures.spent),
+             *((money(figures.support_cost),) if support else ()), money(figures.available), money(figures.gap)],
             indent=figures.depth, style="bold" if figures.depth == 0 else None,
         ))
         if by_party:
             for party in figures.by_party:
                 table.rows.append(Row(
                     [f"· {party.party}", "", "", money(party.committed), money(party.released),
-                     money(party.outstanding), "", "", "", ""],
+                     money(party.outstanding), "", "", *(("",) if support else ()), "", ""],
                     indent=figures.depth + 1, style="dim",
                 ))
     table.footnote = "in-kind: valued contributions accrued; unvalued ones are counted, never summed."
