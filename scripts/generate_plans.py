@@ -336,8 +336,9 @@ def render() -> str:
     for module in sorted(set(writer.imports) - {"re"}):
         names = sorted(writer.imports[module])
         line = f"from {module} import {', '.join(names)}"
-        # As ruff's isort wraps a line too long: one name a line.
-        lines += [line] if len(line) <= 120 else [f"from {module} import (", *(f"    {name}," for name in names), ")"]
+        if len(line) > 120:  # as ruff's import sorting wraps it: one name a line
+            line = f"from {module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
+        lines.append(line)
     lines.append(RUNTIME)
     if writer.constants:
         lines += ["", *writer.constants]

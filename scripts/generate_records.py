@@ -19,8 +19,9 @@ FORMAT_TARGET = ROOT / "docs" / "format.md"
 # The type a record holds for each type of value of the registry.
 _RECORD_TYPES = {
     tables.ID: "str", tables.ID_LIST: "list[str]", tables.TEXT: "str", tables.TEXT_LIST: "list[str]",
-    tables.AMOUNT: "Decimal", tables.FIGURE: "Decimal", tables.CREDIT: "Decimal", tables.DATE: "LedgerDate", tables.CURRENCY: "str",
-    tables.SHARE: "Decimal", tables.CHOICE: "str",
+    tables.AMOUNT: "Decimal", tables.FIGURE: "Decimal", tables.CREDIT: "Decimal", tables.DATE: "LedgerDate",
+    tables.CURRENCY: "str", tables.SHARE: "Decimal", tables.CHOICE: "str", tables.MONTH: "int", tables.PERIOD: "str",
+    tables.DAY: "LedgerDate",
 }
 
 RECORDS_HEADER = '''\
@@ -188,7 +189,8 @@ _TYPE_NAMES = {
     tables.ID: "id", tables.ID_LIST: "list of ids", tables.TEXT: "text", tables.TEXT_LIST: "list of texts",
     tables.AMOUNT: "amount", tables.FIGURE: "amount (may be zero or negative)",
     tables.CREDIT: "amount (negative for a credit, never zero)", tables.DATE: "date",
-    tables.CURRENCY: "currency", tables.SHARE: "share (0 to 1)",
+    tables.CURRENCY: "currency", tables.SHARE: "share (0 to 1)", tables.MONTH: "month (1 to 12)",
+    tables.PERIOD: "period", tables.DAY: "day",
 }
 
 

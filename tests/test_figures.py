@@ -483,7 +483,7 @@ amount = 1.5
     assert (projects["JPY-P"]["committed"], projects["JPY-P"]["gap"]) == ("250000", "750000")
     assert (projects["KWD-P"]["committed"], projects["KWD-P"]["budget"]) == ("1.500", None)
     assert set(projects["USD-P"]) == {"id", "title", "parent", "currency", "budget", "committed", "released",
-                                     "outstanding", "inkind_valued", "inkind_unvalued", "spent", "available",
+                                     "outstanding", "inkind_valued", "inkind_unvalued", "spent", "support_cost", "available",
                                      "gap", "by_party"} | {"refunded", "pledged"}  # version 2's
     for project in projects.values():
         for key in ("committed", "released", "outstanding", "inkind_valued", "spent", "available"):

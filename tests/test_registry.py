@@ -132,6 +132,8 @@ def _sample_value(table: Table, key: Key) -> object:
     return {
         tables.ID: "id-1", tables.TEXT: f"a {key.name}", tables.AMOUNT: Decimal(100), tables.FIGURE: Decimal(0), tables.CREDIT: Decimal(100),
         tables.DATE: dt.date(2005, 1, 1), tables.CURRENCY: "USD", tables.SHARE: Decimal("0.5"),
+        tables.MONTH: 7, tables.PERIOD: "2005",
+        tables.DAY: None,  # a budget's revision: alone, a revision without an original (missing-key)
     }[key.type]
 
 
@@ -149,7 +151,8 @@ def sample_entry(table: Table) -> dict[str, object]:
             return False
         return True
 
-    entry = {key.name: _sample_value(table, key) for key in table.keys if key.refers != table.kind}
+    entry = {key.name: value for key in table.keys if key.refers != table.kind
+             and (value := _sample_value(table, key)) is not None}
     if valid(entry):
         return entry
     for key in reversed([key for key in table.keys if not key.required and key.name in entry]):

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from cndledger.checks import amounts, currency, dates, pledges, references, tranches
+from cndledger.checks import amounts, budgets, currency, dates, pledges, references, tranches
 from cndledger.checks.check import Check
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import CODES
 from cndledger.format.problems import Problem, sort_key
 
-FAMILIES = (references, currency, amounts, dates, tranches, pledges)
+FAMILIES = (references, currency, amounts, dates, tranches, budgets, pledges)
 
 
 def _in_order_of_codes(checks: list[Check]) -> list[Check]:

@@ -303,6 +303,32 @@ def register(session: Session, paths, ledger, start, as_of, project, json: bool,
     return _finish_report(opened, render, compute(opened.ledger, day, first, only), output)
 
 
+def budget(session: Session, paths, ledger, period, start, as_of, project, json: bool, csv: bool,
+           no_cache: bool) -> int:
+    output = _output_format(json, csv)
+    if period is not None and start is not None:
+        raise _fail_usage("--period excludes --from: give the period, or the first day with --from")
+    from cndledger.format.periods import UsageError, read_period_option
+
+    try:
+        label = read_period_option(period) if period is not None else None
+    except UsageError as exc:
+        raise _fail_usage(str(exc)) from None
+    day = _day(as_of, "--as-of")
+    first = _first_day(start, "--from")
+    if first is not None and first > day:
+        raise _fail_usage(f"--from {start} is after --as-of {day.isoformat()}: the window would hold no day")
+    opened, only = _open_report(session, paths, ledger, day, project, no_cache)
+    from cndledger.core.budget import WindowError, budget_report
+    from cndledger.render import budget as render
+
+    try:
+        result = budget_report(opened.ledger, day, period=label, first=first, only=only)
+    except WindowError as exc:
+        raise _fail_usage(str(exc)) from None
+    return _finish_report(opened, render, result, output)
+
+
 def schema(session: Session) -> int:
     from cndledger.format.schema import ledger_schema_json
 
@@ -394,8 +420,10 @@ def _read_entries(path: str) -> str:
         raise AddError(f"--from-file: '{path}' is not UTF-8 text; save it as UTF-8") from None
 
 
-COMMANDS: dict[str, Callable[..., int]] = {"check": check, "balance": balance, "release-check": release_check, "tranches": tranches,
-            "register": register, "schema": schema, "explain": explain, "add": add}
+COMMANDS: dict[str, Callable[..., int]] = {
+    "check": check, "balance": balance, "release-check": release_check, "tranches": tranches,
+    "register": register, "budget": budget, "schema": schema, "explain": explain, "add": add,
+}
 
 
 def run(session: Session, name: str, options: dict) -> int:

@@ -102,6 +102,20 @@ COMMANDS = {command.name: command for command in (
                   help="The first day listed: 2005-02-15, 2005-02 or 2005 (its first day). Default: the first event."),
         AS_OF, PROJECT, JSON, CSV, NO_CACHE,
     ),
+    Command(
+        "budget", "Budget against actual per budget line and period: budget (as of the day), original, spent, "
+        "remaining, used;\nthen each project and period's unbudgeted spending.",
+        PATHS, LEDGER,
+        Parameter("period", VALUE, "--period", show_default=False, metavar="PERIOD",
+                  help='Only the lines whose period overlaps it: 2005, 2005-Q3, 2005-02, FY2005-06 (by each line\'s '
+                       'project\'s fiscal year).'),
+        Parameter("start", VALUE, "--from", show_default=False,
+                  help="Only the lines whose period overlaps the days from this one (2005-02-15, 2005-02 or 2005: its "
+                       "first day) to --as-of."),
+        AS_OF.with_help("The day of the figures (the budget in force, the expenses counted): 2005-02-15, 2005-02 "
+                        "(its last day) or 2005. Default: today."),
+        PROJECT, JSON, CSV, NO_CACHE,
+    ),
     Command("schema", "Print the JSON Schema of a ledger file, for editors (taplo, Even Better TOML) and validators."),
     Command(
         "explain", "What a problem code means, an example that triggers it, and how to fix it.",

@@ -24,7 +24,7 @@ import datetime as _dt
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Clamped, Context, Decimal, Rounded, localcontext
-from itertools import accumulate, groupby, islice
+from itertools import accumulate, compress, groupby, islice
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, TypeVar
 
@@ -206,6 +206,44 @@ def amounts_in(entries: Iterable[Commitment | Flow | Expense], currency: str | N
 def amount_in(entry: Commitment | Flow | Expense, currency: str | None, day: _dt.date | None = None) -> Decimal:
     """One entry's amount in `currency` (as `amounts_in`)."""
     return entry.amount
+
+
+# --- Support costs (format v2) ------------------------------------------------------------------
+
+def support_cost_rates(ledger: Ledger) -> dict[str, Decimal]:
+    """Each project's support_cost_rate, its own or inherited (0 by default)."""
+    from cndledger.format.inherit import inherited_all
+    from cndledger.format.shares import DEFAULT_SUPPORT_COST_RATE
+
+    projects = ledger.projects
+    return inherited_all([project.id for project in projects],
+                         {project.id: project.support_cost_rate for project in projects},
+                         {project.id: project.parent for project in projects}, DEFAULT_SUPPORT_COST_RATE)
+
+
+def own_support_costs(ledger: Ledger, as_of: _dt.date) -> dict[str, Decimal]:
+    """The support cost each project's own expenses counting on `as_of` bear (each expense × its own
+    project's rate, rounded per expense half away from zero), for the projects with a rate above zero.
+    Empty where no project has one: a version-1 ledger pays nothing for it."""
+    if not any(project.support_cost_rate for project in ledger.projects):
+        return {}
+    from cndledger.format.shares import support_costs
+
+    rates = support_cost_rates(ledger)
+    found: dict[str, Decimal] = {}
+    expenses = ledger.expenses
+    counting_from = counting_days(expenses)
+    counted: Iterable[Expense] = expenses
+    if max(counting_from, default=as_of) > as_of:
+        counted = compress(expenses, map(as_of.__ge__, counting_from))
+    for project_id, run in groupby(counted, key=_PROJECT):
+        rate = rates.get(project_id)
+        currency_of = ledger.project_currency(project_id)
+        if not rate or currency_of is None:
+            continue
+        costs = support_costs(amounts_in(run, currency_of), rate, currency_of)
+        found[project_id] = MONEY.add(found.get(project_id, ZERO), total(costs))
+    return found
 
 
 # --- Which projects an entry counts in ----------------------------------------------------------

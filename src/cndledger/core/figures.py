@@ -75,7 +75,8 @@ class Totals:
 class ProjectFigures(Totals):
     """A project's figures as of a day: its own and its children's, its budget, in kind, and per party."""
 
-    __slots__ = ("project", "depth", "own_budget", "budget", "inkind_valued", "inkind_unvalued", "parties")
+    __slots__ = ("project", "depth", "own_budget", "budget", "inkind_valued", "inkind_unvalued", "parties",
+                 "support_cost")
 
     def __init__(self, project: Project, depth: int, own_budget: Decimal | None, budget: Decimal | None = None) -> None:
         super().__init__()
@@ -86,6 +87,12 @@ class ProjectFigures(Totals):
         self.inkind_valued = ZERO
         self.inkind_unvalued = 0
         self.parties: dict[str, PartyFigures] = {}
+        self.support_cost = ZERO  # format v2: of the expenses counting, at the rate of each one's own project
+
+    @property
+    def available(self) -> Decimal:
+        """released − refunded − spent − support cost (`min_spent` compares spent alone)."""
+        return difference(super().available, self.support_cost)
 
     @property
     def gap(self) -> Decimal | None:
@@ -104,6 +111,7 @@ class ProjectFigures(Totals):
         self.pledged += other.pledged
         self.inkind_valued += other.inkind_valued
         self.inkind_unvalued += other.inkind_unvalued
+        self.support_cost += other.support_cost
         for party, theirs in other.parties.items():
             ours = self.parties.get(party)
             if ours is None:
@@ -200,6 +208,10 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool) -> Balance:
             if project_id in figures:
                 own = figures[project_id]
                 own.spent += total(counting.amounts_in(run, own.project.currency))
+    if with_spent:
+        for project_id, cost in counting.own_support_costs(ledger, as_of).items():
+            if project_id in figures:
+                figures[project_id].support_cost = cost
     for contribution in ledger.inkind:
         receiving = figures.get(contribution.project)
         if receiving is None or counting.inkind_counts_from(contribution) > as_of:

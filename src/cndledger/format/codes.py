@@ -395,6 +395,25 @@ ASSERT_FAILED = Code(
                         'source = "Donor statement of 2005"\n',
 )
 
+_BUDGET_PROJECT = (_COMMITMENT.replace('currency = "USD"\n', 'currency = "USD"\nfiscal_year_start = 7\n')
+                   + '\n[[release]]\ncommitment = "C1"\ndate = 2005-02-01\namount = 1000\n')
+
+BUDGET_OVERLAP = Code(
+    "budget-overlap", ERROR, "two budget lines of one project, category and cluster overlap",
+    meaning="A budget line is its project, its period (resolved into days by the project's fiscal year), its "
+            "category and its cluster. Two lines of the same project, category and cluster whose periods share "
+            "days without being the same days would count the same expenses twice (a year and a quarter of it, "
+            "a fiscal year and a calendar year). Lines of equal periods are one line (an original and its "
+            "revisions); lines of periods that only touch are fine.",
+    fix="Budget the project's periods without overlap: the quarters of a year, or the year alone; give a finer "
+        "line a category or a cluster of its own.",
+    hint="make the periods of the project's lines not overlap, or give a line its own category or cluster",
+    example=_BUDGET_PROJECT + '\n[[budget]]\nproject = "P1"\nperiod = "FY2005-06"\namount = 1000\n\n'
+                              '[[budget]]\nproject = "P1"\nperiod = "2005"\namount = 800\n',
+    fixed=_BUDGET_PROJECT + '\n[[budget]]\nproject = "P1"\nperiod = "FY2005-06"\namount = 1000\n\n'
+                            '[[budget]]\nproject = "P1"\nperiod = "FY2006-07"\namount = 800\n',
+)
+
 OVER_BUDGET = Code(
     "over-budget", WARNING, "more committed than the budget",
     meaning="The project's commitments (its children's included) add up to more than its budget. A project "
@@ -408,6 +427,22 @@ OVER_BUDGET = Code(
             '[[project]]\nid = "P1"\ntitle = "A project"\ncurrency = "USD"\nbudget = 800\n\n'
             '[[commitment]]\nid = "C1"\nproject = "P1"\nparty = "DONOR"\ndate = 2005-01-10\namount = 1000\n',
     fixed=_COMMITMENT.replace('currency = "USD"\n', 'currency = "USD"\nbudget = 1000\n'),
+)
+
+BUDGET_LINE_EXCEEDED = Code(
+    "budget-line-exceeded", WARNING, "a budget line spent more than its budget",
+    meaning="The expenses that count in a budget line (its project's and those below it, within its period, of its "
+            "category and cluster where it names them) add up to more than its amount as of the day of the check "
+            "(today, or --as-of): the latest revision on or before that day, else the original. It is a warning: "
+            "overspending a line happens, but it needs a revision or a reallocation.",
+    fix="Record the revision of the line's budget (a [[budget]] with the same project, period, category and cluster "
+        "and `revision = DAY`), or correct the expenses' category or cluster.",
+    hint="record the line's revised budget with revision = DAY, or correct the expenses' category or cluster",
+    example=_BUDGET_PROJECT + '\n[[budget]]\nproject = "P1"\nperiod = "FY2005-06"\namount = 400\n\n'
+                              '[[expense]]\nproject = "P1"\ndate = 2005-08-01\namount = 500\n',
+    fixed=_BUDGET_PROJECT + '\n[[budget]]\nproject = "P1"\nperiod = "FY2005-06"\namount = 400\n\n'
+                            '[[budget]]\nproject = "P1"\nperiod = "FY2005-06"\namount = 500\nrevision = 2005-07-15\n\n'
+                            '[[expense]]\nproject = "P1"\ndate = 2005-08-01\namount = 500\n',
 )
 
 OUTSIDE_PROJECT_DATES = Code(

@@ -80,6 +80,15 @@ def parse_date(value: object) -> LedgerDate:
     return LedgerDate(exact, exact, value)
 
 
+def parse_day(value: object) -> LedgerDate:
+    """A date that must be a day (a budget's `revision`): a month or a year is refused."""
+    date = parse_date(value)
+    if date.first != date.last:
+        raise ValueError(f"expected a day such as 2005-02-15, got the {date.precision} {date.text!r}; "
+                         "write the day the revision was made")
+    return date
+
+
 _MONTHS = {name: number for number, names in enumerate(
     ["january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul", "august aug",
      "september sep sept", "october oct", "november nov", "december dec"], start=1) for name in names.split()}

@@ -16,7 +16,8 @@ from pydantic_core import PydanticCustomError
 
 from cndledger.format import rules, tables
 from cndledger.format.currency import MINOR_UNITS
-from cndledger.format.dates import LedgerDate, parse_date
+from cndledger.format.dates import LedgerDate, parse_date, parse_day
+from cndledger.format.periods import parse_fiscal_year_start, parse_period_label
 from cndledger.format.rules import BrokenRule
 from cndledger.format.values import (
     MAX_AMOUNT,
@@ -77,6 +78,18 @@ Date = Annotated[LedgerDate, PlainValidator(parse_date), WithJsonSchema(_DATE_SC
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(parse_currency), WithJsonSchema(_CURRENCY_SCHEMA)]
 Share = Annotated[Decimal, PlainValidator(parse_share), WithJsonSchema(_SHARE_SCHEMA)]
 Text = str
+_MONTH_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 12,
+                 "description": "A month of the year as a bare number: 7 for July."}
+_PERIOD_SCHEMA = {
+    "type": "string", "pattern": r"^([0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?|FY[0-9]{4}(-[0-9]{2})?)$",
+    "description": 'A period: "2005" (a year), "2005-Q3" (a quarter), "2005-02" (a month), "FY2005-06" (a fiscal '
+                   'year from a month other than January) or "FY2005" (one from January).',
+}
+_DAY_SCHEMA = {"type": "string", "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+               "description": "A day: 2005-02-15 (a TOML local date, or text)."}
+Month = Annotated[int, PlainValidator(parse_fiscal_year_start), WithJsonSchema(_MONTH_SCHEMA)]
+PeriodLabel = Annotated[str, PlainValidator(parse_period_label), WithJsonSchema(_PERIOD_SCHEMA)]
+Day = Annotated[LedgerDate, PlainValidator(parse_day), WithJsonSchema(_DAY_SCHEMA)]
 
 
 class Entry(BaseModel):
@@ -87,8 +100,8 @@ class Entry(BaseModel):
 # The Pydantic type of each type of value of the registry.
 _TYPES: dict[str, Any] = {
     tables.ID: Id, tables.ID_LIST: IdList, tables.TEXT: Text, tables.TEXT_LIST: list[Text],
-    tables.AMOUNT: Amount, tables.FIGURE: SignedAmount, tables.CREDIT: CreditAmount, tables.DATE: Date, tables.CURRENCY: Currency,
-    tables.SHARE: Share,
+    tables.AMOUNT: Amount, tables.FIGURE: SignedAmount, tables.CREDIT: CreditAmount, tables.DATE: Date,
+    tables.CURRENCY: Currency, tables.SHARE: Share, tables.MONTH: Month, tables.PERIOD: PeriodLabel, tables.DAY: Day,
 }
 
 

@@ -161,6 +161,12 @@ def parse_period(text: object, fiscal_year_start: int, whose: str = "the project
     return resolve(read_label(text, fiscal_year_start), fiscal_year_start, whose)
 
 
+def parse_period_label(value: object) -> str:
+    """A budget's `period` as the models read it: a label of one of the forms, kept as written (it is
+    resolved into days by its project's fiscal_year_start once the ledger is known)."""
+    return read_label(value).text
+
+
 def fiscal_year_label(year: int, fiscal_year_start: int) -> str:
     """How the fiscal year starting in `year` is written: "FY2005" from January, else "FY2005-06"."""
     if fiscal_year_start == 1:

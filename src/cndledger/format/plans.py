@@ -16,9 +16,11 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from cndledger.format.dates import parse_date
+from cndledger.format.dates import parse_date, parse_day
+from cndledger.format.periods import parse_fiscal_year_start, parse_period_label
 from cndledger.format.records import (
     Assertion,
+    Budget,
     Commitment,
     Decommitment,
     Expense,
@@ -215,6 +217,18 @@ def builders() -> dict[str, Build]:
                             raise Refused
                         converted = intern(element, element)
                         v_clusters.append(converted)
+                value = get('fiscal_year_start')
+                if value is None:
+                    v_fiscal_year_start = None
+                else:
+                    keys += 1
+                    v_fiscal_year_start = parse_fiscal_year_start(value)
+                value = get('support_cost_rate')
+                if value is None:
+                    v_support_cost_rate = None
+                else:
+                    keys += 1
+                    v_support_cost_rate = parse_share(value)
                 value = get('note')
                 if value is None:
                     v_note = None
@@ -225,7 +239,7 @@ def builders() -> dict[str, Build]:
                     v_note = intern(value, value)
                 if len(item) != keys:  # a key of another table, or a None
                     raise Refused
-                append(new(Project, (source, index, v_id, v_title, v_currency, v_parent, v_budget, v_start, v_end, v_executing, v_clusters, v_note)))
+                append(new(Project, (source, index, v_id, v_title, v_currency, v_parent, v_budget, v_start, v_end, v_executing, v_clusters, v_fiscal_year_start, v_support_cost_rate, v_note)))
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
@@ -741,6 +755,14 @@ def builders() -> dict[str, Build]:
                     if value.__class__ is not str:
                         raise Refused
                     v_category = intern(value, value)
+                value = get('reference')
+                if value is None:
+                    v_reference = None
+                else:
+                    keys += 1
+                    if value.__class__ is not str:
+                        raise Refused
+                    v_reference = intern(value, value)
                 value = get('currency')
                 if value is None:
                     v_currency = None
@@ -759,7 +781,60 @@ def builders() -> dict[str, Build]:
                     v_note = intern(value, value)
                 if len(item) != keys:  # a key of another table, or a None
                     raise Refused
-                append(new(Expense, (source, index, v_project, v_date, v_amount, v_id, v_cluster, v_category, v_currency, v_note)))
+                append(new(Expense, (source, index, v_project, v_date, v_amount, v_id, v_cluster, v_category, v_reference, v_currency, v_note)))
+            except Exception:  # Refused, or the error of a value's own function: Pydantic judges
+                refused(index, item)
+
+    def build_budget(items: list[Item], source: EntrySource, entries: list[Record],
+                     refused: Callable[[int, Item], None]) -> None:
+        """[[budget]]: each entry that `models.Budget` takes, into a record `Budget`."""
+        append = entries.append
+        for index, item in enumerate(items):
+            try:
+                keys = 3
+                get = item.get
+                value = item['project']
+                v_project = known_id(value)
+                if v_project is None:
+                    v_project = learn_id(value)
+                value = item['period']
+                v_period = parse_period_label(value)
+                v_period = intern(v_period, v_period)
+                value = item['amount']
+                v_amount = parse_amount(value)
+                value = get('category')
+                if value is None:
+                    v_category = None
+                else:
+                    keys += 1
+                    if value.__class__ is not str:
+                        raise Refused
+                    v_category = intern(value, value)
+                value = get('cluster')
+                if value is None:
+                    v_cluster = None
+                else:
+                    keys += 1
+                    if value.__class__ is not str:
+                        raise Refused
+                    v_cluster = intern(value, value)
+                value = get('revision')
+                if value is None:
+                    v_revision = None
+                else:
+                    keys += 1
+                    v_revision = parse_day(value)
+                value = get('note')
+                if value is None:
+                    v_note = None
+                else:
+                    keys += 1
+                    if value.__class__ is not str:
+                        raise Refused
+                    v_note = intern(value, value)
+                if len(item) != keys:  # a key of another table, or a None
+                    raise Refused
+                append(new(Budget, (source, index, v_project, v_period, v_amount, v_category, v_cluster, v_revision, v_note)))
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
@@ -906,6 +981,7 @@ def builders() -> dict[str, Build]:
         'decommitment': build_decommitment,
         'inkind': build_inkind,
         'expense': build_expense,
+        'budget': build_budget,
         'milestone': build_milestone,
         'assert': build_assert,
     }

@@ -79,7 +79,7 @@ class Project(Record, tuple[Any, ...]):
     amount_keys: ClassVar[tuple[str, ...]] = ("budget",)
     _fields: ClassVar[tuple[str, ...]] = (
         "source_file", "entry_number", "id", "title", "currency", "parent", "budget", "start", "end", "executing",
-        "clusters", "note",
+        "clusters", "fiscal_year_start", "support_cost_rate", "note",
     )
 
     if TYPE_CHECKING:
@@ -92,6 +92,8 @@ class Project(Record, tuple[Any, ...]):
         end: LedgerDate | None
         executing: str | None
         clusters: list[str]
+        fiscal_year_start: int | None
+        support_cost_rate: Decimal | None
         note: str | None
     else:
         source_file = _field(0, None)
@@ -105,7 +107,9 @@ class Project(Record, tuple[Any, ...]):
         end = _field(8, None)
         executing = _field(9, None)
         clusters = _field(10, None)
-        note = _field(11, None)
+        fiscal_year_start = _field(11, None)
+        support_cost_rate = _field(12, None)
+        note = _field(13, None)
 
     def __new__(
         cls,
@@ -120,11 +124,13 @@ class Project(Record, tuple[Any, ...]):
         end: LedgerDate | None = None,
         executing: str | None = None,
         clusters: list[str] | None = None,
+        fiscal_year_start: int | None = None,
+        support_cost_rate: Decimal | None = None,
         note: str | None = None,
     ) -> Self:
         return tuple.__new__(cls, (
             source_file, entry_number, id, title, currency, parent, budget, start, end, executing,
-            [] if clusters is None else clusters, note,
+            [] if clusters is None else clusters, fiscal_year_start, support_cost_rate, note,
         ))
 
 
@@ -493,7 +499,8 @@ class Expense(Record, tuple[Any, ...]):
     kind: ClassVar[str] = "expense"
     amount_keys: ClassVar[tuple[str, ...]] = ("amount",)
     _fields: ClassVar[tuple[str, ...]] = (
-        "source_file", "entry_number", "project", "date", "amount", "id", "cluster", "category", "currency", "note",
+        "source_file", "entry_number", "project", "date", "amount", "id", "cluster", "category", "reference",
+        "currency", "note",
     )
 
     if TYPE_CHECKING:
@@ -503,6 +510,7 @@ class Expense(Record, tuple[Any, ...]):
         id: str | None
         cluster: str | None
         category: str | None
+        reference: str | None
         currency: str | None
         note: str | None
     else:
@@ -514,8 +522,9 @@ class Expense(Record, tuple[Any, ...]):
         id = _field(5, None)
         cluster = _field(6, None)
         category = _field(7, None)
-        currency = _field(8, None)
-        note = _field(9, None)
+        reference = _field(8, None)
+        currency = _field(9, None)
+        note = _field(10, None)
 
     def __new__(
         cls,
@@ -527,11 +536,58 @@ class Expense(Record, tuple[Any, ...]):
         id: str | None = None,
         cluster: str | None = None,
         category: str | None = None,
+        reference: str | None = None,
         currency: str | None = None,
         note: str | None = None,
     ) -> Self:
         return tuple.__new__(cls, (
-            source_file, entry_number, project, date, amount, id, cluster, category, currency, note,
+            source_file, entry_number, project, date, amount, id, cluster, category, reference, currency, note,
+        ))
+
+
+class Budget(Record, tuple[Any, ...]):
+    """[[budget]]: A line of a project's budget for a period, or a revision of its amount."""
+
+    __slots__ = ()
+    kind: ClassVar[str] = "budget"
+    amount_keys: ClassVar[tuple[str, ...]] = ("amount",)
+    _fields: ClassVar[tuple[str, ...]] = (
+        "source_file", "entry_number", "project", "period", "amount", "category", "cluster", "revision", "note",
+    )
+
+    if TYPE_CHECKING:
+        project: str
+        period: str
+        amount: Decimal
+        category: str | None
+        cluster: str | None
+        revision: LedgerDate | None
+        note: str | None
+    else:
+        source_file = _field(0, None)
+        entry_number = _field(1, None)
+        project = _field(2, None)
+        period = _field(3, None)
+        amount = _field(4, None)
+        category = _field(5, None)
+        cluster = _field(6, None)
+        revision = _field(7, None)
+        note = _field(8, None)
+
+    def __new__(
+        cls,
+        source_file: EntrySource,
+        entry_number: int,
+        project: str,
+        period: str,
+        amount: Decimal,
+        category: str | None = None,
+        cluster: str | None = None,
+        revision: LedgerDate | None = None,
+        note: str | None = None,
+    ) -> Self:
+        return tuple.__new__(cls, (
+            source_file, entry_number, project, period, amount, category, cluster, revision, note,
         ))
 
 
@@ -649,6 +705,7 @@ class Entries:
     decommitments: list[Decommitment]
     inkind: list[InKind]
     expenses: list[Expense]
+    budgets: list[Budget]
     milestones: list[Milestone]
     asserts: list[Assertion]
 
@@ -664,6 +721,7 @@ class Entries:
         decommitments: list[Decommitment] | None = None,
         inkind: list[InKind] | None = None,
         expenses: list[Expense] | None = None,
+        budgets: list[Budget] | None = None,
         milestones: list[Milestone] | None = None,
         asserts: list[Assertion] | None = None,
     ) -> None:
@@ -677,6 +735,7 @@ class Entries:
         self.decommitments = decommitments or []
         self.inkind = inkind or []
         self.expenses = expenses or []
+        self.budgets = budgets or []
         self.milestones = milestones or []
         self.asserts = asserts or []
 
@@ -693,6 +752,7 @@ RECORDS: dict[str, type[Record]] = {
     "decommitment": Decommitment,
     "inkind": InKind,
     "expense": Expense,
+    "budget": Budget,
     "milestone": Milestone,
     "assert": Assertion,
 }
@@ -700,7 +760,7 @@ RECORDS: dict[str, type[Record]] = {
 # The values of a record in the order its constructor takes them after (source_file, entry_number).
 VALUE_FIELDS: dict[str, tuple[str, ...]] = {
     "party": ("id", "name", "aliases", "type", "note"),
-    "project": ("id", "title", "currency", "parent", "budget", "start", "end", "executing", "clusters", "note"),
+    "project": ("id", "title", "currency", "parent", "budget", "start", "end", "executing", "clusters", "fiscal_year_start", "support_cost_rate", "note"),
     "pledge": ("id", "project", "party", "date", "amount", "currency", "note"),
     "commitment": ("id", "project", "party", "date", "amount", "currency", "instrument", "agreement", "pledge", "note"),
     "tranche": ("id", "commitment", "amount", "due", "after", "not_before", "requires", "min_spent", "matched_by", "note"),
@@ -708,7 +768,8 @@ VALUE_FIELDS: dict[str, tuple[str, ...]] = {
     "refund": ("commitment", "date", "amount", "id", "currency", "reference", "note"),
     "decommitment": ("commitment", "date", "amount", "id", "currency", "reference", "note"),
     "inkind": ("id", "project", "party", "description", "nature", "start", "end", "value", "monthly_value", "currency", "basis", "note"),
-    "expense": ("project", "date", "amount", "id", "cluster", "category", "currency", "note"),
+    "expense": ("project", "date", "amount", "id", "cluster", "category", "reference", "currency", "note"),
+    "budget": ("project", "period", "amount", "category", "cluster", "revision", "note"),
     "milestone": ("id", "project", "title", "due", "done", "note"),
     "assert": ("project", "date", "committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "source", "note"),
 }
@@ -725,6 +786,7 @@ LISTS: dict[str, str] = {
     "decommitment": "decommitments",
     "inkind": "inkind",
     "expense": "expenses",
+    "budget": "budgets",
     "milestone": "milestones",
     "assert": "asserts",
 }

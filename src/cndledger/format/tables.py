@@ -28,6 +28,10 @@ DATE = "date"
 CURRENCY = "currency"
 SHARE = "share"
 CHOICE = "choice"  # one of `Key.choices`
+# Format v2: budgets, fiscal years, support costs.
+MONTH = "month"  # a month of the year as a bare integer, 1 to 12
+PERIOD = "period"  # a period label ("2005", "2005-Q3", "2005-02", "FY2005-06"), resolved by its project
+DAY = "day"  # a date that must be a day (not a month or a year)
 
 LIST_TYPES = (ID_LIST, TEXT_LIST)
 AMOUNT_TYPES = (AMOUNT, FIGURE, CREDIT)
@@ -132,6 +136,9 @@ TABLES: tuple[Table, ...] = (
         Key("end", DATE, "When it ends."),
         Key("executing", ID, "The party that executes it.", refers="party"),
         Key("clusters", TEXT_LIST, "The names of the clusters its expenses may be attributed to."),
+        Key("fiscal_year_start", MONTH, "The month its fiscal year starts in (7: July); default: its parent's, else 1."),
+        Key("support_cost_rate", SHARE, "The share of each of its expenses charged as support cost (0.13); "
+                                        "default: its parent's, else 0."),
         _note(),
     )),
     Table("pledge", "Pledge", "pledges", "A party's non-binding announcement of funds to a project, never committed.", (
@@ -225,7 +232,17 @@ TABLES: tuple[Table, ...] = (
         Key("id", ID, "Its id.", is_id=True),
         Key("cluster", TEXT, "One of its project's clusters.", refers=CLUSTER),
         Key("category", TEXT, "A category of spending."),
+        Key("reference", TEXT, "A voucher or invoice number."),
         _currency(),
+        _note(),
+    )),
+    Table("budget", "Budget", "budgets", "A line of a project's budget for a period, or a revision of its amount.", (
+        Key("project", ID, "The project whose budget it is a line of.", required=True, refers="project"),
+        Key("period", PERIOD, "The period it budgets, resolved by its project's fiscal year.", required=True),
+        Key("amount", AMOUNT, "How much the line holds (as of `revision`, where given).", required=True),
+        Key("category", TEXT, "The category of spending it budgets; every category without it."),
+        Key("cluster", TEXT, "The cluster of its project it budgets; every cluster without it.", refers=CLUSTER),
+        Key("revision", DAY, "The day of a revised amount; without it, the line's original amount."),
         _note(),
     )),
     Table("milestone", "Milestone", "milestones", "A deliverable that a tranche's release can depend on.", (

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import BAD_VALUE, MISSING_KEY, TOML_SYNTAX, UNKNOWN_KEY, UNREADABLE_FILE
 from cndledger.format.problems import Location, Problem
-from cndledger.format.records import FIGURE_KEYS, RECORDS, VALUE_FIELDS
+from cndledger.format.records import FIGURE_KEYS, RECORDS, VALUE_FIELDS, Budget
 from cndledger.format.suggest import did_you_mean as _did_you_mean
 from cndledger.format.suggest import nearest
 from cndledger.read.rawfile import UnreadableFile
@@ -62,7 +62,40 @@ def load_contents(contents: list[tuple[str, bytes | Problem]]) -> Ledger:
                 ledger.problems.append(_not_a_table(source, key, value))
         for kind, items in tables.items():
             validator.add(kind, source, items)
+    if ledger.budgets:
+        ledger.problems.extend(_budget_problems(ledger))
     return ledger
+
+
+def _budget_problems(ledger: Ledger) -> list[Problem]:
+    """What makes a `[[budget]]` entry's values wrong once its project is known: a period of the wrong
+    fiscal-year form for the project's fiscal_year_start (`bad-value`, at the key), a revision of a
+    line that has no original (`missing-key`, at its header)."""
+    from cndledger.checks.budgets import describe_line
+    from cndledger.core.budget import LineKey, budget_periods, line_key
+    from cndledger.format.periods import Period, PeriodError
+
+    problems: list[Problem] = []
+    originals: set[LineKey] = set()
+    revised: dict[LineKey, Budget] = {}  # the first revision of each line
+    for entry, period in zip(ledger.budgets, budget_periods(ledger)):
+        if isinstance(period, PeriodError):
+            problems.append(BAD_VALUE.problem(f"'period' in [[budget]]: {period.message}", entry.at_key("period"),
+                                              hint=period.hint))
+        elif isinstance(period, Period):
+            key = line_key(entry, period)
+            if entry.revision is None:
+                originals.add(key)
+            else:
+                revised.setdefault(key, entry)
+    for key, entry in revised.items():
+        if key not in originals:
+            problems.append(MISSING_KEY.problem(
+                f"{describe_line(entry.project, entry.period, entry.category, entry.cluster)} has a revision but no "
+                "original: every line needs an entry without 'revision', its original amount", entry.at,
+                hint="add the line's original [[budget]]: the same project, period, category and cluster, without "
+                     "revision"))
+    return problems
 
 
 def _not_a_table(source: SourceFile, key: str, value: object) -> Problem:
@@ -308,12 +341,18 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position: 
                 Location(path, position.line), hint=_missing_key_hint(key, table, unknown, position)))
         else:
             problems.append(BAD_VALUE.problem(f"'{key}' in {table}: {_plain(detail)}", where,
-                                              hint=_value_hint(key, detail.get("input"), model.kind)))
+                                              hint=_own_hint(detail) or _value_hint(key, detail.get("input"), model.kind)))
     return problems
 
 
 _DATE_KEYS = {"date", "start", "end", "due", "done", "not_before"}
 _AMOUNT_KEYS = {"amount", "budget", "value", "monthly_value"}
+
+
+def _own_hint(detail: ErrorDetails) -> str | None:
+    """The hint a value's own rule gave with its error (a period's: `periods.PeriodError`)."""
+    error = (detail.get("ctx") or {}).get("error") if detail["type"] == "value_error" else None
+    return getattr(error, "hint", None)
 
 
 def _value_hint(key: str, value: object = None, kind: str = "") -> str | None:
@@ -333,6 +372,10 @@ def _value_hint(key: str, value: object = None, kind: str = "") -> str | None:
         return "write the asserted figure as a bare number: 141_000 or -250.50, no quotes"
     if key == "currency":
         return "write an ISO 4217 code in capitals, such as USD or PKR"
+    if key == "revision":
+        return "write the day of the revision as 2005-02-15 (no quotes needed)"
+    if key == "support_cost_rate":
+        return "write a share from 0 to 1: 0.13 for 13 %"
     if key == "min_spent":
         return "write a share from 0 to 1: 0.5 means half of what was released"
     return None

@@ -14,8 +14,8 @@ ABSENT = "—"
 
 # The keys of a project in the JSON, which are also the columns of the CSV (`party` only --by-party).
 FIELDS = ["id", "title", "parent", "currency", "budget", "committed", "released", "outstanding", "inkind_valued",
-          "inkind_unvalued", "spent", "available", "gap",
-          "refunded", "pledged"]  # version 2's
+          "inkind_unvalued", "spent", "support_cost", "available", "gap",
+          "refunded", "pledged"]  # version 2's flows back and pledges
 PARTY_FIELDS = ["committed", "released", "outstanding"]
 
 
@@ -29,7 +29,7 @@ def _project(figures: ProjectFigures) -> dict[str, object]:
         "id": project.id, "title": project.title, "parent": project.parent, "currency": project.currency,
         **{name: _amount(getattr(figures, name), figures) for name in ("budget", "committed", "released", "outstanding")},
         "inkind_valued": _amount(figures.inkind_valued, figures), "inkind_unvalued": figures.inkind_unvalued,
-        **{name: _amount(getattr(figures, name), figures) for name in ("spent", "available", "gap")},
+        **{name: _amount(getattr(figures, name), figures) for name in ("spent", "support_cost", "available", "gap")},
         "refunded": _amount(figures.refunded, figures),
         "pledged": _amount(figures.pledged, figures),
     }
@@ -64,13 +64,16 @@ def as_csv(balance: Balance, *, by_party: bool = False) -> str:
 
 
 def as_table(balance: Balance, *, by_party: bool = False) -> Table:
-    # A refunded column only where something was refunded: a ledger without refunds reads as it always has.
+    # The support cost column only where a project bears one (format v2): a version-1 table stays as it was.
+    support = any(figures.support_cost for figures in balance.projects)
+    # Likewise a refunded column only where something was refunded, and pledged where something is pledged.
     refunds = any(figures.refunded for figures in balance.projects)
-    pledges = any(figures.pledged for figures in balance.projects)  # likewise
+    pledges = any(figures.pledged for figures in balance.projects)
     columns = [Column("project"), Column("cur")] + [
         Column(name, "right")
-        for name in ("budget", "committed", "released", *(("refunded",) if refunds else ()), "outstanding",
-                     "in-kind", "spent", "available", "gap", *(("pledged",) if pledges else ()))
+        for name in ("budget", "committed", "released", *(("refunded",) if refunds else ()), "outstanding", "in-kind",
+                     "spent", *(("support",) if support else ()), "available", "gap",
+                     *(("pledged",) if pledges else ()))
     ]
     table = Table(f"Balance as of {balance.as_of.isoformat()}", columns)
     for figures in balance.projects:
@@ -82,15 +85,16 @@ def as_table(balance: Balance, *, by_party: bool = False) -> Table:
         refunded = [money(figures.refunded)] if refunds else []
         table.rows.append(Row(
             [figures.project.id, cur, money(figures.budget), money(figures.committed), money(figures.released),
-             *refunded, money(figures.outstanding), inkind, money(figures.spent), money(figures.available),
-             money(figures.gap), *([money(figures.pledged)] if pledges else [])],
+             *refunded, money(figures.outstanding), inkind, money(figures.spent),
+             *((money(figures.support_cost),) if support else ()), money(figures.available), money(figures.gap),
+             *([money(figures.pledged)] if pledges else [])],
             indent=figures.depth, style="bold" if figures.depth == 0 else None,
         ))
         if by_party:
             for party in figures.by_party:
                 table.rows.append(Row(
                     [f"· {party.party}", "", "", money(party.committed), money(party.released),
-                     *([""] if refunds else []), money(party.outstanding), "", "", "", "",
+                     *([""] if refunds else []), money(party.outstanding), "", "", *(("",) if support else ()), "", "",
                      *([""] if pledges else [])],
                     indent=figures.depth + 1, style="dim",
                 ))

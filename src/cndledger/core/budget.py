@@ -1,0 +1,270 @@
+"""Budgets by line and period (format v2): the lines of the ledger's `[[budget]]` entries, and the budget
+report: each line's budget as of a day, its original, spent, remaining and used, and the unbudgeted spending.
+
+A **line** is a project, a period resolved into days by the project's fiscal year (inherited), a category
+and a cluster (either may be absent: the line then takes every category, every cluster). Its entries are
+one original (no `revision`) and any revisions; its amount as of D is that of the latest revision on or
+before D, else the original's. The checks (checks/budgets.py) report what makes a line ill-formed; the
+report is computed only where no fatal problem is left.
+
+The report is one pass over the expenses: each expense, counting on or before the day, is added into the
+lines of every project it counts in (its own and each above it: `counting.lineages`) whose period holds
+its day and whose category and cluster match; where none of a project's lines for that period match, into
+the project's unbudgeted spending for the period. Spent of a line never includes support cost.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from decimal import Decimal
+from operator import attrgetter
+
+from cndledger.core import counting
+from cndledger.core.counting import ZERO, difference, money
+from cndledger.core.ledger import Ledger
+from cndledger.format.periods import (
+    Label,
+    Period,
+    PeriodError,
+    overlaps,
+    read_label,
+    resolve,
+    resolve_fiscal_year_starts,
+)
+from cndledger.format.records import Budget, Project
+
+_PROJECT = attrgetter("project")
+
+
+def fiscal_year_starts(ledger: Ledger) -> dict[str, int]:
+    """Each project's fiscal_year_start, its own or inherited (1 by default)."""
+    projects = ledger.projects
+    return resolve_fiscal_year_starts([project.id for project in projects],
+                                      {project.id: project.fiscal_year_start for project in projects},
+                                      {project.id: project.parent for project in projects})
+
+
+def budget_periods(ledger: Ledger, starts: dict[str, int] | None = None) -> list[Period | PeriodError | None]:
+    """The period of each `[[budget]]` entry, in ledger order, resolved by its project's fiscal year: a
+    `PeriodError` where the label does not fit that fiscal year, None where the project is unknown."""
+    starts = fiscal_year_starts(ledger) if starts is None else starts
+    found: list[Period | PeriodError | None] = []
+    for entry in ledger.budgets:
+        start = starts.get(entry.project)
+        if start is None or entry.project not in ledger.project_by_id:
+            found.append(None)
+            continue
+        try:
+            found.append(resolve(read_label(entry.period, start), start))
+        except PeriodError as exc:
+            found.append(exc)
+    return found
+
+
+LineKey = tuple[str, tuple[_dt.date, _dt.date], str | None, str | None]  # project, days, category, cluster
+
+
+def line_key(entry: Budget, period: Period) -> LineKey:
+    return (entry.project, period.span, entry.category, entry.cluster)
+
+
+class BudgetLine:
+    """A line: its project, period (as its original, else its first entry, writes it), category, cluster,
+    its original entry and its revisions sorted by day."""
+
+    __slots__ = ("project", "period", "category", "cluster", "original", "revisions")
+
+    def __init__(self, project: Project, period: Period, category: str | None, cluster: str | None) -> None:
+        self.project = project
+        self.period = period
+        self.category = category
+        self.cluster = cluster
+        self.original: Budget | None = None
+        self.revisions: list[Budget] = []
+
+    def in_force(self, day: _dt.date) -> Budget | None:
+        """The entry whose amount is the line's on `day`: the latest revision on or before it, else the original."""
+        latest = None
+        for revision in self.revisions:  # (each has a `revision`: the others are originals)
+            if revision.revision is not None and revision.revision.first <= day:
+                latest = revision
+        return latest or self.original
+
+    def matches(self, category: str | None, cluster: str | None) -> bool:
+        return (self.category is None or self.category == category) and \
+            (self.cluster is None or self.cluster == cluster)
+
+    @property
+    def order(self) -> tuple[_dt.date, _dt.date, bool, str, bool, str]:
+        return (self.period.first, self.period.last, self.category is not None, self.category or "",
+                self.cluster is not None, self.cluster or "")
+
+
+def budget_lines(ledger: Ledger) -> list[BudgetLine]:
+    """Every line of the ledger (with a known project and a period that fits its fiscal year), in order
+    of first appearance."""
+    lines: dict[LineKey, BudgetLine] = {}
+    for entry, period in zip(ledger.budgets, budget_periods(ledger)):
+        if not isinstance(period, Period):
+            continue
+        key = line_key(entry, period)
+        line = lines.get(key)
+        if line is None:
+            line = lines[key] = BudgetLine(ledger.project_by_id[entry.project], period, entry.category, entry.cluster)
+        if entry.revision is None:
+            if line.original is None:
+                line.original = entry
+                line.period = period
+        else:
+            line.revisions.append(entry)
+    for line in lines.values():
+        line.revisions.sort(key=attrgetter("revision.first"))
+    return list(lines.values())
+
+
+# Plain classes, not dataclasses: the command starts without importing `dataclasses`.
+class LineFigures:
+    """A line's figures as of a day."""
+
+    __slots__ = ("line", "budget", "original", "spent")
+
+    def __init__(self, line: BudgetLine, budget: Decimal, original: Decimal | None) -> None:
+        self.line = line
+        self.budget = budget
+        self.original = original
+        self.spent = ZERO
+
+    @property
+    def remaining(self) -> Decimal:
+        return difference(self.budget, self.spent)
+
+    @property
+    def exceeded(self) -> bool:
+        return self.spent > self.budget
+
+
+class Unbudgeted:
+    """What a project spent in a period for which it has lines, matching none of them."""
+
+    __slots__ = ("project", "period", "spent")
+
+    def __init__(self, project: Project, period: Period) -> None:
+        self.project = project
+        self.period = period
+        self.spent = ZERO
+
+
+class BudgetReport:
+    __slots__ = ("as_of", "period", "first", "lines", "unbudgeted")
+
+    def __init__(self, as_of: _dt.date, period: str | None, first: _dt.date | None, lines: list[LineFigures],
+                 unbudgeted: list[Unbudgeted]) -> None:
+        self.as_of = as_of
+        self.period = period  # --period as given
+        self.first = first  # --from
+        self.lines = lines
+        self.unbudgeted = unbudgeted
+
+
+class WindowError(ValueError):
+    """A `--period` that does not fit the fiscal year of a project with lines (bad usage)."""
+
+
+def budget_report(ledger: Ledger, as_of: _dt.date, *, period: Label | None = None, first: _dt.date | None = None,
+                  only: set[str] | None = None) -> BudgetReport:
+    """The lines in the window (every line without one), in project tree order, then period, category,
+    cluster; their figures as of `as_of`; and each project's unbudgeted spending per period of its lines."""
+    with money():
+        return _budget_report(ledger, as_of, period, first, only)
+
+
+def _budget_report(ledger: Ledger, as_of: _dt.date, period: Label | None, first: _dt.date | None,
+                   only: set[str] | None) -> BudgetReport:
+    starts = fiscal_year_starts(ledger)
+    tree = {project.id: position for position, (project, _) in enumerate(ledger.tree_order())}
+    selected = []
+    for line in budget_lines(ledger):
+        project_id = line.project.id
+        if project_id not in tree or (only is not None and project_id not in only):
+            continue
+        if period is not None:
+            try:
+                window = resolve(period, starts[project_id])
+            except PeriodError as exc:
+                raise WindowError(f"--period {period.text}: for project '{project_id}': {exc.message}"
+                                  + (f"; {exc.hint}" if exc.hint else "")) from None
+            if not overlaps(line.period, window):
+                continue
+        elif first is not None and not (line.period.first <= as_of and first <= line.period.last):
+            continue
+        selected.append(line)
+    selected.sort(key=lambda line: (tree[line.project.id], line.order))
+    figures = []
+    for line in selected:
+        entry = line.in_force(as_of)
+        budget = entry.amount if entry is not None else ZERO
+        original = line.original.amount if entry is not line.original and line.original is not None else None
+        figures.append(LineFigures(line, budget, original))
+    unbudgeted = _count_spent(ledger, as_of, figures)
+    return BudgetReport(as_of, None if period is None else period.text, first, figures, unbudgeted)
+
+
+def lines_as_of(ledger: Ledger, as_of: _dt.date) -> list[LineFigures]:
+    """Every line's figures as of the day (for `budget-line-exceeded`), in ledger order."""
+    with money():
+        figures = []
+        for line in budget_lines(ledger):
+            entry = line.in_force(as_of)
+            budget = entry.amount if entry is not None else ZERO
+            original = line.original.amount if entry is not line.original and line.original is not None else None
+            figures.append(LineFigures(line, budget, original))
+        _count_spent(ledger, as_of, figures)
+        return figures
+
+
+def _count_spent(ledger: Ledger, as_of: _dt.date, figures: list[LineFigures]) -> list[Unbudgeted]:
+    """Spent of each line, and the unbudgeted spending of each (project, period) the lines make: one pass
+    over the expenses, each added into the lines of every project of its lineage."""
+    # project -> its periods (by days) -> (the period, the figures of its lines in that period)
+    periods_of: dict[str, dict[tuple[_dt.date, _dt.date], tuple[Period, list[LineFigures]]]] = {}
+    for line_figures in figures:
+        line = line_figures.line
+        spans = periods_of.setdefault(line.project.id, {})
+        spans.setdefault(line.period.span, (line.period, []))[1].append(line_figures)
+    unbudgeted: dict[tuple[str, tuple[_dt.date, _dt.date]], Unbudgeted] = {}
+    if not periods_of:
+        return []
+    lineages = counting.lineages(ledger)
+    # Each expense's owners with lines: few projects have lines, so most expenses are passed over at once.
+    owners = {project_id: [(owner, list(periods_of[owner].values())) for owner in lineage if owner in periods_of]
+              for project_id, lineage in lineages.items()}
+    expenses = ledger.expenses
+    days = counting.counting_days(expenses)
+    amounts: Iterable[Decimal] = counting.amounts_in(expenses, None, days)
+    for expense, day, amount in zip(expenses, days, amounts):
+        if day > as_of:
+            continue
+        for owner, owned in owners.get(expense.project, ()):
+            for period, lines in owned:
+                if not period.first <= day <= period.last:
+                    continue
+                matched = False
+                for line_figures in lines:
+                    if line_figures.line.matches(expense.category, expense.cluster):
+                        line_figures.spent += amount
+                        matched = True
+                if not matched:
+                    key = (owner, period.span)
+                    rest = unbudgeted.get(key)
+                    if rest is None:
+                        rest = unbudgeted[key] = Unbudgeted(ledger.project_by_id[owner], period)
+                    rest.spent += amount
+    # In the report's order: the order of the lines' projects and periods.
+    ordered = []
+    for line_figures in figures:
+        key = (line_figures.line.project.id, line_figures.line.period.span)
+        rest = unbudgeted.pop(key, None)
+        if rest is not None:
+            ordered.append(rest)
+    return ordered
