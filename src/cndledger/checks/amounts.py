@@ -239,9 +239,7 @@ def _committed_where_budgeted(ledger: Ledger,
 
 def overspent(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
     for figures in fig.balance(ledger, as_of).projects:
-        # Nothing spent is never overspent: available is then below zero only by refunds beyond the
-        # releases (`refunds-exceed-releases` says so).
-        if figures.available < 0 and figures.spent > 0:
+        if figures.available < 0:
             project, currency = figures.project, figures.project.currency
             refunded = f" less {_money(figures.refunded, currency)} refunded" if figures.refunded else ""
             yield OVERSPENT.problem(

@@ -203,6 +203,9 @@ CURRENCY_MISMATCH = Code(
 )
 
 _RELEASED = _COMMITMENT + '\n[[release]]\ncommitment = "C1"\ndate = 2005-02-01\namount = 600\n'
+# A second commitment's release: the project's available stays above zero whatever C1's refunds do.
+_SECOND_RELEASED = ('\n[[commitment]]\nid = "C2"\nproject = "P1"\nparty = "DONOR"\ndate = 2005-01-10\namount = 1000\n'
+                    '\n[[release]]\ncommitment = "C2"\ndate = 2005-02-01\namount = 1000\n')
 
 DECOMMITMENTS_EXCEED_COMMITMENT = Code(
     "decommitments-exceed-commitment", ERROR, "more of a commitment cancelled than was committed",
@@ -261,8 +264,8 @@ REFUNDS_EXCEED_RELEASES = Code(
             "all the cash released against it, never more.",
     fix="Correct the refunds' amounts or their commitment, or record the release the refund returns.",
     hint="correct the refund amounts, or record the release they return",
-    example=_RELEASED + '\n[[refund]]\ncommitment = "C1"\ndate = 2005-12-01\namount = 650\n',
-    fixed=_RELEASED + '\n[[refund]]\ncommitment = "C1"\ndate = 2005-12-01\namount = 150\n',
+    example=_RELEASED + _SECOND_RELEASED + '\n[[refund]]\ncommitment = "C1"\ndate = 2005-12-01\namount = 650\n',
+    fixed=_RELEASED + _SECOND_RELEASED + '\n[[refund]]\ncommitment = "C1"\ndate = 2005-12-01\namount = 150\n',
 )
 
 _EXPENSES = _RELEASED + '\n[[expense]]\nproject = "P1"\ndate = 2005-02-01\namount = 300\n'
