@@ -81,3 +81,18 @@ def test_without_a_rate_the_table_is_that_of_version_1(ledger):
     result = ledger.run("balance", "--as-of", "2005-12-31")
     assert "support" not in result.stdout
     assert ledger.run("balance", "--json", "--as-of", "2005-12-31").json()["projects"][0]["support_cost"] == "0.00"
+
+
+def test_an_assert_counts_available_net_of_support_cost_as_balance_does(ledger):
+    # The figures of balance above, asserted: an assert computes them as balance shows them.
+    asserted = ('\n[[assert]]\nproject = "TF"\ndate = 2005-12-31\nsupport_cost = 13.89\navailable = 874.56\n'
+                '\n[[assert]]\nproject = "TF-B"\ndate = 2005-12-31\nsupport_cost = 0.74\navailable = -11.24\n')
+    ledger.write("ledgers/a.toml", LEDGER + asserted)
+    result = ledger.run("check", "--format", "json", "--as-of", "2005-12-31")
+    assert [p["code"] for p in result.json()["problems"] if p["severity"] == "error"] == []
+    path = ledger.write("ledgers/a.toml", LEDGER + asserted.replace("available = 874.56", "available = 888.45"))
+    result = ledger.run("check", "--format", "json", "--as-of", "2005-12-31")
+    (failed,) = [p for p in result.json()["problems"] if p["code"] == "assert-failed"]
+    assert failed["message"] == ("available of 'TF' as of 2005-12-31: asserted 888.45 USD, computed 874.56 USD, "
+                                 "difference -13.89 USD")
+    assert failed["line"] == path.read_text().splitlines().index("available = 888.45") + 1

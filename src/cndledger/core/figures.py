@@ -42,18 +42,19 @@ class PartyFigures:
 
 
 class Totals:
-    """A project's committed (net of decommitments), released, refunded and spent as of a day, its
-    children included."""
+    """A project's committed (net of decommitments), released, refunded, spent and support cost as of a
+    day, its children included."""
 
-    __slots__ = ("committed", "released", "spent", "refunded", "pledged")
+    __slots__ = ("committed", "released", "spent", "refunded", "pledged", "support_cost")
 
     def __init__(self, *, committed: Decimal = ZERO, released: Decimal = ZERO, spent: Decimal = ZERO,
-                 refunded: Decimal = ZERO, pledged: Decimal = ZERO) -> None:
+                 refunded: Decimal = ZERO, pledged: Decimal = ZERO, support_cost: Decimal = ZERO) -> None:
         self.committed = committed
         self.released = released
         self.spent = spent
         self.refunded = refunded
         self.pledged = pledged  # pledges not (yet) fulfilled by commitments
+        self.support_cost = support_cost  # of the expenses counting, at the rate of each one's own project
 
     @property
     def outstanding(self) -> Decimal:
@@ -61,10 +62,12 @@ class Totals:
 
     @property
     def available(self) -> Decimal:
-        return difference(difference(self.released, self.refunded), self.spent)
+        """released − refunded − spent − support cost (`min_spent` compares spent alone)."""
+        return difference(difference(difference(self.released, self.refunded), self.spent), self.support_cost)
 
     def figure(self, name: str) -> Decimal:
-        """One of the figures by name: committed, released, outstanding, spent, available, refunded or pledged."""
+        """One of the figures by name: committed, released, outstanding, spent, available, refunded, pledged
+        or support_cost."""
         value: Decimal = getattr(self, name)
         return value
 
@@ -75,8 +78,7 @@ class Totals:
 class ProjectFigures(Totals):
     """A project's figures as of a day: its own and its children's, its budget, in kind, and per party."""
 
-    __slots__ = ("project", "depth", "own_budget", "budget", "inkind_valued", "inkind_unvalued", "parties",
-                 "support_cost")
+    __slots__ = ("project", "depth", "own_budget", "budget", "inkind_valued", "inkind_unvalued", "parties")
 
     def __init__(self, project: Project, depth: int, own_budget: Decimal | None, budget: Decimal | None = None) -> None:
         super().__init__()
@@ -87,12 +89,6 @@ class ProjectFigures(Totals):
         self.inkind_valued = ZERO
         self.inkind_unvalued = 0
         self.parties: dict[str, PartyFigures] = {}
-        self.support_cost = ZERO  # format v2: of the expenses counting, at the rate of each one's own project
-
-    @property
-    def available(self) -> Decimal:
-        """released − refunded − spent − support cost (`min_spent` compares spent alone)."""
-        return difference(super().available, self.support_cost)
 
     @property
     def gap(self) -> Decimal | None:
@@ -258,13 +254,15 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict
         days = set().union(*(days_asked.get(owner, ()) for owner in line))
         if days:
             days_of[project_id] = sorted(days)
-    # sums[project][day] = [committed, released, spent, refunded, pledged] of its own events counting by the day
+    # sums[project][day] = [committed, released, spent, refunded, pledged, support cost] of its own events counting
+    # by the day
     # (then its subtree's); a decommitment adds its amount negated into committed
-    sums = {project_id: {day: [ZERO, ZERO, ZERO, ZERO, ZERO] for day in days} for project_id, days in days_of.items()}
+    sums = {project_id: {day: [ZERO, ZERO, ZERO, ZERO, ZERO, ZERO] for day in days} for project_id, days in days_of.items()}
     currency = {project.id: project.currency for project in ledger.projects}
 
     def add(projects: Iterable[str], counting_from: Iterable[_dt.date],
-            entries: Iterable[Commitment | Release | Expense], which: int, *, negated: bool = False) -> None:
+            entries: Iterable[Commitment | Release | Expense], which: int, *, negated: bool = False,
+            support_cost_rates: dict[str, Decimal] | None = None) -> None:
         """Entries given with their projects and first days counting; summed run by run of one
         project (files keep a project's entries together), at the speed of C."""
         for project_id, run in groupby(zip(projects, counting_from, entries), key=itemgetter(0)):
@@ -273,6 +271,12 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict
                 continue
             _, run_days, run_entries = zip(*run)
             run_amounts = tuple(counting.amounts_in(run_entries, currency[project_id], run_days))
+            if support_cost_rates is not None:  # the support cost each expense bears, in place of its amount
+                from cndledger.format.shares import support_costs
+
+                if not (rate := support_cost_rates.get(project_id)):
+                    continue
+                run_amounts = tuple(support_costs(run_amounts, rate, currency[project_id]))
             if negated:
                 run_amounts = tuple(map(Decimal.copy_negate, run_amounts))
             own = sums[project_id]
@@ -299,6 +303,9 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict
             flow_projects, flow_days, counted_flows = zip(*counted)
             add(flow_projects, flow_days, counted_flows, which, negated=negated)
     add(map(_PROJECT, expenses), counting.counting_days(expenses), expenses, 2)
+    if any(project.support_cost_rate for project in ledger.projects):
+        add(map(_PROJECT, expenses), counting.counting_days(expenses), expenses, 5,
+            support_cost_rates=counting.support_cost_rates(ledger))
     if ledger.pledges:  # few: each day asked along a pledge's line, as `balance` counts it
         pledge_days = sorted({day for pledge in ledger.pledges for day in days_of.get(pledge.project, ())})
         still_pledged = {day: counting.pledged(ledger, day) for day in pledge_days}
@@ -309,14 +316,14 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict
     def add_child(parent: dict[_dt.date, list[Decimal]], child: dict[_dt.date, list[Decimal]]) -> None:
         for day, figures in parent.items():  # a child is summed up to every day of its parent's
             theirs = child[day]
-            for which in range(5):
+            for which in range(6):
                 figures[which] += theirs[which]
 
     counting.roll_up(lines, sums, add_child)
     return {(project_id, day): Totals(committed=committed, released=released, spent=spent, refunded=refunded,
-                                      pledged=pledged)
+                                      pledged=pledged, support_cost=support_cost)
             for project_id, days in days_asked.items() for day in days
-            for committed, released, spent, refunded, pledged in (sums[project_id][day],)}
+            for committed, released, spent, refunded, pledged, support_cost in (sums[project_id][day],)}
 
 
 def released_by_tranche(ledger: Ledger, as_of: _dt.date) -> dict[str, Decimal]:

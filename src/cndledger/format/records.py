@@ -32,7 +32,7 @@ else:
         def _field(index, doc):
             return property(itemgetter(index), doc=doc)
 
-FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available", "refunded", "pledged")
+FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "support_cost")
 
 
 class Party(Record, tuple[Any, ...]):
@@ -637,10 +637,10 @@ class Assertion(Record, Asserted, tuple[Any, ...]):
 
     __slots__ = ()
     kind: ClassVar[str] = "assert"
-    amount_keys: ClassVar[tuple[str, ...]] = ("committed", "released", "outstanding", "spent", "available", "refunded", "pledged")
+    amount_keys: ClassVar[tuple[str, ...]] = ("committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "support_cost")
     _fields: ClassVar[tuple[str, ...]] = (
         "source_file", "entry_number", "project", "date", "committed", "released", "outstanding", "spent", "available",
-        "refunded", "pledged", "source", "note",
+        "refunded", "pledged", "support_cost", "source", "note",
     )
 
     if TYPE_CHECKING:
@@ -653,6 +653,7 @@ class Assertion(Record, Asserted, tuple[Any, ...]):
         available: Decimal | None
         refunded: Decimal | None
         pledged: Decimal | None
+        support_cost: Decimal | None
         source: str | None
         note: str | None
     else:
@@ -667,8 +668,9 @@ class Assertion(Record, Asserted, tuple[Any, ...]):
         available = _field(8, None)
         refunded = _field(9, None)
         pledged = _field(10, None)
-        source = _field(11, None)
-        note = _field(12, None)
+        support_cost = _field(11, None)
+        source = _field(12, None)
+        note = _field(13, None)
 
     def __new__(
         cls,
@@ -683,12 +685,13 @@ class Assertion(Record, Asserted, tuple[Any, ...]):
         available: Decimal | None = None,
         refunded: Decimal | None = None,
         pledged: Decimal | None = None,
+        support_cost: Decimal | None = None,
         source: str | None = None,
         note: str | None = None,
     ) -> Self:
         return tuple.__new__(cls, (
             source_file, entry_number, project, date, committed, released, outstanding, spent, available, refunded,
-            pledged, source, note,
+            pledged, support_cost, source, note,
         ))
 
 
@@ -771,7 +774,7 @@ VALUE_FIELDS: dict[str, tuple[str, ...]] = {
     "expense": ("project", "date", "amount", "id", "cluster", "category", "reference", "currency", "note"),
     "budget": ("project", "period", "amount", "category", "cluster", "revision", "note"),
     "milestone": ("id", "project", "title", "due", "done", "note"),
-    "assert": ("project", "date", "committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "source", "note"),
+    "assert": ("project", "date", "committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "support_cost", "source", "note"),
 }
 
 # The ledger's list of each kind's entries (an attribute of `Entries`).

@@ -113,7 +113,7 @@ def _currency() -> Key:
                                      "exist).")
 
 
-FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available", "refunded", "pledged")
+FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "support_cost")
 
 TABLES: tuple[Table, ...] = (
     Table("party", "Party", "parties", "An organisation that gives, receives or hosts.", (
