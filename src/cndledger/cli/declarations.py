@@ -118,9 +118,11 @@ COMMANDS = {command.name: command for command in (
     ),
     Command("schema", "Print the JSON Schema of a ledger file, for editors (taplo, Even Better TOML) and validators."),
     Command(
-        "explain", "What a problem code means, an example that triggers it, and how to fix it.",
-        Parameter("code", ARGUMENT, help="A problem code, such as unknown-key. Without one: the list of every code.",
-                  required=False, show_default=False, complete=("codes",)),
+        "explain", "What a problem code means, an example that triggers it, and how to fix it; or what a table, a "
+        "key or a figure of the format is.",
+        Parameter("code", ARGUMENT, metavar="NAME", required=False, show_default=False, complete=("codes",),
+                  help="A problem code (unknown-key), a table (release), a key (min_spent) or a figure "
+                       "(outstanding). Without one: the list of them."),
     ),
     Command(
         "add", "Append one entry to a ledger file, after checking the whole ledger with it; nothing else changes.\n"
