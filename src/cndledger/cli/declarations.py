@@ -24,7 +24,7 @@ class Parameter:
         self.name, self.kind, self.spellings, self.default = name, kind, spellings, default
         self.required = kind == ARGUMENT if required is None else required  # only an argument may be required
         self.help, self.metavar, self.show_default = help, metavar, show_default
-        self.complete = complete  # what completes its value: ("ids", kind), ("codes",) or ("formats",)
+        self.complete = complete  # what completes its value: ("ids", kind), ("codes",), ("names",) or ("formats",)
 
     def with_help(self, help: str) -> Parameter:
         """The same parameter with other words of help (`--as-of` means another day to another command)."""
@@ -120,7 +120,7 @@ COMMANDS = {command.name: command for command in (
     Command(
         "explain", "What a problem code means, an example that triggers it, and how to fix it; or what a table, a "
         "key or a figure of the format is.",
-        Parameter("code", ARGUMENT, metavar="NAME", required=False, show_default=False, complete=("codes",),
+        Parameter("code", ARGUMENT, metavar="NAME", required=False, show_default=False, complete=("names",),
                   help="A problem code (unknown-key), a table (release), a key (min_spent) or a figure "
                        "(outstanding). Without one: the list of them."),
     ),
