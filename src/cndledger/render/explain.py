@@ -68,7 +68,7 @@ def as_index(tables: Iterable[Table], figures: Iterable[Figure]) -> str:
 
 
 def as_named_page(name: str, named: Named) -> str:
-    """Each thing the name is in the format: its table, its key in each table, its figure."""
+    """Each thing the name is in the format: its table, its figure, its key in each table that has one."""
     pages = []
     if named.table is not None:
         pages.append(_table_page(named.table))
