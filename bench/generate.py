@@ -316,9 +316,10 @@ def gen_structure(rng: random.Random, i: int, prog_id: str):
                         t += f"due = {iso(rels[-1][0] + rng.randint(0, 60))}\n"
                 elif rng.random() < 0.5:
                     mid = f"{pid}/M{len(milestones) + 1}"
+                    due = iso(rng.randint(s0, end))  # done when due: the tranche waits for nothing else
                     milestones.append((mid, (f'[[milestone]]\nid = "{mid}"\nproject = "{pid}"\n'
                                         f"title = {q(rng.choice(MILESTONE_TITLES))}\n"
-                                        f"due = {iso(rng.randint(s0, end))}\n")))
+                                        f"due = {due}\ndone = {due}\n")))
                     t += f"requires = {qlist([mid])}\n"
                 if rng.random() < 0.1:
                     t += 'note = "Release subject to satisfactory progress report"\n'
@@ -362,10 +363,11 @@ def gen_structure(rng: random.Random, i: int, prog_id: str):
     items.extend(("release", t) for t in release_texts)
     for _ in range(rng.randint(0, 2)):
         mid = f"{pid}/M{len(milestones) + 1}"
+        due = iso(rng.randint(start, end))
         t = (f'[[milestone]]\nid = "{mid}"\nproject = "{pid}"\ntitle = {q(rng.choice(MILESTONE_TITLES))}\n'
-             f"due = {iso(rng.randint(start, end))}\n")
-        if rng.random() < 0.6:
-            t += f"done = {iso(rng.randint(start, end))}\n"
+             f"due = {due}\n")
+        # Every milestone is done (these ledgers' days are all past): one never done is `milestone-overdue`.
+        t += f"done = {iso(rng.randint(start, end)) if rng.random() < 0.6 else due}\n"
         milestones.append((mid, t))
     for _mid, t in milestones:
         items.append(("milestone", t))
