@@ -38,6 +38,8 @@ def test_commands_and_options_complete(ledger):
     assert "--project" in complete(ledger, "cndledger balance --pro")
     assert complete(ledger, "cndledger check --format ") == ["text", "json", "github"]
     assert complete(ledger, "cndledger explain unknown") == ["unknown-key"]
+    assert complete(ledger, "cndledger explain min_") == ["min_spent"]
+    assert complete(ledger, "cndledger explain outs") == ["outside-project-dates", "outstanding"]
 
 
 def test_project_ids_complete_from_the_default_ledger(ledger):

@@ -156,7 +156,7 @@ def test_explain_of_a_warning_says_when_it_fails(ledger):
 def test_explain_without_a_code_lists_every_code(ledger):
     result = ledger.run("explain")
     assert result.exit_code == 0
-    listed = [line.split()[0] for line in result.stdout.splitlines()[2:]]
+    listed = [line.split()[0] for line in result.stdout.splitlines()[2:2 + len(EXPLANATIONS)]]
     assert listed == list(EXPLANATIONS)
     assert "  unknown-key                      error   * a key or table that format v1 does not define" in result.stdout
     assert "  over-budget                      warning   more committed than the budget" in result.stdout
@@ -165,10 +165,77 @@ def test_explain_without_a_code_lists_every_code(ledger):
 def test_explain_of_an_unknown_code_is_bad_usage_with_a_suggestion(ledger):
     result = ledger.run("explain", "unknown_key")
     assert result.exit_code == 2
-    assert "no problem has the code 'unknown_key'; did you mean 'unknown-key'?" in result.stderr
+    assert ("no problem code, table, key or figure of the format is named 'unknown_key'; did you mean "
+            "'unknown-key'?") in result.stderr
 
 
 def test_the_example_output_names_the_example_not_a_temporary_path(ledger):
     out = ledger.run("explain", "duplicate-id").stdout
     assert "(first at example.toml:1)" in out
     assert "/tmp" not in out and "cndledger-example-" not in out
+
+
+def test_explain_without_a_name_lists_the_tables_and_figures_too(ledger):
+    lines = ledger.run("explain").stdout.splitlines()[2 + len(EXPLANATIONS):]
+    assert lines[0] == ""
+    assert lines[1] == "Tables ('cndledger explain TABLE'): party, project, pledge, commitment, tranche,"
+    assert "Keys ('cndledger explain KEY'): any key of a table, such as min_spent, in each table" in lines
+    assert lines[-1] == "  gap, exchange_difference."
+
+
+def test_explain_of_a_table_lists_its_keys_with_type_required_and_description(ledger):
+    result = ledger.run("explain", "release")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["[[release]]: a table of the ledger",
+                         "  Cash that actually arrived against a commitment (and, usually, a tranche)."]
+    assert "  commitment  required  id of `[[commitment]]`" in lines
+    assert "              The commitment it is released against." in lines
+    assert "  tranche     optional  id of `[[tranche]]`" in lines
+
+
+def test_explain_of_a_key_says_its_table_type_and_meaning(ledger):
+    result = ledger.run("explain", "min_spent")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "min_spent: a key of [[tranche]]\n\n"
+        "  In [[tranche]]: share (0 to 1); required: no\n"
+        "    The share of the cash released to the project so far that its expenses must reach.\n")
+
+
+def test_explain_of_a_key_of_several_tables_lists_each(ledger):
+    out = ledger.run("explain", "matched_by").stdout + ledger.run("explain", "amount").stdout
+    assert "amount: a key of [[pledge]], [[commitment]], [[tranche]], [[release]], [[refund]]" in out
+    assert "  In [[expense]]: amount (negative for a credit, never zero); required: yes" in out
+    assert "  In [[release]]: amount; required: yes" in out
+
+
+def test_explain_of_a_figure_gives_its_definition_then_the_assert_key_of_that_name(ledger):
+    result = ledger.run("explain", "outstanding")
+    assert result.exit_code == 0
+    page = result.stdout.split("\n\n")
+    assert page[0] == (
+        "outstanding: a figure of each project (outstanding; 'cndledger balance' prints it)\n"
+        "  For a project, in its currency, as of a day D (--as-of), counting its children:\n"
+        "  For each commitment counting on D: its amount minus its decommitments minus its\n"
+        "  releases counting on D; with one currency, committed − released.")
+    assert page[1] == "outstanding: a key of [[assert]]"
+
+
+def test_explain_of_a_name_that_is_a_table_a_key_and_a_figure_shows_all_three(ledger):
+    out = ledger.run("explain", "budget").stdout
+    assert out.index("[[budget]]: a table of the ledger") < out.index("budget: a figure of each project") \
+        < out.index("budget: a key of [[project]]")
+
+
+def test_explain_says_a_figure_is_not_implemented_yet(ledger):
+    out = ledger.run("explain", "exchange_difference").stdout
+    assert out.startswith("exchange_difference: a figure of each project (exchange difference; not implemented "
+                          "yet: no report prints it)\n")
+
+
+def test_explain_of_an_unknown_name_suggests_a_key_table_or_figure(ledger):
+    for typo, meant in (("min_spnt", "min_spent"), ("relase", "release"), ("outstandng", "outstanding")):
+        result = ledger.run("explain", typo)
+        assert result.exit_code == 2
+        assert f"is named '{typo}'; did you mean '{meant}'? ('cndledger explain' lists them)" in result.stderr

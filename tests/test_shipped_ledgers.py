@@ -62,3 +62,52 @@ def test_the_table_prints(shipped):
     assert result.exit_code == 0
     assert "211,000.00" in result.stdout and "141,000.00" in result.stdout and "235,000.00" in result.stdout
     assert "· TDAP" in result.stdout
+
+
+SOURCE = Path(SHIPPED) / "source" / "unido-technical-assistance.txt"
+
+
+def _quotations(path: Path) -> list[str]:
+    """The passages a ledger file's comments quote: comment lines opening with `"` up to the closing one."""
+    quotations, current = [], None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        text = line[1:].strip() if line.startswith("#") else None
+        if current is None and text and text.startswith('"'):
+            current = text
+        elif current is not None and text is not None:
+            current += " " + text
+        else:
+            current = None
+        if current is not None and current.endswith('"') and len(current) > 1:
+            quotations.append(current[1:-1])
+            current = None
+    return quotations
+
+
+def _plain(text: str) -> str:
+    """Curly quotes and runs of spaces, non-breaking or not, as plain ones: a comment may write either."""
+    return " ".join(text.translate({ord("\u2019"): "'", ord("\u201c"): '"', ord("\u201d"): '"'}).split())
+
+
+def test_the_ledgers_cite_their_source_in_the_repository():
+    for path in Path(SHIPPED).glob("*.toml"):
+        text = path.read_text(encoding="utf-8")
+        assert '(source/unido-technical-assistance.txt)' in text, path.name
+        assert "../shared" not in text, path.name
+    assert SOURCE.read_text(encoding="utf-8").startswith("UNIDO Technical Assistance\n")
+
+
+def test_every_passage_the_ledgers_quote_is_in_the_source():
+    source = _plain(SOURCE.read_text(encoding="utf-8"))
+    quoted = [passage for path in sorted(Path(SHIPPED).glob("*.toml")) for passage in _quotations(path)]
+    assert len(quoted) > 10
+    for passage in quoted:
+        for part in passage.split("[...]"):
+            part = _plain(part).strip(" ,;.")
+            assert part in source, part
+
+
+def test_check_reads_the_ledgers_and_not_their_source_text(shipped):
+    result = shipped("check")
+    assert result.exit_code == 0
+    assert "in 4 files" in result.stdout and "unido-technical-assistance" not in result.stdout + result.stderr

@@ -70,7 +70,16 @@ def _complete_codes(incomplete: str) -> list[tuple[str, str]]:
     return [(code, e.summary) for code, e in EXPLANATIONS.items() if code.startswith(incomplete)]
 
 
+def _complete_names(incomplete: str) -> list[tuple[str, str]]:
+    """What `explain` takes: the problem codes, then the tables, keys and figures of the format."""
+    from cndledger.format.glossary import every_name
+
+    names = [(name, "a table, key or figure") for name in every_name() if name.startswith(incomplete)]
+    return _complete_codes(incomplete) + names
+
+
 _COMPLETIONS: dict[str, Callable[..., Any]] = {"formats": lambda: (lambda: list(CHECK_FORMATS)), "ids": _complete_ids, "codes": lambda: _complete_codes}
+_COMPLETIONS["names"] = lambda: _complete_names
 
 
 def _annotated(parameter: Parameter) -> object:

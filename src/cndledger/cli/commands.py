@@ -341,14 +341,23 @@ def explain(session: Session, code: str | None) -> int:
     from cndledger.render import explain as render
 
     if code is None:
-        sys.stdout.write(render.as_list(EXPLANATIONS.values()))
+        from cndledger.format.figures_doc import FIGURES
+        from cndledger.format.tables import TABLES
+
+        sys.stdout.write(render.as_list(EXPLANATIONS.values()) + render.as_index(TABLES, FIGURES))
         return EXIT_OK
     explanation = EXPLANATIONS.get(code)
     if explanation is None:
+        from cndledger.format.glossary import every_name, named
+
+        found = named(code)
+        if found:
+            sys.stdout.write(render.as_named_page(code, found))
+            return EXIT_OK
         from cndledger.format.suggest import did_you_mean
 
-        raise _fail_usage(f"no problem has the code '{code}'{did_you_mean(code, EXPLANATIONS)} "
-                          "('cndledger explain' lists every code)")
+        raise _fail_usage(f"no problem code, table, key or figure of the format is named '{code}'"
+                          f"{did_you_mean(code, [*EXPLANATIONS, *every_name()])} ('cndledger explain' lists them)")
     example = None
     if explanation.example is not None:
         from cndledger.core.examples import check_example

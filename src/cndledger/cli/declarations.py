@@ -24,7 +24,7 @@ class Parameter:
         self.name, self.kind, self.spellings, self.default = name, kind, spellings, default
         self.required = kind == ARGUMENT if required is None else required  # only an argument may be required
         self.help, self.metavar, self.show_default = help, metavar, show_default
-        self.complete = complete  # what completes its value: ("ids", kind), ("codes",) or ("formats",)
+        self.complete = complete  # what completes its value: ("ids", kind), ("codes",), ("names",) or ("formats",)
 
     def with_help(self, help: str) -> Parameter:
         """The same parameter with other words of help (`--as-of` means another day to another command)."""
@@ -118,9 +118,11 @@ COMMANDS = {command.name: command for command in (
     ),
     Command("schema", "Print the JSON Schema of a ledger file, for editors (taplo, Even Better TOML) and validators."),
     Command(
-        "explain", "What a problem code means, an example that triggers it, and how to fix it.",
-        Parameter("code", ARGUMENT, help="A problem code, such as unknown-key. Without one: the list of every code.",
-                  required=False, show_default=False, complete=("codes",)),
+        "explain", "What a problem code means, an example that triggers it, and how to fix it; or what a table, a "
+        "key or a figure of the format is.",
+        Parameter("code", ARGUMENT, metavar="NAME", required=False, show_default=False, complete=("names",),
+                  help="A problem code (unknown-key), a table (release), a key (min_spent) or a figure "
+                       "(outstanding). Without one: the list of them."),
     ),
     Command(
         "add", "Append one entry to a ledger file, after checking the whole ledger with it; nothing else changes.\n"

@@ -266,3 +266,35 @@ TABLES: tuple[Table, ...] = (
 )
 
 BY_KIND: dict[str, Table] = {table.kind: table for table in TABLES}
+
+_TYPE_NAMES = {
+    ID: "id", ID_LIST: "list of ids", TEXT: "text", TEXT_LIST: "list of texts", AMOUNT: "amount",
+    FIGURE: "amount (may be zero or negative)", CREDIT: "amount (negative for a credit, never zero)", DATE: "date",
+    CURRENCY: "currency", SHARE: "share (0 to 1)", MONTH: "month (1 to 12)", PERIOD: "period", DAY: "day",
+}
+
+
+def type_text(key: Key) -> str:
+    """Its type as docs/format.md and `cndledger explain` say it: "id of `[[party]]` (an id or an alias)"."""
+    if key.type == CHOICE:
+        return "one of " + ", ".join(f"`{choice}`" for choice in key.choices)
+    name = _TYPE_NAMES[key.type]
+    if key.refers == CLUSTER:
+        return f"{name}: a cluster of its project"
+    if key.refers is not None:
+        return f"{name} of `[[{key.refers}]]`" + (" (an id or an alias)" if key.refers == "party" else "")
+    return name
+
+
+def required_text(key: Key) -> str:
+    """Whether it is required, as docs/format.md and `cndledger explain` say it."""
+    if key.required:
+        return "yes (its id)" if key.is_id else "yes"
+    if key.is_list:
+        return "no (default `[]`)"
+    return "no (its id)" if key.is_id else "no"
+
+
+def tables_with_key(name: str) -> list[tuple[Table, Key]]:
+    """Each table that has a key of this name, with its key, in the registry's order."""
+    return [(table, key) for table in TABLES for key in table.keys if key.name == name]
