@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import partial
 
-from cndledger.core.figures import Balance, ProjectFigures, Statement
+from cndledger.core.figures import Balance, ProjectFigures, Statement, StatementFigures
 from cndledger.format.currency import format_amount
 from cndledger.render.table import Column, Row, Table
 
@@ -32,8 +32,8 @@ def _project(figures: ProjectFigures) -> dict[str, object]:
         **{name: _amount(getattr(figures, name), figures) for name in ("spent", "support_cost", "available", "gap")},
         "refunded": _amount(figures.refunded, figures),
         "pledged": _amount(figures.pledged, figures),
-        **({"opening_available": _amount(opening, figures)}
-           if (opening := getattr(figures, "opening_available", None)) is not None else {}),
+        **({"opening_available": _amount(figures.opening_available, figures)}
+           if isinstance(figures, StatementFigures) else {}),
     }
 
 
@@ -93,7 +93,8 @@ def as_table(balance: Balance, *, by_party: bool = False) -> Table:
         refunded = [money(figures.refunded)] if refunds else []
         table.rows.append(Row(
             [figures.project.id, cur, money(figures.budget),
-             *((money(getattr(figures, "opening_available")),) if statement else ()), money(figures.committed), money(figures.released),
+             *((money(figures.opening_available),) if isinstance(figures, StatementFigures) else ()),
+             money(figures.committed), money(figures.released),
              *refunded, money(figures.outstanding), inkind, money(figures.spent),
              *((money(figures.support_cost),) if support else ()), money(figures.available), money(figures.gap),
              *([money(figures.pledged)] if pledges else [])],
