@@ -110,9 +110,8 @@ def as_table(balance: Balance, *, by_party: bool = False) -> Table:
                 ))
     table.footnote = "in-kind: valued contributions accrued; unvalued ones are counted, never summed."
     if statement:
-        table.footnote += (" opening: available the day before the window; committed, released, refunded, in-kind, "
-                           "spent and support are the window's flows; outstanding, available and gap are as of its "
-                           "last day.")
+        table.footnote += ("\nopening: available the day before the window; outstanding, available, gap and pledged "
+                           "are as of its last day, the other figures the window's flows.")
     return table
 
 
