@@ -1,8 +1,11 @@
 """Period statements (format v2, "Period figures"): `balance --from D1 [--as-of D2]` and `balance --period P`."""
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 RATE = Decimal("0.13")
 RELEASES = [("2005-02-01", "400.00"), ("2005-08-01", "300.00"), ("2005-12-31", "100.00")]
@@ -131,3 +134,44 @@ def test_bad_window_options_are_bad_usage(ledger, args, said):
     result = ledger.run("balance", *args)
     assert result.exit_code == 2
     assert said in result.stderr and result.stdout == ""
+
+
+_AMOUNTS = st.integers(min_value=1, max_value=10**6).map(lambda cents: Decimal(cents).scaleb(-2))
+_DAYS = st.integers(min_value=0, max_value=400).map(lambda n: dt.date(2005, 1, 1) + dt.timedelta(days=n))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(committed_on=_DAYS,
+       flows=st.lists(st.tuples(st.sampled_from(["release", "refund", "decommitment", "expense"]), _DAYS, _AMOUNTS),
+                      max_size=10),
+       window=st.tuples(_DAYS, _DAYS).map(sorted))
+def test_the_statement_identity_holds_for_any_entries(ledger, committed_on, flows, window):
+    first, last = window
+    text = _ledger_text().split("[[commitment]]")[0] + (
+        f'[[commitment]]\nid = "C1"\nproject = "P1"\nparty = "DONOR"\ndate = {committed_on}\namount = 10_000_000\n')
+    for kind, day, amount in flows:
+        target = 'project = "P1"' if kind == "expense" else 'commitment = "C1"'
+        text += f"\n[[{kind}]]\n{target}\ndate = {day}\namount = {amount}\n"
+    ledger.write("ledgers/a.toml", text)
+    result = ledger.run("balance", "--json", "--from", first.isoformat(), "--as-of", last.isoformat())
+    assert result.exit_code in (0, 1), result.stderr
+    (p1,) = result.json()["projects"]
+    # Computed from the entries: a flow back counts from its day, never before its commitment.
+    flowing = {kind: Decimal("0.00") for kind in ("release", "refund", "decommitment", "expense", "support")}
+    opening = Decimal("0.00")
+    for kind, day, amount in flows:
+        counts_from = day if kind == "expense" else max(day, committed_on)
+        sign = -1 if kind in ("refund", "expense") else 1
+        if counts_from < first and kind != "decommitment":
+            opening += sign * amount - (_support(amount) if kind == "expense" else 0)
+        elif first <= counts_from <= last:
+            flowing[kind] += amount
+            if kind == "expense":
+                flowing["support"] += _support(amount)
+    committed = (Decimal(10_000_000) if first <= committed_on <= last else 0) - flowing["decommitment"]
+    assert Decimal(p1["committed"]) == committed
+    assert (Decimal(p1["released"]), Decimal(p1["refunded"]), Decimal(p1["spent"]), Decimal(p1["support_cost"])) == (
+        flowing["release"], flowing["refund"], flowing["expense"], flowing["support"])
+    assert Decimal(p1["opening_available"]) == opening
+    assert Decimal(p1["available"]) == (Decimal(p1["opening_available"]) + Decimal(p1["released"])
+                                        - Decimal(p1["refunded"]) - Decimal(p1["spent"]) - Decimal(p1["support_cost"]))
