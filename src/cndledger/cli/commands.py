@@ -226,17 +226,58 @@ def _ignored_warnings(codes: list[str]) -> set[str]:
 
 
 def balance(session: Session, paths, ledger, as_of, project, by_party: bool, json: bool, csv: bool,
-            no_cache: bool) -> int:
+            no_cache: bool, start=None, period=None) -> int:
     output = _output_format(json, csv)
+    if start is not None or period is not None:
+        return _statement(session, paths, ledger, start, as_of, period, project, by_party, output, no_cache)
     day = _day(as_of, "--as-of")
     opened = _open(session, paths, ledger, day, no_cache)
     _report_problems(opened)
     if not opened.figures_defined:
         return EXIT_PROBLEMS
     from cndledger.core.figures import balance as compute
+
+    return _print_balance(opened, compute(opened.ledger, day), project, by_party, output)
+
+
+def _statement(session: Session, paths, ledger, start, as_of, period, project, by_party: bool, output: str,
+               no_cache: bool) -> int:
+    """`balance --from D1 [--as-of D2]` or `balance --period P`: the window's flows, the closing figures and
+    the opening available."""
+    from cndledger.format.dates import parse_as_of
+    from cndledger.format.periods import UsageError, read_statement_options
+
+    today = parse_as_of(None)
+    try:
+        options = read_statement_options(period, start, as_of, today)
+    except UsageError as exc:
+        raise _fail_usage(str(exc)) from None
+    # The day only judges warnings, which a report leaves to `check`: a fiscal year's last day is known
+    # once the ledger is (the reported projects' fiscal_year_start).
+    opened = _open(session, paths, ledger, options.last or today, no_cache)
+    _report_problems(opened)
+    if not opened.figures_defined:
+        return EXIT_PROBLEMS
+    keep = _only_projects(opened, project)
+    starts: set[int] = set()
+    if options.period is not None:
+        from cndledger.core.budget import fiscal_year_starts
+
+        starts = {month for project_id, month in fiscal_year_starts(opened.ledger).items()
+                  if keep is None or project_id in keep}
+    try:
+        window = options.window(starts)
+    except UsageError as exc:
+        raise _fail_usage(str(exc)) from None
+    from cndledger.core.figures import statement
+
+    assert window.first is not None
+    return _print_balance(opened, statement(opened.ledger, window.first, window.last), project, by_party, output)
+
+
+def _print_balance(opened, result, project, by_party: bool, output: str) -> int:
     from cndledger.render import balance as render
 
-    result = compute(opened.ledger, day)
     keep = _only_projects(opened, project)
     if keep is not None:
         result.projects = [figures for figures in result.projects if figures.project.id in keep]

@@ -75,7 +75,15 @@ COMMANDS = {command.name: command for command in (
     ),
     Command(
         "balance", "Per project: budget, committed, released, outstanding, in kind, spent, available, gap.",
-        PATHS, LEDGER, AS_OF, PROJECT,
+        PATHS, LEDGER,
+        Parameter("start", VALUE, "--from", show_default=False,
+                  help="A period statement: the flows from this day (2005-02-15, 2005-02 or 2005: its first day) to "
+                       "--as-of, with the opening available."),
+        AS_OF,
+        Parameter("period", VALUE, "--period", show_default=False, metavar="PERIOD",
+                  help="A period statement from its first day to its last: 2005, 2005-Q3, 2005-02, FY2005-06 (by the "
+                       "reported projects' fiscal year); not with --from or --as-of."),
+        PROJECT,
         Parameter("by_party", FLAG, "--by-party", default=False, help="Each party's figures under its project."),
         JSON, CSV, NO_CACHE,
     ),

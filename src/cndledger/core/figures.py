@@ -347,3 +347,83 @@ def _released_by(ledger: Ledger, as_of: _dt.date, key: str) -> dict[str, Decimal
                 currency = ledger.project_currency(commitment.project) if commitment is not None else None
                 totals[target] = totals.get(target, ZERO) + counting.amount_in(release, currency, counts_from)
     return totals
+
+
+# ---- period statements: the flows of a window ----------------------------------------------------
+
+class PartyFlows(PartyFigures):
+    """What one party committed and released in a window; outstanding as of its last day."""
+
+    __slots__ = ("closing_outstanding",)
+
+    def __init__(self, party: str, committed: Decimal, released: Decimal, closing_outstanding: Decimal) -> None:
+        super().__init__(party, committed, released)
+        self.closing_outstanding = closing_outstanding
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.closing_outstanding
+
+
+class StatementFigures(ProjectFigures):
+    """A project's statement for a window first..last: the flows counting in it (committed, released,
+    refunded, spent, support cost, in kind), outstanding, available, pledged and gap as of `last`, and
+    `opening_available`, available as of the day before `first`."""
+
+    __slots__ = ("opening_available", "closing_outstanding", "closing_available", "closing_gap")
+
+    def __init__(self, closing: ProjectFigures, opening: ProjectFigures | None) -> None:
+        super().__init__(closing.project, closing.depth, closing.own_budget, closing.budget)
+        names = ("committed", "released", "refunded", "spent", "support_cost", "inkind_valued")
+        for name in names:
+            setattr(self, name, getattr(closing, name) if opening is None
+                    else difference(getattr(closing, name), getattr(opening, name)))
+        self.inkind_unvalued = closing.inkind_unvalued - (0 if opening is None else opening.inkind_unvalued)
+        self.pledged = closing.pledged
+        self.opening_available = ZERO if opening is None else opening.available
+        self.closing_outstanding = closing.outstanding
+        self.closing_available = closing.available
+        self.closing_gap = closing.gap
+        before = {} if opening is None else opening.parties
+        for party_id, party in closing.parties.items():  # the parties with something counting on `last`
+            earlier = before.get(party_id)
+            self.parties[party_id] = PartyFlows(
+                party_id,
+                party.committed if earlier is None else difference(party.committed, earlier.committed),
+                party.released if earlier is None else difference(party.released, earlier.released),
+                party.outstanding)
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.closing_outstanding
+
+    @property
+    def available(self) -> Decimal:
+        return self.closing_available
+
+    @property
+    def gap(self) -> Decimal | None:
+        return self.closing_gap
+
+
+class Statement(Balance):
+    """Every project's statement for the days `first` to `as_of` (both included), in ledger order."""
+
+    __slots__ = ("first",)
+
+    def __init__(self, first: _dt.date, as_of: _dt.date, projects: list[ProjectFigures]) -> None:
+        super().__init__(as_of, projects)
+        self.first = first
+
+
+def statement(ledger: Ledger, first: _dt.date, last: _dt.date) -> Statement:
+    """The period statement of the window first..last: each figure that flows is its figure as of `last`
+    less its figure as of the day before `first`, so that available = opening_available + released −
+    refunded − spent − support cost, exactly; the others are as of `last`."""
+    closing = balance(ledger, last)
+    opening = balance(ledger, first - _dt.timedelta(days=1)) if first > _dt.date.min else None
+    before = {} if opening is None else {figures.project.id: figures for figures in opening.projects}
+    with money():
+        projects: list[ProjectFigures] = [StatementFigures(figures, before.get(figures.project.id))
+                                          for figures in closing.projects]
+    return Statement(first, last, projects)

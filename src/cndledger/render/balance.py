@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import partial
 
-from cndledger.core.figures import Balance, ProjectFigures
+from cndledger.core.figures import Balance, ProjectFigures, Statement, StatementFigures
 from cndledger.format.currency import format_amount
 from cndledger.render.table import Column, Row, Table
 
@@ -32,6 +32,8 @@ def _project(figures: ProjectFigures) -> dict[str, object]:
         **{name: _amount(getattr(figures, name), figures) for name in ("spent", "support_cost", "available", "gap")},
         "refunded": _amount(figures.refunded, figures),
         "pledged": _amount(figures.pledged, figures),
+        **({"opening_available": _amount(figures.opening_available, figures)}
+           if isinstance(figures, StatementFigures) else {}),
     }
 
 
@@ -44,7 +46,9 @@ def as_json(balance: Balance) -> str:
     projects = [{**_project(figures), "by_party": _parties(figures)} for figures in balance.projects]
     import json  # only for --json: a table needs none
 
-    return json.dumps({"as_of": balance.as_of.isoformat(), "projects": projects}, indent=2, ensure_ascii=False)
+    window = {"from": balance.first.isoformat()} if isinstance(balance, Statement) else {}
+    return json.dumps({"as_of": balance.as_of.isoformat(), **window, "projects": projects}, indent=2,
+                      ensure_ascii=False)
 
 
 def as_csv(balance: Balance, *, by_party: bool = False) -> str:
@@ -52,15 +56,16 @@ def as_csv(balance: Balance, *, by_party: bool = False) -> str:
     `party` column, and after each project a row per party (its project's keys, the party's figures)."""
     from cndledger.render.csv import as_csv as _csv
 
+    fields = FIELDS + ["opening_available"] if isinstance(balance, Statement) else FIELDS
     rows = []
     for figures in balance.projects:
         project = _project(figures)
-        rows.append([project[name] for name in FIELDS] + ([None] if by_party else []))
+        rows.append([project[name] for name in fields] + ([None] if by_party else []))
         if by_party:
             for party in _parties(figures):
-                record = {name: project[name] for name in FIELDS[:4]} | party
-                rows.append([record.get(name) for name in FIELDS] + [party["party"]])
-    return _csv(FIELDS + (["party"] if by_party else []), rows)
+                record = {name: project[name] for name in fields[:4]} | party
+                rows.append([record.get(name) for name in fields] + [party["party"]])
+    return _csv(fields + (["party"] if by_party else []), rows)
 
 
 def as_table(balance: Balance, *, by_party: bool = False) -> Table:
@@ -69,13 +74,16 @@ def as_table(balance: Balance, *, by_party: bool = False) -> Table:
     # Likewise a refunded column only where something was refunded, and pledged where something is pledged.
     refunds = any(figures.refunded for figures in balance.projects)
     pledges = any(figures.pledged for figures in balance.projects)
+    statement = isinstance(balance, Statement)
     columns = [Column("project"), Column("cur")] + [
         Column(name, "right")
-        for name in ("budget", "committed", "released", *(("refunded",) if refunds else ()), "outstanding", "in-kind",
+        for name in ("budget", *(("opening",) if statement else ()), "committed", "released", *(("refunded",) if refunds else ()), "outstanding", "in-kind",
                      "spent", *(("support",) if support else ()), "available", "gap",
                      *(("pledged",) if pledges else ()))
     ]
-    table = Table(f"Balance as of {balance.as_of.isoformat()}", columns)
+    title = (f"Balance from {balance.first.isoformat()} to {balance.as_of.isoformat()}" if isinstance(balance, Statement)
+             else f"Balance as of {balance.as_of.isoformat()}")
+    table = Table(title, columns)
     for figures in balance.projects:
         cur = figures.project.currency
         money = partial(_grouped, currency=cur)
@@ -84,7 +92,9 @@ def as_table(balance: Balance, *, by_party: bool = False) -> Table:
             inkind += f" +{figures.inkind_unvalued} unvalued"
         refunded = [money(figures.refunded)] if refunds else []
         table.rows.append(Row(
-            [figures.project.id, cur, money(figures.budget), money(figures.committed), money(figures.released),
+            [figures.project.id, cur, money(figures.budget),
+             *((money(figures.opening_available),) if isinstance(figures, StatementFigures) else ()),
+             money(figures.committed), money(figures.released),
              *refunded, money(figures.outstanding), inkind, money(figures.spent),
              *((money(figures.support_cost),) if support else ()), money(figures.available), money(figures.gap),
              *([money(figures.pledged)] if pledges else [])],
@@ -93,12 +103,15 @@ def as_table(balance: Balance, *, by_party: bool = False) -> Table:
         if by_party:
             for party in figures.by_party:
                 table.rows.append(Row(
-                    [f"· {party.party}", "", "", money(party.committed), money(party.released),
+                    [f"· {party.party}", "", "", *(("",) if statement else ()), money(party.committed), money(party.released),
                      *([""] if refunds else []), money(party.outstanding), "", "", *(("",) if support else ()), "", "",
                      *([""] if pledges else [])],
                     indent=figures.depth + 1, style="dim",
                 ))
     table.footnote = "in-kind: valued contributions accrued; unvalued ones are counted, never summed."
+    if statement:
+        table.footnote += ("\nopening: available the day before the window; outstanding, available, gap and pledged "
+                           "are as of its last day, the other figures the window's flows.")
     return table
 
 
