@@ -477,7 +477,8 @@ amount = 1.5
     result = ledger.run("balance", "--json", "--as-of", "2005-12-31")
     assert result.exit_code == 0
     document = result.json()
-    assert list(document) == ["as_of", "projects"] and document["as_of"] == "2005-12-31"
+    assert list(document) == ["as_of", "from", "currency", "projects"] and document["as_of"] == "2005-12-31"
+    assert (document["from"], document["currency"]) == (None, None)  # no window, each project's own currency
     projects = {project["id"]: project for project in document["projects"]}
     assert (projects["USD-P"]["budget"], projects["USD-P"]["gap"]) == ("65000.50", "23000.50")
     assert (projects["JPY-P"]["committed"], projects["JPY-P"]["gap"]) == ("250000", "750000")

@@ -79,7 +79,7 @@ def test_a_statement_is_the_window_s_flows_and_opening_plus_flows_is_closing(led
     assert p1["by_party"] == [{"party": "DONOR", "committed": "-200.00", "released": "400.00", "outstanding": "0.00"}]
     # the closing figures are those of balance as of the last day
     plain = _statement(ledger, "--as-of", LAST)
-    assert "from" not in plain and "opening_available" not in plain["projects"][0]
+    assert plain["from"] is None and "opening_available" not in plain["projects"][0]
     assert {name: plain["projects"][0][name] for name in ("available", "outstanding", "gap", "pledged")} == \
         {name: p1[name] for name in ("available", "outstanding", "gap", "pledged")}
 

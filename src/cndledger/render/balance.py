@@ -46,9 +46,11 @@ def as_json(balance: Balance) -> str:
     projects = [{**_project(figures), "by_party": _parties(figures)} for figures in balance.projects]
     import json  # only for --json: a table needs none
 
-    window = {"from": balance.first.isoformat()} if isinstance(balance, Statement) else {}
-    return json.dumps({"as_of": balance.as_of.isoformat(), **window, "projects": projects}, indent=2,
-                      ensure_ascii=False)
+    first = balance.first.isoformat() if isinstance(balance, Statement) else None
+    # Format v2: "from" is the window's first day (null without one); "currency" the --currency asked,
+    # null while figures are in each project's own (the only way there is yet).
+    return json.dumps({"as_of": balance.as_of.isoformat(), "from": first, "currency": None, "projects": projects},
+                      indent=2, ensure_ascii=False)
 
 
 def as_csv(balance: Balance, *, by_party: bool = False) -> str:
