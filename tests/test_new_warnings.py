@@ -229,6 +229,27 @@ def test_references_differing_in_case_are_not_duplicates(ledger):
     assert problems(ledger, "--as-of", "2006-01-01") == []
 
 
+
+def _expense_with_reference(date: str, reference: str) -> str:
+    return _expense(date, "100") + f'reference = "{reference}"\n'
+
+
+def test_two_expenses_with_one_reference(ledger):
+    path = ledger.write("ledgers/a.toml", COMMITMENT + _expense_with_reference("2005-02-01", "INV-7")
+                        + _expense_with_reference("2005-03-01", "INV-8")
+                        + _expense_with_reference("2005-04-01", "INV-7"))
+    found = with_code(problems(ledger, "--as-of", "2006-01-01"), "duplicate-reference")
+    assert [(p["message"], p["line"]) for p in found] == [
+        (f"expense reference 'INV-7' is also the reference of the expense at ledgers/a.toml:{line_of(path, '[[expense]]')}",
+         line_of(path, 'reference = "INV-7"', 2))]
+    assert found[0]["severity"] == "warning"
+
+
+def test_expenses_with_different_references_are_not_duplicates(ledger):
+    ledger.write("ledgers/a.toml", COMMITMENT + _release("2005-02-01", "400", reference='"INV-7"')
+                 + _expense_with_reference("2005-02-01", "INV-7") + _expense_with_reference("2005-03-01", "INV-8"))
+    assert with_code(problems(ledger, "--as-of", "2006-01-01"), "duplicate-reference") == []
+
 # --- inkind-after-end ---------------------------------------------------------------------------
 
 ENDING = PREAMBLE.replace('currency = "USD"\n', 'currency = "USD"\nend = 2005-12-20\n')

@@ -28,11 +28,11 @@ from cndledger.format.codes import (
 )
 from cndledger.format.currency import money_text as _money
 from cndledger.format.problems import Problem
-from cndledger.format.records import Commitment, Decommitment, Refund, Release, Tranche
+from cndledger.format.records import Commitment, Decommitment, Expense, Refund, Release, Tranche
 
 _ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "party", "currency", "cluster"))
 _DATE_FIRST = attrgetter("date.first")
-_DATE, _AMOUNT = attrgetter("date"), attrgetter("amount")
+_DATE, _AMOUNT, _REFERENCE = attrgetter("date"), attrgetter("amount"), attrgetter("reference")
 
 
 def sums_exceeded(ledger: Ledger) -> Iterator[Problem]:
@@ -249,9 +249,12 @@ def overspent(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
 
 
 def duplicate_references(ledger: Ledger) -> Iterator[Problem]:
-    # Expenses have no `reference` in format v1; they join here when version 2 gives them one.
-    for kind, entries in (("release", ledger.releases), ("refund", ledger.refunds)):
-        first_with: dict[str, Release | Refund] = {}
+    for kind, entries in (("release", ledger.releases), ("refund", ledger.refunds), ("expense", ledger.expenses)):
+        references = list(map(_REFERENCE, entries))
+        unset = references.count(None)
+        if len(set(references)) - (unset > 0) == len(references) - unset:  # no reference repeats (at C speed)
+            continue
+        first_with: dict[str, Release | Refund | Expense] = {}
         for entry in entries:
             if entry.reference is None:
                 continue

@@ -544,10 +544,11 @@ FUTURE_DATED = Code(
 )
 
 DUPLICATE_REFERENCE = Code(
-    "duplicate-reference", WARNING, "two releases with the same reference",
-    meaning="Two releases carry the same `reference` (a bank or donor transfer number): the same transfer is "
-            "most likely recorded twice, and counts twice. It is a warning: a reference can be reused by a "
-            "sender, but it is worth a look. (Expenses have no `reference` in format v1.)",
+    "duplicate-reference", WARNING, "two releases, refunds or expenses with the same reference",
+    meaning="Two entries of the same kind (releases, refunds or expenses) carry the same `reference` (a bank "
+            "or donor transfer number, a voucher or invoice number): the same transfer or payment is most likely "
+            "recorded twice, and counts twice. It is a warning: a reference can be reused by a sender, but it is "
+            "worth a look. A release and an expense may share one.",
     fix="Delete the copy, or correct the reference of one of them.",
     hint="delete the copy, or correct one of the references",
     example=_COMMITMENT + '\n[[release]]\ncommitment = "C1"\ndate = 2005-02-01\namount = 400\nreference = "TT-0042"\n\n'
