@@ -174,6 +174,37 @@ def test_bad_from_is_bad_usage(ledger):
     assert ledger.run("register", "--from", "March").exit_code == 2
 
 
+
+def test_period_is_the_window_from_its_first_day_to_its_last(ledger):
+    ledger.write("ledgers/a.toml", EVENTS)
+    document = register(ledger, "--period", "2009-03")
+    assert (document["from"], document["as_of"]) == ("2009-03-01", "2009-03-31")
+    assert document == register(ledger, "--from", "2009-03-01", "--as-of", "2009-03-31")
+    assert [(e["kind"], e["id"]) for e in document["events"]] == [
+        ("inkind", "K-VALUE"), ("expense", "E2"), ("inkind", "K-MONTHLY")]
+    result = ledger.run("register", "--period", "2009-Q1")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Register as of 2009-03-31 from 2009-01-01")
+
+
+def test_period_fiscal_year_is_the_reported_projects(ledger):
+    ledger.write("ledgers/a.toml", EVENTS.replace('currency = "USD"\n', 'currency = "USD"\nfiscal_year_start = 7\n', 1))
+    document = register(ledger, "--period", "FY2008-09")
+    assert (document["from"], document["as_of"]) == ("2008-07-01", "2009-06-30")
+    assert [e["id"] for e in document["events"]][-2:] == ["K-MONTHLY", "K-MONTHLY"]  # March and April; not 2009
+    result = ledger.run("register", "--period", "FY2009")
+    assert result.exit_code == 2 and "write FY2009-10" in result.stderr
+
+
+def test_period_with_from_or_as_of_is_bad_usage(ledger):
+    ledger.write("ledgers/a.toml", EVENTS)
+    for other in (("--from", "2009-01"), ("--as-of", "2009-12-31")):
+        result = ledger.run("register", "--period", "2009", *other)
+        assert result.exit_code == 2
+        assert result.stderr == (f"cndledger: --period excludes {other[0]}: the period gives the window's first and "
+                                 "last day; give --period alone, or --from and --as-of\n")
+    assert ledger.run("register", "--period", "March").exit_code == 2
+
 def test_shipped_ledgers(ledger):
     document = register(ledger, "--as-of", "2006-12-31", SHIPPED)
     assert [(e["date"], e["kind"], e["project"], e["released"]) for e in document["events"]][-2:] == [

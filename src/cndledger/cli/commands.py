@@ -258,7 +258,18 @@ def _statement(session: Session, paths, ledger, start, as_of, period, project, b
     _report_problems(opened)
     if not opened.figures_defined:
         return EXIT_PROBLEMS
-    keep = _only_projects(opened, project)
+    window = _window(opened, options, _only_projects(opened, project))
+    from cndledger.core.figures import statement
+
+    assert window.first is not None
+    return _print_balance(opened, statement(opened.ledger, window.first, window.last), project, by_party, output)
+
+
+def _window(opened, options, keep: set[str] | None):
+    """The days of `--period` (or `--from` and `--as-of`) for the reported projects: a fiscal year
+    is theirs (their fiscal_year_start)."""
+    from cndledger.format.periods import UsageError
+
     starts: set[int] = set()
     if options.period is not None:
         from cndledger.core.budget import fiscal_year_starts
@@ -266,13 +277,9 @@ def _statement(session: Session, paths, ledger, start, as_of, period, project, b
         starts = {month for project_id, month in fiscal_year_starts(opened.ledger).items()
                   if keep is None or project_id in keep}
     try:
-        window = options.window(starts)
+        return options.window(starts)
     except UsageError as exc:
         raise _fail_usage(str(exc)) from None
-    from cndledger.core.figures import statement
-
-    assert window.first is not None
-    return _print_balance(opened, statement(opened.ledger, window.first, window.last), project, by_party, output)
 
 
 def _print_balance(opened, result, project, by_party: bool, output: str) -> int:
@@ -329,8 +336,11 @@ def tranches(session: Session, paths, ledger, as_of, project, json: bool, csv: b
     return _finish_report(opened, render, schedule(opened.ledger, day, only), output)
 
 
-def register(session: Session, paths, ledger, start, as_of, project, json: bool, csv: bool, no_cache: bool) -> int:
+def register(session: Session, paths, ledger, start, as_of, project, json: bool, csv: bool, no_cache: bool,
+             period=None) -> int:
     output = _output_format(json, csv)
+    if period is not None:
+        return _register_of_period(session, paths, ledger, start, as_of, period, project, output, no_cache)
     day = _day(as_of, "--as-of")
     first = _first_day(start, "--from")
     if first is not None and first > day:
@@ -342,6 +352,25 @@ def register(session: Session, paths, ledger, start, as_of, project, json: bool,
     from cndledger.render import register as render
 
     return _finish_report(opened, render, compute(opened.ledger, day, first, only), output)
+
+
+def _register_of_period(session: Session, paths, ledger, start, as_of, period, project, output: str,
+                        no_cache: bool) -> int:
+    """`register --period P`: the events from P's first day to its last (a fiscal year's once the ledger
+    gives the reported projects' fiscal_year_start)."""
+    from cndledger.format.dates import parse_as_of
+    from cndledger.format.periods import UsageError, read_statement_options
+
+    try:
+        options = read_statement_options(period, start, as_of)
+    except UsageError as exc:
+        raise _fail_usage(str(exc)) from None
+    opened, only = _open_report(session, paths, ledger, parse_as_of(None), project, no_cache)
+    window = _window(opened, options, only)
+    from cndledger.core.register import register as compute
+    from cndledger.render import register as render
+
+    return _finish_report(opened, render, compute(opened.ledger, window.last, window.first, only), output)
 
 
 def budget(session: Session, paths, ledger, period, start, as_of, project, json: bool, csv: bool,

@@ -108,7 +108,11 @@ COMMANDS = {command.name: command for command in (
         PATHS, LEDGER,
         Parameter("start", VALUE, "--from", show_default=False,
                   help="The first day listed: 2005-02-15, 2005-02 or 2005 (its first day). Default: the first event."),
-        AS_OF, PROJECT, JSON, CSV, NO_CACHE,
+        AS_OF,
+        Parameter("period", VALUE, "--period", show_default=False, metavar="PERIOD",
+                  help="The events from the period's first day to its last: 2005, 2005-Q3, 2005-02, FY2005-06 (by "
+                       "the reported projects' fiscal year); not with --from or --as-of."),
+        PROJECT, JSON, CSV, NO_CACHE,
     ),
     Command(
         "budget", "Budget against actual per budget line and period: budget (as of the day), original, spent, "
