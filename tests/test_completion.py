@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 
 from typer.testing import CliRunner
 
 from cndledger.cli.app import app
-from cndledger.cli.complete import ids
+from cndledger.cli.complete import ids, periods
 from conftest import PREAMBLE
 
 
@@ -79,6 +80,64 @@ def test_ids_gives_each_id_once_in_ledger_order_with_a_word_on_it(tmp_path):
     assert ids([str(tmp_path)], "tranche") == [("T1", "of commitment C1")]
     assert ids([str(tmp_path / "missing")], "project") == []
 
+
+
+FISCAL = PREAMBLE.replace('currency = "USD"\n', 'currency = "USD"\nstart = "2004-07"\nend = 2006-06-30\n'
+                          'fiscal_year_start = 7\n', 1) + """
+[[project]]
+id = "P1-A"
+title = "A component, its fiscal year its parent's"
+currency = "USD"
+parent = "P1"
+start = 2006-09-01
+end = "2007"
+
+[[project]]
+id = "P2"
+title = "A project of calendar years"
+currency = "USD"
+start = 2001-01-01
+
+[[budget]]
+project = "P2"
+period = "2005-Q3"
+amount = 10
+
+[[budget]]
+project = "P1"
+period = "FY2005-06"
+amount = 10
+
+[[budget]]
+project = "P2"
+period = "2005-Q3"
+amount = 20
+"""
+
+
+def test_periods_complete_the_budget_lines_then_the_fiscal_years(ledger):
+    ledger.write("ledgers/a.toml", FISCAL)
+    offered = ["2005-Q3", "FY2005-06", "FY2004-05", "FY2006-07", "FY2007-08"]
+    for report in ("balance", "budget", "register"):
+        assert complete(ledger, f"cndledger {report} --period ") == offered
+    assert complete(ledger, "cndledger balance --period FY2006") == ["FY2006-07"]
+    assert complete(ledger, "cndledger budget --period 2") == ["2005-Q3"]
+
+
+def test_periods_say_what_each_is_and_never_raise(tmp_path):
+    (tmp_path / "a.toml").write_text(FISCAL)
+    assert periods([str(tmp_path)])[:3] == [("2005-Q3", "the period of a budget line"),
+                                            ("FY2005-06", "the period of a budget line"),
+                                            ("FY2004-05", "the fiscal year 2004-07-01 to 2005-06-30")]
+    # No end: the fiscal years up to today's.
+    (tmp_path / "a.toml").write_text(FISCAL.replace('end = "2007"\n', ""))
+    assert [label for label, _ in periods([str(tmp_path)], today=datetime.date(2009, 7, 1))][-1] == "FY2009-10"
+    (tmp_path / "a.toml").write_text(FISCAL.replace("fiscal_year_start = 7", 'fiscal_year_start = "July"')
+                                     .replace('"FY2005-06"', "5"))
+    assert periods([str(tmp_path)]) == [("2005-Q3", "the period of a budget line")]
+    (tmp_path / "a.toml").write_text('[[project]]\nid = "X"\nparent = "X"\nstart = "20"\n[[budget]]\nperiod = []\n')
+    assert periods([str(tmp_path)]) == []
+    assert periods([str(tmp_path / "missing")]) == []
 
 def test_install_completion_is_offered(ledger):
     result = ledger.run("--help")

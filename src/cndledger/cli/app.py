@@ -42,12 +42,22 @@ def _complete_ids(kind: str):
     def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
         from cndledger.cli.complete import ids
 
-        # While an option's value is being completed, the positional paths are left in ctx.args.
-        positional = ctx.params.get("paths") or [arg for arg in ctx.args if not arg.startswith("-")]
-        given = [*(ctx.params.get("ledger") or []), *positional]
-        return [(ident, about) for ident, about in ids(given, kind) if ident.startswith(incomplete)]
+        return [(ident, about) for ident, about in ids(_given_paths(ctx), kind) if ident.startswith(incomplete)]
 
     return complete
+
+
+def _complete_periods(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """The budget lines' periods and the projects' fiscal years, from the ledger named so far."""
+    from cndledger.cli.complete import periods
+
+    return [(label, about) for label, about in periods(_given_paths(ctx)) if label.startswith(incomplete)]
+
+
+def _given_paths(ctx: typer.Context) -> list[str]:
+    # While an option's value is being completed, the positional paths are left in ctx.args.
+    positional = ctx.params.get("paths") or [arg for arg in ctx.args if not arg.startswith("-")]
+    return [*(ctx.params.get("ledger") or []), *positional]
 
 
 def _version(value: bool) -> None:
@@ -80,6 +90,7 @@ def _complete_names(incomplete: str) -> list[tuple[str, str]]:
 
 _COMPLETIONS: dict[str, Callable[..., Any]] = {"formats": lambda: (lambda: list(CHECK_FORMATS)), "ids": _complete_ids, "codes": lambda: _complete_codes}
 _COMPLETIONS["names"] = lambda: _complete_names
+_COMPLETIONS["periods"] = lambda: _complete_periods
 
 
 def _annotated(parameter: Parameter) -> object:

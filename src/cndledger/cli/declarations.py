@@ -24,7 +24,7 @@ class Parameter:
         self.name, self.kind, self.spellings, self.default = name, kind, spellings, default
         self.required = kind == ARGUMENT if required is None else required  # only an argument may be required
         self.help, self.metavar, self.show_default = help, metavar, show_default
-        self.complete = complete  # what completes its value: ("ids", kind), ("codes",), ("names",) or ("formats",)
+        self.complete = complete  # what completes its value: ("ids", kind), ("codes",), ("names",), ("periods",) or ("formats",)
 
     def with_help(self, help: str) -> Parameter:
         """The same parameter with other words of help (`--as-of` means another day to another command)."""
@@ -80,7 +80,7 @@ COMMANDS = {command.name: command for command in (
                   help="A period statement: the flows from this day (2005-02-15, 2005-02 or 2005: its first day) to "
                        "--as-of, with the opening available."),
         AS_OF,
-        Parameter("period", VALUE, "--period", show_default=False, metavar="PERIOD",
+        Parameter("period", VALUE, "--period", show_default=False, metavar="PERIOD", complete=("periods",),
                   help="A period statement from its first day to its last: 2005, 2005-Q3, 2005-02, FY2005-06 (by the "
                        "reported projects' fiscal year); not with --from or --as-of."),
         PROJECT,
@@ -109,7 +109,7 @@ COMMANDS = {command.name: command for command in (
         Parameter("start", VALUE, "--from", show_default=False,
                   help="The first day listed: 2005-02-15, 2005-02 or 2005 (its first day). Default: the first event."),
         AS_OF,
-        Parameter("period", VALUE, "--period", show_default=False, metavar="PERIOD",
+        Parameter("period", VALUE, "--period", show_default=False, metavar="PERIOD", complete=("periods",),
                   help="The events from the period's first day to its last: 2005, 2005-Q3, 2005-02, FY2005-06 (by "
                        "the reported projects' fiscal year); not with --from or --as-of."),
         PROJECT, JSON, CSV, NO_CACHE,
@@ -118,7 +118,7 @@ COMMANDS = {command.name: command for command in (
         "budget", "Budget against actual per budget line and period: budget (as of the day), original, spent, "
         "remaining, used;\nthen each project and period's unbudgeted spending.",
         PATHS, LEDGER,
-        Parameter("period", VALUE, "--period", show_default=False, metavar="PERIOD",
+        Parameter("period", VALUE, "--period", show_default=False, metavar="PERIOD", complete=("periods",),
                   help='Only the lines whose period overlaps it: 2005, 2005-Q3, 2005-02, FY2005-06 (by each line\'s '
                        'project\'s fiscal year).'),
         Parameter("start", VALUE, "--from", show_default=False,
