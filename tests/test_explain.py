@@ -136,7 +136,7 @@ def test_explain_prints_meaning_example_with_what_check_reports_and_fix(ledger):
     result = ledger.run("explain", "unknown-key")
     assert result.exit_code == 0
     out = result.stdout
-    assert out.startswith("unknown-key: a key or table that format v1 does not define\n"
+    assert out.startswith("unknown-key: a key or table that the format does not define\n"
                           "  An error that stops every report: no figures, exit 1.\n")
     for heading in ("What it means", "Example", "How to fix it"):
         assert f"\n{heading}\n" in out
@@ -158,7 +158,7 @@ def test_explain_without_a_code_lists_every_code(ledger):
     assert result.exit_code == 0
     listed = [line.split()[0] for line in result.stdout.splitlines()[2:2 + len(EXPLANATIONS)]]
     assert listed == list(EXPLANATIONS)
-    assert "  unknown-key                      error   * a key or table that format v1 does not define" in result.stdout
+    assert "  unknown-key                      error   * a key or table that the format does not define" in result.stdout
     assert "  over-budget                      warning   more committed than the budget" in result.stdout
 
 

@@ -115,7 +115,7 @@ MISSING_KEY = Code(
 )
 
 UNKNOWN_KEY = Code(
-    "unknown-key", ERROR, "a key or table that format v1 does not define", fatal=True,
+    "unknown-key", ERROR, "a key or table that the format does not define", fatal=True,
     meaning="A key a table does not define, or a top-level table that is not one of party, project, "
             "commitment, tranche, release, inkind, expense, milestone, assert. It is nearly always a typo, "
             "and a typo must never pass silently: the value it holds would be lost from the figures.",
