@@ -30,7 +30,7 @@ from cndledger.format.periods import (
     resolve_fiscal_year_starts,
     unequal_overlaps,
 )
-from cndledger.format.shares import resolve_support_cost_rate, support_cost, support_costs, used, used_share
+from cndledger.format.shares import support_cost, support_costs, used, used_share
 
 D = dt.date
 
@@ -259,8 +259,6 @@ def test_inheritance_survives_a_ring_of_parents():
     assert resolve_fiscal_year_start("D", {"B": 12}, parent_of) == 12
     assert resolve_fiscal_year_starts(["D", "A", "B", "C"], {}, parent_of) == {"A": 1, "B": 1, "C": 1, "D": 1}
     assert resolve_fiscal_year_start("A", {}, {"A": "A"}) == 1
-    assert resolve_support_cost_rate("D", {"C": Decimal("0.13")}, parent_of) == Decimal("0.13")
-    assert resolve_support_cost_rate("D", {}, parent_of) == Decimal(0)
 
 
 # ---- the command line ----------------------------------------------------------------------------------

@@ -102,13 +102,6 @@ def unresolved_refs(ledger: Ledger) -> Iterator[Problem]:
                         yield unresolved(entry, key.name, key.what, name, defined)
 
 
-def _expense_names_known(ledger: Ledger, projects: set[str]) -> bool:
-    """Whether every expense names a known project, and a cluster its project has (if it names one):
-    the two quick passes of `unresolved_refs` over the expenses, together."""
-    expenses: list[Record] = list(ledger.expenses)
-    return projects.issuperset(map(_PROJECT, expenses)) and _clusters_known(ledger, expenses, attrgetter("cluster"))
-
-
 def _clusters_known(ledger: Ledger, entries: list[Record], cluster_of: Callable[[Record], str | None]) -> bool:
     """Whether every entry that names a cluster names one its project has (where its project is known).
 

@@ -8,13 +8,12 @@ in the thread's `decimal.getcontext()`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import MAX_PREC, ROUND_HALF_UP, Decimal
 from itertools import repeat
 from operator import methodcaller
 
 from cndledger.format.currency import MINOR_UNITS, MONEY
-from cndledger.format.inherit import inherited
 
 DEFAULT_SUPPORT_COST_RATE = Decimal(0)
 
@@ -39,12 +38,6 @@ def support_costs(amounts: Iterable[Decimal], rate: Decimal, currency: str) -> l
     """`support_cost` of each amount (the expenses of one project), in C-level maps: no Python call per expense."""
     rounding = methodcaller("quantize", _STEPS[MINOR_UNITS[currency]], ROUND_HALF_UP, MONEY)
     return list(map(MONEY.plus, map(rounding, map(_EXACT.multiply, amounts, repeat(rate)))))
-
-
-def resolve_support_cost_rate(project_id: str, own: Mapping[str, Decimal | None],
-                              parent_of: Mapping[str, str | None]) -> Decimal:
-    """The project's own support_cost_rate, else its parent's (recursively), else 0; cycle-safe."""
-    return inherited(project_id, own, parent_of, DEFAULT_SUPPORT_COST_RATE)
 
 
 def used_share(spent: Decimal, budget: Decimal) -> Decimal | None:
