@@ -131,6 +131,14 @@ def builders() -> dict[str, Build]:
                     v_type = _OPTIONS_1.get(value)
                     if v_type is None:
                         raise Refused
+                value = get('iati_ref')
+                if value is None:
+                    v_iati_ref = None
+                else:
+                    keys += 1
+                    if value.__class__ is not str:
+                        raise Refused
+                    v_iati_ref = intern(value, value)
                 value = get('note')
                 if value is None:
                     v_note = None
@@ -141,7 +149,7 @@ def builders() -> dict[str, Build]:
                     v_note = intern(value, value)
                 if len(item) != keys:  # a key of another table, or a None
                     raise Refused
-                append(new(Party, (source, index, v_id, v_name, v_aliases, v_type, v_note)))
+                append(new(Party, (source, index, v_id, v_name, v_aliases, v_type, v_iati_ref, v_note)))
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
@@ -229,6 +237,22 @@ def builders() -> dict[str, Build]:
                 else:
                     keys += 1
                     v_support_cost_rate = parse_share(value)
+                value = get('iati_identifier')
+                if value is None:
+                    v_iati_identifier = None
+                else:
+                    keys += 1
+                    if value.__class__ is not str:
+                        raise Refused
+                    v_iati_identifier = intern(value, value)
+                value = get('recipient_country')
+                if value is None:
+                    v_recipient_country = None
+                else:
+                    keys += 1
+                    if value.__class__ is not str:
+                        raise Refused
+                    v_recipient_country = intern(value, value)
                 value = get('note')
                 if value is None:
                     v_note = None
@@ -239,7 +263,7 @@ def builders() -> dict[str, Build]:
                     v_note = intern(value, value)
                 if len(item) != keys:  # a key of another table, or a None
                     raise Refused
-                append(new(Project, (source, index, v_id, v_title, v_currency, v_parent, v_budget, v_start, v_end, v_executing, v_clusters, v_fiscal_year_start, v_support_cost_rate, v_note)))
+                append(new(Project, (source, index, v_id, v_title, v_currency, v_parent, v_budget, v_start, v_end, v_executing, v_clusters, v_fiscal_year_start, v_support_cost_rate, v_iati_identifier, v_recipient_country, v_note)))
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 

@@ -41,13 +41,16 @@ class Party(Record, tuple[Any, ...]):
     __slots__ = ()
     kind: ClassVar[str] = "party"
     amount_keys: ClassVar[tuple[str, ...]] = ()
-    _fields: ClassVar[tuple[str, ...]] = ("source_file", "entry_number", "id", "name", "aliases", "type", "note")
+    _fields: ClassVar[tuple[str, ...]] = (
+        "source_file", "entry_number", "id", "name", "aliases", "type", "iati_ref", "note",
+    )
 
     if TYPE_CHECKING:
         id: str
         name: str
         aliases: list[str]
         type: str | None
+        iati_ref: str | None
         note: str | None
     else:
         source_file = _field(0, None)
@@ -56,7 +59,8 @@ class Party(Record, tuple[Any, ...]):
         name = _field(3, None)
         aliases = _field(4, None)
         type = _field(5, None)
-        note = _field(6, None)
+        iati_ref = _field(6, None)
+        note = _field(7, None)
 
     def __new__(
         cls,
@@ -66,9 +70,12 @@ class Party(Record, tuple[Any, ...]):
         name: str,
         aliases: list[str] | None = None,
         type: str | None = None,
+        iati_ref: str | None = None,
         note: str | None = None,
     ) -> Self:
-        return tuple.__new__(cls, (source_file, entry_number, id, name, [] if aliases is None else aliases, type, note))
+        return tuple.__new__(cls, (
+            source_file, entry_number, id, name, [] if aliases is None else aliases, type, iati_ref, note,
+        ))
 
 
 class Project(Record, tuple[Any, ...]):
@@ -79,7 +86,7 @@ class Project(Record, tuple[Any, ...]):
     amount_keys: ClassVar[tuple[str, ...]] = ("budget",)
     _fields: ClassVar[tuple[str, ...]] = (
         "source_file", "entry_number", "id", "title", "currency", "parent", "budget", "start", "end", "executing",
-        "clusters", "fiscal_year_start", "support_cost_rate", "note",
+        "clusters", "fiscal_year_start", "support_cost_rate", "iati_identifier", "recipient_country", "note",
     )
 
     if TYPE_CHECKING:
@@ -94,6 +101,8 @@ class Project(Record, tuple[Any, ...]):
         clusters: list[str]
         fiscal_year_start: int | None
         support_cost_rate: Decimal | None
+        iati_identifier: str | None
+        recipient_country: str | None
         note: str | None
     else:
         source_file = _field(0, None)
@@ -109,7 +118,9 @@ class Project(Record, tuple[Any, ...]):
         clusters = _field(10, None)
         fiscal_year_start = _field(11, None)
         support_cost_rate = _field(12, None)
-        note = _field(13, None)
+        iati_identifier = _field(13, None)
+        recipient_country = _field(14, None)
+        note = _field(15, None)
 
     def __new__(
         cls,
@@ -126,11 +137,14 @@ class Project(Record, tuple[Any, ...]):
         clusters: list[str] | None = None,
         fiscal_year_start: int | None = None,
         support_cost_rate: Decimal | None = None,
+        iati_identifier: str | None = None,
+        recipient_country: str | None = None,
         note: str | None = None,
     ) -> Self:
         return tuple.__new__(cls, (
             source_file, entry_number, id, title, currency, parent, budget, start, end, executing,
-            [] if clusters is None else clusters, fiscal_year_start, support_cost_rate, note,
+            [] if clusters is None else clusters, fiscal_year_start, support_cost_rate, iati_identifier,
+            recipient_country, note,
         ))
 
 
@@ -762,8 +776,8 @@ RECORDS: dict[str, type[Record]] = {
 
 # The values of a record in the order its constructor takes them after (source_file, entry_number).
 VALUE_FIELDS: dict[str, tuple[str, ...]] = {
-    "party": ("id", "name", "aliases", "type", "note"),
-    "project": ("id", "title", "currency", "parent", "budget", "start", "end", "executing", "clusters", "fiscal_year_start", "support_cost_rate", "note"),
+    "party": ("id", "name", "aliases", "type", "iati_ref", "note"),
+    "project": ("id", "title", "currency", "parent", "budget", "start", "end", "executing", "clusters", "fiscal_year_start", "support_cost_rate", "iati_identifier", "recipient_country", "note"),
     "pledge": ("id", "project", "party", "date", "amount", "currency", "note"),
     "commitment": ("id", "project", "party", "date", "amount", "currency", "instrument", "agreement", "pledge", "note"),
     "tranche": ("id", "commitment", "amount", "due", "after", "not_before", "requires", "min_spent", "matched_by", "note"),

@@ -123,6 +123,7 @@ TABLES: tuple[Table, ...] = (
             is_alias=True),
         Key("type", CHOICE, "What kind of organisation it is.",
             choices=("government", "multilateral", "private", "ngo", "academic", "other")),
+        Key("iati_ref", TEXT, "Its IATI organisation identifier (XM-DAC-41123 for UNIDO), for `cndledger iati export`."),
         _note(),
     )),
     Table("project", "Project", "projects", "A project, or a programme (a project with children).", (
@@ -139,6 +140,10 @@ TABLES: tuple[Table, ...] = (
         Key("fiscal_year_start", MONTH, "The month its fiscal year starts in (7: July); default: its parent's, else 1."),
         Key("support_cost_rate", SHARE, "The share of each of its expenses charged as support cost (0.13); "
                                         "default: its parent's, else 0."),
+        Key("iati_identifier", TEXT, "Its IATI activity identifier (its reporting organisation's identifier, a hyphen "
+                                     "and its own), for `cndledger iati export`."),
+        Key("recipient_country", TEXT, "The ISO 3166-1 alpha-2 code of the country it benefits (PK), for "
+                                       "`cndledger iati export`."),
         _note(),
     )),
     Table("pledge", "Pledge", "pledges", "A party's non-binding announcement of funds to a project, never committed.", (
