@@ -16,7 +16,6 @@ the project's unbudgeted spending for the period. Spent of a line never includes
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
 from decimal import Decimal
 from operator import attrgetter
 
@@ -241,11 +240,13 @@ def _count_spent(ledger: Ledger, as_of: _dt.date, figures: list[LineFigures]) ->
               for project_id, lineage in lineages.items()}
     expenses = ledger.expenses
     days = counting.counting_days(expenses)
-    amounts: Iterable[Decimal] = counting.amounts_in(expenses, None, days)
-    for expense, day, amount in zip(expenses, days, amounts):
+    currency_of = {project.id: project.currency for project in ledger.projects}
+    for expense, day in zip(expenses, days):
         if day > as_of:
             continue
         for owner, owned in owners.get(expense.project, ()):
+            # into the line's project's currency, on the expense's own day
+            amount = counting.amount_in(ledger, expense, currency_of[owner], day)
             for period, lines in owned:
                 if not period.first <= day <= period.last:
                     continue

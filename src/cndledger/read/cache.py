@@ -307,6 +307,7 @@ def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict[str, object],
     attributes = {name: value for name, value in vars(ledger).items()
                   if name != "files" and not isinstance(getattr(type(ledger), name, None), cached_property)}
     attributes["spent_totals"] = spent_totals(ledger.expenses)  # what `balance` reads in place of the expenses
+    attributes["known_to_convert"] = ledger.converts
     places: dict[str, tuple[bool, tuple[int, int]]] = {}
     for name, value in attributes.items():
         if _is_records(value):
