@@ -39,15 +39,19 @@ def as_csv(register: Register) -> str:
     return _csv(fields, ([_record(event)[name] for name in fields] for event in register.events))
 
 
+# The table's columns; on a narrow terminal the highest rank is left out first (README, "Tables that fit").
+COLUMNS = {column.header: column for column in (
+    Column("date"), Column("kind"), Column("id", rank=1, wraps=ID), Column("project", rank=2, wraps=ID),
+    Column("party", rank=7, wraps=ID), Column("cur"), Column("amount", "right"), Column("committed", "right", rank=5),
+    Column("released", "right", rank=3), Column("spent", "right", rank=4), Column("refunded", "right", rank=6),
+    Column("detail", rank=8, wraps=TEXT),
+)}
+
+
 def as_table(register: Register) -> Table:
     # A refunded column only where something was refunded: a ledger without refunds reads as it always has.
     refunds = any(event.kind == "refund" for event in register.events)
-    # On a narrow terminal the highest rank is left out first (README, "Tables that fit").
-    columns = [Column("date"), Column("kind"), Column("id", rank=1, wraps=ID), Column("project", rank=2, wraps=ID),
-               Column("party", rank=7, wraps=ID), Column("cur"), Column("amount", "right"),
-               Column("committed", "right", rank=5), Column("released", "right", rank=3),
-               Column("spent", "right", rank=4), *([Column("refunded", "right", rank=6)] if refunds else []),
-               Column("detail", rank=8, wraps=TEXT)]
+    columns = [column for column in COLUMNS.values() if refunds or column.header != "refunded"]
     span = f" from {register.start}" if register.start else ""
     table = Table(f"Register as of {register.as_of}{span}", columns)
     for event in register.events:

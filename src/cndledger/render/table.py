@@ -24,6 +24,7 @@ TEXT: Final = "text"
 ID: Final = "id"
 GAP = 2  # the spaces between two columns, plain and with Rich
 MIN_WIDTH = {TEXT: 16, ID: 10}  # the narrowest a column that wraps is made (its header's longest word, if longer)
+ID_WIDTH = 20  # an id longer than this folds before any column is left out (where that keeps one)
 
 
 # Not dataclasses: the command starts without importing `dataclasses` (docs/performance.md).
@@ -99,12 +100,12 @@ def cell_width(text: str) -> int:
     return sum(0 if combining(character) else 2 if east_asian_width(character) in "WF" else 1 for character in text)
 
 
-_BREAKS = " /-_.,;"  # a line may end after one of these
+ID_BREAKS = " /-_.,;"  # an id's line may end after one of these; a text's after a space
 
 
-def fold(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` columns, broken after a space or a separator of an id where
-    one is near enough, else within a word."""
+def fold(text: str, width: int, breaks: str = " ") -> list[str]:
+    """`text` in lines of at most `width` columns, broken after one of `breaks` where one is near
+    enough, else within a word."""
     width = max(width, 1)
     lines: list[str] = []
     rest = text
@@ -115,7 +116,7 @@ def fold(text: str, width: int) -> list[str]:
             if used > width:
                 break
             taken = index + 1
-            if character in _BREAKS:
+            if character in breaks:
                 last_break = taken
         cut = last_break if last_break > width // 3 else max(taken, 1)
         lines.append(rest[:cut].rstrip(" "))
@@ -146,30 +147,33 @@ def layout(table: Table, width: int | None) -> Layout:
     if width is None:
         return Layout(list(every), natural, [])
     indent = max((2 * row.indent for row in table.rows), default=0)
-    least = []
+    # The widths a column may be narrowed to: before any column is left out (an id to ID_WIDTH), and
+    # where the columns always shown do not fit otherwise (an id to its least).
+    before, least = [], []
     for i, column in enumerate(columns):
         if column.wraps is None:
+            before.append(natural[i])
             least.append(natural[i])
-        else:
-            word = max((cell_width(part) for part in column.header.split()), default=1)
-            least.append(min(natural[i], max(MIN_WIDTH[column.wraps], word) + (indent if i == 0 else 0)))
+            continue
+        margin = indent if i == 0 else 0
+        word = max((cell_width(part) for part in column.header.split()), default=1)
+        least.append(min(natural[i], max(MIN_WIDTH[column.wraps], word) + margin))
+        before.append(least[i] if column.wraps == TEXT else min(natural[i], max(ID_WIDTH + margin, least[i])))
 
-    def needed(shown: list[int], folding_ids: bool) -> int:
-        narrowed = (TEXT, ID) if folding_ids else (TEXT,)
-        return sum(least[i] if columns[i].wraps in narrowed else natural[i] for i in shown) + GAP * (len(shown) - 1)
+    def needed(shown: list[int], narrowed: list[int]) -> int:
+        return sum(narrowed[i] for i in shown) + GAP * (len(shown) - 1)
 
     shown = list(every)
     left_out: list[str] = []
     droppable = sorted((i for i in every if columns[i].rank), key=lambda i: (-columns[i].rank, -i))
-    if sum(natural) + GAP * (len(shown) - 1) > width:
+    if needed(shown, natural) > width:
         for i in droppable:
-            if needed(shown, False) <= width:
+            if needed(shown, before) <= width:
                 break
             shown.remove(i)
             left_out.append(columns[i].header)
-    folding_ids = needed(shown, False) > width
-    widths = {i: least[i] if columns[i].wraps in ((TEXT, ID) if folding_ids else (TEXT,)) else natural[i]
-              for i in shown}
+    narrowed = before if needed(shown, before) <= width else least
+    widths = {i: narrowed[i] for i in shown}
     spare = width - sum(widths.values()) - GAP * (len(shown) - 1)
     for kind in (ID, TEXT):  # what is left is given back: ids whole first, then texts
         for i in shown:
@@ -186,7 +190,7 @@ def _lines(text: str, width: int, wraps: str | None, indent: int = 0) -> list[st
     if wraps is None or cell_width(text) <= width:
         return [text]
     margin = " " * indent
-    return [margin + line for line in fold(text[indent:], width - indent)]
+    return [margin + line for line in fold(text[indent:], width - indent, ID_BREAKS if wraps == ID else " ")]
 
 
 def _folded(table: Table, fitted: Layout) -> tuple[list[list[str]], list[list[list[str]]]]:

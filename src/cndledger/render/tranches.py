@@ -71,12 +71,17 @@ def as_csv(schedule: Schedule) -> str:
     return _csv(CSV_HEADER, rows)
 
 
+# The table's columns; on a narrow terminal the highest rank is left out first (README, "Tables that fit").
+COLUMNS = {column.header: column for column in (
+    Column("commitment / tranche", wraps=ID), Column("project", rank=7, wraps=ID), Column("party", rank=6, wraps=ID),
+    Column("cur"), Column("amount", "right"), Column("due", rank=3), Column("released", "right", rank=1),
+    Column("released on", rank=5), Column("status", rank=2), Column("conditions", rank=4, wraps=TEXT),
+)}
+
+
 def as_table(schedule: Schedule) -> Table:
-    # On a narrow terminal the highest rank is left out first (README, "Tables that fit").
-    columns = [Column("commitment / tranche", wraps=ID), Column("project", rank=7, wraps=ID),
-               Column("party", rank=6, wraps=ID), Column("cur"), Column("amount", "right"), Column("due", rank=3),
-               Column("released", "right", rank=1), Column("released on", rank=5), Column("status", rank=2),
-               Column(f"conditions on {schedule.as_of}", rank=4, wraps=TEXT)]
+    columns = [*COLUMNS.values()]
+    columns[-1] = columns[-1]._replace(header=f"conditions on {schedule.as_of}")
     table = Table(f"Tranches as of {schedule.as_of}", columns)
     for entry in schedule.commitments:
         money = partial(format_amount, currency=entry.currency, grouping=True)
