@@ -294,3 +294,13 @@ def test_wide_and_plain_are_for_tables(shipped, report, options):
     result = shipped.run(report, *REPORTS[report], *options)
     assert result.exit_code == 2
     assert f"{options[0]} shapes the table: not with {options[1]}" in result.stderr
+
+
+def test_wide_characters_count_two_columns():
+    assert table.cell_width("日本 fund") == 9 and table.cell_width("é") == 1 and table.cell_width("e\u0301") == 1
+    wide_text = Table("T", [Column("name", wraps="text"), Column("amount", "right")],
+                      [Row(["日本の基金 for the valley", "1.00"]), Row(["x", "22.00"])])
+    lines = table.plain(wide_text, 24).splitlines()
+    assert max(table.cell_width(line) for line in lines) <= 24
+    assert lines[2:] == ["name              amount", "----------------  ------", "日本の基金 for      1.00", "the valley",
+                         "x                  22.00"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from typing import Final, Literal, NamedTuple, TextIO
 
 from cndledger.render import printable
@@ -129,23 +130,40 @@ class Layout(NamedTuple):
     shown: list[int]  # the indices of the columns shown
     widths: list[int]  # the width of each column shown
     left_out: list[str]  # the headers of the columns left out, in the order they were
+    folds: bool  # whether a column shown is narrower than its widest cell (its cells then take lines)
 
 
-def _cells(table: Table) -> tuple[list[str], list[list[str]]]:
-    """The headers and each row's cells as printed (control characters escaped; the first indented)."""
+class _Cells(NamedTuple):
+    headers: list[str]
+    rows: list[list[str]]  # each row's cells as printed: control characters escaped, the first indented
+    natural: list[int]  # each column's widest cell
+    ascii: list[bool]  # whether a column's cells are all ASCII (then a character is a column)
+
+
+def _cells(table: Table) -> _Cells:
     headers = [printable(column.header) for column in table.columns]
-    rows = [[printable(("  " * row.indent) + row.cells[0]), *map(printable, row.cells[1:])] for row in table.rows]
-    return headers, rows
+    rows = [[("  " * row.indent) + row.cells[0], *row.cells[1:]] for row in table.rows]
+    everything = "".join("".join(cells) for cells in rows)
+    if printable(everything) != everything:  # rare: escape each cell (one pass over all, else)
+        rows = [list(map(printable, cells)) for cells in rows]
+    natural, ascii = [], []
+    for i, header in enumerate(headers):
+        column = [cells[i] for cells in rows]
+        widest = max(cell_width(header), max(map(len, column), default=0))
+        ascii.append("".join(column).isascii())
+        if not ascii[-1]:
+            widest = max(widest, max(map(cell_width, column)))
+        natural.append(widest)
+    return _Cells(headers, rows, natural, ascii)
 
 
-def layout(table: Table, width: int | None) -> Layout:
+def layout(table: Table, width: int | None, cells: _Cells | None = None) -> Layout:
     """Which columns to show, and how wide, to fit `width` (None: all, each as wide as its widest cell)."""
-    headers, rows = _cells(table)
+    natural = (cells or _cells(table)).natural
     columns = table.columns
     every = range(len(columns))
-    natural = [max(cell_width(cells[i]) for cells in [headers, *rows]) for i in every]
     if width is None:
-        return Layout(list(every), natural, [])
+        return Layout(list(every), natural, [], False)
     indent = max((2 * row.indent for row in table.rows), default=0)
     # The widths a column may be narrowed to: before any column is left out (an id to ID_WIDTH), and
     # where the columns always shown do not fit otherwise (an id to its least).
@@ -183,7 +201,7 @@ def layout(table: Table, width: int | None) -> Layout:
                 given = min(spare, natural[i] - widths[i])
                 widths[i] += given
                 spare -= given
-    return Layout(shown, [widths[i] for i in shown], left_out)
+    return Layout(shown, [widths[i] for i in shown], left_out, any(widths[i] < natural[i] for i in shown))
 
 
 def _lines(text: str, width: int, wraps: str | None, indent: int = 0) -> list[str]:
@@ -193,17 +211,22 @@ def _lines(text: str, width: int, wraps: str | None, indent: int = 0) -> list[st
     return [margin + line for line in fold(text[indent:], width - indent, ID_BREAKS if wraps == ID else " ")]
 
 
-def _folded(table: Table, fitted: Layout) -> tuple[list[list[str]], list[list[list[str]]]]:
-    """The header's lines of each column shown, and each row's: a list of lines per cell."""
-    headers, rows = _cells(table)
-    columns = [table.columns[i] for i in fitted.shown]
-    head = [fold(headers[i], width) if cell_width(headers[i]) > width else [headers[i]]
+def _head(cells: _Cells, fitted: Layout) -> list[list[str]]:
+    """The lines of the header of each column shown."""
+    return [fold(cells.headers[i], width) if cell_width(cells.headers[i]) > width else [cells.headers[i]]
             for i, width in zip(fitted.shown, fitted.widths)]
+
+
+def _body(table: Table, cells: _Cells, fitted: Layout) -> list[list[list[str]]]:
+    """Each row's cells shown, each cell a list of lines."""
+    columns = [table.columns[i] for i in fitted.shown]
+    if not fitted.folds:
+        return [[[row[i]] for i in fitted.shown] for row in cells.rows]
     body = []
-    for row, cells in zip(table.rows, rows):
-        body.append([_lines(cells[i], width, column.wraps, 2 * row.indent if i == 0 else 0)
+    for row, texts in zip(table.rows, cells.rows):
+        body.append([_lines(texts[i], width, column.wraps, 2 * row.indent if i == 0 else 0)
                      for i, width, column in zip(fitted.shown, fitted.widths, columns)])
-    return head, body
+    return body
 
 
 def _notes(table: Table, fitted: Layout, width: int | None) -> list[str]:
@@ -216,14 +239,17 @@ def _notes(table: Table, fitted: Layout, width: int | None) -> list[str]:
 
 
 def _justify(text: str, width: int, align: str) -> str:
+    if text.isascii():
+        return text.rjust(width) if align == "right" else text.ljust(width)
     pad = " " * max(width - cell_width(text), 0)
     return pad + text if align == "right" else text + pad
 
 
 def plain(table: Table, width: int | None = None) -> str:
     """The table as plain text; fitted to `width` columns where given (see `layout`)."""
-    fitted = layout(table, width)
-    head, body = _folded(table, fitted)
+    cells = _cells(table)
+    fitted = layout(table, width, cells)
+    head = _head(cells, fitted)
     aligns = [table.columns[i].align for i in fitted.shown]
 
     def lines(cells: list[list[str]]) -> list[str]:
@@ -233,8 +259,13 @@ def plain(table: Table, width: int | None = None) -> str:
                 for n in range(height)]
 
     out = [printable(table.title), "", *lines(head), "  ".join("-" * w for w in fitted.widths)]
-    for cells in body:
-        out += lines(cells)
+    if fitted.folds:
+        for row in _body(table, cells, fitted):
+            out += lines(row)
+    else:  # a line per row: the common case, and a long register's
+        shown = [(i, w, (str.rjust if align == "right" else str.ljust) if cells.ascii[i]
+                  else partial(_justify, align=align)) for i, w, align in zip(fitted.shown, fitted.widths, aligns)]
+        out += ["  ".join([pad(texts[i], w) for i, w, pad in shown]).rstrip() for texts in cells.rows]
     for note in _notes(table, fitted, width):
         out.append("")
         for paragraph in note.split("\n"):
@@ -248,8 +279,9 @@ def _print_rich(table: Table, stream: TextIO, width: int | None) -> None:
     from rich.table import Table as RichTable
     from rich.text import Text
 
-    fitted = layout(table, width)
-    head, body = _folded(table, fitted)
+    cells = _cells(table)
+    fitted = layout(table, width, cells)
+    head, body = _head(cells, fitted), _body(table, cells, fitted)
     # Padding on the right only, and none at the edges: two spaces between columns, as plain.
     rich_table = RichTable(title=printable(table.title), box=box.SIMPLE_HEAD, title_justify="left",
                            padding=(0, 1, 0, 0), pad_edge=False, show_edge=False)
@@ -260,8 +292,8 @@ def _print_rich(table: Table, stream: TextIO, width: int | None) -> None:
 
     for lines, column_width, align in zip(head, fitted.widths, aligns):
         rich_table.add_column(cell(lines, column_width, align), width=column_width, no_wrap=True, overflow="ignore")
-    for row, cells in zip(table.rows, body):
-        rich_table.add_row(*map(cell, cells, fitted.widths, aligns), style=row.style)
+    for row, row_cells in zip(table.rows, body):
+        rich_table.add_row(*map(cell, row_cells, fitted.widths, aligns), style=row.style)
     needed = sum(fitted.widths) + GAP * (len(fitted.widths) - 1)
     # Never narrower than the table: Rich would cut its columns to fit (the terminal wraps long lines instead).
     console = Console(file=stream, highlight=False, markup=False, width=max(width or 0, needed))  # a title may hold "[/x]"
