@@ -254,8 +254,9 @@ class Writer:
             if get_origin(inner or annotation) is list:  # assigned in two branches: typed once, before both
                 body.append(f"{target}: list[object]")
             convert = self.convert(inner or annotation, "value", target)
+            key = info.alias or name  # the TOML key
             if info.is_required():
-                body.append(f"value = item[{name!r}]")
+                body.append(f"value = item[{key!r}]")
                 if inner is not None:
                     body += ["if value is None:", f"    {target} = None", "else:", *_indent(convert)]
                 else:
@@ -263,7 +264,7 @@ class Writer:
             else:
                 # Absent, or None (never from TOML): the default; a None given is then not counted
                 # as a key, and the count of keys refuses the entry.
-                body += [f"value = get({name!r})", "if value is None:",
+                body += [f"value = get({key!r})", "if value is None:",
                          f"    {target} = {self._default(model, name, info.get_default(call_default_factory=True))}",
                          "else:", "    keys += 1", *_indent(convert)]
         if optional:
@@ -293,6 +294,7 @@ class Writer:
 
     @staticmethod
     def _check_model(model: type[Entry]) -> None:
+        config = model.model_config
         decorators = model.__pydantic_decorators__
         if decorators.field_validators or decorators.validators or decorators.root_validators \
                 or decorators.field_serializers or decorators.model_serializers or decorators.computed_fields:
@@ -300,9 +302,9 @@ class Writer:
         if any(decorator.info.mode != "after" for decorator in decorators.model_validators.values()):
             raise Unplannable(f"{model.__name__}: only model validators of mode 'after' are planned")
         for name, info in model.model_fields.items():
-            if info.alias is not None or info.validation_alias is not None:
-                raise Unplannable(f"{model.__name__}.{name}: no plan for aliases")
-        config = model.model_config
+            if info.validation_alias not in (None, info.alias) or config.get("populate_by_name") \
+                    or config.get("validate_by_name"):
+                raise Unplannable(f"{model.__name__}.{name}: only plain aliases (a key named as a keyword) are planned")
         if config.get("extra") != "forbid" or config.get("strict") is not True:
             raise Unplannable(f"{model.__name__}: only strict models that forbid other keys are planned")
 

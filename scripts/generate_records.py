@@ -22,7 +22,7 @@ _RECORD_TYPES = {
     tables.ID: "str", tables.ID_LIST: "list[str]", tables.TEXT: "str", tables.TEXT_LIST: "list[str]",
     tables.AMOUNT: "Decimal", tables.FIGURE: "Decimal", tables.CREDIT: "Decimal", tables.DATE: "LedgerDate",
     tables.CURRENCY: "str", tables.SHARE: "Decimal", tables.CHOICE: "str", tables.MONTH: "int", tables.PERIOD: "str",
-    tables.DAY: "LedgerDate",
+    tables.DAY: "LedgerDate", tables.RATE: "Decimal",
 }
 
 RECORDS_HEADER = '''\
@@ -76,12 +76,12 @@ def _annotation(key: Key) -> str:
 
 def _parameter(key: Key) -> str:
     if key.required:
-        return f"{key.name}: {_annotation(key)}"
-    return f"{key.name}: {_RECORD_TYPES[key.type]} | None = None"
+        return f"{key.field}: {_annotation(key)}"
+    return f"{key.field}: {_RECORD_TYPES[key.type]} | None = None"
 
 
 def _value(key: Key) -> str:
-    return f"[] if {key.name} is None else {key.name}" if key.is_list and not key.required else key.name
+    return f"[] if {key.field} is None else {key.field}" if key.is_list and not key.required else key.field
 
 
 def _wrapped(opening: str, items: list[str], closing: str) -> list[str]:
@@ -101,7 +101,7 @@ def _wrapped(opening: str, items: list[str], closing: str) -> list[str]:
 
 def _record(table: Table) -> list[str]:
     bases = ", ".join(filter(None, ["Record", table.behaviour, "tuple[Any, ...]"]))
-    names = ("source_file", "entry_number", *(key.name for key in table.keys))
+    names = ("source_file", "entry_number", *(key.field for key in table.keys))
     parameters = ["source_file: EntrySource", "entry_number: int", *map(_parameter, table.keys)]
     values = ["source_file", "entry_number", *map(_value, table.keys)]
     return [
@@ -115,7 +115,7 @@ def _record(table: Table) -> list[str]:
         *_wrapped("    _fields: ClassVar[tuple[str, ...]] = (", list(map(_q, names)), ")"),
         "",
         "    if TYPE_CHECKING:",
-        *(f"        {key.name}: {_annotation(key)}" for key in table.keys),
+        *(f"        {key.field}: {_annotation(key)}" for key in table.keys),
         "    else:",
         *(f"        {name} = _field({index}, None)" for index, name in enumerate(names)),
         "",
@@ -159,7 +159,7 @@ def render_records() -> str:
         "",
         "# The values of a record in the order its constructor takes them after (source_file, entry_number).",
         "VALUE_FIELDS: dict[str, tuple[str, ...]] = {",
-        *(f"    {_q(table.kind)}: {_q(tuple(key.name for key in table.keys))}," for table in tables.TABLES),
+        *(f"    {_q(table.kind)}: {_q(tuple(key.field for key in table.keys))}," for table in tables.TABLES),
         "}",
         "",
         "# The ledger's list of each kind's entries (an attribute of `Entries`).",

@@ -763,18 +763,34 @@ amount = 500
     assert f"ledgers/a.toml:{line_of(a, '[[tranche]]')}" in found["message"]
 
 
+@pytest.mark.parametrize("kind", ["release", "refund", "decommitment"])
+def test_currency_mismatch_of_an_entry_against_a_commitment(ledger, kind):
+    path = ledger.write("ledgers/a.toml", PREAMBLE + COMMITMENT + f"""
+[[{kind}]]
+commitment = "C1"
+date = 2005-02-01
+amount = 1
+currency = "EUR"
+""")
+    found = with_code(problems(ledger), "currency-mismatch")
+    assert [(p["code"], p["line"]) for p in found] == [("currency-mismatch", line_of(path, 'currency = "EUR"'))]
+    assert "EUR" in found[0]["message"] and "USD" in found[0]["message"]
+    assert "its commitment 'C1'" in found[0]["message"]
+
+
 @pytest.mark.parametrize("kind, entry", [
     ("commitment", 'id = "C2"\nproject = "P1"\nparty = "DONOR"\ndate = 2005-01-10\namount = 1\ncurrency = "EUR"'),
-    ("release", 'commitment = "C1"\ndate = 2005-02-01\namount = 1\ncurrency = "EUR"'),
     ("expense", 'project = "P1"\ndate = 2005-02-01\namount = 1\ncurrency = "EUR"'),
     ("inkind", ('id = "K"\nproject = "P1"\nparty = "DONOR"\ndescription = "d"\nnature = "goods"\nstart = 2005-02-01\n'
                 'value = 1\ncurrency = "EUR"')),
 ])
-def test_currency_mismatch_of_an_entry(ledger, kind, entry):
+def test_an_entry_in_another_currency_without_a_rate_is_no_rate_at_the_entry(ledger, kind, entry):
     path = ledger.write("ledgers/a.toml", PREAMBLE + COMMITMENT + f"\n[[{kind}]]\n{entry}\n")
     found = problems(ledger)
-    assert [(p["code"], p["line"]) for p in found] == [("currency-mismatch", line_of(path, 'currency = "EUR"'))]
-    assert "EUR" in found[0]["message"] and "USD" in found[0]["message"]
+    header = [number for number, text in enumerate(path.read_text().splitlines(), 1) if text == f"[[{kind}]]"][-1]
+    assert [(p["code"], p["line"]) for p in found] == [("no-rate", header)]
+    assert "no rate from EUR to USD on or before 2005-" in found[0]["message"]
+    assert "the ledger has no rate between EUR and USD" in found[0]["message"]
 
 
 def test_an_entry_that_repeats_its_projects_currency_is_fine(ledger):
@@ -782,17 +798,15 @@ def test_an_entry_that_repeats_its_projects_currency_is_fine(ledger):
     assert problems(ledger) == []
 
 
-def test_currency_mismatch_of_a_child_project(ledger):
-    path = ledger.write("ledgers/a.toml", PREAMBLE + """
+def test_a_child_project_in_another_currency_is_fine_until_an_amount_needs_converting(ledger):
+    ledger.write("ledgers/a.toml", PREAMBLE + """
 [[project]]
 id = "P2"
 title = "Child in euros"
 currency = "EUR"
 parent = "P1"
 """)
-    found = problems(ledger)
-    assert [(p["code"], p["line"]) for p in found] == [("currency-mismatch", line_of(path, 'currency = "EUR"'))]
-    assert "EUR" in found[0]["message"] and "USD" in found[0]["message"]
+    assert problems(ledger) == []
 
 
 # --- unmatched-counterpart -------------------------------------------------------------------
@@ -1114,11 +1128,6 @@ amount = 600.01
 commitment = "C1"
 date = 2005-03-01
 amount = 400
-
-[[expense]]
-project = "P1"
-date = 2005-02-01
-amount = 1
 currency = "PKR"
 """)
     found = problems(ledger)
@@ -1132,7 +1141,7 @@ currency = "PKR"
     assert f"ledgers/a.toml:{line_of(a, '[[commitment]]')}" in message
     file, line, message = where["currency-mismatch"]
     assert (file, line) == ("ledgers/b.toml", line_of(b, 'currency = "PKR"'))
-    assert f"ledgers/a.toml:{line_of(a, '[[project]]')}" in message
+    assert f"ledgers/a.toml:{line_of(a, '[[commitment]]')}" in message
 
 
 def test_lines_are_found_in_tricky_toml(ledger):

@@ -29,7 +29,8 @@ FATAL = {
     "duplicate-id": '[[commitment]]\nid = "C1"\nproject = "P1"\nparty = "DONOR"\ndate = 2005-01-10\namount = 1\n',
     "unresolved-ref": '[[expense]]\nproject = "P9"\ndate = 2005-02-01\namount = 1\n',
     "cycle": '[[project]]\nid = "P2"\ntitle = "t"\ncurrency = "USD"\nparent = "P2"\n',
-    "currency-mismatch": '[[expense]]\nproject = "P1"\ndate = 2005-02-01\namount = 1\ncurrency = "EUR"\n',
+    "currency-mismatch": '[[release]]\ncommitment = "C1"\ndate = 2005-02-01\namount = 1\ncurrency = "EUR"\n',
+    "no-rate": '[[expense]]\nproject = "P1"\ndate = 2005-02-01\namount = 1\ncurrency = "EUR"\n',
 }
 
 NOT_FATAL = {

@@ -72,11 +72,11 @@ def test_a_commitment_fulfils_only_a_pledge_of_its_project_party_and_currency(le
 
 
 def test_a_pledge_in_another_currency_than_its_commitment_is_a_mismatch(ledger):
-    # A pledge in another currency than its project is still v1's currency-mismatch (no rates yet); the
-    # commitment naming it is, besides, a pledge-mismatch.
+    # A pledge in another currency than its project is converted where a rate allows (here none: its
+    # revaluation on the day is no-rate); the commitment naming it is, besides, a pledge-mismatch.
     ledger.write("ledgers/a.toml", PLEDGED.replace("amount = 1000\n", 'amount = 1000\ncurrency = "EUR"\n')
                  + _commitment(1, "100"))
-    assert sorted(problem["code"] for problem in problems(ledger)) == ["currency-mismatch", "pledge-mismatch"]
+    assert sorted(problem["code"] for problem in problems(ledger)) == ["no-rate", "pledge-mismatch"]
 
 
 def test_a_pledge_the_ledger_lacks_is_unresolved(ledger):

@@ -62,7 +62,7 @@ def test_every_kind_has_its_model_with_the_declared_keys():
     for table in TABLES:
         model = MODELS[table.kind]
         assert model.__name__ == table.record and model.kind == table.kind
-        assert list(model.model_fields) == [key.name for key in table.keys]
+        assert list(model.model_fields) == [key.field for key in table.keys]
         assert [field.is_required() for field in model.model_fields.values()] == [key.required for key in table.keys]
 
 
@@ -76,7 +76,7 @@ def test_every_kind_has_its_record_its_plan_and_its_list_in_the_ledger():
     for table in TABLES:
         record = RECORDS[table.kind]
         assert record.__name__ == table.record and record.kind == table.kind
-        assert VALUE_FIELDS[table.kind] == tuple(key.name for key in table.keys)
+        assert VALUE_FIELDS[table.kind] == tuple(key.field for key in table.keys)
         assert record.amount_keys == table.amount_keys
         assert getattr(empty, table.ledger_list) == [] and empty.entries_of(table.kind) is getattr(empty, table.ledger_list)
 
@@ -129,6 +129,12 @@ def _sample_value(table: Table, key: Key) -> object:
 
     if key.is_alias:
         return [f"{table.kind}-alias"]
+    if key.type == tables.RATE:  # a rate's own; an entry of the sample ledger is in its project's currency
+        return Decimal("59.72") if table.kind == "rate" else None
+    if table.kind == "rate" and key.name == "to":
+        return "PKR"
+    if key.type == tables.DAY and key.name != "revision":  # a budget's revision: alone, it has no original
+        return dt.date(2005, 1, 1)
     return {
         tables.ID: "id-1", tables.TEXT: f"a {key.name}", tables.AMOUNT: Decimal(100), tables.FIGURE: Decimal(0), tables.CREDIT: Decimal(100),
         tables.DATE: dt.date(2005, 1, 1), tables.CURRENCY: "USD", tables.SHARE: Decimal("0.5"),

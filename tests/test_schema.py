@@ -74,8 +74,9 @@ def test_every_table_key_and_required_key_of_the_models_is_in_the_schema():
         table = SCHEMA["definitions"][kind]
         assert SCHEMA["properties"][kind]["items"] == {"$ref": f"#/definitions/{kind}"}
         assert table["additionalProperties"] is False
-        assert list(table["properties"]) == list(model.model_fields)
-        assert table["required"] == [name for name, field in model.model_fields.items() if field.is_required()]
+        assert list(table["properties"]) == [field.alias or name for name, field in model.model_fields.items()]
+        assert table["required"] == [field.alias or name for name, field in model.model_fields.items()
+                                     if field.is_required()]
 
 
 def test_choices_are_enums_for_completion():

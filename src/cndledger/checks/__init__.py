@@ -13,6 +13,7 @@ import datetime as _dt
 
 from cndledger.checks import amounts, budgets, currency, dates, pledges, references, tranches
 from cndledger.checks.check import Check
+from cndledger.core.counting import Unconvertible
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import CODES
 from cndledger.format.problems import Problem, sort_key
@@ -32,7 +33,7 @@ _DATED = [check for check in CHECKS if check.dated]
 
 def check_ledger(ledger: Ledger, as_of: _dt.date) -> list[Problem]:
     undated = ledger_problems(ledger)
-    return sorted(undated + dated_problems(ledger, as_of, undated), key=sort_key)
+    return sorted(dict.fromkeys(undated + dated_problems(ledger, as_of, undated)), key=sort_key)
 
 
 def ledger_problems(ledger: Ledger) -> list[Problem]:
@@ -43,7 +44,7 @@ def ledger_problems(ledger: Ledger) -> list[Problem]:
             continue
         if check.needs_figures and any(problem.is_fatal for problem in problems):
             continue
-        problems += check.run(ledger)
+        problems += _run(check, ledger)
     return problems
 
 
@@ -53,7 +54,18 @@ def dated_problems(ledger: Ledger, as_of: _dt.date, undated: list[Problem] | Non
     figures_undefined = undated is not None and any(problem.is_fatal for problem in undated)
     problems: list[Problem] = []
     for check in _DATED:
-        if check.needs_figures and figures_undefined:
+        if check.needs_figures and (figures_undefined or any(problem.is_fatal for problem in problems)):
             continue
-        problems += check.run(ledger, as_of)
+        if check.needs_every_file and ledger.any_file_failed:
+            continue
+        problems += _run(check, ledger, as_of)
     return problems
+
+
+def _run(check: Check, ledger: Ledger, *on: _dt.date) -> list[Problem]:
+    """The check's problems; where it meets an amount it cannot convert (a day or a pair the no-rate
+    checks did not judge), that no-rate problem in place of the check's."""
+    try:
+        return list(check.run(ledger, *on))
+    except Unconvertible as missing:
+        return [missing.problem]

@@ -2,72 +2,173 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as _dt
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Clamped, Decimal, localcontext
 from itertools import compress, repeat
 from operator import attrgetter, is_, mod
 
 from cndledger.checks.check import Check
+from cndledger.core import counting
+from cndledger.core.counting import ZERO
+from cndledger.core.figures import released_by_commitment
 from cndledger.core.ledger import Ledger
-from cndledger.format.codes import BAD_PRECISION, CURRENCY_MISMATCH
+from cndledger.format.codes import BAD_PRECISION, BAD_VALUE, CURRENCY_MISMATCH, DUPLICATE_ID, NO_RATE
 from cndledger.format.currency import MONEY, minor_unit
 from cndledger.format.problems import Problem
 from cndledger.format.record import Record
 from cndledger.format.records import (
     VALUE_FIELDS,
-    Commitment,
     Decommitment,
-    Expense,
-    InKind,
-    Pledge,
     Project,
+    Rate,
     Refund,
     Release,
     Tranche,
 )
 from cndledger.format.values import needs_more_places
 
-_ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER = map(attrgetter, ("id", "project", "party", "currency", "cluster"))
+_ID, _PROJECT, _PARTY, _CURRENCY, _CLUSTER, _RATE = map(
+    attrgetter, ("id", "project", "party", "currency", "cluster", "rate"))
 _DATE_FIRST = attrgetter("date.first")
 
 
-_OF_A_COMMITMENT = frozenset((Release, Refund, Decommitment))  # in their commitment's currency
-
-
 def _effective_currency(ledger: Ledger, entry: Record) -> tuple[str | None, Project | None]:
-    """The currency an entry's amounts are in, and the project that gives it."""
-    if entry.__class__ in _OF_A_COMMITMENT:  # by its class, as by its kind: mypy then knows its keys
-        project = ledger.commitment_project(entry.commitment)
-    elif entry.__class__ is Tranche:
-        project = ledger.commitment_project(entry.commitment)
-        return (project.currency if project else None), project
-    elif entry.__class__ is Project:
+    """The currency an entry's amounts are in (`counting.entry_currency`), and the project it counts in."""
+    if entry.__class__ is Project:
         return entry.currency, entry
-    else:
-        project = ledger.project_by_id.get(_PROJECT(entry))  # every other kind names its project
-    own = getattr(entry, "currency", None)
-    return (own or (project.currency if project else None)), project
+    if entry.__class__ is Tranche:
+        return counting.entry_currency(ledger, entry), ledger.commitment_project(entry.commitment)
+    return counting.entry_currency(ledger, entry), counting.home_project(ledger, entry)
 
 
 def currencies(ledger: Ledger) -> Iterator[Problem]:
-    projects = ledger.project_by_id
-    for project in ledger.projects:
-        parent = projects.get(project.parent) if project.parent else None
-        if parent is not None and parent.currency != project.currency:
+    """A release, refund or decommitment in another currency than its commitment's."""
+    flows: list[Release | Refund | Decommitment] = [*ledger.releases, *ledger.refunds, *ledger.decommitments]
+    for flow in compress(flows, map(_CURRENCY, flows)):  # those that name one (a code is never empty)
+        commitment = ledger.commitment_by_id.get(flow.commitment)
+        if commitment is None:
+            continue
+        theirs = counting.entry_currency(ledger, commitment)
+        if theirs is not None and flow.currency != theirs:
             yield CURRENCY_MISMATCH.problem(
-                f"project '{project.id}' is in {project.currency} but its parent "
-                f"'{parent.id}' (at {parent.at}) is in {parent.currency}; until exchange rates exist, "
-                "a child keeps its parent's currency", project.at_key("currency"))
-    entries: list[Pledge | Commitment | Release | Refund | Decommitment | InKind | Expense] = [
-        *ledger.pledges, *ledger.commitments, *ledger.releases, *ledger.refunds, *ledger.decommitments,
-        *ledger.inkind, *ledger.expenses]
-    for entry in compress(entries, map(_CURRENCY, entries)):  # those that name one (a code is never empty)
-        _, owner = _effective_currency(ledger, entry)
-        if owner is not None and entry.currency != owner.currency:
-            yield CURRENCY_MISMATCH.problem(
-                f"{entry.label} is in {entry.currency} but its project '{owner.id}' "
-                f"(at {owner.at}) is in {owner.currency}; until exchange rates exist, entries keep "
-                "their project's currency", entry.at_key("currency"))
+                f"{flow.label} is in {flow.currency} but its commitment '{commitment.id}' (at {commitment.at}) is in "
+                f"{theirs}; an entry against a commitment is always in the commitment's currency",
+                flow.at_key("currency"))
+
+
+def rates_written_once(ledger: Ledger) -> Iterator[Problem]:
+    """Two rates of the same `from`, `to` and `date`: the later one is a duplicate."""
+    if len(ledger.rates) < 2:
+        return
+    first: dict[tuple[object, str, str], Rate] = {}
+    for rate in ledger.rates:
+        key = (rate.date.first, rate.from_currency, rate.to_currency)
+        earlier = first.setdefault(key, rate)
+        if earlier is not rate:
+            yield DUPLICATE_ID.problem(
+                f"a second rate from {rate.from_currency} to {rate.to_currency} on {rate.date.text} (the first is at "
+                f"{earlier.at}); a pair has one rate a day", rate.at)
+
+
+_WITH_OWN_RATE = ("commitments", "releases", "refunds", "decommitments", "inkind", "expenses")
+
+
+def own_rates(ledger: Ledger) -> Iterator[Problem]:
+    """An entry's own `rate` converts its currency into its project's: on an entry in its project's own
+    currency it converts nothing."""
+    for name in _WITH_OWN_RATE:
+        entries: list[Record] = getattr(ledger, name)
+        for entry in compress(entries, map(_RATE, entries)):
+            currency, home = _effective_currency(ledger, entry)
+            if home is not None and currency == home.currency:
+                yield BAD_VALUE.problem(
+                    f"'rate' in {entry.label}: the entry is in {currency}, its project '{home.id}''s own currency, so "
+                    "there is nothing to convert; a rate is for an entry in another currency", entry.at_key("rate"),
+                    hint="drop the rate, or give the entry the currency it was paid in")
+
+
+def _missing_rates(ledger: Ledger, needed: Iterable[tuple[Record, Decimal, str, _dt.date, bool]]) -> Iterator[Problem]:
+    """A no-rate problem for each conversion needed that has no rate, once for each entry, pair and day."""
+    said: set[tuple[int, str, _dt.date]] = set()
+    for entry, amount, target, day, revalued in needed:
+        try:
+            counting.converted(ledger, entry, amount, target, day, revalued=revalued)
+        except counting.Unconvertible as missing:
+            key = (id(entry), target, day)
+            if key not in said:
+                said.add(key)
+                yield missing.problem
+
+
+def _conversions(ledger: Ledger, entries: Iterable[Record], days: Iterable[_dt.date],
+                 amount_of: Callable[[Record], Decimal | None]
+                 ) -> Iterator[tuple[Record, Decimal, str, _dt.date, bool]]:
+    """Each entry's amount on its day into each currency its project and the projects above it are in."""
+    counted_in = counting.lineage_currencies(ledger)
+    for entry, day in zip(entries, days):
+        source = counting.entry_currency(ledger, entry)
+        home = counting.home_project(ledger, entry)
+        amount = amount_of(entry)
+        if source is None or home is None or not amount:
+            continue
+        for target in counted_in.get(home.id, ()):
+            if target != source:
+                yield entry, amount, target, day, False
+
+
+def rates_for_entries(ledger: Ledger) -> Iterator[Problem]:
+    """Every entry converted, on its day, into its project's currency and each currency above it."""
+    if not ledger.converts:
+        return
+    amount = attrgetter("amount")
+    flows: list[Record] = [*ledger.releases, *ledger.refunds, *ledger.decommitments]
+    for entries, days in ((ledger.commitments, counting.counting_days(ledger.commitments)),
+                          (ledger.expenses, counting.counting_days(ledger.expenses)),
+                          (flows, counting.entry_days(ledger, flows))):
+        yield from _missing_rates(ledger, _conversions(ledger, entries, days, amount))
+    valued = [contribution for contribution in ledger.inkind if contribution.value is not None]
+    yield from _missing_rates(ledger, _conversions(ledger, valued, map(counting.inkind_counts_from, valued),
+                                                   attrgetter("value")))
+
+
+def _converts_on_its_day(ledger: Ledger, entry: Record, target: str) -> bool:
+    """Whether the entry's own amount converts into `target` on its day (where not, `rates_for_entries`
+    said so, and its revaluation is not said again)."""
+    try:
+        counting.converted(ledger, entry, entry.amount, target, counting.entry_days(ledger, [entry])[0])  # type: ignore[attr-defined]
+    except counting.Unconvertible:
+        return False
+    return True
+
+
+def rates_on_the_day(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
+    """What converts month by month up to the day (a `monthly_value`), and what is revalued on it: each
+    commitment's unreleased amount, each pledge's unfulfilled amount."""
+    if not ledger.converts:
+        return
+    monthly = [contribution for contribution in ledger.inkind if contribution.monthly_value is not None]
+    for contribution in monthly:
+        months = counting.accrued_month_ends(contribution, as_of)
+        yield from _missing_rates(ledger, _conversions(ledger, [contribution] * len(months), months,
+                                                       attrgetter("monthly_value")))
+    cancelled = counting.decommitted(ledger, as_of)
+    released = released_by_commitment(ledger, as_of)
+    counted_in = counting.lineage_currencies(ledger)
+    revaluations: list[tuple[Record, Decimal, str, _dt.date, bool]] = []
+    for commitment in ledger.commitments:
+        if counting.commitment_counts_from(commitment) > as_of:
+            continue
+        unreleased = counting.difference(counting.net_amount(commitment, cancelled), released.get(commitment.id, ZERO))
+        revaluations += [(commitment, unreleased, target, as_of, True)
+                         for target in counted_in.get(commitment.project, ())
+                         if _converts_on_its_day(ledger, commitment, target)]
+    still_pledged = counting.pledged(ledger, as_of)
+    for pledge in ledger.pledges:
+        if pledge.id in still_pledged:
+            revaluations += [(pledge, still_pledged[pledge.id], target, as_of, True)
+                             for target in counted_in.get(pledge.project, ())]
+    yield from _missing_rates(ledger, revaluations)
 
 
 def precision(ledger: Ledger) -> Iterator[Problem]:
@@ -123,4 +224,8 @@ def _finer_than(entries: list[Record], key: str, places: int) -> list[Record]:
 CHECKS = (
     Check(currencies, CURRENCY_MISMATCH),
     Check(precision, BAD_PRECISION),
+    Check(rates_written_once, DUPLICATE_ID),
+    Check(own_rates, BAD_VALUE),
+    Check(rates_for_entries, NO_RATE, needs_every_file=True),
+    Check(rates_on_the_day, NO_RATE, dated=True, needs_every_file=True),
 )

@@ -126,7 +126,7 @@ def broken_conditions(ledger: Ledger) -> Iterator[Problem]:
     for release, commitment, day in zip(releases, committed_by, counting_from):
         if commitment is None:
             continue
-        amount = counting.amount_in(release, ledger.project_currency(commitment.project), day)
+        amount = release.amount  # in its commitment's currency, as its tranche is
         by_commitment.setdefault(release.commitment, []).append((day, amount, release))
         if release.tranche is None:
             continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cndledger.cli.declarations import CHECK_FORMATS
 
@@ -149,10 +149,28 @@ def _only_projects(opened, project: str | None) -> set[str] | None:
     return opened.ledger.descendants(project)
 
 
-def _output_format(json: bool, csv: bool) -> str:
+class Output(NamedTuple):
+    """How a report is printed: its format (json, csv or table) and, for a table, --wide and --plain."""
+
+    format: str
+    wide: bool = False
+    plain: bool = False
+
+
+def _output_format(json: bool, csv: bool, wide: bool = False, plain: bool = False) -> Output:
     if json and csv:
         raise _fail_usage("--json and --csv exclude each other; give one")
-    return "json" if json else "csv" if csv else "table"
+    if (json or csv) and (wide or plain):
+        given = " and ".join(option for option, on in (("--wide", wide), ("--plain", plain)) if on)
+        raise _fail_usage(f"{given} shape{'s' if ' and ' not in given else ''} the table: not with "
+                          f"{'--json' if json else '--csv'}, which has every column already")
+    return Output("json" if json else "csv" if csv else "table", wide, plain)
+
+
+def _print_table(table, output: Output) -> None:
+    from cndledger.render.table import print_table
+
+    print_table(table, wide=output.wide, plain_text=output.plain)
 
 
 def _open_report(session: Session, paths, ledger, day, project: str | None, no_cache: bool):
@@ -164,16 +182,14 @@ def _open_report(session: Session, paths, ledger, day, project: str | None, no_c
     return opened, _only_projects(opened, project)
 
 
-def _finish_report(opened, render, result, output: str) -> int:
+def _finish_report(opened, render, result, output: Output) -> int:
     """Print the report as JSON, CSV or a table; exit 1 where the ledger has errors."""
-    if output == "json":
+    if output.format == "json":
         print(render.as_json(result))
-    elif output == "csv":
+    elif output.format == "csv":
         sys.stdout.write(render.as_csv(result))
     else:
-        from cndledger.render.table import print_table
-
-        print_table(render.as_table(result))
+        _print_table(render.as_table(result), output)
     return EXIT_PROBLEMS if opened.errors else EXIT_OK
 
 
@@ -226,8 +242,8 @@ def _ignored_warnings(codes: list[str]) -> set[str]:
 
 
 def balance(session: Session, paths, ledger, as_of, project, by_party: bool, json: bool, csv: bool,
-            no_cache: bool, start=None, period=None) -> int:
-    output = _output_format(json, csv)
+            no_cache: bool, start=None, period=None, wide: bool = False, plain: bool = False) -> int:
+    output = _output_format(json, csv, wide, plain)
     if start is not None or period is not None:
         return _statement(session, paths, ledger, start, as_of, period, project, by_party, output, no_cache)
     day = _day(as_of, "--as-of")
@@ -240,7 +256,7 @@ def balance(session: Session, paths, ledger, as_of, project, by_party: bool, jso
     return _print_balance(opened, compute(opened.ledger, day), project, by_party, output)
 
 
-def _statement(session: Session, paths, ledger, start, as_of, period, project, by_party: bool, output: str,
+def _statement(session: Session, paths, ledger, start, as_of, period, project, by_party: bool, output: Output,
                no_cache: bool) -> int:
     """`balance --from D1 [--as-of D2]` or `balance --period P`: the window's flows, the closing figures and
     the opening available."""
@@ -282,20 +298,18 @@ def _window(opened, options, keep: set[str] | None):
         raise _fail_usage(str(exc)) from None
 
 
-def _print_balance(opened, result, project, by_party: bool, output: str) -> int:
+def _print_balance(opened, result, project, by_party: bool, output: Output) -> int:
     from cndledger.render import balance as render
 
     keep = _only_projects(opened, project)
     if keep is not None:
         result.projects = [figures for figures in result.projects if figures.project.id in keep]
-    if output == "json":
+    if output.format == "json":
         print(render.as_json(result))
-    elif output == "csv":
+    elif output.format == "csv":
         sys.stdout.write(render.as_csv(result, by_party=by_party))
     else:
-        from cndledger.render.table import print_table
-
-        print_table(render.as_table(result, by_party=by_party))
+        _print_table(render.as_table(result, by_party=by_party), output)
     return EXIT_PROBLEMS if opened.errors else EXIT_OK
 
 
@@ -326,8 +340,9 @@ def release_check(session: Session, tranche: str, paths, ledger, on, json: bool,
     return EXIT_OK if result.releasable else EXIT_PROBLEMS
 
 
-def tranches(session: Session, paths, ledger, as_of, project, json: bool, csv: bool, no_cache: bool) -> int:
-    output = _output_format(json, csv)
+def tranches(session: Session, paths, ledger, as_of, project, json: bool, csv: bool, no_cache: bool,
+             wide: bool = False, plain: bool = False) -> int:
+    output = _output_format(json, csv, wide, plain)
     day = _day(as_of, "--as-of")
     opened, only = _open_report(session, paths, ledger, day, project, no_cache)
     from cndledger.core.schedule import schedule
@@ -337,8 +352,8 @@ def tranches(session: Session, paths, ledger, as_of, project, json: bool, csv: b
 
 
 def register(session: Session, paths, ledger, start, as_of, project, json: bool, csv: bool, no_cache: bool,
-             period=None) -> int:
-    output = _output_format(json, csv)
+             period=None, wide: bool = False, plain: bool = False) -> int:
+    output = _output_format(json, csv, wide, plain)
     if period is not None:
         return _register_of_period(session, paths, ledger, start, as_of, period, project, output, no_cache)
     day = _day(as_of, "--as-of")
@@ -354,7 +369,7 @@ def register(session: Session, paths, ledger, start, as_of, project, json: bool,
     return _finish_report(opened, render, compute(opened.ledger, day, first, only), output)
 
 
-def _register_of_period(session: Session, paths, ledger, start, as_of, period, project, output: str,
+def _register_of_period(session: Session, paths, ledger, start, as_of, period, project, output: Output,
                         no_cache: bool) -> int:
     """`register --period P`: the events from P's first day to its last (a fiscal year's once the ledger
     gives the reported projects' fiscal_year_start)."""
@@ -374,8 +389,8 @@ def _register_of_period(session: Session, paths, ledger, start, as_of, period, p
 
 
 def budget(session: Session, paths, ledger, period, start, as_of, project, json: bool, csv: bool,
-           no_cache: bool) -> int:
-    output = _output_format(json, csv)
+           no_cache: bool, wide: bool = False, plain: bool = False) -> int:
+    output = _output_format(json, csv, wide, plain)
     if period is not None and start is not None:
         raise _fail_usage("--period excludes --from: give the period, or the first day with --from")
     from cndledger.format.periods import UsageError, read_period_option

@@ -57,6 +57,13 @@ PROJECT = Parameter("project", VALUE, "--project", help="Only this project and t
                     show_default=False, complete=("ids", "project"))
 JSON = Parameter("json", FLAG, "--json", default=False, help="Print one JSON document (amounts as strings).")
 CSV = Parameter("csv", FLAG, "--csv", default=False, help="Print CSV (amounts as exact decimals).")
+# The table of a report on a terminal: fitted to its width, the least important columns left out (render/table.py).
+WIDE = Parameter("wide", FLAG, "--wide", default=False,
+                 help="Show every column, however narrow the terminal (its lines then wrap); by default the least "
+                      "important are left out to fit, and named below the table.")
+PLAIN = Parameter("plain", FLAG, "--plain", default=False,
+                  help="A plain-text table: no colour, no box drawing (as when the output is not a terminal, or with "
+                       "NO_COLOR=1).")
 NO_CACHE = Parameter("no_cache", FLAG, "--no-cache", default=False,
                      help="Read every file anew; neither use nor write the cache (also CNDLEDGER_NO_CACHE=1).")
 
@@ -85,7 +92,7 @@ COMMANDS = {command.name: command for command in (
                        "reported projects' fiscal year); not with --from or --as-of."),
         PROJECT,
         Parameter("by_party", FLAG, "--by-party", default=False, help="Each party's figures under its project."),
-        JSON, CSV, NO_CACHE,
+        JSON, CSV, WIDE, PLAIN, NO_CACHE,
     ),
     Command(
         "release-check", "May the tranche be released on the day? Exit 0 if every condition holds, 1 if one does "
@@ -100,7 +107,7 @@ COMMANDS = {command.name: command for command in (
     Command(
         "tranches", "Each commitment's tranches: amount, due, released, status, release conditions; and the "
         "unscheduled rest.",
-        PATHS, LEDGER, AS_OF, PROJECT, JSON, CSV, NO_CACHE,
+        PATHS, LEDGER, AS_OF, PROJECT, JSON, CSV, WIDE, PLAIN, NO_CACHE,
     ),
     Command(
         "register", "Every money event in the order it counts, with its project's running committed, released and "
@@ -112,7 +119,7 @@ COMMANDS = {command.name: command for command in (
         Parameter("period", VALUE, "--period", show_default=False, metavar="PERIOD", complete=("periods",),
                   help="The events from the period's first day to its last: 2005, 2005-Q3, 2005-02, FY2005-06 (by "
                        "the reported projects' fiscal year); not with --from or --as-of."),
-        PROJECT, JSON, CSV, NO_CACHE,
+        PROJECT, JSON, CSV, WIDE, PLAIN, NO_CACHE,
     ),
     Command(
         "budget", "Budget against actual per budget line and period: budget (as of the day), original, spent, "
@@ -126,7 +133,7 @@ COMMANDS = {command.name: command for command in (
                        "first day) to --as-of."),
         AS_OF.with_help("The day of the figures (the budget in force, the expenses counted): 2005-02-15, 2005-02 "
                         "(its last day) or 2005. Default: today."),
-        PROJECT, JSON, CSV, NO_CACHE,
+        PROJECT, JSON, CSV, WIDE, PLAIN, NO_CACHE,
     ),
     Command("schema", "Print the JSON Schema of a ledger file, for editors (taplo, Even Better TOML) and validators."),
     Command(

@@ -78,7 +78,8 @@ def _checked(contents: Contents, as_of: _dt.date, cache: Cache | None, warnings:
             if cache is not None:
                 cache.store(contents, ledger, undated)
         dated = dated_problems(ledger, as_of, undated) if warnings else []
-        problems = sorted(undated + dated, key=sort_key)
+        # A check that met an amount it could not convert says what a no-rate check may have said already.
+        problems = sorted(dict.fromkeys(undated + dated), key=sort_key)
     return CheckedLedger(ledger, problems)
 
 

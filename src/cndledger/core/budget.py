@@ -42,7 +42,7 @@ from cndledger.format.periods import (
     resolve,
     resolve_fiscal_year_starts,
 )
-from cndledger.format.records import Budget, Project
+from cndledger.format.records import Budget, Expense, Project
 
 _PROJECT, _CATEGORY, _CLUSTER = attrgetter("project"), attrgetter("category"), attrgetter("cluster")
 
@@ -270,7 +270,8 @@ def spent_ahead(ledger: Ledger) -> RunningTotals | None:
     """Every line's spent, keyed by `BudgetLine.key`, and each project's unbudgeted spending in the period
     of some of its lines, keyed by (project, the period's days), summed ahead by day: what counts by any
     day is one bisection (`RunningTotals.by`). Kept in `Ledger.budget_spent` (and in the cache). None where
-    a sum would round (more digits than the money context holds): the report then adds one by one."""
+    a sum would round (more digits than the money context holds), or an expense has no rate into its
+    line's currency: the report then adds one by one."""
     if ledger.budget_spent is None and ledger.budgets:
         ledger.budget_spent = _summed_ahead(ledger)
     return ledger.budget_spent
@@ -289,31 +290,37 @@ def _summed_ahead(ledger: Ledger) -> RunningTotals | None:
     owners = {project_id: owned for project_id, lineage in counting.lineages(ledger).items()
               if (owned := [(owner, list(periods_of[owner].values())) for owner in lineage if owner in periods_of])}
     expenses = ledger.expenses
-    counting_from = counting.counting_days(expenses)
-    rows = zip(map(_dt.date.toordinal, counting_from), counting.amounts_in(expenses, None, counting_from))
-    buckets: dict[tuple[str, str | None, str | None], list[tuple[int, Decimal]]] = {}
+    rows = zip(map(_dt.date.toordinal, counting.counting_days(expenses)), expenses)
+    buckets: dict[tuple[str, str | None, str | None], list[tuple[int, Expense]]] = {}
     for kind, row in zip(zip(map(_PROJECT, expenses), map(_CATEGORY, expenses), map(_CLUSTER, expenses)), rows):
         bucket = buckets.get(kind)
         if bucket is None:
             bucket = buckets[kind] = []
         bucket.append(row)
-    # Each bucket's days within a period go to the lines of the period it matches, else to the unbudgeted.
+    # Each bucket's days within a period go to the lines of the period it matches, else to the unbudgeted,
+    # each expense converted into the currency of the lines' project, on its own day.
+    currency_of = {project.id: project.currency for project in ledger.projects}
     rows_of: dict[LineKey | UnbudgetedKey, list[tuple[int, Decimal]]] = {}
-    for (project_id, category, cluster), bucket in buckets.items():
-        if project_id not in owners:
-            continue
-        bucket.sort(key=_DAY)
-        bucket_days = list(map(_DAY, bucket))
-        for owner, periods in owners[project_id]:
-            for period, lines in periods:
-                start = bisect_left(bucket_days, period.first.toordinal())
-                stop = bisect_right(bucket_days, period.last.toordinal(), start)
-                if start == stop:
-                    continue
-                part = bucket[start:stop]
-                keys: list[LineKey | UnbudgetedKey] = [line.key for line in lines if line.matches(category, cluster)]
-                for key in keys or [(owner, period.span)]:
-                    rows_of.setdefault(key, []).extend(part)
+    try:
+        for (project_id, category, cluster), bucket in buckets.items():
+            if project_id not in owners:
+                continue
+            bucket.sort(key=_DAY)
+            bucket_days = list(map(_DAY, bucket))
+            for owner, periods in owners[project_id]:
+                for period, lines in periods:
+                    start = bisect_left(bucket_days, period.first.toordinal())
+                    stop = bisect_right(bucket_days, period.last.toordinal(), start)
+                    if start == stop:
+                        continue
+                    part = list(zip(bucket_days[start:stop], counting.amounts_in(
+                        ledger, map(_EXPENSE, bucket[start:stop]), currency_of[owner])))
+                    keys: list[LineKey | UnbudgetedKey] = [line.key for line in lines
+                                                           if line.matches(category, cluster)]
+                    for key in keys or [(owner, period.span)]:
+                        rows_of.setdefault(key, []).extend(part)
+    except counting.Unconvertible:  # a rate is missing: `check` says where; adding one by one raises it again
+        return None
     spans: dict[LineKey | UnbudgetedKey, tuple[int, int]] = {}
     days = array("i")
     texts: list[str] = []
@@ -335,7 +342,7 @@ def _summed_ahead(ledger: Ledger) -> RunningTotals | None:
     return RunningTotals(spans, days, array("I", accumulate(map(len, texts))), "".join(texts).encode("ascii"))
 
 
-_DAY = itemgetter(0)
+_DAY, _EXPENSE = itemgetter(0), itemgetter(1)
 
 
 def _spent_by(totals: RunningTotals | None, keys: Iterable[Hashable], as_of: _dt.date) -> dict[Hashable, Decimal] | None:
@@ -368,11 +375,13 @@ def _count_spent_one_by_one(ledger: Ledger, as_of: _dt.date, figures: list[LineF
               for project_id, lineage in lineages.items()}
     expenses = ledger.expenses
     days = counting.counting_days(expenses)
-    amounts: Iterable[Decimal] = counting.amounts_in(expenses, None, days)
-    for expense, day, amount in zip(expenses, days, amounts):
+    currency_of = {project.id: project.currency for project in ledger.projects}
+    for expense, day in zip(expenses, days):
         if day > as_of:
             continue
         for owner, owned in owners.get(expense.project, ()):
+            # into the line's project's currency, on the expense's own day
+            amount = counting.amount_in(ledger, expense, currency_of[owner], day)
             for period, lines in owned:
                 if not period.first <= day <= period.last:
                     continue

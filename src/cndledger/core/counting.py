@@ -5,11 +5,12 @@ and the register all count through here; none decides again when an entry counts
 - **When an entry counts** (`*_counts_from`, `counting_days`): from the last day of its date's period;
   a release never before its commitment counts; a contribution in kind from its `start`, its
   `monthly_value` month by month (`accrued_month_ends`).
-- **In which currency** (`amounts_in`): in format v1 every entry is in its project tree's currency,
-  so an amount is the same in every project it counts in. Version 2 converts each entry on its own,
-  on the day it counts from, rounded half away from zero to the target's minor unit: that change
-  belongs in `amounts_in` (and in `roll_up`, which may then no longer add a child's sum into a
-  parent of another currency).
+- **In which currency** (`entry_currency`, `converted`, `amounts_in`): each entry is converted on its
+  own, on the day it counts from, rounded half away from zero to the target's minor unit, at its own
+  `rate` where the target is its project's currency, else at the ledger's (`core/rates.py`). Where the
+  whole ledger is in one currency (`Ledger.converts` false) every amount counts as written, at the
+  speed of C. A sum is never converted: a parent of another currency than its child's is counted in
+  its own currency from the entries themselves (`figures.py`), never by adding the child's sum.
 - **How a sum is made** (`MONEY`, `total`, `money`): in one explicit decimal context, never the
   thread's (`decimal.getcontext()`), so no caller's context changes a figure.
 - **Which projects an entry counts in** (`lineages`, `roll_up`): its own and every project above it.
@@ -24,19 +25,23 @@ import datetime as _dt
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Clamped, Context, Decimal, Rounded, localcontext
-from itertools import accumulate, compress, groupby, islice
+from itertools import accumulate, compress, groupby, islice, repeat
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, TypeVar
 
+from cndledger.core.rates import NoRate
 from cndledger.core.totals import RunningTotals
 from cndledger.format import currency
 from cndledger.format.dates import month_end
+from cndledger.format.records import Decommitment, Refund, Release, Tranche
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
     from cndledger.core.ledger import Ledger
-    from cndledger.format.records import Commitment, Decommitment, Expense, InKind, Refund, Release
+    from cndledger.format.problems import Problem
+    from cndledger.format.record import Record
+    from cndledger.format.records import Commitment, Expense, InKind, Project
 
     Flow = Release | Refund | Decommitment  # an entry against a commitment, in its currency
 
@@ -44,6 +49,8 @@ MONEY: Context = currency.MONEY  # the decimal context of money (format/currency
 ZERO = Decimal(0)
 _PROJECT, _AMOUNT, _COMMITMENT = attrgetter("project"), attrgetter("amount"), attrgetter("commitment")
 T = TypeVar("T")
+_OF_A_COMMITMENT = frozenset((Release, Refund, Decommitment))  # they count in their commitment's project
+_OF_A_COMMITMENT_OR_TRANCHE = _OF_A_COMMITMENT | {Tranche}  # in their commitment's currency
 
 
 def money() -> AbstractContextManager[Context]:
@@ -112,7 +119,7 @@ def commitments_of(ledger: Ledger, flows: Iterable[Flow]) -> list[Commitment | N
 
 def flows_by_commitment(ledger: Ledger, flows: Sequence[Flow], as_of: _dt.date | None = None) -> dict[str, Decimal]:
     """What the refunds or decommitments (`flows`) counting on `as_of` (all, where None) add up to
-    by commitment, in the commitment's project's currency."""
+    by commitment, in the commitment's own currency (theirs: the currency-mismatch check holds them to it)."""
     found: dict[str, Decimal] = {}
     if not flows:
         return found
@@ -120,8 +127,7 @@ def flows_by_commitment(ledger: Ledger, flows: Sequence[Flow], as_of: _dt.date |
     with localcontext(MONEY):
         for flow, commitment, day in zip(flows, commitments, release_counting_days(flows, commitments)):
             if commitment is not None and (as_of is None or day <= as_of):
-                amount = amount_in(flow, ledger.project_currency(commitment.project), day)
-                found[commitment.id] = found.get(commitment.id, ZERO) + amount
+                found[commitment.id] = found.get(commitment.id, ZERO) + flow.amount
     return found
 
 
@@ -173,6 +179,22 @@ def inkind_accrued(contribution: InKind, day: _dt.date) -> Decimal:
     return MONEY.multiply(contribution.monthly_value, months) if months > 0 else ZERO
 
 
+def inkind_accrued_in(ledger: Ledger, contribution: InKind, currency: str, day: _dt.date) -> Decimal:
+    """What a valued contribution has accrued by `day`, in `currency`: a `value` converted on the day its
+    `start` counts from, each month's `monthly_value` converted on the month's last day, on its own."""
+    if contribution.start.last > day:
+        return ZERO
+    if contribution.value is not None:
+        return converted(ledger, contribution, contribution.value, currency, contribution.start.last)
+    if contribution.monthly_value is None:
+        return ZERO
+    monthly = contribution.monthly_value
+    if entry_currency(ledger, contribution) == currency:
+        return inkind_accrued(contribution, day)
+    return total(converted(ledger, contribution, monthly, currency, month)
+                 for month in accrued_month_ends(contribution, day))
+
+
 def accrued_month_ends(contribution: InKind, day: _dt.date) -> list[_dt.date]:
     """The last day of each month for which a `monthly_value` has accrued by `day`, in order."""
     if contribution.monthly_value is None or contribution.start.last > day:
@@ -196,16 +218,108 @@ def _month_number(day: _dt.date) -> int:
 
 # --- In which currency --------------------------------------------------------------------------
 
-def amounts_in(entries: Iterable[Commitment | Flow | Expense], currency: str | None,
+class Unconvertible(Exception):
+    """An amount that must be converted has no rate: `problem` is the `no-rate` problem at the entry.
+    Raised by the conversions below; `check` finds every such entry beforehand (checks/currency.py),
+    so a report meets it only for a day or a currency that `check` was not asked about."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def home_project(ledger: Ledger, entry: Record) -> Project | None:
+    """The project an entry counts in: its own, or for a release, refund or decommitment its commitment's."""
+    commitment_id = getattr(entry, "commitment", None)
+    if commitment_id is not None and entry.__class__ in _OF_A_COMMITMENT:
+        return ledger.commitment_project(commitment_id)
+    project_id = getattr(entry, "project", None)
+    return ledger.project_by_id.get(project_id) if project_id is not None else None
+
+
+def entry_currency(ledger: Ledger, entry: Record) -> str | None:
+    """The currency an entry's amounts are in: its own `currency`, else its project's; for a tranche,
+    a release, a refund or a decommitment, its commitment's (the currency-mismatch check holds them to it)."""
+    commitment_id = getattr(entry, "commitment", None)
+    if commitment_id is not None and entry.__class__ in _OF_A_COMMITMENT_OR_TRANCHE:
+        commitment = ledger.commitment_by_id.get(commitment_id)
+        return None if commitment is None else entry_currency(ledger, commitment)
+    own: str | None = getattr(entry, "currency", None)
+    if own is not None:
+        return own
+    project = ledger.project_by_id.get(getattr(entry, "project", ""))
+    return None if project is None else project.currency
+
+
+def converted(ledger: Ledger, entry: Record, amount: Decimal, target: str, day: _dt.date, *,
+              revalued: bool = False) -> Decimal:
+    """`amount` of the entry (in its currency) in `target` on `day`, rounded half away from zero to the
+    target's minor unit: at the entry's own `rate` where the target is its project's currency (never for a
+    revaluation), else at the ledger's rate on the day. Raises Unconvertible where no rate applies."""
+    source = entry_currency(ledger, entry)
+    if source is None or source == target or not amount:
+        return amount
+    own_rate = None
+    if not revalued:
+        own_rate = getattr(entry, "rate", None)
+        if own_rate is not None:
+            home = home_project(ledger, entry)
+            if home is None or home.currency != target:
+                own_rate = None
+    try:
+        return ledger.rate_index.convert(amount, source, target, day, entry_rate=own_rate)
+    except NoRate as missing:
+        raise Unconvertible(no_rate_problem(missing, entry, revalued=revalued)) from None
+
+
+def no_rate_problem(missing: NoRate, entry: Record, *, revalued: bool = False) -> Problem:
+    from cndledger.format.codes import NO_RATE
+
+    what = f"{entry.label}: " + ("its outstanding amount, revalued on the day, " if revalued else "")
+    return NO_RATE.problem(f"{what}{missing.message}", entry.at, hint=missing.hint)
+
+
+def amounts_in(ledger: Ledger, entries: Iterable[Commitment | Flow | Expense], currency: str | None,
                days: Iterable[_dt.date] | None = None) -> Iterator[Decimal]:
-    """Each entry's amount in `currency`, converted on `days` (each entry's own day it counts from
-    where None). In format v1 an entry is in its project tree's currency: its amount as written."""
-    return map(_AMOUNT, entries)
+    """Each entry's amount in `currency`, converted on its day in `days` (each entry's own day it counts
+    from, where None), each on its own (`converted`). Where the ledger is in one currency, or `currency`
+    is None (each in its own), the amounts as written."""
+    if currency is None or not ledger.converts:
+        return map(_AMOUNT, entries)
+    listed = list(entries)
+    if days is None:
+        days = entry_days(ledger, listed)
+    return map(converted, repeat(ledger), listed, map(_AMOUNT, listed), repeat(currency), days)
 
 
-def amount_in(entry: Commitment | Flow | Expense, currency: str | None, day: _dt.date | None = None) -> Decimal:
+def amount_in(ledger: Ledger, entry: Commitment | Flow | Expense, currency: str | None,
+              day: _dt.date | None = None) -> Decimal:
     """One entry's amount in `currency` (as `amounts_in`)."""
-    return entry.amount
+    if currency is None or not ledger.converts:
+        return entry.amount
+    if day is None:
+        day = entry_days(ledger, [entry])[0]
+    return converted(ledger, entry, entry.amount, currency, day)
+
+
+def entry_days(ledger: Ledger, entries: Sequence[Record]) -> list[_dt.date]:
+    """The day each commitment, release, refund, decommitment or expense counts from."""
+    found = []
+    for entry in entries:
+        if entry.__class__ in _OF_A_COMMITMENT:
+            found.append(release_counts_from(entry, ledger.commitment_by_id.get(entry.commitment)))
+        else:
+            found.append(entry.date.last)  # type: ignore[attr-defined]
+    return found
+
+
+def lineage_currencies(ledger: Ledger) -> dict[str, tuple[str, ...]]:
+    """Each project's currencies to count in: its own, then each other currency of a project above it."""
+    projects = ledger.project_by_id
+    found: dict[str, tuple[str, ...]] = {}
+    for project_id, line in lineages(ledger).items():
+        found[project_id] = tuple(dict.fromkeys(projects[owner].currency for owner in line))
+    return found
 
 
 # --- Support costs (format v2) ------------------------------------------------------------------
@@ -221,13 +335,14 @@ def support_cost_rates(ledger: Ledger) -> dict[str, Decimal]:
                          {project.id: project.parent for project in projects}, DEFAULT_SUPPORT_COST_RATE)
 
 
-def own_support_costs(ledger: Ledger, as_of: _dt.date) -> dict[str, Decimal]:
+def own_support_costs(ledger: Ledger, as_of: _dt.date, target: str | None = None) -> dict[str, Decimal]:
     """The support cost each project's own expenses counting on `as_of` bear (each expense × its own
-    project's rate, rounded per expense half away from zero), for the projects with a rate above zero.
-    Empty where no project has one: a version-1 ledger pays nothing for it."""
+    project's rate, rounded per expense half away from zero in the expense's currency, then converted
+    like the expense), for the projects with a rate above zero, in `target` (each project's own currency
+    where None). Empty where no project has one: a version-1 ledger pays nothing for it."""
     if not any(project.support_cost_rate for project in ledger.projects):
         return {}
-    from cndledger.format.shares import support_costs
+    from cndledger.format.shares import support_cost, support_costs
 
     rates = support_cost_rates(ledger)
     found: dict[str, Decimal] = {}
@@ -241,7 +356,13 @@ def own_support_costs(ledger: Ledger, as_of: _dt.date) -> dict[str, Decimal]:
         currency_of = ledger.project_currency(project_id)
         if not rate or currency_of is None:
             continue
-        costs = support_costs(amounts_in(run, currency_of), rate, currency_of)
+        into = target or currency_of
+        if ledger.converts:
+            with localcontext(MONEY):
+                costs = [converted(ledger, expense, support_cost(expense.amount, rate, source), into, expense.date.last)
+                         for expense in run if (source := entry_currency(ledger, expense)) is not None]
+        else:
+            costs = support_costs(map(_AMOUNT, run), rate, currency_of)
         found[project_id] = MONEY.add(found.get(project_id, ZERO), total(costs))
     return found
 

@@ -26,15 +26,19 @@ _PROJECT = attrgetter("project")
 class PartyFigures:
     """What one party committed to a project and released to it (its children included)."""
 
-    __slots__ = ("party", "committed", "released")
+    __slots__ = ("party", "committed", "released", "outstanding_value")
 
-    def __init__(self, party: str, committed: Decimal = ZERO, released: Decimal = ZERO) -> None:
+    def __init__(self, party: str, committed: Decimal = ZERO, released: Decimal = ZERO,
+                 outstanding_value: Decimal | None = None) -> None:
         self.party = party
         self.committed = committed
         self.released = released
+        self.outstanding_value = outstanding_value  # revalued on the day, where amounts convert
 
     @property
     def outstanding(self) -> Decimal:
+        if self.outstanding_value is not None:
+            return self.outstanding_value
         return difference(self.committed, self.released)
 
     def __repr__(self) -> str:
@@ -45,20 +49,31 @@ class Totals:
     """A project's committed (net of decommitments), released, refunded, spent and support cost as of a
     day, its children included."""
 
-    __slots__ = ("committed", "released", "spent", "refunded", "pledged", "support_cost")
+    __slots__ = ("committed", "released", "spent", "refunded", "pledged", "support_cost", "outstanding_value")
 
     def __init__(self, *, committed: Decimal = ZERO, released: Decimal = ZERO, spent: Decimal = ZERO,
-                 refunded: Decimal = ZERO, pledged: Decimal = ZERO, support_cost: Decimal = ZERO) -> None:
+                 refunded: Decimal = ZERO, pledged: Decimal = ZERO, support_cost: Decimal = ZERO,
+                 outstanding_value: Decimal | None = None) -> None:
         self.committed = committed
         self.released = released
         self.spent = spent
         self.refunded = refunded
         self.pledged = pledged  # pledges not (yet) fulfilled by commitments
         self.support_cost = support_cost  # of the expenses counting, at the rate of each one's own project
+        # Where amounts convert: each commitment's unreleased amount, in its own currency, revalued on the day.
+        self.outstanding_value = outstanding_value
 
     @property
     def outstanding(self) -> Decimal:
+        if self.outstanding_value is not None:
+            return self.outstanding_value
         return difference(self.committed, self.released)
+
+    @property
+    def exchange_difference(self) -> Decimal:
+        """committed − released − outstanding: zero where every commitment is in the figures' currency,
+        else the loss (above zero) or gain (below) from rates moving between commitments, releases and the day."""
+        return difference(difference(self.committed, self.released), self.outstanding)
 
     @property
     def available(self) -> Decimal:
@@ -66,8 +81,8 @@ class Totals:
         return difference(difference(difference(self.released, self.refunded), self.spent), self.support_cost)
 
     def figure(self, name: str) -> Decimal:
-        """One of the figures by name: committed, released, outstanding, spent, available, refunded, pledged
-        or support_cost."""
+        """One of the figures by name: committed, released, outstanding, spent, available, refunded, pledged,
+        support_cost or exchange_difference."""
         value: Decimal = getattr(self, name)
         return value
 
@@ -78,11 +93,13 @@ class Totals:
 class ProjectFigures(Totals):
     """A project's figures as of a day: its own and its children's, its budget, in kind, and per party."""
 
-    __slots__ = ("project", "depth", "own_budget", "budget", "inkind_valued", "inkind_unvalued", "parties")
+    __slots__ = ("project", "currency", "depth", "own_budget", "budget", "inkind_valued", "inkind_unvalued", "parties")
 
-    def __init__(self, project: Project, depth: int, own_budget: Decimal | None, budget: Decimal | None = None) -> None:
+    def __init__(self, project: Project, depth: int, own_budget: Decimal | None, budget: Decimal | None = None,
+                 currency: str | None = None) -> None:
         super().__init__()
         self.project = project
+        self.currency = currency or project.currency  # of these figures: the project's, or that of `--currency`
         self.depth = depth
         self.own_budget = own_budget
         self.budget = budget
@@ -100,6 +117,8 @@ class ProjectFigures(Totals):
 
     def add(self, other: ProjectFigures) -> None:
         """Another project's figures into these (a child's into its parent's), budget apart."""
+        if self.outstanding_value is not None or other.outstanding_value is not None:
+            self.outstanding_value = self.outstanding + other.outstanding
         self.committed += other.committed
         self.released += other.released
         self.spent += other.spent
@@ -112,6 +131,8 @@ class ProjectFigures(Totals):
             ours = self.parties.get(party)
             if ours is None:
                 ours = self.parties[party] = PartyFigures(party)
+            if ours.outstanding_value is not None or theirs.outstanding_value is not None:
+                ours.outstanding_value = ours.outstanding + theirs.outstanding
             ours.committed += theirs.committed
             ours.released += theirs.released
 
@@ -119,26 +140,60 @@ class ProjectFigures(Totals):
 class Balance:
     """Every project's figures as of a day, in ledger order, each parent before its children."""
 
-    __slots__ = ("as_of", "projects")
+    __slots__ = ("as_of", "projects", "currency")
 
-    def __init__(self, as_of: _dt.date, projects: list[ProjectFigures]) -> None:
+    def __init__(self, as_of: _dt.date, projects: list[ProjectFigures], currency: str | None = None) -> None:
         self.as_of = as_of
         self.projects = projects
+        self.currency = currency  # every project's figures are in it (`--currency`); None: each in its own
 
     def of(self, project_id: str) -> ProjectFigures | None:
         return next((figures for figures in self.projects if figures.project.id == project_id), None)
 
 
-def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True) -> Balance:
-    """Every project's figures as of the day; without the expenses (spent left at 0) where `with_spent` is
-    false, for a caller that needs no more than commitments and budgets: expenses are most entries."""
+def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True, currency: str | None = None) -> Balance:
+    """Every project's figures as of the day, each in its own currency (in `currency`, where given);
+    without the expenses (spent left at 0) where `with_spent` is false, for a caller that needs no more
+    than commitments and budgets: expenses are most entries. Raises `counting.Unconvertible` where an
+    amount it needs has no rate.
+
+    A project's figures count every entry of its subtree converted into its currency on its own: where
+    the projects are in several currencies, one pass per currency counts the projects at or below a
+    project of that currency, and each project's figures come from its own currency's pass."""
     with money():
-        return _balance(ledger, as_of, with_spent)
+        if currency is None and not ledger.converts:
+            return _balance(ledger, as_of, with_spent, None, None)
+        ordered = ledger.tree_order()
+        if currency is not None:
+            return Balance(as_of, _balance(ledger, as_of, with_spent, currency, None).projects, currency)
+        chosen: dict[str, ProjectFigures] = {}
+        lines = counting.lineages(ledger)
+        projects = ledger.project_by_id
+        for target in dict.fromkeys(project.currency for project, _ in ordered):
+            counted = {project_id for project_id, line in lines.items()
+                       if any(projects[owner].currency == target for owner in line)}
+            for figures in _balance(ledger, as_of, with_spent, target, counted).projects:
+                if figures.project.currency == target:
+                    chosen[figures.project.id] = figures
+        return Balance(as_of, [chosen[project.id] for project, _ in ordered])
 
 
-def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool) -> Balance:
-    ordered = ledger.tree_order()
-    figures = {project.id: ProjectFigures(project, depth, project.budget, project.budget) for project, depth in ordered}
+def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool, target: str | None,
+             projects_counted: set[str] | None) -> Balance:
+    """The figures of the projects counted (all, where None), every amount in `target` (each project's
+    own currency, where None: a ledger of one currency)."""
+    ordered = [(project, depth) for project, depth in ledger.tree_order()
+               if projects_counted is None or project.id in projects_counted]
+    converts = ledger.converts
+
+    def budget_of(project: Project) -> Decimal | None:
+        if project.budget is None or target is None or project.currency == target:
+            return project.budget
+        return counting.converted(ledger, project, project.budget, target, as_of, revalued=True)
+
+    budgets = {project.id: budget_of(project) for project, _ in ordered}
+    figures = {project.id: ProjectFigures(project, depth, budgets[project.id], budgets[project.id], target)
+               for project, depth in ordered}
     shares: dict[tuple[str, str], tuple[ProjectFigures, PartyFigures] | None] = {}
 
     def share(project_id: str, party: str) -> tuple[ProjectFigures, PartyFigures] | None:
@@ -148,15 +203,20 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool) -> Balance:
         if key not in shares:
             own = figures.get(project_id)
             party_id = ledger.party_id(party)
-            shares[key] = None if own is None else (own, own.parties.setdefault(party_id, PartyFigures(party_id)))
+            shares[key] = None if own is None else (own, own.parties.setdefault(
+                party_id, PartyFigures(party_id, outstanding_value=ZERO if converts else None)))
         return shares[key]
+
+    if converts:
+        for own in figures.values():
+            own.outstanding_value = ZERO
 
     commitments = ledger.commitments
     counting_from = counting.counting_days(commitments)
     for commitment, counts_from in zip(commitments, counting_from):
         if counts_from <= as_of and (found := share(commitment.project, commitment.party)):
             own, party = found
-            amount = counting.amount_in(commitment, own.project.currency, counts_from)
+            amount = counting.amount_in(ledger, commitment, own.currency, counts_from)
             own.committed += amount
             party.committed += amount
     releases = ledger.releases
@@ -166,7 +226,7 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool) -> Balance:
         if its_commitment is not None and counts_from <= as_of and (
                 found := share(its_commitment.project, its_commitment.party)):
             own, party = found
-            amount = counting.amount_in(release, own.project.currency, counts_from)
+            amount = counting.amount_in(ledger, release, own.currency, counts_from)
             own.released += amount
             party.released += amount
     # A decommitment takes from committed (the project's and its party's), a refund is refunded.
@@ -177,18 +237,29 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool) -> Balance:
             if its_commitment is not None and counts_from <= as_of and (
                     found := share(its_commitment.project, its_commitment.party)):
                 own, party = found
-                amount = counting.amount_in(flow, own.project.currency, counts_from)
+                amount = counting.amount_in(ledger, flow, own.currency, counts_from)
                 if sign < 0:
                     own.committed -= amount
                     party.committed -= amount
                 else:
                     own.refunded += amount
+    if converts:  # outstanding: each commitment's unreleased amount, in its currency, revalued on the day
+        cancelled = counting.decommitted(ledger, as_of)
+        released = released_by_commitment(ledger, as_of)
+        for commitment, counts_from in zip(commitments, counting_from):
+            if counts_from <= as_of and (found := share(commitment.project, commitment.party)):
+                own, party = found
+                unreleased = difference(counting.net_amount(commitment, cancelled), released.get(commitment.id, ZERO))
+                value = counting.converted(ledger, commitment, unreleased, own.currency, as_of, revalued=True)
+                own.outstanding_value = own.outstanding + value
+                party.outstanding_value = party.outstanding + value
     pledges = counting.pledged(ledger, as_of)
     for pledge in ledger.pledges:
         announced_to = figures.get(pledge.project)
         if announced_to is not None and pledge.id in pledges:
-            announced_to.pledged += pledges[pledge.id]
-    spent = counting.totals_by(ledger.spent_totals, figures, as_of) if with_spent else None
+            announced_to.pledged += counting.converted(ledger, pledge, pledges[pledge.id], announced_to.currency, as_of,
+                                                       revalued=True)
+    spent = counting.totals_by(ledger.spent_totals, figures, as_of) if with_spent and not converts else None
     if spent is not None:
         for project_id, amount in spent.items():
             figures[project_id].spent = amount
@@ -203,9 +274,9 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool) -> Balance:
         for project_id, run in groupby(counted, key=_PROJECT):
             if project_id in figures:
                 own = figures[project_id]
-                own.spent += total(counting.amounts_in(run, own.project.currency))
+                own.spent += total(counting.amounts_in(ledger, run, own.currency))
     if with_spent:
-        for project_id, cost in counting.own_support_costs(ledger, as_of).items():
+        for project_id, cost in counting.own_support_costs(ledger, as_of, target).items():
             if project_id in figures:
                 figures[project_id].support_cost = cost
     for contribution in ledger.inkind:
@@ -214,11 +285,13 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool) -> Balance:
             continue
         if contribution.value is None and contribution.monthly_value is None:
             receiving.inkind_unvalued += 1
+        elif converts:
+            receiving.inkind_valued += counting.inkind_accrued_in(ledger, contribution, receiving.currency, as_of)
         else:
             receiving.inkind_valued += counting.inkind_accrued(contribution, as_of)
 
     counting.roll_up(counting.lineages(ledger), figures, _add_child)
-    return Balance(as_of, [figures[project.id] for project, _ in ordered])
+    return Balance(as_of, [figures[project.id] for project, _ in ordered], target)
 
 
 def _add_child(parent: ProjectFigures, child: ProjectFigures) -> None:
@@ -239,6 +312,15 @@ def totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict[
     are rolled up the project tree to the projects asked. The cost grows with the events times the
     days asked along their project's line, not with all the days asked of the whole ledger.
     """
+    if ledger.converts:  # a parent may be in another currency than its child: each day's figures counted whole
+        asked = list(asked)
+        found: dict[tuple[str, _dt.date], Totals] = {}
+        for day in sorted({day for _, day in asked}):
+            figures = {row.project.id: row for row in balance(ledger, day).projects}
+            for project_id, asked_day in asked:
+                if asked_day == day and project_id in figures:
+                    found[(project_id, day)] = figures[project_id]
+        return found
     with money():
         return _totals_as_of(ledger, asked)
 
@@ -270,7 +352,7 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict
             if days is None:  # neither it nor a project above it is asked about
                 continue
             _, run_days, run_entries = zip(*run)
-            run_amounts = tuple(counting.amounts_in(run_entries, currency[project_id], run_days))
+            run_amounts = tuple(counting.amounts_in(ledger, run_entries, currency[project_id], run_days))
             if support_cost_rates is not None:  # the support cost each expense bears, in place of its amount
                 from cndledger.format.shares import support_costs
 
@@ -335,7 +417,8 @@ def released_by_commitment(ledger: Ledger, as_of: _dt.date) -> dict[str, Decimal
 
 
 def _released_by(ledger: Ledger, as_of: _dt.date, key: str) -> dict[str, Decimal]:
-    """What the releases counting on `as_of` add up to, by their tranche (their commitment)."""
+    """What the releases counting on `as_of` add up to, by their tranche (their commitment), in their
+    commitment's currency (theirs)."""
     totals: dict[str, Decimal] = {}
     releases = ledger.releases
     committed_by = counting.released_commitments(ledger)
@@ -344,8 +427,7 @@ def _released_by(ledger: Ledger, as_of: _dt.date, key: str) -> dict[str, Decimal
                                                     counting.release_counting_days(releases, committed_by)):
             target = getattr(release, key)
             if counts_from <= as_of and target is not None:
-                currency = ledger.project_currency(commitment.project) if commitment is not None else None
-                totals[target] = totals.get(target, ZERO) + counting.amount_in(release, currency, counts_from)
+                totals[target] = totals.get(target, ZERO) + release.amount
     return totals
 
 
@@ -370,10 +452,10 @@ class StatementFigures(ProjectFigures):
     refunded, spent, support cost, in kind), outstanding, available, pledged and gap as of `last`, and
     `opening_available`, available as of the day before `first`."""
 
-    __slots__ = ("opening_available", "closing_outstanding", "closing_available", "closing_gap")
+    __slots__ = ("opening_available", "closing_outstanding", "closing_available", "closing_gap", "closing_exchange")
 
     def __init__(self, closing: ProjectFigures, opening: ProjectFigures | None) -> None:
-        super().__init__(closing.project, closing.depth, closing.own_budget, closing.budget)
+        super().__init__(closing.project, closing.depth, closing.own_budget, closing.budget, closing.currency)
         names = ("committed", "released", "refunded", "spent", "support_cost", "inkind_valued")
         for name in names:
             setattr(self, name, getattr(closing, name) if opening is None
@@ -384,6 +466,7 @@ class StatementFigures(ProjectFigures):
         self.closing_outstanding = closing.outstanding
         self.closing_available = closing.available
         self.closing_gap = closing.gap
+        self.closing_exchange = closing.exchange_difference
         before = {} if opening is None else opening.parties
         for party_id, party in closing.parties.items():  # the parties with something counting on `last`
             earlier = before.get(party_id)
@@ -405,25 +488,30 @@ class StatementFigures(ProjectFigures):
     def gap(self) -> Decimal | None:
         return self.closing_gap
 
+    @property
+    def exchange_difference(self) -> Decimal:
+        return self.closing_exchange
+
 
 class Statement(Balance):
     """Every project's statement for the days `first` to `as_of` (both included), in ledger order."""
 
     __slots__ = ("first",)
 
-    def __init__(self, first: _dt.date, as_of: _dt.date, projects: list[ProjectFigures]) -> None:
-        super().__init__(as_of, projects)
+    def __init__(self, first: _dt.date, as_of: _dt.date, projects: list[ProjectFigures],
+                 currency: str | None = None) -> None:
+        super().__init__(as_of, projects, currency)
         self.first = first
 
 
-def statement(ledger: Ledger, first: _dt.date, last: _dt.date) -> Statement:
+def statement(ledger: Ledger, first: _dt.date, last: _dt.date, *, currency: str | None = None) -> Statement:
     """The period statement of the window first..last: each figure that flows is its figure as of `last`
     less its figure as of the day before `first`, so that available = opening_available + released −
     refunded − spent − support cost, exactly; the others are as of `last`."""
-    closing = balance(ledger, last)
-    opening = balance(ledger, first - _dt.timedelta(days=1)) if first > _dt.date.min else None
+    closing = balance(ledger, last, currency=currency)
+    opening = balance(ledger, first - _dt.timedelta(days=1), currency=currency) if first > _dt.date.min else None
     before = {} if opening is None else {figures.project.id: figures for figures in opening.projects}
     with money():
         projects: list[ProjectFigures] = [StatementFigures(figures, before.get(figures.project.id))
                                           for figures in closing.projects]
-    return Statement(first, last, projects)
+    return Statement(first, last, projects, currency)

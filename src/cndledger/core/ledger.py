@@ -12,6 +12,7 @@ from cndledger.format.record import Record
 from cndledger.format.records import LISTS, Commitment, Entries, Milestone, Party, Project, Tranche
 
 if TYPE_CHECKING:
+    from cndledger.core.rates import Rates
     from cndledger.core.totals import RunningTotals
     from cndledger.read.source import SourceFile
 
@@ -29,6 +30,7 @@ class Ledger(Entries):
         self.spent_totals: RunningTotals | None = None  # the expenses summed ahead by project and day, where the cache kept them
         # each budget line's spent (and the unbudgeted spending) summed ahead by day: core.budget.spent_ahead
         self.budget_spent: RunningTotals | None = None
+        self.known_to_convert: bool | None = None  # `converts`, where the cache kept it (so that no expense is read)
 
     @property
     def any_file_failed(self) -> bool:
@@ -81,6 +83,30 @@ class Ledger(Entries):
                 tree.setdefault(project.parent, []).append(project)
         return tree
 
+    @cached_property
+    def rate_index(self) -> Rates:
+        """The ledger's `[[rate]]`s, indexed for lookups by pair and day (`core/rates.py`)."""
+        from cndledger.core.rates import RateQuote, Rates
+
+        return Rates(RateQuote(rate.date.last, rate.from_currency, rate.to_currency, rate.rate, rate)
+                     for rate in self.rates)
+
+    @property
+    def converts(self) -> bool:
+        """Whether any amount may need converting: the projects are in more than one currency, or an
+        entry names another currency than theirs. Where not, every amount counts as written."""
+        if self.known_to_convert is None:
+            self.known_to_convert = self._written_in_several_currencies()
+        return self.known_to_convert
+
+    def _written_in_several_currencies(self) -> bool:
+        currencies = {project.currency for project in self.projects}
+        kinds: list[list[Any]] = [self.pledges, self.commitments, self.releases, self.refunds, self.decommitments,
+                                  self.inkind, self.expenses]
+        for entries in kinds:
+            currencies.update(filter(None, map(_CURRENCY, entries)))
+        return len(currencies) > 1
+
     def party_id(self, name: str) -> str:
         """The canonical id of a party named by id or alias (the name itself when unknown)."""
         party = self.party_by_name.get(name)
@@ -126,6 +152,7 @@ class Ledger(Entries):
 
 _Identified = TypeVar("_Identified", bound=Record)
 _ID = attrgetter("id")
+_CURRENCY = attrgetter("currency")
 
 
 def _first_by_id(entries: list[_Identified]) -> dict[str, _Identified]:

@@ -37,9 +37,9 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from cndledger.format.currency import MINOR_UNITS
+from cndledger.format.values import MAX_RATE_DIGITS, parse_rate, significant_digits
 
-# The most significant digits a rate may have (the contract: "at most 15 significant digits").
-MAX_RATE_DIGITS = 15
+__all__ = ["MAX_RATE_DIGITS", "NoRate", "RateQuote", "Rates", "parse_rate", "significant_digits"]
 
 
 class RateQuote(NamedTuple):
@@ -76,30 +76,6 @@ class NoRate(LookupError):
 
     def __str__(self) -> str:
         return self.message
-
-
-def parse_rate(value: object) -> Decimal:
-    """A rate is a TOML integer or decimal above zero with at most 15 significant digits, judged on its
-    value (59.7200 has 4). Raises ValueError with the message a ledger writer reads."""
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-        hint = " (write it without quotes)" if isinstance(value, str) else ""
-        raise ValueError(f"expected a rate such as 59.72 (one unit of 'from' in units of 'to'){hint}")
-    rate = Decimal(value)
-    if not rate.is_finite() or rate <= 0:
-        raise ValueError(f"a rate must be above zero, got {value}")
-    if significant_digits(rate) > MAX_RATE_DIGITS:
-        raise ValueError(f"a rate has at most {MAX_RATE_DIGITS} significant digits; {value} has "
-                         f"{significant_digits(rate)}")
-    return rate
-
-
-def significant_digits(number: Decimal) -> int:
-    """The significant digits of a finite number's value: trailing zeros do not count (1.500 has 2)."""
-    digits = number.as_tuple().digits
-    stripped = len(digits)
-    while stripped > 1 and digits[stripped - 1] == 0:
-        stripped -= 1
-    return stripped
 
 
 def _pair(source: str, target: str) -> tuple[str, str]:

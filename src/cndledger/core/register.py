@@ -23,6 +23,7 @@ from cndledger.core import counting
 from cndledger.core.counting import ZERO
 from cndledger.core.ledger import Ledger
 from cndledger.format.dates import LedgerDate
+from cndledger.format.record import Record
 from cndledger.format.records import Decommitment, Project, Refund, Release
 
 KINDS = ("pledge", "commitment", "decommitment", "release", "refund", "inkind", "expense")  # the order within a day
@@ -45,6 +46,14 @@ class Event:
     released: Decimal = ZERO
     spent: Decimal = ZERO
     refunded: Decimal = ZERO
+    own_amount: Decimal | None = None  # as written, in `own_currency`, where that is not the project's
+    own_currency: str | None = None
+    entry: object = None  # the entry it comes from (to convert it into the currency of each project above)
+
+    @property
+    def currency(self) -> str:
+        """The currency of `amount` and of the running figures: the project's."""
+        return self.project.currency
 
 
 @dataclass
@@ -62,21 +71,29 @@ def _events(ledger: Ledger, as_of: _dt.date) -> list[tuple[_SortKey, Event]]:
     """Every event counting on `as_of`, each with its sort key."""
     found: list[tuple[_SortKey, Event]] = []
     projects = ledger.project_by_id
+    converts = ledger.converts
 
-    def add(index: int, event: Event) -> None:
+    def add(index: int, event: Event, entry: Record | None = None) -> None:
+        if converts and entry is not None and event.amount is not None:
+            own_currency = counting.entry_currency(ledger, entry)
+            event.entry = entry
+            if own_currency is not None and own_currency != event.project.currency:
+                event.own_amount, event.own_currency = event.amount, own_currency
+                event.amount = counting.converted(ledger, entry, event.amount, event.project.currency, event.day,
+                                                  revalued=event.kind == "pledge")
         found.append(((event.day, KINDS.index(event.kind), index), event))
 
     for index, pledge in enumerate(ledger.pledges):
         project = projects.get(pledge.project)
         if project is not None and pledge.date.last <= as_of:
             add(index, Event(pledge.date.last, pledge.date, "pledge", pledge.id, project, ledger.party_id(pledge.party),
-                             pledge.amount, ""))
+                             pledge.amount, ""), pledge)
     commitments = ledger.commitments
     for index, (commitment, day) in enumerate(zip(commitments, counting.counting_days(commitments))):
         project = projects.get(commitment.project)
         if project is not None and day <= as_of:
             add(index, Event(day, commitment.date, "commitment", commitment.id, project, ledger.party_id(commitment.party),
-                             counting.amount_in(commitment, project.currency, day), commitment.instrument or ""))
+                             commitment.amount, commitment.instrument or ""), commitment)
     flow_kinds: list[tuple[str, Sequence[Release | Decommitment | Refund]]] = [
         ("release", ledger.releases), ("decommitment", ledger.decommitments), ("refund", ledger.refunds)]
     for kind, flows in flow_kinds:
@@ -93,7 +110,7 @@ def _events(ledger: Ledger, as_of: _dt.date) -> list[tuple[_SortKey, Event]]:
                 f"tranche {tranche}" if tranche else "" if kind == "release" else f"commitment {its_commitment.id}",
                 flow.reference or "") if part)
             add(index, Event(day, flow.date, kind, flow.id, project, ledger.party_id(its_commitment.party),
-                             counting.amount_in(flow, project.currency, day), detail))
+                             flow.amount, detail), flow)
     for index, contribution in enumerate(ledger.inkind):
         project = projects.get(contribution.project)
         if project is None or counting.inkind_counts_from(contribution) > as_of:
@@ -102,10 +119,10 @@ def _events(ledger: Ledger, as_of: _dt.date) -> list[tuple[_SortKey, Event]]:
         if contribution.monthly_value is not None:
             for month_end in counting.accrued_month_ends(contribution, as_of):
                 add(index, Event(month_end, _month(month_end), "inkind", contribution.id, project, party,
-                                 contribution.monthly_value, f"{contribution.nature}, monthly value"))
+                                 contribution.monthly_value, f"{contribution.nature}, monthly value"), contribution)
         elif contribution.value is not None:
             add(index, Event(contribution.start.last, contribution.start, "inkind", contribution.id, project, party,
-                             contribution.value, f"{contribution.nature}, value"))
+                             contribution.value, f"{contribution.nature}, value"), contribution)
         else:
             add(index, Event(contribution.start.last, contribution.start, "inkind", contribution.id, project, party,
                              None, f"{contribution.nature}, unvalued"))
@@ -115,7 +132,7 @@ def _events(ledger: Ledger, as_of: _dt.date) -> list[tuple[_SortKey, Event]]:
         if project is not None and day <= as_of:
             detail = " / ".join(part for part in (expense.cluster, expense.category) if part)
             add(index, Event(day, expense.date, "expense", expense.id, project, None,
-                             counting.amount_in(expense, project.currency, day), detail))
+                             expense.amount, detail), expense)
     return found
 
 
@@ -124,6 +141,7 @@ def register(ledger: Ledger, as_of: _dt.date, start: _dt.date | None = None,
     """Money events counting on `as_of`; those from `start` on, of `projects` where given, are listed."""
     running: dict[str, dict[str, Decimal]] = {}
     lines = counting.lineages(ledger)
+    currency_of = {project.id: project.currency for project in ledger.projects}
     add, subtract = counting.MONEY.add, counting.MONEY.subtract
 
     listed = []
@@ -135,7 +153,12 @@ def register(ledger: Ledger, as_of: _dt.date, start: _dt.date | None = None,
             change = subtract if event.kind == "decommitment" else add
             for project_id in lines.get(event.project.id, (event.project.id,)):
                 totals = running.setdefault(project_id, {})
-                totals[figure] = change(totals.get(figure, ZERO), event.amount)
+                amount = event.amount
+                if event.entry is not None and currency_of[project_id] != event.currency:
+                    written = event.amount if event.own_amount is None else event.own_amount
+                    amount = counting.converted(ledger, event.entry, written,  # type: ignore[arg-type]
+                                                currency_of[project_id], event.day)
+                totals[figure] = change(totals.get(figure, ZERO), amount)
         own = running.get(event.project.id, {})
         event.committed, event.released, event.spent, event.refunded = (
             own.get(name, ZERO) for name in ("committed", "released", "spent", "refunded"))

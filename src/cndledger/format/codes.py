@@ -190,16 +190,34 @@ CYCLE = Code(
 )
 
 CURRENCY_MISMATCH = Code(
-    "currency-mismatch", ERROR, "an amount in another currency than its project's", fatal=True,
-    meaning="Format v1 has no exchange rates, so a project's figures can only add amounts in one currency: an "
-            "entry must be in its project's currency, and a child project in its parent's.",
-    fix="Convert the amount into the project's currency at the rate of the source document (and say so in "
-        "`note`), or drop the entry's `currency` where it was a mistake.",
-    hint="convert into the project's currency (note the rate), or remove the entry's currency",
-    example='[[project]]\nid = "PROG"\ntitle = "A programme"\ncurrency = "USD"\n\n'
-            '[[project]]\nid = "P1"\ntitle = "A project"\ncurrency = "EUR"\nparent = "PROG"\n',
-    fixed='[[project]]\nid = "PROG"\ntitle = "A programme"\ncurrency = "USD"\n\n'
-          '[[project]]\nid = "P1"\ntitle = "A project"\ncurrency = "USD"\nparent = "PROG"\n',
+    "currency-mismatch", ERROR, "an entry against a commitment in another currency than the commitment's",
+    fatal=True,
+    meaning="A tranche, a release, a refund or a decommitment is a part of its commitment, so it is in the "
+            "commitment's currency: its amount is compared with the commitment's as written, never converted. "
+            "(A commitment, an expense, a contribution in kind or a child project may be in another currency "
+            "than its project: it is converted at the ledger's rates.)",
+    fix="Write the amount in the commitment's currency (the bank's rate on receipt goes in the entry's own "
+        "`rate`, where the project is in another currency), or drop the entry's `currency`: it may be omitted.",
+    hint="write it in its commitment's currency, or drop its currency",
+    example=_COMMITMENT + '\n[[release]]\ncommitment = "C1"\ndate = 2005-02-01\namount = 600\ncurrency = "EUR"\n',
+    fixed=_COMMITMENT + '\n[[release]]\ncommitment = "C1"\ndate = 2005-02-01\namount = 600\n',
+)
+
+NO_RATE = Code(
+    "no-rate", ERROR, "an amount to convert, and no rate for it on its day", fatal=True,
+    meaning="An amount in another currency than a project it counts in is converted on the day it counts from "
+            "at the latest `[[rate]]` of the pair (either way round) dated on or before that day; outstanding and "
+            "pledged amounts are revalued on the report's day. Without such a rate the figures are undefined, so "
+            "every report stops. Rates are never chained through a third currency.",
+    fix="Add a `[[rate]]` of the pair dated on or before the day (`cndledger rates import` reads the UN "
+        "operational rates), or give the entry its own `rate` (the rate actually applied).",
+    hint="add a [[rate]] of the pair dated on or before the day, or give the entry its own rate",
+    example=_DONOR_AND_PROJECT + '\n[[commitment]]\nid = "C1"\nproject = "P1"\nparty = "DONOR"\n'
+            'date = 2005-01-10\namount = 59720\ncurrency = "PKR"\n\n'
+            '[[rate]]\ndate = 2005-03-01\nfrom = "USD"\nto = "PKR"\nrate = 59.72\n',
+    fixed=_DONOR_AND_PROJECT + '\n[[commitment]]\nid = "C1"\nproject = "P1"\nparty = "DONOR"\n'
+          'date = 2005-01-10\namount = 59720\ncurrency = "PKR"\n\n'
+          '[[rate]]\ndate = 2005-01-01\nfrom = "USD"\nto = "PKR"\nrate = 59.72\n',
 )
 
 _RELEASED = _COMMITMENT + '\n[[release]]\ncommitment = "C1"\ndate = 2005-02-01\namount = 600\n'

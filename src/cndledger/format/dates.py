@@ -81,11 +81,11 @@ def parse_date(value: object) -> LedgerDate:
 
 
 def parse_day(value: object) -> LedgerDate:
-    """A date that must be a day (a budget's `revision`): a month or a year is refused."""
+    """A date that must be a day (a budget's `revision`, a rate's `date`): a month or a year is refused."""
     date = parse_date(value)
     if date.first != date.last:
         raise ValueError(f"expected a day such as 2005-02-15, got the {date.precision} {date.text!r}; "
-                         "write the day the revision was made")
+                         "write the day itself")
     return date
 
 

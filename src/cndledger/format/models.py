@@ -26,6 +26,7 @@ from cndledger.format.values import (
     parse_currency,
     parse_figure,
     parse_id,
+    parse_rate,
     parse_share,
 )
 
@@ -66,6 +67,8 @@ _CREDIT_SCHEMA = {
     "description": "An amount as a bare number, never zero: negative for a credit note or a correction.",
 }
 _CURRENCY_SCHEMA = {"type": "string", "enum": sorted(MINOR_UNITS), "description": "An ISO 4217 currency code."}
+_RATE_SCHEMA = {"type": "number", "exclusiveMinimum": 0,
+                "description": "An exchange rate above zero, as a bare number of at most 15 significant digits: 59.72."}
 _SHARE_SCHEMA = {"type": "number", "minimum": 0, "maximum": 1, "description": "A share from 0 to 1, such as 0.5."}
 
 # Each type's rule is a plain function (`values.py`, `dates.py`), which the generated plans call too.
@@ -77,6 +80,7 @@ CreditAmount = Annotated[Decimal, PlainValidator(parse_credit), WithJsonSchema(_
 Date = Annotated[LedgerDate, PlainValidator(parse_date), WithJsonSchema(_DATE_SCHEMA)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$"), AfterValidator(parse_currency), WithJsonSchema(_CURRENCY_SCHEMA)]
 Share = Annotated[Decimal, PlainValidator(parse_share), WithJsonSchema(_SHARE_SCHEMA)]
+Rate = Annotated[Decimal, PlainValidator(parse_rate), WithJsonSchema(_RATE_SCHEMA)]
 Text = str
 _MONTH_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 12,
                  "description": "A month of the year as a bare number: 7 for July."}
@@ -102,21 +106,24 @@ _TYPES: dict[str, Any] = {
     tables.ID: Id, tables.ID_LIST: IdList, tables.TEXT: Text, tables.TEXT_LIST: list[Text],
     tables.AMOUNT: Amount, tables.FIGURE: SignedAmount, tables.CREDIT: CreditAmount, tables.DATE: Date,
     tables.CURRENCY: Currency, tables.SHARE: Share, tables.MONTH: Month, tables.PERIOD: PeriodLabel, tables.DAY: Day,
+    tables.RATE: Rate,
 }
 
 
 def _annotation(key: tables.Key) -> Any:
     kind = Literal[key.choices] if key.type == tables.CHOICE else _TYPES[key.type]
-    return kind if key.required or key.is_list else kind | None
+    kind = kind if key.required or key.is_list else kind | None
+    # A key named as a Python keyword (`from`) is a field of another name, read from the key.
+    return kind if key.attribute is None else Annotated[kind, Field(alias=key.name)]
 
 
 def _model(table: tables.Table) -> type[Entry]:
     """The model of a table: its keys as fields in the registry's order, its rules as validators."""
     namespace: dict[str, Any] = {
         "__module__": __name__, "__qualname__": table.record, "kind": table.kind,
-        "__annotations__": {"kind": ClassVar[str], **{key.name: _annotation(key) for key in table.keys}},
+        "__annotations__": {"kind": ClassVar[str], **{key.field: _annotation(key) for key in table.keys}},
     }
-    namespace.update({key.name: key.default for key in table.keys if not key.required})
+    namespace.update({key.field: key.default for key in table.keys if not key.required})
     namespace.update({f"_{rule.function}": _rule(getattr(rules, rule.function)) for rule in table.rules})
     model = types.new_class(table.record, (Entry,), exec_body=lambda body: body.update(namespace))  # a class statement
     return cast("type[Entry]", model)

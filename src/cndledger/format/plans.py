@@ -29,12 +29,21 @@ from cndledger.format.records import (
     Party,
     Pledge,
     Project,
+    Rate,
     Refund,
     Release,
     Tranche,
 )
-from cndledger.format.rules import at_most_one_value, some_figure
-from cndledger.format.values import parse_amount, parse_credit, parse_currency, parse_figure, parse_id, parse_share
+from cndledger.format.rules import at_most_one_value, different_currencies, some_figure
+from cndledger.format.values import (
+    parse_amount,
+    parse_credit,
+    parse_currency,
+    parse_figure,
+    parse_id,
+    parse_rate,
+    parse_share,
+)
 
 
 class Refused(Exception):
@@ -349,6 +358,12 @@ def builders() -> dict[str, Build]:
                     v_currency = known_currency(value)
                     if v_currency is None:
                         v_currency = learn_currency(value)
+                value = get('rate')
+                if value is None:
+                    v_rate = None
+                else:
+                    keys += 1
+                    v_rate = parse_rate(value)
                 value = get('instrument')
                 if value is None:
                     v_instrument = None
@@ -383,7 +398,7 @@ def builders() -> dict[str, Build]:
                     v_note = intern(value, value)
                 if len(item) != keys:  # a key of another table, or a None
                     raise Refused
-                append(new(Commitment, (source, index, v_id, v_project, v_party, v_date, v_amount, v_currency, v_instrument, v_agreement, v_pledge, v_note)))
+                append(new(Commitment, (source, index, v_id, v_project, v_party, v_date, v_amount, v_currency, v_rate, v_instrument, v_agreement, v_pledge, v_note)))
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
@@ -519,6 +534,12 @@ def builders() -> dict[str, Build]:
                     v_currency = known_currency(value)
                     if v_currency is None:
                         v_currency = learn_currency(value)
+                value = get('rate')
+                if value is None:
+                    v_rate = None
+                else:
+                    keys += 1
+                    v_rate = parse_rate(value)
                 value = get('reference')
                 if value is None:
                     v_reference = None
@@ -537,7 +558,7 @@ def builders() -> dict[str, Build]:
                     v_note = intern(value, value)
                 if len(item) != keys:  # a key of another table, or a None
                     raise Refused
-                append(new(Release, (source, index, v_commitment, v_date, v_amount, v_id, v_tranche, v_currency, v_reference, v_note)))
+                append(new(Release, (source, index, v_commitment, v_date, v_amount, v_id, v_tranche, v_currency, v_rate, v_reference, v_note)))
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
@@ -575,6 +596,12 @@ def builders() -> dict[str, Build]:
                     v_currency = known_currency(value)
                     if v_currency is None:
                         v_currency = learn_currency(value)
+                value = get('rate')
+                if value is None:
+                    v_rate = None
+                else:
+                    keys += 1
+                    v_rate = parse_rate(value)
                 value = get('reference')
                 if value is None:
                     v_reference = None
@@ -593,7 +620,7 @@ def builders() -> dict[str, Build]:
                     v_note = intern(value, value)
                 if len(item) != keys:  # a key of another table, or a None
                     raise Refused
-                append(new(Refund, (source, index, v_commitment, v_date, v_amount, v_id, v_currency, v_reference, v_note)))
+                append(new(Refund, (source, index, v_commitment, v_date, v_amount, v_id, v_currency, v_rate, v_reference, v_note)))
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
@@ -631,6 +658,12 @@ def builders() -> dict[str, Build]:
                     v_currency = known_currency(value)
                     if v_currency is None:
                         v_currency = learn_currency(value)
+                value = get('rate')
+                if value is None:
+                    v_rate = None
+                else:
+                    keys += 1
+                    v_rate = parse_rate(value)
                 value = get('reference')
                 if value is None:
                     v_reference = None
@@ -649,7 +682,7 @@ def builders() -> dict[str, Build]:
                     v_note = intern(value, value)
                 if len(item) != keys:  # a key of another table, or a None
                     raise Refused
-                append(new(Decommitment, (source, index, v_commitment, v_date, v_amount, v_id, v_currency, v_reference, v_note)))
+                append(new(Decommitment, (source, index, v_commitment, v_date, v_amount, v_id, v_currency, v_rate, v_reference, v_note)))
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
@@ -713,6 +746,12 @@ def builders() -> dict[str, Build]:
                     v_currency = known_currency(value)
                     if v_currency is None:
                         v_currency = learn_currency(value)
+                value = get('rate')
+                if value is None:
+                    v_rate = None
+                else:
+                    keys += 1
+                    v_rate = parse_rate(value)
                 value = get('basis')
                 if value is None:
                     v_basis = None
@@ -731,7 +770,7 @@ def builders() -> dict[str, Build]:
                     v_note = intern(value, value)
                 if len(item) != keys:  # a key of another table, or a None
                     raise Refused
-                record = new(InKind, (source, index, v_id, v_project, v_party, v_description, v_nature, v_start, v_end, v_value, v_monthly_value, v_currency, v_basis, v_note))
+                record = new(InKind, (source, index, v_id, v_project, v_party, v_description, v_nature, v_start, v_end, v_value, v_monthly_value, v_currency, v_rate, v_basis, v_note))
                 at_most_one_value(record)
                 append(record)
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
@@ -795,6 +834,12 @@ def builders() -> dict[str, Build]:
                     v_currency = known_currency(value)
                     if v_currency is None:
                         v_currency = learn_currency(value)
+                value = get('rate')
+                if value is None:
+                    v_rate = None
+                else:
+                    keys += 1
+                    v_rate = parse_rate(value)
                 value = get('note')
                 if value is None:
                     v_note = None
@@ -805,7 +850,7 @@ def builders() -> dict[str, Build]:
                     v_note = intern(value, value)
                 if len(item) != keys:  # a key of another table, or a None
                     raise Refused
-                append(new(Expense, (source, index, v_project, v_date, v_amount, v_id, v_cluster, v_category, v_reference, v_currency, v_note)))
+                append(new(Expense, (source, index, v_project, v_date, v_amount, v_id, v_cluster, v_category, v_reference, v_currency, v_rate, v_note)))
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
@@ -859,6 +904,50 @@ def builders() -> dict[str, Build]:
                 if len(item) != keys:  # a key of another table, or a None
                     raise Refused
                 append(new(Budget, (source, index, v_project, v_period, v_amount, v_category, v_cluster, v_revision, v_note)))
+            except Exception:  # Refused, or the error of a value's own function: Pydantic judges
+                refused(index, item)
+
+    def build_rate(items: list[Item], source: EntrySource, entries: list[Record],
+                   refused: Callable[[int, Item], None]) -> None:
+        """[[rate]]: each entry that `models.Rate` takes, into a record `Rate`."""
+        append = entries.append
+        for index, item in enumerate(items):
+            try:
+                keys = 4
+                get = item.get
+                value = item['date']
+                v_date = parse_day(value)
+                value = item['from']
+                v_from_currency = known_currency(value)
+                if v_from_currency is None:
+                    v_from_currency = learn_currency(value)
+                value = item['to']
+                v_to_currency = known_currency(value)
+                if v_to_currency is None:
+                    v_to_currency = learn_currency(value)
+                value = item['rate']
+                v_rate = parse_rate(value)
+                value = get('source')
+                if value is None:
+                    v_source = None
+                else:
+                    keys += 1
+                    if value.__class__ is not str:
+                        raise Refused
+                    v_source = intern(value, value)
+                value = get('note')
+                if value is None:
+                    v_note = None
+                else:
+                    keys += 1
+                    if value.__class__ is not str:
+                        raise Refused
+                    v_note = intern(value, value)
+                if len(item) != keys:  # a key of another table, or a None
+                    raise Refused
+                record = new(Rate, (source, index, v_date, v_from_currency, v_to_currency, v_rate, v_source, v_note))
+                different_currencies(record)
+                append(record)
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 
@@ -1012,6 +1101,7 @@ def builders() -> dict[str, Build]:
         'inkind': build_inkind,
         'expense': build_expense,
         'budget': build_budget,
+        'rate': build_rate,
         'milestone': build_milestone,
         'assert': build_assert,
     }

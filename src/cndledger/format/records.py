@@ -199,7 +199,7 @@ class Commitment(Record, tuple[Any, ...]):
     kind: ClassVar[str] = "commitment"
     amount_keys: ClassVar[tuple[str, ...]] = ("amount",)
     _fields: ClassVar[tuple[str, ...]] = (
-        "source_file", "entry_number", "id", "project", "party", "date", "amount", "currency", "instrument",
+        "source_file", "entry_number", "id", "project", "party", "date", "amount", "currency", "rate", "instrument",
         "agreement", "pledge", "note",
     )
 
@@ -210,6 +210,7 @@ class Commitment(Record, tuple[Any, ...]):
         date: LedgerDate
         amount: Decimal
         currency: str | None
+        rate: Decimal | None
         instrument: str | None
         agreement: str | None
         pledge: str | None
@@ -223,10 +224,11 @@ class Commitment(Record, tuple[Any, ...]):
         date = _field(5, None)
         amount = _field(6, None)
         currency = _field(7, None)
-        instrument = _field(8, None)
-        agreement = _field(9, None)
-        pledge = _field(10, None)
-        note = _field(11, None)
+        rate = _field(8, None)
+        instrument = _field(9, None)
+        agreement = _field(10, None)
+        pledge = _field(11, None)
+        note = _field(12, None)
 
     def __new__(
         cls,
@@ -238,13 +240,15 @@ class Commitment(Record, tuple[Any, ...]):
         date: LedgerDate,
         amount: Decimal,
         currency: str | None = None,
+        rate: Decimal | None = None,
         instrument: str | None = None,
         agreement: str | None = None,
         pledge: str | None = None,
         note: str | None = None,
     ) -> Self:
         return tuple.__new__(cls, (
-            source_file, entry_number, id, project, party, date, amount, currency, instrument, agreement, pledge, note,
+            source_file, entry_number, id, project, party, date, amount, currency, rate, instrument, agreement, pledge,
+            note,
         ))
 
 
@@ -312,8 +316,8 @@ class Release(Record, tuple[Any, ...]):
     kind: ClassVar[str] = "release"
     amount_keys: ClassVar[tuple[str, ...]] = ("amount",)
     _fields: ClassVar[tuple[str, ...]] = (
-        "source_file", "entry_number", "commitment", "date", "amount", "id", "tranche", "currency", "reference",
-        "note",
+        "source_file", "entry_number", "commitment", "date", "amount", "id", "tranche", "currency", "rate",
+        "reference", "note",
     )
 
     if TYPE_CHECKING:
@@ -323,6 +327,7 @@ class Release(Record, tuple[Any, ...]):
         id: str | None
         tranche: str | None
         currency: str | None
+        rate: Decimal | None
         reference: str | None
         note: str | None
     else:
@@ -334,8 +339,9 @@ class Release(Record, tuple[Any, ...]):
         id = _field(5, None)
         tranche = _field(6, None)
         currency = _field(7, None)
-        reference = _field(8, None)
-        note = _field(9, None)
+        rate = _field(8, None)
+        reference = _field(9, None)
+        note = _field(10, None)
 
     def __new__(
         cls,
@@ -347,11 +353,12 @@ class Release(Record, tuple[Any, ...]):
         id: str | None = None,
         tranche: str | None = None,
         currency: str | None = None,
+        rate: Decimal | None = None,
         reference: str | None = None,
         note: str | None = None,
     ) -> Self:
         return tuple.__new__(cls, (
-            source_file, entry_number, commitment, date, amount, id, tranche, currency, reference, note,
+            source_file, entry_number, commitment, date, amount, id, tranche, currency, rate, reference, note,
         ))
 
 
@@ -362,7 +369,7 @@ class Refund(Record, tuple[Any, ...]):
     kind: ClassVar[str] = "refund"
     amount_keys: ClassVar[tuple[str, ...]] = ("amount",)
     _fields: ClassVar[tuple[str, ...]] = (
-        "source_file", "entry_number", "commitment", "date", "amount", "id", "currency", "reference", "note",
+        "source_file", "entry_number", "commitment", "date", "amount", "id", "currency", "rate", "reference", "note",
     )
 
     if TYPE_CHECKING:
@@ -371,6 +378,7 @@ class Refund(Record, tuple[Any, ...]):
         amount: Decimal
         id: str | None
         currency: str | None
+        rate: Decimal | None
         reference: str | None
         note: str | None
     else:
@@ -381,8 +389,9 @@ class Refund(Record, tuple[Any, ...]):
         amount = _field(4, None)
         id = _field(5, None)
         currency = _field(6, None)
-        reference = _field(7, None)
-        note = _field(8, None)
+        rate = _field(7, None)
+        reference = _field(8, None)
+        note = _field(9, None)
 
     def __new__(
         cls,
@@ -393,10 +402,13 @@ class Refund(Record, tuple[Any, ...]):
         amount: Decimal,
         id: str | None = None,
         currency: str | None = None,
+        rate: Decimal | None = None,
         reference: str | None = None,
         note: str | None = None,
     ) -> Self:
-        return tuple.__new__(cls, (source_file, entry_number, commitment, date, amount, id, currency, reference, note))
+        return tuple.__new__(cls, (
+            source_file, entry_number, commitment, date, amount, id, currency, rate, reference, note,
+        ))
 
 
 class Decommitment(Record, tuple[Any, ...]):
@@ -406,7 +418,7 @@ class Decommitment(Record, tuple[Any, ...]):
     kind: ClassVar[str] = "decommitment"
     amount_keys: ClassVar[tuple[str, ...]] = ("amount",)
     _fields: ClassVar[tuple[str, ...]] = (
-        "source_file", "entry_number", "commitment", "date", "amount", "id", "currency", "reference", "note",
+        "source_file", "entry_number", "commitment", "date", "amount", "id", "currency", "rate", "reference", "note",
     )
 
     if TYPE_CHECKING:
@@ -415,6 +427,7 @@ class Decommitment(Record, tuple[Any, ...]):
         amount: Decimal
         id: str | None
         currency: str | None
+        rate: Decimal | None
         reference: str | None
         note: str | None
     else:
@@ -425,8 +438,9 @@ class Decommitment(Record, tuple[Any, ...]):
         amount = _field(4, None)
         id = _field(5, None)
         currency = _field(6, None)
-        reference = _field(7, None)
-        note = _field(8, None)
+        rate = _field(7, None)
+        reference = _field(8, None)
+        note = _field(9, None)
 
     def __new__(
         cls,
@@ -437,10 +451,13 @@ class Decommitment(Record, tuple[Any, ...]):
         amount: Decimal,
         id: str | None = None,
         currency: str | None = None,
+        rate: Decimal | None = None,
         reference: str | None = None,
         note: str | None = None,
     ) -> Self:
-        return tuple.__new__(cls, (source_file, entry_number, commitment, date, amount, id, currency, reference, note))
+        return tuple.__new__(cls, (
+            source_file, entry_number, commitment, date, amount, id, currency, rate, reference, note,
+        ))
 
 
 class InKind(Record, tuple[Any, ...]):
@@ -451,7 +468,7 @@ class InKind(Record, tuple[Any, ...]):
     amount_keys: ClassVar[tuple[str, ...]] = ("value", "monthly_value")
     _fields: ClassVar[tuple[str, ...]] = (
         "source_file", "entry_number", "id", "project", "party", "description", "nature", "start", "end", "value",
-        "monthly_value", "currency", "basis", "note",
+        "monthly_value", "currency", "rate", "basis", "note",
     )
 
     if TYPE_CHECKING:
@@ -465,6 +482,7 @@ class InKind(Record, tuple[Any, ...]):
         value: Decimal | None
         monthly_value: Decimal | None
         currency: str | None
+        rate: Decimal | None
         basis: str | None
         note: str | None
     else:
@@ -480,8 +498,9 @@ class InKind(Record, tuple[Any, ...]):
         value = _field(9, None)
         monthly_value = _field(10, None)
         currency = _field(11, None)
-        basis = _field(12, None)
-        note = _field(13, None)
+        rate = _field(12, None)
+        basis = _field(13, None)
+        note = _field(14, None)
 
     def __new__(
         cls,
@@ -497,12 +516,13 @@ class InKind(Record, tuple[Any, ...]):
         value: Decimal | None = None,
         monthly_value: Decimal | None = None,
         currency: str | None = None,
+        rate: Decimal | None = None,
         basis: str | None = None,
         note: str | None = None,
     ) -> Self:
         return tuple.__new__(cls, (
             source_file, entry_number, id, project, party, description, nature, start, end, value, monthly_value,
-            currency, basis, note,
+            currency, rate, basis, note,
         ))
 
 
@@ -514,7 +534,7 @@ class Expense(Record, tuple[Any, ...]):
     amount_keys: ClassVar[tuple[str, ...]] = ("amount",)
     _fields: ClassVar[tuple[str, ...]] = (
         "source_file", "entry_number", "project", "date", "amount", "id", "cluster", "category", "reference",
-        "currency", "note",
+        "currency", "rate", "note",
     )
 
     if TYPE_CHECKING:
@@ -526,6 +546,7 @@ class Expense(Record, tuple[Any, ...]):
         category: str | None
         reference: str | None
         currency: str | None
+        rate: Decimal | None
         note: str | None
     else:
         source_file = _field(0, None)
@@ -538,7 +559,8 @@ class Expense(Record, tuple[Any, ...]):
         category = _field(7, None)
         reference = _field(8, None)
         currency = _field(9, None)
-        note = _field(10, None)
+        rate = _field(10, None)
+        note = _field(11, None)
 
     def __new__(
         cls,
@@ -552,10 +574,11 @@ class Expense(Record, tuple[Any, ...]):
         category: str | None = None,
         reference: str | None = None,
         currency: str | None = None,
+        rate: Decimal | None = None,
         note: str | None = None,
     ) -> Self:
         return tuple.__new__(cls, (
-            source_file, entry_number, project, date, amount, id, cluster, category, reference, currency, note,
+            source_file, entry_number, project, date, amount, id, cluster, category, reference, currency, rate, note,
         ))
 
 
@@ -603,6 +626,47 @@ class Budget(Record, tuple[Any, ...]):
         return tuple.__new__(cls, (
             source_file, entry_number, project, period, amount, category, cluster, revision, note,
         ))
+
+
+class Rate(Record, tuple[Any, ...]):
+    """[[rate]]: An exchange rate on a day: one unit of `from` is worth `rate` units of `to`."""
+
+    __slots__ = ()
+    kind: ClassVar[str] = "rate"
+    amount_keys: ClassVar[tuple[str, ...]] = ()
+    _fields: ClassVar[tuple[str, ...]] = (
+        "source_file", "entry_number", "date", "from_currency", "to_currency", "rate", "source", "note",
+    )
+
+    if TYPE_CHECKING:
+        date: LedgerDate
+        from_currency: str
+        to_currency: str
+        rate: Decimal
+        source: str | None
+        note: str | None
+    else:
+        source_file = _field(0, None)
+        entry_number = _field(1, None)
+        date = _field(2, None)
+        from_currency = _field(3, None)
+        to_currency = _field(4, None)
+        rate = _field(5, None)
+        source = _field(6, None)
+        note = _field(7, None)
+
+    def __new__(
+        cls,
+        source_file: EntrySource,
+        entry_number: int,
+        date: LedgerDate,
+        from_currency: str,
+        to_currency: str,
+        rate: Decimal,
+        source: str | None = None,
+        note: str | None = None,
+    ) -> Self:
+        return tuple.__new__(cls, (source_file, entry_number, date, from_currency, to_currency, rate, source, note))
 
 
 class Milestone(Record, tuple[Any, ...]):
@@ -723,6 +787,7 @@ class Entries:
     inkind: list[InKind]
     expenses: list[Expense]
     budgets: list[Budget]
+    rates: list[Rate]
     milestones: list[Milestone]
     asserts: list[Assertion]
 
@@ -739,6 +804,7 @@ class Entries:
         inkind: list[InKind] | None = None,
         expenses: list[Expense] | None = None,
         budgets: list[Budget] | None = None,
+        rates: list[Rate] | None = None,
         milestones: list[Milestone] | None = None,
         asserts: list[Assertion] | None = None,
     ) -> None:
@@ -753,6 +819,7 @@ class Entries:
         self.inkind = inkind or []
         self.expenses = expenses or []
         self.budgets = budgets or []
+        self.rates = rates or []
         self.milestones = milestones or []
         self.asserts = asserts or []
 
@@ -770,6 +837,7 @@ RECORDS: dict[str, type[Record]] = {
     "inkind": InKind,
     "expense": Expense,
     "budget": Budget,
+    "rate": Rate,
     "milestone": Milestone,
     "assert": Assertion,
 }
@@ -779,14 +847,15 @@ VALUE_FIELDS: dict[str, tuple[str, ...]] = {
     "party": ("id", "name", "aliases", "type", "iati_ref", "note"),
     "project": ("id", "title", "currency", "parent", "budget", "start", "end", "executing", "clusters", "fiscal_year_start", "support_cost_rate", "iati_identifier", "recipient_country", "note"),
     "pledge": ("id", "project", "party", "date", "amount", "currency", "note"),
-    "commitment": ("id", "project", "party", "date", "amount", "currency", "instrument", "agreement", "pledge", "note"),
+    "commitment": ("id", "project", "party", "date", "amount", "currency", "rate", "instrument", "agreement", "pledge", "note"),
     "tranche": ("id", "commitment", "amount", "due", "after", "not_before", "requires", "min_spent", "matched_by", "note"),
-    "release": ("commitment", "date", "amount", "id", "tranche", "currency", "reference", "note"),
-    "refund": ("commitment", "date", "amount", "id", "currency", "reference", "note"),
-    "decommitment": ("commitment", "date", "amount", "id", "currency", "reference", "note"),
-    "inkind": ("id", "project", "party", "description", "nature", "start", "end", "value", "monthly_value", "currency", "basis", "note"),
-    "expense": ("project", "date", "amount", "id", "cluster", "category", "reference", "currency", "note"),
+    "release": ("commitment", "date", "amount", "id", "tranche", "currency", "rate", "reference", "note"),
+    "refund": ("commitment", "date", "amount", "id", "currency", "rate", "reference", "note"),
+    "decommitment": ("commitment", "date", "amount", "id", "currency", "rate", "reference", "note"),
+    "inkind": ("id", "project", "party", "description", "nature", "start", "end", "value", "monthly_value", "currency", "rate", "basis", "note"),
+    "expense": ("project", "date", "amount", "id", "cluster", "category", "reference", "currency", "rate", "note"),
     "budget": ("project", "period", "amount", "category", "cluster", "revision", "note"),
+    "rate": ("date", "from_currency", "to_currency", "rate", "source", "note"),
     "milestone": ("id", "project", "title", "due", "done", "note"),
     "assert": ("project", "date", "committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "support_cost", "source", "note"),
 }
@@ -804,6 +873,7 @@ LISTS: dict[str, str] = {
     "inkind": "inkind",
     "expense": "expenses",
     "budget": "budgets",
+    "rate": "rates",
     "milestone": "milestones",
     "assert": "asserts",
 }

@@ -34,3 +34,10 @@ def some_figure(entry: object) -> None:
     if all(getattr(entry, key) is None for key in FIGURE_KEYS):
         raise BrokenRule("missing_figure", "[[assert]] asserts no figure; give at least one of " + ", ".join(FIGURE_KEYS),
                          key="committed")
+
+
+def different_currencies(entry: object) -> None:
+    """[[rate]]: a rate converts between two currencies."""
+    if entry.from_currency == entry.to_currency:  # type: ignore[attr-defined]
+        raise BrokenRule("conflicting_keys", f"'from' and 'to' are both {entry.to_currency}; "  # type: ignore[attr-defined]
+                         "a rate converts one currency into another", key="to")

@@ -32,6 +32,7 @@ CHOICE = "choice"  # one of `Key.choices`
 MONTH = "month"  # a month of the year as a bare integer, 1 to 12
 PERIOD = "period"  # a period label ("2005", "2005-Q3", "2005-02", "FY2005-06"), resolved by its project
 DAY = "day"  # a date that must be a day (not a month or a year)
+RATE = "rate"  # an exchange rate: above zero, at most 15 significant digits
 
 LIST_TYPES = (ID_LIST, TEXT_LIST)
 AMOUNT_TYPES = (AMOUNT, FIGURE, CREDIT)
@@ -51,6 +52,12 @@ class Key(NamedTuple):
     is_alias: bool = False  # other names of the entry, in the namespace of the ids of its kind
     refers: str | None = None  # the kind whose id it names (each, for a list), or CLUSTER
     named_as: str | None = None  # how a message names what it refers to; "the <kind>" unless said
+    attribute: str | None = None  # the record's name for it, where the TOML key is a Python keyword (`from`)
+
+    @property
+    def field(self) -> str:
+        """The name records and models give it: its `attribute`, else the key's own name."""
+        return self.attribute or self.name
 
     @property
     def is_list(self) -> bool:
@@ -97,7 +104,7 @@ class Table(NamedTuple):
 
     @property
     def amount_keys(self) -> tuple[str, ...]:
-        return tuple(key.name for key in self.keys if key.is_amount)
+        return tuple(key.field for key in self.keys if key.is_amount)
 
     @property
     def references(self) -> tuple[Key, ...]:
@@ -109,8 +116,17 @@ def _note() -> Key:
 
 
 def _currency() -> Key:
-    return Key("currency", CURRENCY, "Its currency, if not its project's (they must be the same until exchange rates "
-                                     "exist).")
+    return Key("currency", CURRENCY, "Its currency, if not its project's: converted into the project's at the "
+                                     "ledger's rates.")
+
+
+def _flow_currency() -> Key:
+    return Key("currency", CURRENCY, "Its currency: always its commitment's (it may be omitted).")
+
+
+def _rate() -> Key:
+    return Key("rate", RATE, "The rate from its currency to its project's actually applied (a bank's rate): it "
+                             "replaces the ledger's rate wherever it counts in that currency.")
 
 
 FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "support_cost")
@@ -162,6 +178,7 @@ TABLES: tuple[Table, ...] = (
         Key("date", DATE, "When it was made.", required=True),
         Key("amount", AMOUNT, "How much it commits.", required=True),
         _currency(),
+        _rate(),
         Key("instrument", CHOICE, "How it is given.",
             choices=("grant", "trust-fund", "counterpart", "cost-sharing", "parallel", "other")),
         Key("agreement", TEXT, "The agreement it rests on."),
@@ -190,7 +207,8 @@ TABLES: tuple[Table, ...] = (
         Key("amount", AMOUNT, "How much arrived.", required=True),
         Key("id", ID, "Its id.", is_id=True),
         Key("tranche", ID, "The tranche of the same commitment it releases.", refers="tranche"),
-        _currency(),
+        _flow_currency(),
+        _rate(),
         Key("reference", TEXT, "The statement or transfer reference."),
         _note(),
     )),
@@ -199,7 +217,8 @@ TABLES: tuple[Table, ...] = (
         Key("date", DATE, "When the cash was returned; it never counts before its commitment.", required=True),
         Key("amount", AMOUNT, "How much was returned.", required=True),
         Key("id", ID, "Its id.", is_id=True),
-        Key("currency", CURRENCY, "Its currency: always its commitment's (it may be omitted)."),
+        _flow_currency(),
+        _rate(),
         Key("reference", TEXT, "The statement or transfer reference."),
         _note(),
     )),
@@ -208,7 +227,8 @@ TABLES: tuple[Table, ...] = (
         Key("date", DATE, "When the part was cancelled; it never counts before its commitment.", required=True),
         Key("amount", AMOUNT, "How much of the commitment is cancelled.", required=True),
         Key("id", ID, "Its id.", is_id=True),
-        Key("currency", CURRENCY, "Its currency: always its commitment's (it may be omitted)."),
+        _flow_currency(),
+        _rate(),
         Key("reference", TEXT, "The letter or amendment that cancels it."),
         _note(),
     )),
@@ -223,6 +243,7 @@ TABLES: tuple[Table, ...] = (
         Key("value", AMOUNT, "Its value for the whole contribution."),
         Key("monthly_value", AMOUNT, "Its value per month."),
         _currency(),
+        _rate(),
         Key("basis", TEXT, "How the value was set."),
         _note(),
     ), rules=(
@@ -239,6 +260,7 @@ TABLES: tuple[Table, ...] = (
         Key("category", TEXT, "A category of spending."),
         Key("reference", TEXT, "A voucher or invoice number."),
         _currency(),
+        _rate(),
         _note(),
     )),
     Table("budget", "Budget", "budgets", "A line of a project's budget for a period, or a revision of its amount.", (
@@ -249,6 +271,16 @@ TABLES: tuple[Table, ...] = (
         Key("cluster", TEXT, "The cluster of its project it budgets; every cluster without it.", refers=CLUSTER),
         Key("revision", DAY, "The day of a revised amount; without it, the line's original amount."),
         _note(),
+    )),
+    Table("rate", "Rate", "rates", "An exchange rate on a day: one unit of `from` is worth `rate` units of `to`.", (
+        Key("date", DAY, "The day it applies from (until a later rate of the pair).", required=True),
+        Key("from", CURRENCY, "The currency it converts from.", required=True, attribute="from_currency"),
+        Key("to", CURRENCY, "The currency it converts into.", required=True, attribute="to_currency"),
+        Key("rate", RATE, "How many units of `to` one unit of `from` is worth.", required=True),
+        Key("source", TEXT, "Where it comes from (UN operational rate of exchange)."),
+        _note(),
+    ), rules=(
+        Rule("different_currencies", {}, "`from` and `to` are different currencies."),
     )),
     Table("milestone", "Milestone", "milestones", "A deliverable that a tranche's release can depend on.", (
         Key("id", ID, "Its id.", required=True, is_id=True),
@@ -276,6 +308,7 @@ _TYPE_NAMES = {
     ID: "id", ID_LIST: "list of ids", TEXT: "text", TEXT_LIST: "list of texts", AMOUNT: "amount",
     FIGURE: "amount (may be zero or negative)", CREDIT: "amount (negative for a credit, never zero)", DATE: "date",
     CURRENCY: "currency", SHARE: "share (0 to 1)", MONTH: "month (1 to 12)", PERIOD: "period", DAY: "day",
+    RATE: "rate (above zero, at most 15 significant digits)",
 }
 
 

@@ -19,6 +19,9 @@ from cndledger.format.currency import MINOR_UNITS, MONEY
 # no funding ledger comes near it, so it is refused rather than silently rounded.
 MAX_AMOUNT = Decimal("1e18")
 
+# The most significant digits a rate may have (the contract: "at most 15 significant digits").
+MAX_RATE_DIGITS = 15
+
 
 def describe(value: object) -> str:
     """Name a TOML value's type in words a ledger writer knows."""
@@ -224,3 +227,27 @@ def needs_more_places(amount: Decimal, places: int) -> bool:
     # A remainder below the context's smallest exponent comes out as 0 (1e-999999999 % 0.01): count.
     # (A zero's adjusted exponent is its exponent.)
     return remainder.adjusted() <= MONEY.Etiny() and decimal_places(amount) > places
+
+
+def parse_rate(value: object) -> Decimal:
+    """A rate is a TOML integer or decimal above zero with at most 15 significant digits, judged on its
+    value (59.7200 has 4). Raises ValueError with the message a ledger writer reads."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        hint = " (write it without quotes)" if isinstance(value, str) else ""
+        raise ValueError(f"expected a rate such as 59.72 (one unit of 'from' in units of 'to'){hint}")
+    rate = Decimal(value)
+    if not rate.is_finite() or rate <= 0:
+        raise ValueError(f"a rate must be above zero, got {value}")
+    if significant_digits(rate) > MAX_RATE_DIGITS:
+        raise ValueError(f"a rate has at most {MAX_RATE_DIGITS} significant digits; {value} has "
+                         f"{significant_digits(rate)}")
+    return rate
+
+
+def significant_digits(number: Decimal) -> int:
+    """The significant digits of a finite number's value: trailing zeros do not count (1.500 has 2)."""
+    digits = number.as_tuple().digits
+    stripped = len(digits)
+    while stripped > 1 and digits[stripped - 1] == 0:
+        stripped -= 1
+    return stripped

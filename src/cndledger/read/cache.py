@@ -310,6 +310,7 @@ def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict[str, object],
                   if name != "files" and not isinstance(getattr(type(ledger), name, None), cached_property)}
     attributes["spent_totals"] = spent_totals(ledger.expenses)  # what `balance` reads in place of the expenses
     attributes["budget_spent"] = spent_ahead(ledger)  # what `check` and `budget` read of them for the budget lines
+    attributes["known_to_convert"] = ledger.converts
     places: dict[str, tuple[bool, tuple[int, int]]] = {}
     for name, value in attributes.items():
         if _is_records(value):

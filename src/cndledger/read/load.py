@@ -319,7 +319,9 @@ def _names_of(item: Document) -> list[str]:
 
 def _problems_of(exc: ValidationError, model: type[Entry], path: str, position: EntryPosition) -> list[Problem]:
     table = f"[[{model.kind}]]"
-    fields = list(model.model_fields)
+    from cndledger.format.tables import BY_KIND
+
+    fields = [key.name for key in BY_KIND[model.kind].keys]  # as the TOML writes them (`from`, not the field)
     problems = []
     unknown = [str(detail["loc"][0]) for detail in exc.errors() if detail["type"] == "extra_forbidden" and detail["loc"]]
     for detail in exc.errors(include_url=False):
@@ -330,12 +332,13 @@ def _problems_of(exc: ValidationError, model: type[Entry], path: str, position: 
         if kind == "missing_figure":
             problems.append(MISSING_KEY.problem(detail["msg"], Location(path, position.line)))
         elif kind == "conflicting_keys":
-            problems.append(BAD_VALUE.problem(f"{table} '{_entry_id(detail)}': {detail['msg']}", where))
+            ident = _entry_id(detail)
+            problems.append(BAD_VALUE.problem(f"{table}{f' {ident!r}' if ident else ''}: {detail['msg']}", where))
         elif kind == "extra_forbidden":
             problems.append(UNKNOWN_KEY.problem(f"unknown key '{key}' in {table}{_did_you_mean(key, fields)}", where,
                                                 hint=f"the keys of {table} are " + ", ".join(fields)))
         elif kind == "missing":
-            required = [name for name, info in model.model_fields.items() if info.is_required()]
+            required = [key.name for key in BY_KIND[model.kind].keys if key.required]
             problems.append(MISSING_KEY.problem(
                 f"{table} has no '{key}'; every {model.kind} needs " + ", ".join(required),
                 Location(path, position.line), hint=_missing_key_hint(key, table, unknown, position)))

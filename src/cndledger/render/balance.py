@@ -7,7 +7,7 @@ from functools import partial
 
 from cndledger.core.figures import Balance, ProjectFigures, Statement, StatementFigures
 from cndledger.format.currency import format_amount
-from cndledger.render.table import Column, Row, Table
+from cndledger.render.table import ID, Column, Row, Table
 
 ABSENT = "—"
 
@@ -17,6 +17,15 @@ FIELDS = ["id", "title", "parent", "currency", "budget", "committed", "released"
           "inkind_unvalued", "spent", "support_cost", "available", "gap",
           "refunded", "pledged"]  # version 2's flows back and pledges
 PARTY_FIELDS = ["committed", "released", "outstanding"]
+
+# The table's columns; on a narrow terminal the highest rank is left out first (README, "Tables that fit").
+COLUMNS = {column.header: column for column in (
+    Column("project", wraps=ID), Column("cur"), Column("available", "right"),
+    Column("committed", "right", rank=1), Column("released", "right", rank=2), Column("spent", "right", rank=3),
+    Column("budget", "right", rank=4), Column("opening", "right", rank=5), Column("outstanding", "right", rank=6),
+    Column("gap", "right", rank=7), Column("in-kind", "right", rank=8), Column("support", "right", rank=9),
+    Column("refunded", "right", rank=10), Column("pledged", "right", rank=11),
+)}
 
 
 def _amount(value: Decimal | None, figures: ProjectFigures) -> str | None:
@@ -77,12 +86,10 @@ def as_table(balance: Balance, *, by_party: bool = False) -> Table:
     refunds = any(figures.refunded for figures in balance.projects)
     pledges = any(figures.pledged for figures in balance.projects)
     statement = isinstance(balance, Statement)
-    columns = [Column("project"), Column("cur")] + [
-        Column(name, "right")
-        for name in ("budget", *(("opening",) if statement else ()), "committed", "released", *(("refunded",) if refunds else ()), "outstanding", "in-kind",
-                     "spent", *(("support",) if support else ()), "available", "gap",
-                     *(("pledged",) if pledges else ()))
-    ]
+    names = ("project", "cur", "budget", *(("opening",) if statement else ()), "committed", "released",
+             *(("refunded",) if refunds else ()), "outstanding", "in-kind", "spent", *(("support",) if support else ()),
+             "available", "gap", *(("pledged",) if pledges else ()))
+    columns = [COLUMNS[name] for name in names]
     title = (f"Balance from {balance.first.isoformat()} to {balance.as_of.isoformat()}" if isinstance(balance, Statement)
              else f"Balance as of {balance.as_of.isoformat()}")
     table = Table(title, columns)

@@ -8,7 +8,7 @@ from functools import partial
 from cndledger.core.budget import BudgetReport, LineFigures
 from cndledger.format.currency import format_amount
 from cndledger.format.shares import used
-from cndledger.render.table import Column, Row, Table
+from cndledger.render.table import ID, TEXT, Column, Row, Table
 
 ABSENT = "—"
 OVER_BUDGET_STYLE = "bold red"
@@ -56,10 +56,16 @@ def as_csv(report: BudgetReport) -> str:
     return csv(CSV_HEADER, rows)
 
 
+# The table's columns; on a narrow terminal the highest rank is left out first (README, "Tables that fit").
+COLUMNS = {column.header: column for column in (
+    Column("project", wraps=ID), Column("period"), Column("category", wraps=TEXT), Column("cluster", rank=5, wraps=TEXT),
+    Column("cur"), Column("budget", "right", rank=1), Column("original", "right", rank=6),
+    Column("spent", "right", rank=2), Column("remaining", "right", rank=3), Column("used", "right", rank=4),
+)}
+
+
 def as_table(report: BudgetReport) -> Table:
-    columns = [Column("project"), Column("period"), Column("category"), Column("cluster"), Column("cur"),
-               Column("budget", "right"), Column("original", "right"), Column("spent", "right"),
-               Column("remaining", "right"), Column("used", "right")]
+    columns = list(COLUMNS.values())
     window = f" for {report.period}" if report.period else f" from {report.first.isoformat()}" if report.first else ""
     table = Table(f"Budget{window} as of {report.as_of.isoformat()}", columns)
     for figures in report.lines:

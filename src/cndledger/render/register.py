@@ -8,7 +8,7 @@ from functools import partial
 from cndledger.core.register import Event, Register
 from cndledger.format.currency import format_amount
 from cndledger.render.csv import as_csv as _csv
-from cndledger.render.table import Column, Row, Table
+from cndledger.render.table import ID, TEXT, Column, Row, Table
 
 FIELDS = ["date", "counts_from", "kind", "id", "project", "party", "currency", "amount",
           "committed", "released", "spent", "detail"]
@@ -39,12 +39,19 @@ def as_csv(register: Register) -> str:
     return _csv(fields, ([_record(event)[name] for name in fields] for event in register.events))
 
 
+# The table's columns; on a narrow terminal the highest rank is left out first (README, "Tables that fit").
+COLUMNS = {column.header: column for column in (
+    Column("date"), Column("kind"), Column("id", rank=1, wraps=ID), Column("project", rank=2, wraps=ID),
+    Column("party", rank=7, wraps=ID), Column("cur"), Column("amount", "right"), Column("committed", "right", rank=5),
+    Column("released", "right", rank=3), Column("spent", "right", rank=4), Column("refunded", "right", rank=6),
+    Column("detail", rank=8, wraps=TEXT),
+)}
+
+
 def as_table(register: Register) -> Table:
     # A refunded column only where something was refunded: a ledger without refunds reads as it always has.
     refunds = any(event.kind == "refund" for event in register.events)
-    columns = [Column("date"), Column("kind"), Column("id"), Column("project"), Column("party"), Column("cur"),
-               Column("amount", "right"), Column("committed", "right"), Column("released", "right"),
-               Column("spent", "right"), *([Column("refunded", "right")] if refunds else []), Column("detail")]
+    columns = [column for column in COLUMNS.values() if refunds or column.header != "refunded"]
     span = f" from {register.start}" if register.start else ""
     table = Table(f"Register as of {register.as_of}{span}", columns)
     for event in register.events:

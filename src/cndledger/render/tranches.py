@@ -9,7 +9,7 @@ from cndledger.core.schedule import CommitmentSchedule, Schedule, TrancheLine
 from cndledger.format.currency import format_amount
 from cndledger.render.csv import as_csv as _csv
 from cndledger.render.release_check import conditions_as_list
-from cndledger.render.table import Column, Row, Table
+from cndledger.render.table import ID, TEXT, Column, Row, Table
 
 ABSENT = "—"
 STYLES = {"overdue": "bold red", "due": "yellow", "released": "dim"}
@@ -71,10 +71,17 @@ def as_csv(schedule: Schedule) -> str:
     return _csv(CSV_HEADER, rows)
 
 
+# The table's columns; on a narrow terminal the highest rank is left out first (README, "Tables that fit").
+COLUMNS = {column.header: column for column in (
+    Column("commitment / tranche", wraps=ID), Column("project", rank=7, wraps=ID), Column("party", rank=6, wraps=ID),
+    Column("cur"), Column("amount", "right"), Column("due", rank=3), Column("released", "right", rank=1),
+    Column("released on", rank=5), Column("status", rank=2), Column("conditions", rank=4, wraps=TEXT),
+)}
+
+
 def as_table(schedule: Schedule) -> Table:
-    columns = [Column("commitment / tranche"), Column("project"), Column("party"), Column("cur"),
-               Column("amount", "right"), Column("due"), Column("released", "right"), Column("released on"),
-               Column("status"), Column(f"conditions on {schedule.as_of}")]
+    columns = [*COLUMNS.values()]
+    columns[-1] = columns[-1]._replace(header=f"conditions on {schedule.as_of}")
     table = Table(f"Tranches as of {schedule.as_of}", columns)
     for entry in schedule.commitments:
         money = partial(format_amount, currency=entry.currency, grouping=True)
