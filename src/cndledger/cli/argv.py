@@ -33,7 +33,9 @@ def _reading(command: Command) -> Reading:
     return arguments, spellings, defaults
 
 
-COMMANDS: dict[str, Reading] = {name: _reading(command) for name, command in DECLARED.items() if command.reads_a_ledger}
+# Not the commands of a group ("rates import"): Typer reads them.
+COMMANDS: dict[str, Reading] = {name: _reading(command) for name, command in DECLARED.items()
+                                if command.reads_a_ledger and " " not in name}
 
 COMPLETION_VARIABLE = "_CNDLEDGER_COMPLETE"  # set by the shell when it asks Click for completions
 
