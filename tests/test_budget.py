@@ -353,3 +353,67 @@ def test_a_budget_report_from_the_cache_builds_no_expense(ledger):
         [str(line.spent) for line in budget_report(first.ledger, day).lines] == ["1249.5", "70", "70"]
     assert [problem.code for problem in opened.problems] == [problem.code for problem in first.problems]
     assert "expenses" not in vars(opened.ledger)  # never built: neither the check nor the report needed them
+
+
+def test_a_childs_spending_in_another_currency_counts_converted_from_the_cache_as_from_the_files(ledger, monkeypatch):
+    import cndledger.core.api
+
+    ledger.write("ledgers/a.toml", TRUST_FUND + """
+[[project]]
+id = "TF-P"
+title = "A component in rupees"
+currency = "PKR"
+parent = "TF"
+clusters = ["health"]
+
+[[rate]]
+date = 2005-01-01
+from = "USD"
+to = "PKR"
+rate = 60
+
+[[rate]]
+date = 2006-01-01
+from = "USD"
+to = "PKR"
+rate = 64
+
+[[budget]]
+project = "TF"
+period = "FY2005-06"
+amount = 1000
+cluster = "health"
+
+[[budget]]
+project = "TF-P"
+period = "FY2005-06"
+amount = 50000
+
+[[expense]]
+project = "TF-P"
+date = 2005-08-01
+amount = 6000
+cluster = "health"
+
+[[expense]]
+project = "TF-P"
+date = 2006-02-01
+amount = 64001
+cluster = "health"
+""")
+    days = ["2005-07-31", "2005-08-01", "2006-01-31", "2006-06-30"]
+    cold = {day: _figures_and_warnings(ledger, day, "--no-cache") for day in days}
+    ledger.run("check")
+    monkeypatch.setattr(cndledger.core.api, "load_contents", lambda contents: pytest.fail("read from the files"))
+    warm = {day: _figures_and_warnings(ledger, day) for day in days}
+    assert warm == cold
+    document, warnings = warm["2006-06-30"]
+    # each expense converted on its own day into the line's currency: 6000 / 60 + 64001 / 64 (1000.015625)
+    assert [(line["project"], line["currency"], line["spent"]) for line in document["lines"]] == [
+        ("TF", "USD", "1100.02"), ("TF-P", "PKR", "70001.00")]
+    assert [message for _, _, message in warnings] == [
+        ("budget line of project 'TF' for FY2005-06, cluster 'health': spent 1,100.02 USD is above its budget "
+        "1,000.00 USD as of 2006-06-30 (by 100.02 USD)"),
+        ("budget line of project 'TF-P' for FY2005-06: spent 70,001.00 PKR is above its budget 50,000.00 PKR as of "
+        "2006-06-30 (by 20,001.00 PKR)")]
+    assert [line["spent"] for line in warm["2005-07-31"][0]["lines"]] == ["0.00", "0.00"]
