@@ -12,9 +12,10 @@ Spent: each expense, counting on or before the day, is added into the lines of e
 match; where none of a project's lines for that period match, into the project's unbudgeted spending for
 the period. Spent of a line never includes support cost.
 
-It is one pass over the expenses, for any day: `spent_ahead` buckets them once by project, category and
-cluster, hands each bucket's days within a period to the lines it matches (or to the unbudgeted
-spending), and sums each line's ahead by day (`RunningTotals`). That does not depend on the day, so the
+It is one pass over the expenses, for any day: `spent_ahead` sorts them once by project and day, cuts
+each project's run by bisection into the periods of the lines it counts in, hands each cut to the lines
+it matches (or to the unbudgeted spending), in C over columns, and sums each line's ahead by day
+(`RunningTotals`). That does not depend on the day, so the
 ledger keeps it (`Ledger.budget_spent`) and so does the cache: a warm `check` (`budget-line-exceeded`)
 or `budget` reads one bisection per line, never the expenses.
 """
@@ -26,8 +27,8 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Hashable, Iterable
 from decimal import Clamped, Decimal, Rounded
-from itertools import accumulate, islice
-from operator import attrgetter, itemgetter
+from itertools import accumulate, compress, groupby, islice, repeat
+from operator import and_, attrgetter, eq, itemgetter, not_, or_
 
 from cndledger.core import counting
 from cndledger.core.counting import ZERO, difference, money
@@ -42,7 +43,7 @@ from cndledger.format.periods import (
     resolve,
     resolve_fiscal_year_starts,
 )
-from cndledger.format.records import Budget, Expense, Project
+from cndledger.format.records import Budget, Project
 
 _PROJECT, _CATEGORY, _CLUSTER = attrgetter("project"), attrgetter("category"), attrgetter("cluster")
 
@@ -281,7 +282,8 @@ UnbudgetedKey = tuple[str, tuple[_dt.date, _dt.date]]  # project, days
 
 
 def _summed_ahead(ledger: Ledger) -> RunningTotals | None:
-    """One pass over the expenses, bucketed once by project, category and cluster (`spent_ahead`)."""
+    """One pass over the expenses (`spent_ahead`): sorted once by project and day, each project's run cut by
+    bisection into the periods of the lines it counts in, each cut handed to the lines it matches."""
     # project -> its periods (by days) -> (the period, its lines)
     periods_of: dict[str, dict[tuple[_dt.date, _dt.date], tuple[Period, list[BudgetLine]]]] = {}
     for line in budget_lines(ledger):
@@ -289,36 +291,31 @@ def _summed_ahead(ledger: Ledger) -> RunningTotals | None:
     # Each project's owners with lines: the projects its expenses count in that have lines.
     owners = {project_id: owned for project_id, lineage in counting.lineages(ledger).items()
               if (owned := [(owner, list(periods_of[owner].values())) for owner in lineage if owner in periods_of])}
+    # The expenses of those projects, by project and day: one sort, the rest passes in C over runs of them.
     expenses = ledger.expenses
-    rows = zip(map(_dt.date.toordinal, counting.counting_days(expenses)), expenses)
-    buckets: dict[tuple[str, str | None, str | None], list[tuple[int, Expense]]] = {}
-    for kind, row in zip(zip(map(_PROJECT, expenses), map(_CATEGORY, expenses), map(_CLUSTER, expenses)), rows):
-        bucket = buckets.get(kind)
-        if bucket is None:
-            bucket = buckets[kind] = []
-        bucket.append(row)
-    # Each bucket's days within a period go to the lines of the period it matches, else to the unbudgeted,
-    # each expense converted into the currency of the lines' project, on its own day.
+    projects = list(map(_PROJECT, expenses))
+    ordinals = list(map(_dt.date.toordinal, counting.counting_days(expenses)))
+    order = sorted(compress(range(len(expenses)), map(owners.__contains__, projects)),
+                   key=list(zip(projects, ordinals)).__getitem__)
+    categories, clusters = list(map(_CATEGORY, expenses)), list(map(_CLUSTER, expenses))
     currency_of = {project.id: project.currency for project in ledger.projects}
     rows_of: dict[LineKey | UnbudgetedKey, list[tuple[int, Decimal]]] = {}
     try:
-        for (project_id, category, cluster), bucket in buckets.items():
-            if project_id not in owners:
-                continue
-            bucket.sort(key=_DAY)
-            bucket_days = list(map(_DAY, bucket))
+        for project_id, indexes in groupby(order, key=projects.__getitem__):
+            run = list(indexes)
+            run_days = list(map(ordinals.__getitem__, run))
+            amounts_of: dict[str, list[Decimal]] = {}  # the run's amounts in each currency of its owners
             for owner, periods in owners[project_id]:
+                currency = currency_of[owner]
+                if currency not in amounts_of:  # each converted on its own day (as written in one currency)
+                    amounts_of[currency] = list(counting.amounts_in(ledger, map(expenses.__getitem__, run), currency))
                 for period, lines in periods:
-                    start = bisect_left(bucket_days, period.first.toordinal())
-                    stop = bisect_right(bucket_days, period.last.toordinal(), start)
+                    start = bisect_left(run_days, period.first.toordinal())
+                    stop = bisect_right(run_days, period.last.toordinal(), start)
                     if start == stop:
                         continue
-                    part = list(zip(bucket_days[start:stop], counting.amounts_in(
-                        ledger, map(_EXPENSE, bucket[start:stop]), currency_of[owner])))
-                    keys: list[LineKey | UnbudgetedKey] = [line.key for line in lines
-                                                           if line.matches(category, cluster)]
-                    for key in keys or [(owner, period.span)]:
-                        rows_of.setdefault(key, []).extend(part)
+                    _hand_out(rows_of, list(zip(run_days[start:stop], amounts_of[currency][start:stop])),
+                              run[start:stop], categories, clusters, lines, (owner, period.span))
     except counting.Unconvertible:  # a rate is missing: `check` says where; adding one by one raises it again
         return None
     spans: dict[LineKey | UnbudgetedKey, tuple[int, int]] = {}
@@ -327,6 +324,8 @@ def _summed_ahead(ledger: Ledger) -> RunningTotals | None:
     with money() as context:
         context.clear_flags()  # a copy of MONEY's, which its own operations (MONEY.add, ...) raise
         for key, summed in rows_of.items():
+            if not summed:  # a line of the period that none of the rows handed out matched
+                continue
             summed.sort(key=_DAY)
             key_days, amounts = zip(*summed)
             if not min(amounts) > 0:
@@ -342,7 +341,34 @@ def _summed_ahead(ledger: Ledger) -> RunningTotals | None:
     return RunningTotals(spans, days, array("I", accumulate(map(len, texts))), "".join(texts).encode("ascii"))
 
 
-_DAY, _EXPENSE = itemgetter(0), itemgetter(1)
+_DAY = itemgetter(0)
+
+
+def _hand_out(rows_of: dict[LineKey | UnbudgetedKey, list[tuple[int, Decimal]]], rows: list[tuple[int, Decimal]],
+              indexes: list[int], categories: list[str | None], clusters: list[str | None], lines: list[BudgetLine],
+              unbudgeted: UnbudgetedKey) -> None:
+    """The rows (day, amount) of one project's expenses in one period of an owner (their `indexes` among
+    the expenses) to each of the period's lines they match, those matching none to its unbudgeted."""
+    matched: list[bool] | None = None  # which rows some line matches, where not every one is
+    everything = False
+    for line in lines:
+        selected: list[bool] | None = None
+        if line.category is not None:
+            selected = list(map(eq, map(categories.__getitem__, indexes), repeat(line.category)))
+        if line.cluster is not None:
+            in_cluster = map(eq, map(clusters.__getitem__, indexes), repeat(line.cluster))
+            selected = list(in_cluster if selected is None else map(and_, selected, in_cluster))
+        if selected is None:
+            rows_of.setdefault(line.key, []).extend(rows)
+            everything = True
+        else:
+            rows_of.setdefault(line.key, []).extend(compress(rows, selected))
+            matched = selected if matched is None else list(map(or_, matched, selected))
+    if everything:
+        return
+    rest = rows if matched is None else list(compress(rows, map(not_, matched)))
+    if rest:
+        rows_of.setdefault(unbudgeted, []).extend(rest)
 
 
 def _spent_by(totals: RunningTotals | None, keys: Iterable[Hashable], as_of: _dt.date) -> dict[Hashable, Decimal] | None:
