@@ -231,10 +231,10 @@ def test_explain_of_a_name_that_is_a_table_a_key_and_a_figure_shows_all_three(le
         < out.index("budget: a key of [[project]]")
 
 
-def test_explain_says_a_figure_is_not_implemented_yet(ledger):
+def test_explain_says_which_report_prints_the_exchange_difference(ledger):
     out = ledger.run("explain", "exchange_difference").stdout
-    assert out.startswith("exchange_difference: a figure of each project (exchange difference; not implemented "
-                          "yet: no report prints it)\n")
+    assert out.startswith("exchange_difference: a figure of each project (exchange difference; 'cndledger balance' "
+                          "prints it)\n")
 
 
 def test_explain_of_an_unknown_name_suggests_a_key_table_or_figure(ledger):

@@ -242,10 +242,11 @@ def _ignored_warnings(codes: list[str]) -> set[str]:
 
 
 def balance(session: Session, paths, ledger, as_of, project, by_party: bool, json: bool, csv: bool,
-            no_cache: bool, start=None, period=None, wide: bool = False, plain: bool = False) -> int:
+            no_cache: bool, start=None, period=None, wide: bool = False, plain: bool = False, currency=None) -> int:
     output = _output_format(json, csv, wide, plain)
+    currency = _currency(currency)
     if start is not None or period is not None:
-        return _statement(session, paths, ledger, start, as_of, period, project, by_party, output, no_cache)
+        return _statement(session, paths, ledger, start, as_of, period, project, by_party, output, no_cache, currency)
     day = _day(as_of, "--as-of")
     opened = _open(session, paths, ledger, day, no_cache)
     _report_problems(opened)
@@ -253,11 +254,26 @@ def balance(session: Session, paths, ledger, as_of, project, by_party: bool, jso
         return EXIT_PROBLEMS
     from cndledger.core.figures import balance as compute
 
-    return _print_balance(opened, compute(opened.ledger, day), project, by_party, output)
+    return _print_balance(opened, compute(opened.ledger, day, currency=currency), project, by_party, output)
+
+
+def _currency(text: str | None) -> str | None:
+    """`--currency`: an ISO 4217 code that cndledger knows."""
+    if text is None:
+        return None
+    from cndledger.format.currency import MINOR_UNITS
+
+    if text not in MINOR_UNITS:
+        from cndledger.format.suggest import did_you_mean
+
+        hint = did_you_mean(text.upper(), MINOR_UNITS) if text.upper() not in MINOR_UNITS else \
+            f"; did you mean '{text.upper()}'? (codes are in capitals)"
+        raise _fail_usage(f"--currency: '{text}' is not an ISO 4217 currency code{hint}")
+    return text
 
 
 def _statement(session: Session, paths, ledger, start, as_of, period, project, by_party: bool, output: Output,
-               no_cache: bool) -> int:
+               no_cache: bool, currency: str | None = None) -> int:
     """`balance --from D1 [--as-of D2]` or `balance --period P`: the window's flows, the closing figures and
     the opening available."""
     from cndledger.format.dates import parse_as_of
@@ -278,7 +294,8 @@ def _statement(session: Session, paths, ledger, start, as_of, period, project, b
     from cndledger.core.figures import statement
 
     assert window.first is not None
-    return _print_balance(opened, statement(opened.ledger, window.first, window.last), project, by_party, output)
+    return _print_balance(opened, statement(opened.ledger, window.first, window.last, currency=currency), project,
+                          by_party, output)
 
 
 def _window(opened, options, keep: set[str] | None):
@@ -526,6 +543,29 @@ def run(session: Session, name: str, options: dict) -> int:
         return COMMANDS[name](session, **options)
     except Exit as exit:
         return exit.code
+    except Exception as error:
+        from cndledger.core.counting import Unconvertible
+
+        if not isinstance(error, Unconvertible):
+            raise
+        return _no_rate(name, error.problem)
+
+
+def _no_rate(name: str, problem) -> int:
+    """A report met an amount it cannot convert (a day or a currency `check` was not asked about): the
+    located no-rate problem, and no figures, as for any error that leaves them undefined."""
+    from pathlib import Path
+
+    from cndledger.render.problems import as_text
+
+    def line(path: str, number: int) -> str:
+        try:
+            return Path(path).read_text(encoding="utf-8", errors="replace").splitlines()[number - 1]
+        except (OSError, IndexError):
+            return ""
+
+    sys.stderr.write(as_text([problem], line))
+    return EXIT_USAGE if name == "release-check" else EXIT_PROBLEMS
 
 
 def not_enough_memory() -> int:

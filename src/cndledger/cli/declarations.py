@@ -92,6 +92,9 @@ COMMANDS = {command.name: command for command in (
                        "reported projects' fiscal year); not with --from or --as-of."),
         PROJECT,
         Parameter("by_party", FLAG, "--by-party", default=False, help="Each party's figures under its project."),
+        Parameter("currency", VALUE, "--currency", show_default=False, metavar="CODE",
+                  help="Every project's figures in this currency (USD, PKR), each entry converted on its day at the "
+                       "ledger's rates, outstanding and pledged revalued on the as-of day."),
         JSON, CSV, WIDE, PLAIN, NO_CACHE,
     ),
     Command(

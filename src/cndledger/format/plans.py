@@ -1065,6 +1065,12 @@ def builders() -> dict[str, Build]:
                 else:
                     keys += 1
                     v_support_cost = parse_figure(value)
+                value = get('exchange_difference')
+                if value is None:
+                    v_exchange_difference = None
+                else:
+                    keys += 1
+                    v_exchange_difference = parse_figure(value)
                 value = get('source')
                 if value is None:
                     v_source = None
@@ -1083,7 +1089,7 @@ def builders() -> dict[str, Build]:
                     v_note = intern(value, value)
                 if len(item) != keys:  # a key of another table, or a None
                     raise Refused
-                record = new(Assertion, (source, index, v_project, v_date, v_committed, v_released, v_outstanding, v_spent, v_available, v_refunded, v_pledged, v_support_cost, v_source, v_note))
+                record = new(Assertion, (source, index, v_project, v_date, v_committed, v_released, v_outstanding, v_spent, v_available, v_refunded, v_pledged, v_support_cost, v_exchange_difference, v_source, v_note))
                 some_figure(record)
                 append(record)
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges

@@ -32,7 +32,7 @@ else:
         def _field(index, doc):
             return property(itemgetter(index), doc=doc)
 
-FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "support_cost")
+FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "support_cost", "exchange_difference")
 
 
 class Party(Record, tuple[Any, ...]):
@@ -715,10 +715,10 @@ class Assertion(Record, Asserted, tuple[Any, ...]):
 
     __slots__ = ()
     kind: ClassVar[str] = "assert"
-    amount_keys: ClassVar[tuple[str, ...]] = ("committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "support_cost")
+    amount_keys: ClassVar[tuple[str, ...]] = ("committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "support_cost", "exchange_difference")
     _fields: ClassVar[tuple[str, ...]] = (
         "source_file", "entry_number", "project", "date", "committed", "released", "outstanding", "spent", "available",
-        "refunded", "pledged", "support_cost", "source", "note",
+        "refunded", "pledged", "support_cost", "exchange_difference", "source", "note",
     )
 
     if TYPE_CHECKING:
@@ -732,6 +732,7 @@ class Assertion(Record, Asserted, tuple[Any, ...]):
         refunded: Decimal | None
         pledged: Decimal | None
         support_cost: Decimal | None
+        exchange_difference: Decimal | None
         source: str | None
         note: str | None
     else:
@@ -747,8 +748,9 @@ class Assertion(Record, Asserted, tuple[Any, ...]):
         refunded = _field(9, None)
         pledged = _field(10, None)
         support_cost = _field(11, None)
-        source = _field(12, None)
-        note = _field(13, None)
+        exchange_difference = _field(12, None)
+        source = _field(13, None)
+        note = _field(14, None)
 
     def __new__(
         cls,
@@ -764,12 +766,13 @@ class Assertion(Record, Asserted, tuple[Any, ...]):
         refunded: Decimal | None = None,
         pledged: Decimal | None = None,
         support_cost: Decimal | None = None,
+        exchange_difference: Decimal | None = None,
         source: str | None = None,
         note: str | None = None,
     ) -> Self:
         return tuple.__new__(cls, (
             source_file, entry_number, project, date, committed, released, outstanding, spent, available, refunded,
-            pledged, support_cost, source, note,
+            pledged, support_cost, exchange_difference, source, note,
         ))
 
 
@@ -857,7 +860,7 @@ VALUE_FIELDS: dict[str, tuple[str, ...]] = {
     "budget": ("project", "period", "amount", "category", "cluster", "revision", "note"),
     "rate": ("date", "from_currency", "to_currency", "rate", "source", "note"),
     "milestone": ("id", "project", "title", "due", "done", "note"),
-    "assert": ("project", "date", "committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "support_cost", "source", "note"),
+    "assert": ("project", "date", "committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "support_cost", "exchange_difference", "source", "note"),
 }
 
 # The ledger's list of each kind's entries (an attribute of `Entries`).

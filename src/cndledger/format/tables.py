@@ -129,7 +129,8 @@ def _rate() -> Key:
                              "replaces the ledger's rate wherever it counts in that currency.")
 
 
-FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "support_cost")
+FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "support_cost",
+               "exchange_difference")
 
 TABLES: tuple[Table, ...] = (
     Table("party", "Party", "parties", "An organisation that gives, receives or hosts.", (
