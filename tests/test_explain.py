@@ -76,8 +76,12 @@ def test_every_registered_code_is_reported_by_the_loader_or_a_declared_check():
     declared = {code.name for check in checks.CHECKS for code in check.reports}
     load = (SOURCE / "read" / "load.py").read_text(encoding="utf-8")
     loaded = {name for name, code in EXPLANATIONS.items() if f"{code.name.upper().replace('-', '_')}.problem(" in load}
-    assert declared | loaded == set(EXPLANATIONS)
-    assert not declared & loaded
+    # `cndledger iati import` reports its own codes, each at a line of an XML file (none is a ledger's).
+    importing = (SOURCE / "iati" / "to_ledger.py").read_text(encoding="utf-8")
+    imported = {name for name, code in EXPLANATIONS.items() if name.startswith("iati-")
+                and f"{code.name.upper().replace('-', '_')}," in importing}
+    assert declared | loaded | imported == set(EXPLANATIONS)
+    assert not declared & loaded and not imported & (declared | loaded)
     for check in checks.CHECKS:
         source = Path(check.run.__code__.co_filename).read_text(encoding="utf-8")
         for code in check.reports:
