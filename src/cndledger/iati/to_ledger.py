@@ -273,9 +273,16 @@ class _Import:
     def run(self) -> Imported:
         kept: list[tuple[ActivityFile, list[Activity], list[Activity | None]]] = []
         for activity_file in self.read:
+            unreadable = any(fault.kind in ("xml", "structure") for fault in activity_file.problems)
             for fault in activity_file.problems:
-                code = IATI_UNREADABLE if fault.kind in ("xml", "structure") else IATI_LEFT_OUT
-                self.problem(code, fault.message, Location(fault.file, fault.line))
+                if fault.kind in ("xml", "structure"):
+                    self.problem(IATI_UNREADABLE, f"{fault.message}; nothing of the file is imported",
+                                 Location(fault.file, fault.line))
+                elif not unreadable:
+                    self.problem(IATI_LEFT_OUT, fault.message, Location(fault.file, fault.line))
+            if unreadable:  # a file cut short would give part of its activities' money: none of it is taken
+                activity_file = activity_file._replace(activities=(), transactions=(), budgets=(),
+                                                       planned_disbursements=())
             kept.append((activity_file, list(activity_file.activities), self._keep(activity_file)))
         names = _file_names([activity_file.file for activity_file in self.read])
         for (activity_file, activities, keep), name in zip(kept, names):
