@@ -385,3 +385,36 @@ def test_reporting_org_keeps_only_its_activities_and_the_tree_comes_from_related
     projects = {project["id"]: project.get("parent") for project in ledger_toml(ledger.root / "out")["project"]}
     assert projects == {"XM-TEST-1": None, "XM-TEST-1-A": "XM-TEST-1"}
     assert figures(ledger)["committed"] == "300.00"  # the parent's figures include its child's
+
+
+def test_pledges_and_incoming_funds_name_their_funder(ledger):
+    funder = ('    <participating-org ref="XM-FUNDER" role="1"><narrative>A funder</narrative></participating-org>\n'
+              '    <participating-org ref="XM-DOER" role="4"><narrative>An agency</narrative></participating-org>\n')
+    text = document(activity(funder + transaction("13", "900", "2020-01-05") + transaction("12", "100", "2020-01-06")
+                             + transaction("13", "-50", "2020-01-07") + transaction("11", "700", "2020-01-10")
+                             + transaction("1", "700", "2020-02-10")))
+    result, reported = imported(ledger, text)
+    assert "transactions: 5 read, 4 written (1 commitments, 1 releases, 2 pledges)" in result.stdout
+    assert [(problem["code"], problem["line"]) for problem in reported] == \
+        [("iati-not-carried", str(line_of(text, 'code="13"', 2) - 1))]
+    assert "a pledge cannot be negative" in reported[0]["message"]
+    entries = ledger_toml(ledger.root / "out")
+    assert [(pledge["id"], pledge["party"], pledge["amount"]) for pledge in entries["pledge"]] == \
+        [("XM-TEST-1-P1", "XM-FUNDER", 900), ("XM-TEST-1-P2", "XM-TEST", 100)]
+    assert entries["commitment"][0]["party"] == "XM-FUNDER"
+    assert entries["project"][0]["executing"] == "XM-DOER"
+    assert [party["id"] for party in entries["party"]] == ["XM-TEST", "XM-FUNDER", "XM-DOER"]
+    project = figures(ledger)
+    assert (project["pledged"], project["committed"], project["released"]) == ("1000.00", "700.00", "700.00")
+    assert ledger.run("check", "--strict", "out").exit_code == 0
+
+
+def test_an_activity_read_twice_is_imported_once(ledger):
+    text = document(activity(transaction("2", "300", "2020-01-10")))
+    ledger.write("copy.xml", text)
+    result, reported = imported(ledger, text, "copy.xml")  # two FILEs: activities.xml, copy.xml
+    assert result.exit_code == 0
+    assert [(problem["file"], problem["code"]) for problem in reported] == [("copy.xml", "iati-not-carried")]
+    assert "a second activity 'XM-TEST-1'" in result.stderr
+    assert figures(ledger)["committed"] == "300.00"
+    assert sorted(path.name for path in (ledger.root / "out").iterdir()) == ["activities.toml", "parties.toml"]

@@ -248,6 +248,7 @@ class _Import:
         self.projects: dict[str, _Project] = {}
         self.ids: set[str] = set()  # entry ids of every kind but party and project, across the ledger
         self.numbers: Counter[str] = Counter()
+        self.seen: set[str] = set()  # the identifiers of the activities imported, across the files
         self.written: Counter[str] = Counter()
         self.not_carried: Counter[str] = Counter()
         self.implied: dict[str, Decimal] = defaultdict(Decimal)
@@ -307,18 +308,19 @@ class _Import:
     def _keep(self, activity_file: ActivityFile) -> list[Activity | None]:
         """Each activity of the file, or None where it is not imported (another organisation's, a duplicate)."""
         keep: list[Activity | None] = []
+        seen = self.seen
         for activity in activity_file.activities:
             reporter = activity.reporting_org.ref if activity.reporting_org else None
             if self.reporting_org is not None and reporter != self.reporting_org:
                 self.other += 1
                 keep.append(None)
-            elif activity.identifier in self.projects or any(kept and kept.identifier == activity.identifier
-                                                             for kept in keep):
+            elif activity.identifier in seen:
                 self.problem(IATI_NOT_CARRIED, f"a second activity '{activity.identifier}': only the first is "
                              "imported, with its transactions, budgets and planned disbursements",
                              _where(activity, activity_file.file))
                 keep.append(None)
             else:
+                seen.add(activity.identifier)
                 keep.append(activity)
         return keep
 
