@@ -8,6 +8,7 @@ reports at their line as not carried, rolled up the activity tree of the XML's r
 
 from __future__ import annotations
 
+import datetime
 import re
 import tomllib
 from collections import defaultdict
@@ -191,7 +192,7 @@ def test_negative_values_are_decommitments_refunds_and_credits(ledger):
     assert (project["committed"], project["released"], project["refunded"], project["spent"]) == \
         ("800.00", "600.00", "100.00", "250.00")
     entries = ledger_toml(ledger.root / "out")
-    assert entries["decommitment"] == [{"commitment": "XM-TEST-1-C1", "date": __import__("datetime").date(2020, 4, 10),
+    assert entries["decommitment"] == [{"commitment": "XM-TEST-1-C1", "date": datetime.date(2020, 4, 10),
                                         "amount": 200}]
     assert entries["expense"][1]["amount"] == -50
 
@@ -343,6 +344,25 @@ def test_planned_disbursements_become_tranches_of_the_commitment(ledger):
     assert ledger.run("check", "--as-of", "2020-01-15", "--strict", "out").exit_code == 0
 
 
+def test_disbursements_release_the_tranches_of_their_commitment_in_order(ledger):
+    planned = ('    <planned-disbursement type="1">\n      <period-start iso-date="2020-01-01"/>\n'
+               '      <period-end iso-date="2020-06-30"/>\n      <value value-date="2020-01-01">400</value>\n'
+               "    </planned-disbursement>\n")
+    text = document(activity(transaction("2", "1000", "2019-12-01") + planned
+                             + transaction("3", "500", "2020-05-10")))
+    result, reported = imported(ledger, text)
+    assert result.exit_code == 0 and reported == []
+    releases = ledger_toml(ledger.root / "out")["release"]
+    line = line_of(text, 'code="3"') - 1
+    assert releases == [
+        {"commitment": "XM-TEST-1-C1", "date": datetime.date(2020, 5, 10), "amount": 400,
+         "tranche": "XM-TEST-1-T1", "note": f"Part 1 of 2 of the disbursement at activities.xml:{line}."},
+        {"commitment": "XM-TEST-1-C1", "date": datetime.date(2020, 5, 10), "amount": 100,
+         "note": f"Part 2 of 2 of the disbursement at activities.xml:{line}."}]
+    assert "transactions: 2 read, 2 written (1 commitments, 1 releases)" in result.stdout
+    assert ledger.run("check", "--strict", "out").exit_code == 0  # no tranche-overdue: the tranche is released
+
+
 def test_a_value_in_another_currency_keeps_it_and_the_ledger_needs_a_rate(ledger):
     text = document(activity(transaction("11", "1000", "2020-01-10", provider="XM-FUNDER")
                              + transaction("4", "80", "2020-02-10", currency="EUR"), currency="USD"))
@@ -353,7 +373,7 @@ def test_a_value_in_another_currency_keeps_it_and_the_ledger_needs_a_rate(ledger
     assert "the ledger needs a rate from EUR to USD" in reported[0]["message"]
     assert "rates: the ledger needs exchange rates from EUR to USD (the files carry none)" in result.stdout
     entries = ledger_toml(ledger.root / "out")
-    assert entries["expense"] == [{"project": "XM-TEST-1", "date": __import__("datetime").date(2020, 2, 10),
+    assert entries["expense"] == [{"project": "XM-TEST-1", "date": datetime.date(2020, 2, 10),
                                    "amount": 80, "currency": "EUR"}]
     assert entries["commitment"][0]["party"] == "XM-FUNDER"
     check = ledger.run("check", "--format", "json", "out")

@@ -29,6 +29,8 @@ The mapping (docs/iati-import.md says it for users):
   carried;
 - planned disbursements are `[[tranche]]`s of the commitments of their project, party and currency,
   in order, each commitment holding at most its amount; a revised one replaces the original of its period.
+  A commitment's releases then release its tranches in order (a release split where it ends one), so
+  that a tranche the file shows disbursed is not overdue.
 
 Amounts finer than their currency's minor unit are rounded half away from zero (`iati-rounded`). Entries
 in another currency than their project keep their `currency` (`iati-needs-rate`: the ledger then needs a
@@ -162,15 +164,31 @@ class _Flow(NamedTuple):
     transaction: Transaction
 
 
+class _Tranche:
+    __slots__ = ("id", "amount", "unreleased")
+
+    def __init__(self, id: str, amount: Decimal) -> None:
+        self.id, self.amount, self.unreleased = id, amount, amount
+
+
+class _Release(NamedTuple):
+    """One disbursement: its flow, and the parts of it each commitment holds (in order)."""
+
+    flow: _Flow
+    comment: str
+    parts: list[tuple[_Commitment, Decimal]]
+
+
 class _Commitment:
     __slots__ = ("id", "party", "amount", "day", "currency", "comment", "note", "released", "decommitted",
-                 "refunded", "tranched", "implied")
+                 "refunded", "tranched", "implied", "tranches")
 
     def __init__(self, id: str, party: str, amount: Decimal, day: _dt.date, currency: str, comment: str,
                  note: str | None = None, implied: bool = False) -> None:
         self.id, self.party, self.amount, self.day, self.currency = id, party, amount, day, currency
         self.comment, self.note, self.implied = comment, note, implied
         self.released = self.decommitted = self.refunded = self.tranched = Decimal(0)
+        self.tranches: list[_Tranche] = []  # in the order of their due days
 
     @property
     def unreleased(self) -> Decimal:
@@ -410,9 +428,14 @@ class _Import:
             if activity is None:
                 continue
             project = self.projects[activity.identifier]
-            commitments = self._transactions(project, transactions[project.id])
+            commitments, releases, flows = self._transactions(project, transactions[project.id])
+            tranches = self._planned(project, planned[project.id], [c for c in commitments if not c.implied])
+            flows += self._releases(project, releases)
+            project.entries += [self._commitment_text(project, commitment)
+                                for commitment in sorted(commitments, key=lambda commitment: commitment.day)]
+            project.entries += tranches
+            project.entries += [text for _, _, text in sorted(flows, key=lambda item: item[:2])]
             self._budgets(project, budgets[project.id])
-            self._planned(project, planned[project.id], commitments)
 
     def _amount(self, value: Decimal, currency: str, at: Location, what: str) -> Decimal | None:
         """The value rounded to its currency's minor unit (and said so); None where the currency is unknown."""
@@ -454,7 +477,10 @@ class _Import:
         assert party is not None
         return party
 
-    def _transactions(self, project: _Project, transactions: list[Transaction]) -> list[_Commitment]:
+    def _transactions(self, project: _Project, transactions: list[Transaction]
+                      ) -> tuple[list[_Commitment], list[_Release], list[tuple[_dt.date, int, str]]]:
+        """The activity's commitments, its disbursements (written once the tranches are known), and the
+        texts of its other entries with their days and lines."""
         file = project.activity.file
         flows: dict[tuple[str, str], list[_Flow]] = defaultdict(list)  # (party, currency) -> flows
         entries: list[tuple[_dt.date, int, str]] = []  # pledges and expenses: (day, line, text)
@@ -502,16 +528,37 @@ class _Import:
                 flow_kind = NEGATIVE[kind] if amount < 0 else kind
                 flows[(party, transaction.currency)].append(_Flow(flow_kind, abs(amount), day, transaction))
         commitments: list[_Commitment] = []
-        flow_entries: list[tuple[_dt.date, int, str]] = []
+        releases: list[_Release] = []
         for (party, currency), group in flows.items():
-            made, texts = self._commitments(project, party, currency, group)
+            made, released, texts = self._commitments(project, party, currency, group)
             commitments += made
-            flow_entries += texts
-        commitment_texts = [(commitment.day, 0, self._commitment_text(project, commitment))
-                            for commitment in commitments]
-        project.entries += [text for _, _, text in sorted(commitment_texts, key=lambda item: item[:2])]
-        project.entries += [text for _, _, text in sorted(flow_entries + entries, key=lambda item: item[:2])]
-        return [commitment for commitment in commitments if not commitment.implied]
+            releases += released
+            entries += texts
+        return commitments, releases, entries
+
+    def _releases(self, project: _Project, releases: list[_Release]) -> list[tuple[_dt.date, int, str]]:
+        """Each disbursement as releases: a part for each commitment that holds some of it, and within a
+        commitment for each of its tranches, in order, while they have something unreleased."""
+        file = project.activity.file
+        texts = []
+        for release in sorted(releases, key=lambda release: (release.flow.day, release.flow.transaction.line)):
+            pieces: list[tuple[_Commitment, Decimal, str | None]] = []
+            for commitment, part in release.parts:
+                for tranche in commitment.tranches:
+                    if part and tranche.unreleased > 0:
+                        piece = min(part, tranche.unreleased)
+                        tranche.unreleased -= piece
+                        pieces.append((commitment, piece, tranche.id))
+                        part -= piece
+                if part:
+                    pieces.append((commitment, part, None))
+            line = release.flow.transaction.line
+            for n, (commitment, piece, tranche_id) in enumerate(pieces, 1):
+                note = f"Part {n} of {len(pieces)} of the disbursement at {file}:{line}." if len(pieces) > 1 else None
+                fields: list[tuple[str, object]] = [("commitment", commitment.id), ("date", release.flow.day),
+                                                    ("amount", piece), ("tranche", tranche_id), ("note", note)]
+                texts.append((release.flow.day, line, entry_text(RELEASE, fields, release.comment)))
+        return texts
 
     def _commitment_text(self, project: _Project, commitment: _Commitment) -> str:
         currency = commitment.currency if commitment.currency != project.currency else None
@@ -520,13 +567,14 @@ class _Import:
             ("amount", commitment.amount), ("currency", currency), ("note", commitment.note)]
         return entry_text(COMMITMENT, fields, commitment.comment)
 
-    def _commitments(self, project: _Project, party: str, currency: str,
-                     flows: list[_Flow]) -> tuple[list[_Commitment], list[tuple[_dt.date, int, str]]]:
+    def _commitments(self, project: _Project, party: str, currency: str, flows: list[_Flow]
+                     ) -> tuple[list[_Commitment], list[_Release], list[tuple[_dt.date, int, str]]]:
         """The commitments of one project, party and currency, and the texts of their releases, refunds and
         decommitments: every release against commitments dated on or before it (implied where none holds it)."""
         file = project.activity.file
         order = {COMMITMENT: 0, RELEASE: 1, DECOMMITMENT: 2, REFUND: 3}
         commitments: list[_Commitment] = []
+        releases: list[_Release] = []
         texts: list[tuple[_dt.date, int, str]] = []
         refunds: list[_Flow] = []
         for flow in sorted(flows, key=lambda flow: (flow.day, order[flow.kind], flow.transaction.line)):
@@ -565,12 +613,7 @@ class _Import:
                     self.problem(IATI_IMPLIED_COMMITMENT, f"a disbursement of {_said(flow.amount, currency)} "
                                  f"with no commitment of '{party}' before it for {_said(left, currency)}: "
                                  f"written against the implied commitment '{implied.id}'", at)
-                for n, (commitment, part) in enumerate(parts, 1):
-                    note = f"Part {n} of {len(parts)} of the disbursement at {file}:{transaction.line}." \
-                        if len(parts) > 1 else None
-                    fields: list[tuple[str, object]] = [("commitment", commitment.id), ("date", flow.day),
-                                                        ("amount", part), ("note", note)]
-                    texts.append((flow.day, transaction.line, entry_text(RELEASE, fields, comment)))
+                releases.append(_Release(flow, comment, parts))
                 self.written[RELEASE] += 1
             elif flow.kind == DECOMMITMENT:
                 parts = []
@@ -591,7 +634,8 @@ class _Import:
                 for n, (commitment, part) in enumerate(parts, 1):
                     note = f"Part {n} of {len(parts)} of the negative commitment at {file}:{transaction.line}." \
                         if len(parts) > 1 else None
-                    fields = [("commitment", commitment.id), ("date", flow.day), ("amount", part), ("note", note)]
+                    fields: list[tuple[str, object]] = [("commitment", commitment.id), ("date", flow.day),
+                                                        ("amount", part), ("note", note)]
                     texts.append((flow.day, transaction.line, entry_text(DECOMMITMENT, fields, comment)))
                 self.written[DECOMMITMENT] += 1
             else:
@@ -622,7 +666,7 @@ class _Import:
                 fields = [("commitment", commitment.id), ("date", flow.day), ("amount", part), ("note", note)]
                 texts.append((flow.day, transaction.line, entry_text(REFUND, fields, comment)))
             self.written[REFUND] += 1
-        return commitments, texts
+        return commitments, releases, texts
 
     # ---------------------------------------------------------------------------------------- budgets
 
@@ -704,7 +748,8 @@ class _Import:
 
     # ---------------------------------------------------------------------------------------- tranches
 
-    def _planned(self, project: _Project, planned: list[PlannedDisbursement], commitments: list[_Commitment]) -> None:
+    def _planned(self, project: _Project, planned: list[PlannedDisbursement], commitments: list[_Commitment]
+                 ) -> list[str]:
         file = project.activity.file
         keyed: dict[tuple[str, str, _dt.date, _dt.date | None], PlannedDisbursement] = {}
         order: list[tuple[str, str, _dt.date, _dt.date | None]] = []
@@ -753,13 +798,15 @@ class _Import:
                 period = f"{start}" + (f" to {end}" if end else "")
                 note = f"IATI planned disbursement for {period}" + \
                     (f", part {n} of {len(parts)}." if len(parts) > 1 else ".")
+                tranche = _Tranche(self.unique(f"{project.id}-T"), part)
+                commitment.tranches.append(tranche)
                 fields: list[tuple[str, object]] = [
-                    ("id", self.unique(f"{project.id}-T")), ("commitment", commitment.id), ("amount", part),
-                    ("due", end or start), ("note", note)]
+                    ("id", tranche.id), ("commitment", commitment.id), ("amount", part), ("due", end or start),
+                    ("note", note)]
                 comment = f"{file}:{disbursement.line}: planned-disbursement"
                 texts.append((end or start, disbursement.line, entry_text("tranche", fields, comment)))
             self.tranches += len(parts)
-        project.entries += [text for _, _, text in sorted(texts, key=lambda item: item[:2])]
+        return [text for _, _, text in sorted(texts, key=lambda item: item[:2])]
 
 
 def _said(amount: Decimal, currency: str) -> str:
