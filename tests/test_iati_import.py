@@ -88,6 +88,8 @@ def test_a_real_file_imports_into_a_ledger_that_check_accepts_with_its_money_by_
     # Exit 1 only where the reader could not read an element (TI: a budget without a period).
     assert (result.exit_code == 1) == any(problem["severity"] == "error" for problem in reported)
     assert {problem["code"] for problem in reported if problem["severity"] == "error"} <= {"iati-left-out"}
+    if result.exit_code == 1:
+        assert "of the files could not be read, and is left out (iati-left-out, listed above)" in result.stdout
     assert "iati-needs-rate" not in {problem["code"] for problem in reported}
     assert re.search(r"^transactions: \d+ read, \d+ written", result.stdout, re.MULTILINE)
 
@@ -306,7 +308,8 @@ def test_budgets_become_budget_lines_with_their_period_labels_and_revisions(ledg
     assert [(period, amount, str(revision) if revision else None) for period, amount, revision in lines] == [
         ("2020", 1000, None), ("2020", 1200, "2020-06-30"), ("2021-Q1", 300, None), ("2021-04", 100, None),
         ("2021-05", 50, None)]
-    assert "budgets: 5 budget lines; planned disbursements: 0 tranches" in result.stdout
+    assert "budgets: 6 read, 5 budget lines written; planned disbursements: 0 read, 0 written as 0 tranches" \
+        in result.stdout.splitlines()
     assert ledger.run("check", "--strict", "out").exit_code == 0
     report = ledger.run("budget", "--json", "--as-of", FAR, "out").json()
     assert [line["budget"] for line in report["lines"]] == ["1200.00", "300.00", "100.00", "50.00"]
@@ -334,7 +337,7 @@ def test_planned_disbursements_become_tranches_of_the_commitment(ledger):
     text = document(activity(transaction("2", "1000", "2019-12-01") + planned + planned.replace("400", "900")
                              .replace("2020-01-01", "2020-07-01").replace("2020-06-30", "2020-12-31")))
     result, reported = imported(ledger, text)
-    assert "planned disbursements: 1 tranche" in result.stdout
+    assert "planned disbursements: 2 read, 1 written as 1 tranche" in result.stdout
     assert [(problem["code"], problem["line"]) for problem in reported] == \
         [("iati-not-carried", str(line_of(text, "<planned-disbursement", 2)))]
     assert "the commitments of 'XM-TEST' to the activity have 600.00 USD left for tranches" in reported[0]["message"]

@@ -100,6 +100,8 @@ class Imported(NamedTuple):
     other_organisation: int  # activities of another reporting organisation than --reporting-org
     budgets: int  # [[budget]] lines written
     tranches: int  # [[tranche]]s written
+    budget_counts: Counter[str]  # budgets "read", "zero"; planned disbursements "planned", "planned zero",
+    # "planned written", "planned replaced" (by a revised one of the same period)
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -272,6 +274,7 @@ class _Import:
         self.implied: dict[str, Decimal] = defaultdict(Decimal)
         self.implied_count = self.zero = self.rounded = self.other = self.transactions = 0
         self.budgets = self.tranches = 0
+        self.counts: Counter[str] = Counter()
         self.rates: set[tuple[str, str]] = set()
 
     def problem(self, code: Code, message: str, at: Location, hint: str | None = None) -> None:
@@ -319,7 +322,7 @@ class _Import:
         self.problems.sort(key=lambda problem: (problem.file, problem.line))
         return Imported(files, self.problems, len(self.projects), self.transactions, self.written, self.zero,
                         self.not_carried, dict(self.implied), self.implied_count, self.rounded, self.rates, self.other,
-                        self.budgets, self.tranches)
+                        self.budgets, self.tranches, self.counts)
 
     # ---------------------------------------------------------------------------------------- activities
 
@@ -680,7 +683,9 @@ class _Import:
         for budget in budgets:
             at = _where(budget, file)
             what = f"a budget for {budget.period_start} to {budget.period_end}"
+            self.counts["read"] += 1
             if budget.value == 0:
+                self.counts["zero"] += 1
                 continue
             if budget.value < 0:
                 self.problem(IATI_NOT_CARRIED, f"{what} of {budget.value}: a budget line cannot be negative; left out", at)
@@ -691,6 +696,7 @@ class _Import:
                 continue
             amount = self._amount(budget.value, budget.currency, at, what)
             if amount is None or amount == 0:
+                self.counts["zero" if amount is not None else "unknown currency"] += 1
                 continue
             label, exact = period_label(budget.period_start, budget.period_end, starts)
             if label is None:
@@ -754,6 +760,7 @@ class _Import:
         keyed: dict[tuple[str, str, _dt.date, _dt.date | None], PlannedDisbursement] = {}
         order: list[tuple[str, str, _dt.date, _dt.date | None]] = []
         for disbursement in planned:
+            self.counts["planned"] += 1
             party = self._party(project, disbursement, incoming=False)
             key = (party, disbursement.currency, disbursement.period_start, disbursement.period_end)
             if key not in keyed:
@@ -761,6 +768,11 @@ class _Import:
                 keyed[key] = disbursement
             elif (disbursement.type or "").lower() in ("2", "revised"):
                 keyed[key] = disbursement  # a revised planned disbursement replaces the original of its period
+                self.counts["planned replaced"] += 1
+            else:
+                self.problem(IATI_NOT_CARRIED, f"a second planned disbursement for {disbursement.period_start} of "
+                             f"'{party}' (the first is at line {keyed[key].line}); left out",
+                             _where(disbursement, file))
         texts: list[tuple[_dt.date, int, str]] = []
         for key in sorted(order, key=lambda key: (key[2], keyed[key].line)):
             party, currency, start, end = key
@@ -768,6 +780,7 @@ class _Import:
             at = _where(disbursement, file)
             what = f"a planned disbursement for {start}" + (f" to {end}" if end else "")
             if disbursement.value == 0:
+                self.counts["planned zero"] += 1
                 continue
             if disbursement.value < 0:
                 self.problem(IATI_NOT_CARRIED, f"{what} of {disbursement.value}: a tranche cannot be negative; "
@@ -775,6 +788,7 @@ class _Import:
                 continue
             amount = self._amount(disbursement.value, currency, at, what)
             if amount is None or amount == 0:
+                self.counts["planned zero" if amount is not None else "planned unknown currency"] += 1
                 continue
             holding = [commitment for commitment in commitments
                        if commitment.party == party and commitment.currency == currency]
@@ -806,6 +820,7 @@ class _Import:
                 comment = f"{file}:{disbursement.line}: planned-disbursement"
                 texts.append((end or start, disbursement.line, entry_text("tranche", fields, comment)))
             self.tranches += len(parts)
+            self.counts["planned written"] += 1
         return [text for _, _, text in sorted(texts, key=lambda item: item[:2])]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from cndledger.format.codes import IATI_LEFT_OUT
 from cndledger.format.currency import format_amount
 from cndledger.render import printable
 
@@ -45,8 +46,20 @@ def summary(done: ImportDone, to: str, files: int) -> str:
                      f"commitment before them ({amounts}): committed exceeds the file's commitments by as much")
     if imported.rounded:
         lines.append(f"  {_count(imported.rounded, 'amount')} rounded to the currency's minor unit")
-    lines.append(f"budgets: {_count(imported.budgets, 'budget line')}; planned disbursements: "
-                 f"{_count(imported.tranches, 'tranche')}")
+    counts = imported.budget_counts
+    budgets = f"budgets: {counts['read']} read, {_count(imported.budgets, 'budget line')} written"
+    planned = f"planned disbursements: {counts['planned']} read, {counts['planned written']} written as " \
+              f"{_count(imported.tranches, 'tranche')}"
+    zero = [f"{counts[key]} {what}" for key, what in (("zero", "budgets"), ("planned zero", "planned disbursements"))
+            if counts[key]]
+    lines.append(f"{budgets}; {planned}" + (f" ({' and '.join(zero)} of value zero skipped)" if zero else ""))
+    if counts["planned replaced"]:
+        lines.append(f"  {_count(counts['planned replaced'], 'planned disbursement')} replaced by the revised one "
+                     "of the same period")
+    unread = sum(problem.code == IATI_LEFT_OUT.name for problem in imported.problems)
+    if unread:
+        lines.append(f"{_count(unread, 'element')} of the files could not be read, and "
+                     f"{'is' if unread == 1 else 'are'} left out ({IATI_LEFT_OUT.name}, listed above)")
     if imported.rates:
         pairs = ", ".join(f"{source} to {target}" for source, target in sorted(imported.rates))
         lines.append(f"rates: the ledger needs exchange rates from {pairs} (the files carry none): add [[rate]] "
