@@ -383,6 +383,23 @@ def test_a_value_in_another_currency_keeps_it_and_the_ledger_needs_a_rate(ledger
     assert {problem["code"] for problem in check.json()["problems"]} <= {"currency-mismatch", "no-rate"}
 
 
+def test_a_release_against_a_commitment_in_another_currency_says_its_currency(ledger):
+    text = document(activity(transaction("2", "1000", "2020-01-10", currency="EUR")
+                             + transaction("3", "400", "2020-02-10", currency="EUR")
+                             + transaction("4", "10", "2020-02-11")))  # in USD, the default: the project's
+    result, reported = imported(ledger, text)
+    assert result.exit_code == 0
+    assert [(problem["code"], problem["line"]) for problem in reported] == \
+        [("iati-needs-rate", str(line_of(text, 'code="2"') - 1))]
+    entries = ledger_toml(ledger.root / "out")
+    assert entries["commitment"][0]["currency"] == "EUR"
+    assert entries["project"][0]["currency"] == "USD"
+    assert entries["release"] == [{"commitment": "XM-TEST-1-C1", "date": datetime.date(2020, 2, 10), "amount": 400,
+                                   "currency": "EUR"}]
+    check = ledger.run("check", "--format", "json", "out")
+    assert {problem["code"] for problem in check.json()["problems"]} <= {"currency-mismatch", "no-rate"}
+
+
 def test_amounts_finer_than_the_minor_unit_are_rounded_half_away_from_zero(ledger):
     text = document(activity(transaction("2", "10.005", "2020-01-10") + transaction("4", "5.125", "2020-01-11")
                              + transaction("4", "-2.125", "2020-01-12")))
@@ -441,3 +458,14 @@ def test_an_activity_read_twice_is_imported_once(ledger):
     assert "a second activity 'XM-TEST-1'" in result.stderr
     assert figures(ledger)["committed"] == "300.00"
     assert sorted(path.name for path in (ledger.root / "out").iterdir()) == ["activities.toml", "parties.toml"]
+
+
+def test_a_default_currency_no_value_is_in_gives_way_to_the_values_currency(ledger):
+    text = document(activity(transaction("1", "250", "2020-01-10", currency="GBP")
+                             + transaction("4", "100", "2020-02-10", currency="GBP"), currency="EUR"))
+    result, reported = imported(ledger, text)
+    assert result.exit_code == 0 and [problem["code"] for problem in reported] == ["iati-implied-commitment"]
+    project = ledger_toml(ledger.root / "out")["project"][0]
+    assert (project["currency"], project["note"]) == ("GBP", "IATI default-currency EUR; the activity's values are in GBP.")
+    assert "rates:" not in result.stdout
+    assert ledger.run("check", "--strict", "out").exit_code == 0

@@ -558,8 +558,9 @@ class _Import:
             line = release.flow.transaction.line
             for n, (commitment, piece, tranche_id) in enumerate(pieces, 1):
                 note = f"Part {n} of {len(pieces)} of the disbursement at {file}:{line}." if len(pieces) > 1 else None
-                fields: list[tuple[str, object]] = [("commitment", commitment.id), ("date", release.flow.day),
-                                                    ("amount", piece), ("tranche", tranche_id), ("note", note)]
+                fields: list[tuple[str, object]] = [
+                    ("commitment", commitment.id), ("date", release.flow.day), ("amount", piece), ("tranche", tranche_id),
+                    ("currency", _own(commitment.currency, project)), ("note", note)]
                 texts.append((release.flow.day, line, entry_text(RELEASE, fields, release.comment)))
         return texts
 
@@ -638,7 +639,8 @@ class _Import:
                     note = f"Part {n} of {len(parts)} of the negative commitment at {file}:{transaction.line}." \
                         if len(parts) > 1 else None
                     fields: list[tuple[str, object]] = [("commitment", commitment.id), ("date", flow.day),
-                                                        ("amount", part), ("note", note)]
+                                                        ("amount", part), ("currency", _own(currency, project)),
+                                                        ("note", note)]
                     texts.append((flow.day, transaction.line, entry_text(DECOMMITMENT, fields, comment)))
                 self.written[DECOMMITMENT] += 1
             else:
@@ -666,7 +668,8 @@ class _Import:
             for n, (commitment, part) in enumerate(parts, 1):
                 note = f"Part {n} of {len(parts)} of the negative disbursement at {file}:{transaction.line}." \
                     if len(parts) > 1 else None
-                fields = [("commitment", commitment.id), ("date", flow.day), ("amount", part), ("note", note)]
+                fields = [("commitment", commitment.id), ("date", flow.day), ("amount", part),
+                          ("currency", _own(currency, project)), ("note", note)]
                 texts.append((flow.day, transaction.line, entry_text(REFUND, fields, comment)))
             self.written[REFUND] += 1
         return commitments, releases, texts
@@ -822,6 +825,11 @@ class _Import:
             self.tranches += len(parts)
             self.counts["planned written"] += 1
         return [text for _, _, text in sorted(texts, key=lambda item: item[:2])]
+
+
+def _own(currency: str, project: _Project) -> str | None:
+    """The `currency` key of an entry of a commitment: written where it is not its project's."""
+    return currency if currency != project.currency else None
 
 
 def _said(amount: Decimal, currency: str) -> str:
