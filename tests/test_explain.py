@@ -78,7 +78,7 @@ def test_every_registered_code_is_reported_by_the_loader_or_a_declared_check():
     loaded = {name for name, code in EXPLANATIONS.items() if f"{code.name.upper().replace('-', '_')}.problem(" in load}
     # `cndledger iati import` reports its own codes, each at a line of an XML file (none is a ledger's).
     importing = (SOURCE / "iati" / "to_ledger.py").read_text(encoding="utf-8")
-    imported = {name for name, code in EXPLANATIONS.items() if name.startswith("iati-")
+    imported = {name for name, code in EXPLANATIONS.items() if code.command == "iati import"
                 and f"{code.name.upper().replace('-', '_')}," in importing}
     assert declared | loaded | imported == set(EXPLANATIONS)
     assert not declared & loaded and not imported & (declared | loaded)

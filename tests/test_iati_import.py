@@ -469,3 +469,11 @@ def test_a_default_currency_no_value_is_in_gives_way_to_the_values_currency(ledg
     assert (project["currency"], project["note"]) == ("GBP", "IATI default-currency EUR; the activity's values are in GBP.")
     assert "rates:" not in result.stdout
     assert ledger.run("check", "--strict", "out").exit_code == 0
+
+
+def test_explain_says_an_iati_code_is_the_imports(ledger):
+    result = ledger.run("explain", "iati-implied-commitment")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("iati-implied-commitment: a disbursement without a commitment before it (iati "
+                                    "import)\n  A warning of 'cndledger iati import', at a line of the file it reads.\n")
+    assert "cndledger iati import on an activity holding a disbursement (type 3) and no commitment" in result.stdout

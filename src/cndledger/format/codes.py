@@ -24,10 +24,12 @@ CODES: dict[str, Code] = {}  # by name, in the order declared below
 
 
 class Code:  # a plain class, not a dataclass: `check` starts without importing dataclasses
-    __slots__ = ("name", "severity", "summary", "fatal", "meaning", "fix", "hint", "example", "fixed", "setup")
+    __slots__ = ("name", "severity", "summary", "fatal", "meaning", "fix", "hint", "example", "fixed", "setup",
+                 "command")
 
     def __init__(self, name: str, severity: Severity, summary: str, *, fatal: bool = False, meaning: str,
-                 fix: str, hint: str, example: str | None, fixed: str | None, setup: str | None = None) -> None:
+                 fix: str, hint: str, example: str | None, fixed: str | None, setup: str | None = None,
+                 command: str | None = None) -> None:
         if name in CODES:
             raise ValueError(f"the problem code '{name}' is declared twice")
         if fatal and severity is not ERROR:
@@ -42,6 +44,7 @@ class Code:  # a plain class, not a dataclass: `check` starts without importing 
         self.example = example  # a ledger file that triggers the code
         self.fixed = fixed  # the same file, fixed
         self.setup = setup  # where no file text can show it (a file that cannot be read)
+        self.command = command  # the command that reports it, where it is not a ledger's check ("iati import")
         CODES[name] = self
 
     def problem(self, message: str, at: Location, *, hint: str | None = None) -> Problem:
@@ -582,7 +585,7 @@ IATI_UNREADABLE = Code(
     fix="Check that the file is an IATI activity file (its first element <iati-activities>), complete and "
         "well-formed (xmllint --noout FILE.xml), and import it again.",
     hint="check that the file is a complete IATI activity file (xmllint --noout FILE.xml)",
-    example=None, fixed=None,
+    example=None, fixed=None, command="iati import",
     setup="cndledger iati import on a file that ends in the middle of an <iati-activity> element",
 )
 
@@ -595,7 +598,7 @@ IATI_LEFT_OUT = Code(
     fix="Correct the element in the IATI file at the line given (or ask its publisher to), and import it "
         "again; or add the entry it stands for to the ledger by hand (cndledger add).",
     hint="correct the element at this line of the IATI file, or add its entry by hand",
-    example=None, fixed=None,
+    example=None, fixed=None, command="iati import",
     setup='cndledger iati import on a file holding <transaction> with <value>twelve</value>',
 )
 
@@ -610,7 +613,7 @@ IATI_NOT_CARRIED = Code(
     fix="Nothing, where the value does not belong in a funding ledger (interest, loans); else add the entry "
         "by hand as it should stand, with a note citing the IATI file and line.",
     hint="add the entry by hand if the ledger should hold it, citing this line",
-    example=None, fixed=None,
+    example=None, fixed=None, command="iati import",
     setup="cndledger iati import on a file holding a transaction of type 5 (interest payment)",
 )
 
@@ -624,7 +627,7 @@ IATI_IMPLIED_COMMITMENT = Code(
     fix="Where the commitment is known (an agreement, an earlier file), replace the implied commitment by "
         "it; else keep it: its note says where it comes from.",
     hint="replace the implied commitment by the real one where it is known",
-    example=None, fixed=None,
+    example=None, fixed=None, command="iati import",
     setup="cndledger iati import on an activity holding a disbursement (type 3) and no commitment",
 )
 
@@ -634,7 +637,7 @@ IATI_ROUNDED = Code(
             "value has more, so the import rounds it half away from zero and says so.",
     fix="Nothing, where the rounding is right; else correct the entry's amount by hand.",
     hint="check the rounded amount against the source",
-    example=None, fixed=None,
+    example=None, fixed=None, command="iati import",
     setup="cndledger iati import on a transaction of <value currency=\"EUR\">10.005</value>",
 )
 
@@ -647,7 +650,7 @@ IATI_NEEDS_RATE = Code(
     fix="Add the rates the ledger needs (`cndledger rates import` of a rates file), or give the entry its "
         "own rate.",
     hint="add a [[rate]] between the two currencies dated on or before the entry",
-    example=None, fixed=None,
+    example=None, fixed=None, command="iati import",
     setup='cndledger iati import on an activity of default-currency="EUR" holding a value of currency="USD"',
 )
 
@@ -658,7 +661,7 @@ IATI_PERIOD_WIDENED = Code(
             "period that holds it, and its note keeps the IATI period as written.",
     fix="Nothing, where the wider period is right; else correct the line's period by hand.",
     hint="check the budget line's period against the IATI period in its note",
-    example=None, fixed=None,
+    example=None, fixed=None, command="iati import",
     setup="cndledger iati import on a budget from 2010-01-01 to 2010-12-19",
 )
 
