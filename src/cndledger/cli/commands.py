@@ -531,10 +531,38 @@ def _read_entries(path: str) -> str:
         raise AddError(f"--from-file: '{path}' is not UTF-8 text; save it as UTF-8") from None
 
 
+def iati_import(session: Session, files, to: str, reporting_org: str | None, force: bool) -> int:
+    try:
+        from cndledger.iati.importing import ImportRefused, import_files
+    except ImportError:  # lxml: the iati extra
+        raise _fail_usage("iati import needs lxml: pip install 'cndledger[iati]'") from None
+    import datetime as _dt
+
+    from cndledger.render import iati_import as render
+    from cndledger.render.problems import as_text
+
+    try:
+        done = import_files(list(files or []), to, reporting_org=reporting_org, force=force)
+    except ImportRefused as exc:
+        raise _fail_usage(f"iati import: {exc}") from None
+    except OSError as exc:
+        print(f"cndledger: iati import: cannot write the ledger: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    sys.stderr.write(as_text(done.imported.problems, render.xml_lines()))
+    sys.stdout.write(render.summary(done, to, len(files or [])))
+    if done.written:
+        from cndledger.core.api import open_ledger
+
+        opened = open_ledger([to], _dt.date.today(), use_cache=False, warnings=True)
+        sys.stdout.write(render.check_line(opened, to))
+    return EXIT_PROBLEMS if any(problem.is_error for problem in done.imported.problems) else EXIT_OK
+
+
 COMMANDS: dict[str, Callable[..., int]] = {
     "check": check, "balance": balance, "release-check": release_check, "tranches": tranches,
     "register": register, "budget": budget, "schema": schema, "explain": explain, "add": add,
 }
+COMMANDS["iati import"] = iati_import
 
 
 def run(session: Session, name: str, options: dict) -> int:

@@ -162,3 +162,27 @@ COMMANDS = {command.name: command for command in (
         Parameter("dry_run", FLAG, "--dry-run", default=False, help="Check the entry and print it; write nothing."),
     ),
 )}
+
+# Command groups: a command named "GROUP SUB" is `cndledger GROUP SUB`, under the group's help.
+GROUPS = {
+    "iati": "IATI activity files (the International Aid Transparency Initiative's XML): read published files into a "
+            "ledger; needs lxml (pip install 'cndledger[iati]').",
+}
+
+COMMANDS["iati import"] = Command(
+    "iati import", "Read IATI activity files (2.0x, or 1.0x letter codes) into a new ledger folder: each activity a\n"
+    "project, its transactions commitments, releases, expenses and pledges, its budgets budget lines.\n"
+    "Says what it wrote and skipped; each value it could not carry is reported at its line of the XML.\n"
+    "Exit 0 written; 1 written, but a file or an element of one could not be read; 2 bad usage.",
+    Parameter("files", ARGUMENTS, required=True, show_default=False, metavar="FILE.xml...",
+              help="The IATI activity files (<iati-activities>) to import."),
+    Parameter("to", VALUE, "--to", required=True, show_default=False, metavar="DIR",
+              help="The folder of the new ledger: one TOML file per XML file, and parties.toml. It must be new or "
+                   "empty, unless --force."),
+    Parameter("reporting_org", VALUE, "--reporting-org", show_default=False, metavar="REF",
+              help="Only the activities this organisation reports (its reporting-org ref, such as GB-1); the "
+                   "others are counted and skipped."),
+    Parameter("force", FLAG, "--force", default=False,
+              help="Write into a folder that is not empty: files of the same names are overwritten (each named), "
+                   "the others kept."),
+)
