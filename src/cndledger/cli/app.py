@@ -21,6 +21,7 @@ from cndledger.cli.declarations import (
     CHECK_FORMATS,
     COMMANDS,
     FLAG,
+    GROUPS,
     VALUES,
     Command,
     Parameter,
@@ -132,8 +133,21 @@ def _add_command(declared: Command) -> None:
     command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     command.__annotations__ = {parameter.name: parameter.annotation for parameter in parameters}
     command.__doc__ = declared.help
-    command.__name__ = command.__qualname__ = declared.name.replace("-", "_")
-    app.command(declared.name)(command)
+    command.__name__ = command.__qualname__ = declared.name.replace("-", "_").replace(" ", "_")
+    group, _, name = declared.name.rpartition(" ")
+    (_group(group) if group else app).command(name)(command)
+
+
+_GROUPS: dict[str, typer.Typer] = {}
+
+
+def _group(name: str) -> typer.Typer:
+    """The Typer app of a group of commands (`cndledger iati ...`), added to the app when first asked for."""
+    if name not in _GROUPS:
+        _GROUPS[name] = typer.Typer(help=GROUPS[name], no_args_is_help=True, rich_markup_mode=None,
+                                    context_settings={"help_option_names": ["-h", "--help"]})
+        app.add_typer(_GROUPS[name], name=name)
+    return _GROUPS[name]
 
 
 for _declared in COMMANDS.values():
