@@ -140,6 +140,7 @@ def _exported(ledger: Ledger, only: set[str] | None) -> list[tuple[Project, int]
 def _missing(ledger: Ledger, projects: list[tuple[Project, int]], reporter: Party,
              countries: dict[str, str | None], transactions: dict[str, list[_Transaction]]) -> list[Problem]:
     problems: list[Problem] = []
+    bad_countries: set[str] = set()
     for project, _ in projects:
         if not project.iati_identifier:
             problems.append(IATI_MISSING_IDENTIFIER.problem(
@@ -151,10 +152,12 @@ def _missing(ledger: Ledger, projects: list[tuple[Project, int]], reporter: Part
                 f"project '{project.id}' has no recipient_country, nor has any project above it: give the "
                 "ISO 3166-1 alpha-2 code of the country it benefits (PK for Pakistan)", project.at))
         elif not _COUNTRY.fullmatch(country):
-            at = project.at_key("recipient_country") if project.recipient_country else project.at
-            problems.append(IATI_MISSING_IDENTIFIER.problem(
-                f"project '{project.id}' has the recipient_country '{country}', which is no ISO 3166-1 alpha-2 "
-                "code: write two capital letters (PK for Pakistan)", at))
+            source = _giving(ledger, project, "recipient_country")
+            if source.id not in bad_countries:  # once, where it is written
+                bad_countries.add(source.id)
+                problems.append(IATI_MISSING_IDENTIFIER.problem(
+                    f"project '{source.id}' has the recipient_country '{country}', which is no ISO 3166-1 alpha-2 "
+                    "code: write two capital letters (PK for Pakistan)", source.at_key("recipient_country")))
         if project.start is None and project.end is None and not transactions.get(project.id):
             problems.append(IATI_MISSING_IDENTIFIER.problem(
                 f"project '{project.id}' has no start, no end and no entry to date it by: IATI needs an activity "
@@ -177,6 +180,18 @@ def _missing(ledger: Ledger, projects: list[tuple[Project, int]], reporter: Part
             f"party '{reporter.id}' (the reporting organisation) has no type: IATI needs the reporting "
             "organisation's type (government, multilateral, ngo, private, academic or other)", reporter.at))
     return problems
+
+
+def _giving(ledger: Ledger, project: Project, key: str) -> Project:
+    """The project whose own value of `key` the project has: itself, else the nearest above it that sets it."""
+    seen = set()
+    current: Project | None = project
+    while current is not None and current.id not in seen:
+        if getattr(current, key) is not None:
+            return current
+        seen.add(current.id)
+        current = ledger.project_by_id.get(current.parent) if current.parent is not None else None
+    return project
 
 
 # --- Entries into transactions ---------------------------------------------------------------------
