@@ -4,6 +4,7 @@ accept, whose transactions add up to `balance --json`, and that names each missi
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -423,6 +424,9 @@ def test_the_output_file_is_written_whole(ledger):
     assert "wrote 2 IATI activities to activities.xml" in result.stderr
     assert validate(ledger.root / "activities.xml", SCHEMA, CODELISTS) == []
     assert [path.name for path in ledger.root.iterdir() if path.name.startswith(".cndledger-")] == []
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (ledger.root / "activities.xml").stat().st_mode & 0o777 == 0o666 & ~umask  # as any new file's
 
 
 def test_project_exports_it_and_those_below_it(ledger):
@@ -452,3 +456,13 @@ def test_a_ledger_with_errors_is_not_exported(ledger):
     assert result.exit_code == 1 and result.stdout == ""
     assert "error[unresolved-ref]" in result.stderr
     assert "iati export writes nothing while the ledger has errors" in result.stderr
+
+
+def test_text_of_any_kind_stays_well_formed_xml(ledger):
+    odd = 'Fans & \\"jewellery\\" <Gujrat>\\u0001\\ttab'  # TOML escapes: quotes, a control character, a tab
+    ledger.write("ledger.toml", PROGRAMME.replace('title = "A project"', f'title = "{odd}"')
+                 .replace('note = "credit note"', 'note = "line one\\nline two"'))
+    result, root = export(ledger, "--as-of", "2006-06-30")
+    assert validate(result.stdout.encode(), SCHEMA, CODELISTS) == []
+    assert root.xpath("iati-activity[2]/title/narrative/text()") == ['Fans & "jewellery" <Gujrat>\ufffd\ttab']
+    assert "line one\nline two" in root.xpath("//transaction/description/narrative/text()")

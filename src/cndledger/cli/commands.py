@@ -562,10 +562,17 @@ def _write_whole(path: str, data: bytes) -> None:
     import tempfile
 
     folder = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode & 0o777  # a file replaced keeps its permissions
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask  # a new one gets those of any new file
     handle, temporary = tempfile.mkstemp(prefix=".cndledger-", suffix=".xml", dir=folder)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):

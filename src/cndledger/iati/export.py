@@ -2,8 +2,8 @@
 
 `export_activities(ledger, as_of)` gives the document's bytes, or the problems that stop it: each
 identifier the standard needs and the ledger lacks (`iati-missing-identifier`, at the entry that
-lacks it). Built with the standard library's ElementTree, so exporting needs no extra (validating
-the result against the XSD does: `validate.py`, lxml).
+lacks it). Written as text as it goes (`_Writer`), with no XML library: exporting needs no extra
+(validating the result against the XSD does: `validate.py`, lxml).
 
 The mapping (docs/iati.md has it as a table):
 - each project is an `iati-activity` (`hierarchy` its depth, 1 for a root; `related-activity` type 1
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import NamedTuple
@@ -119,15 +118,17 @@ def export_activities(ledger: Ledger, as_of: _dt.date, *, only: set[str] | None 
     problems += _missing(ledger, projects, reporter, countries, transactions)
     if problems:
         return Exported(None, sorted(problems, key=sort_key), 0)
-    root = ET.Element("iati-activities", {"version": VERSION})
+    out = _Writer()
+    out.parts.append('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.open("iati-activities", {"version": VERSION})
     funders = _funders(ledger, exported_ids)
     plans = _planned(ledger, exported_ids)
     for project, depth in projects:
-        _activity(root, ledger, project, depth, as_of, reporter, countries[project.id], funders.get(project.id, []),
+        _activity(out, ledger, project, depth, as_of, reporter, countries[project.id], funders.get(project.id, []),
                   sorted(transactions.get(project.id, [])), budgets.get(project.id, []),
                   plans.get(project.id, []), exported_ids)
-    ET.indent(root, space="  ")
-    document = b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode").encode() + b"\n"
+    out.close("iati-activities")
+    document = out.document()
     return Exported(document, [], len(projects))
 
 
@@ -352,23 +353,69 @@ def _conditions(ledger: Ledger, tranche: Tranche, currency: str) -> Iterable[tup
 
 # --- The document ----------------------------------------------------------------------------------
 
-def _narrative(parent: ET.Element, tag: str, text: str, attributes: dict[str, str] | None = None) -> ET.Element:
-    element = ET.SubElement(parent, tag, attributes or {})
-    ET.SubElement(element, "narrative").text = text
-    return element
+# What XML 1.0 cannot hold at all (control characters but tab, newline and carriage return; lone
+# surrogates; U+FFFE, U+FFFF): a ledger's text may, so it is written as U+FFFD rather than spoil the file.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;",
+                                    "\n": "&#10;", "\r": "&#13;"})
 
 
-def _org(parent: ET.Element, tag: str, party: Party, **attributes: str) -> ET.Element:
-    settings = {"ref": party.iati_ref or ""}
-    if party.type in ORGANISATION_TYPE:
-        settings["type"] = ORGANISATION_TYPE[party.type]
-    settings.update(attributes)
-    return _narrative(parent, tag, party.name, settings)
+def _text(value: str) -> str:
+    return _NOT_XML.sub("\ufffd", value).translate(_TEXT_ESCAPES)
 
 
-def _value(parent: ET.Element, amount: Decimal, currency: str, day: _dt.date) -> None:
-    ET.SubElement(parent, "value", {"currency": currency, "value-date": day.isoformat()}).text = \
-        format_amount(amount, currency)
+def _attributes(attributes: dict[str, str]) -> str:
+    return "".join(f' {name}="{_NOT_XML.sub(chr(0xFFFD), value).translate(_ATTRIBUTE_ESCAPES)}"'
+                   for name, value in attributes.items())
+
+
+class _Writer:
+    """The document as text, written as it goes (an element tree of a large ledger would cost its size
+    in memory several times over, and serialising it most of the time), indented two spaces a level."""
+
+    __slots__ = ("parts", "indent")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.indent = ""
+
+    def open(self, tag: str, attributes: dict[str, str] | None = None) -> None:
+        self.parts.append(f"{self.indent}<{tag}{_attributes(attributes) if attributes else ''}>\n")
+        self.indent += "  "
+
+    def close(self, tag: str) -> None:
+        self.indent = self.indent[:-2]
+        self.parts.append(f"{self.indent}</{tag}>\n")
+
+    def empty(self, tag: str, attributes: dict[str, str]) -> None:
+        self.parts.append(f"{self.indent}<{tag}{_attributes(attributes)}/>\n")
+
+    def text(self, tag: str, text: str, attributes: dict[str, str] | None = None) -> None:
+        self.parts.append(f"{self.indent}<{tag}{_attributes(attributes) if attributes else ''}>{_text(text)}</{tag}>\n")
+
+    def narrative(self, tag: str, text: str, attributes: dict[str, str] | None = None) -> None:
+        self.open(tag, attributes)
+        self.text("narrative", text)
+        self.close(tag)
+
+    def org(self, tag: str, party: Party, **attributes: str) -> None:
+        settings = {"ref": party.iati_ref or ""}
+        if party.type in ORGANISATION_TYPE:
+            settings["type"] = ORGANISATION_TYPE[party.type]
+        settings.update(attributes)
+        self.narrative(tag, party.name, settings)
+
+    def value(self, amount: Decimal, currency: str, day: _dt.date) -> None:
+        self.parts.append(f'{self.indent}<value currency="{_text(currency)}" value-date="{day.isoformat()}">'
+                          f"{format_amount(amount, currency)}</value>\n")
+
+    def period(self, first: _dt.date, last: _dt.date) -> None:
+        self.parts.append(f'{self.indent}<period-start iso-date="{first.isoformat()}"/>\n'
+                          f'{self.indent}<period-end iso-date="{last.isoformat()}"/>\n')
+
+    def document(self) -> bytes:
+        return "".join(self.parts).encode("utf-8")
 
 
 def _activity_dates(project: Project, as_of: _dt.date, transactions: list[_Transaction]) -> list[tuple[str, _dt.date]]:
@@ -392,57 +439,61 @@ def _status(project: Project, as_of: _dt.date) -> str:
     return IMPLEMENTATION
 
 
-def _activity(root: ET.Element, ledger: Ledger, project: Project, depth: int, as_of: _dt.date, reporter: Party,
+def _activity(out: _Writer, ledger: Ledger, project: Project, depth: int, as_of: _dt.date, reporter: Party,
               country: str | None, funders: list[Party], transactions: list[_Transaction], budgets: list[_Budget],
               tranches: list[tuple[Tranche, Party | None, str]], exported: set[str]) -> None:
-    activity = ET.SubElement(root, "iati-activity", {
-        "default-currency": project.currency, "hierarchy": str(depth + 1)})
-    ET.SubElement(activity, "iati-identifier").text = project.iati_identifier
-    _org(activity, "reporting-org", reporter)
-    _narrative(activity, "title", project.title)
-    _narrative(activity, "description", project.title, {"type": "1"})
+    out.open("iati-activity", {"default-currency": project.currency, "hierarchy": str(depth + 1)})
+    out.text("iati-identifier", project.iati_identifier or "")
+    out.org("reporting-org", reporter)
+    out.narrative("title", project.title)
+    out.narrative("description", project.title, {"type": "1"})
     for party in funders:
-        _org(activity, "participating-org", party, role=FUNDING)
+        out.org("participating-org", party, role=FUNDING)
     executing = ledger.party_by_name.get(project.executing) if project.executing is not None else None
-    accountable = executing or reporter
-    _org(activity, "participating-org", accountable, role=ACCOUNTABLE)
+    out.org("participating-org", executing or reporter, role=ACCOUNTABLE)
     if executing is not None:
-        _org(activity, "participating-org", executing, role=IMPLEMENTING)
-    ET.SubElement(activity, "activity-status", {"code": _status(project, as_of)})
+        out.org("participating-org", executing, role=IMPLEMENTING)
+    out.empty("activity-status", {"code": _status(project, as_of)})
     for type_, day in _activity_dates(project, as_of, transactions):
-        ET.SubElement(activity, "activity-date", {"type": type_, "iso-date": day.isoformat()})
+        out.empty("activity-date", {"type": type_, "iso-date": day.isoformat()})
     if country:
-        ET.SubElement(activity, "recipient-country", {"code": country, "percentage": "100"})
+        out.empty("recipient-country", {"code": country, "percentage": "100"})
     for budget in budgets:
-        element = ET.SubElement(activity, "budget", {"type": budget.type})
-        ET.SubElement(element, "period-start", {"iso-date": budget.first.isoformat()})
-        ET.SubElement(element, "period-end", {"iso-date": budget.last.isoformat()})
-        _value(element, budget.value, budget.currency, budget.value_date)
+        out.open("budget", {"type": budget.type})
+        out.period(budget.first, budget.last)
+        out.value(budget.value, budget.currency, budget.value_date)
+        out.close("budget")
     for tranche, funder, currency in tranches:
         if tranche.due is None:
             continue
-        element = ET.SubElement(activity, "planned-disbursement", {"type": ORIGINAL})
-        ET.SubElement(element, "period-start", {"iso-date": tranche.due.first.isoformat()})
-        ET.SubElement(element, "period-end", {"iso-date": tranche.due.last.isoformat()})
-        _value(element, tranche.amount, currency, tranche.due.last)
+        out.open("planned-disbursement", {"type": ORIGINAL})
+        out.period(tranche.due.first, tranche.due.last)
+        out.value(tranche.amount, currency, tranche.due.last)
         if funder is not None:
-            _org(element, "provider-org", funder)
+            out.org("provider-org", funder)
+        out.close("planned-disbursement")
     for transaction in transactions:
-        element = ET.SubElement(activity, "transaction", {"ref": transaction.ref} if transaction.ref else {})
-        ET.SubElement(element, "transaction-type", {"code": transaction.type})
-        ET.SubElement(element, "transaction-date", {"iso-date": transaction.day.isoformat()})
-        _value(element, transaction.value, transaction.currency, transaction.day)
+        out.open("transaction", {"ref": transaction.ref} if transaction.ref else None)
+        out.empty("transaction-type", {"code": transaction.type})
+        out.empty("transaction-date", {"iso-date": transaction.day.isoformat()})
+        out.value(transaction.value, transaction.currency, transaction.day)
         if transaction.description:
-            _narrative(element, "description", transaction.description)
+            out.narrative("description", transaction.description)
         if transaction.provider is not None:
-            _org(element, "provider-org", transaction.provider)
+            out.org("provider-org", transaction.provider)
+        out.close("transaction")
     parent = ledger.project_by_id.get(project.parent) if project.parent is not None else None
     if parent is not None and parent.iati_identifier:
-        ET.SubElement(activity, "related-activity", {"ref": parent.iati_identifier, "type": PARENT})
+        out.empty("related-activity", {"ref": parent.iati_identifier, "type": PARENT})
     for child in ledger.children.get(project.id, []):
         if child.id in exported and child.iati_identifier:
-            ET.SubElement(activity, "related-activity", {"ref": child.iati_identifier, "type": CHILD})
+            out.empty("related-activity", {"ref": child.iati_identifier, "type": CHILD})
     conditions = [condition for tranche, _, currency in tranches for condition in _conditions(ledger, tranche, currency)]
-    element = ET.SubElement(activity, "conditions", {"attached": "1" if conditions else "0"})
-    for type_, text in conditions:
-        _narrative(element, "condition", text, {"type": type_})
+    if conditions:
+        out.open("conditions", {"attached": "1"})
+        for type_, text in conditions:
+            out.narrative("condition", text, {"type": type_})
+        out.close("conditions")
+    else:
+        out.empty("conditions", {"attached": "0"})
+    out.close("iati-activity")
