@@ -114,14 +114,14 @@ def export_activities(ledger: Ledger, as_of: _dt.date, *, only: set[str] | None 
                               {project.id: project.recipient_country for project in ledger.projects},
                               {project.id: project.parent for project in ledger.projects}, None)
     transactions = _transactions(ledger, as_of, exported_ids)
+    funders = _funders(ledger, exported_ids)
     budgets, problems = _budgets(ledger, as_of, exported_ids)
-    problems += _missing(ledger, projects, reporter, countries, transactions)
+    problems += _missing(ledger, projects, reporter, countries, transactions, funders)
     if problems:
         return Exported(None, sorted(problems, key=sort_key), 0)
     out = _Writer()
     out.parts.append('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.open("iati-activities", {"version": VERSION})
-    funders = _funders(ledger, exported_ids)
     plans = _planned(ledger, exported_ids)
     for project, depth in projects:
         _activity(out, ledger, project, depth, as_of, reporter, countries[project.id], funders.get(project.id, []),
@@ -139,7 +139,8 @@ def _exported(ledger: Ledger, only: set[str] | None) -> list[tuple[Project, int]
 # --- What the standard needs and the ledger may lack -----------------------------------------------
 
 def _missing(ledger: Ledger, projects: list[tuple[Project, int]], reporter: Party,
-             countries: dict[str, str | None], transactions: dict[str, list[_Transaction]]) -> list[Problem]:
+             countries: dict[str, str | None], transactions: dict[str, list[_Transaction]],
+             funders: dict[str, list[Party]]) -> list[Problem]:
     problems: list[Problem] = []
     bad_countries: set[str] = set()
     for project, _ in projects:
@@ -167,10 +168,10 @@ def _missing(ledger: Ledger, projects: list[tuple[Project, int]], reporter: Part
     for project, _ in projects:
         if project.executing is not None and (party := ledger.party_by_name.get(project.executing)) is not None:
             parties.setdefault(party.id, (party, f"the executing party of project '{project.id}'"))
-        for transaction in transactions.get(project.id, []):
-            if transaction.provider is not None:
-                parties.setdefault(transaction.provider.id, (
-                    transaction.provider, f"a funder of project '{project.id}'"))
+        providers = [transaction.provider for transaction in transactions.get(project.id, [])]
+        for provider in [*funders.get(project.id, []), *providers]:  # a commitment's party, counting or not
+            if provider is not None:
+                parties.setdefault(provider.id, (provider, f"a funder of project '{project.id}'"))
     for party, role in parties.values():
         if not party.iati_ref:
             problems.append(IATI_MISSING_IDENTIFIER.problem(
