@@ -466,3 +466,29 @@ def test_text_of_any_kind_stays_well_formed_xml(ledger):
     assert validate(result.stdout.encode(), SCHEMA, CODELISTS) == []
     assert root.xpath("iati-activity[2]/title/narrative/text()") == ['Fans & "jewellery" <Gujrat>\ufffd\ttab']
     assert "line one\nline two" in root.xpath("//transaction/description/narrative/text()")
+
+
+def test_an_identifier_used_twice_and_a_project_with_no_date_are_named(ledger):
+    ledger.write("ledger.toml", PARTIES + """
+[[project]]
+id = "A"
+title = "A"
+currency = "USD"
+start = 2005-01-01
+executing = "AGENCY"
+recipient_country = "PK"
+iati_identifier = "XX-TEST-AGENCY-1"
+
+[[project]]
+id = "B"
+title = "B"
+currency = "USD"
+executing = "AGENCY"
+recipient_country = "PK"
+iati_identifier = "XX-TEST-AGENCY-1"
+""")
+    result = ledger.run("iati", "export", "ledger.toml", "--as-of", "2006-01-01")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert ("ledger.toml:29: error[iati-missing-identifier]: project 'B' has the iati_identifier 'XX-TEST-AGENCY-1' "
+            "of project 'A' (at ledger.toml:14)") in result.stderr
+    assert "ledger.toml:23: error[iati-missing-identifier]: project 'B' has no start, no end and no entry" in result.stderr

@@ -143,11 +143,17 @@ def _missing(ledger: Ledger, projects: list[tuple[Project, int]], reporter: Part
              funders: dict[str, list[Party]]) -> list[Problem]:
     problems: list[Problem] = []
     bad_countries: set[str] = set()
+    identified: dict[str, Project] = {}
     for project, _ in projects:
         if not project.iati_identifier:
             problems.append(IATI_MISSING_IDENTIFIER.problem(
                 f"project '{project.id}' has no iati_identifier: IATI names each activity by its identifier "
                 "(the reporting organisation's identifier, a hyphen and the activity's own)", project.at))
+        elif (first := identified.setdefault(project.iati_identifier, project)) is not project:
+            problems.append(IATI_MISSING_IDENTIFIER.problem(
+                f"project '{project.id}' has the iati_identifier '{project.iati_identifier}' of project "
+                f"'{first.id}' (at {first.at}): an activity's identifier is its own; give each project its own",
+                project.at_key("iati_identifier")))
         country = countries.get(project.id)
         if not country:
             problems.append(IATI_MISSING_IDENTIFIER.problem(
