@@ -138,16 +138,16 @@ def _add_command(declared: Command) -> None:
     (_group(group) if group else app).command(name)(command)
 
 
-_GROUPS: dict[str, typer.Typer] = {}
+_GROUP_APPS: dict[str, typer.Typer] = {}
 
 
 def _group(name: str) -> typer.Typer:
-    """The Typer app of a group of commands (`cndledger iati ...`), added to the app when first asked for."""
-    if name not in _GROUPS:
-        _GROUPS[name] = typer.Typer(help=GROUPS[name], no_args_is_help=True, rich_markup_mode=None,
-                                    context_settings={"help_option_names": ["-h", "--help"]})
-        app.add_typer(_GROUPS[name], name=name)
-    return _GROUPS[name]
+    """The Typer app of a command group (`cndledger iati ...`), made and added once."""
+    if name not in _GROUP_APPS:
+        _GROUP_APPS[name] = typer.Typer(help=GROUPS[name], no_args_is_help=True, rich_markup_mode=None,
+                                        context_settings={"help_option_names": ["-h", "--help"]})
+        app.add_typer(_GROUP_APPS[name], name=name)
+    return _GROUP_APPS[name]
 
 
 for _declared in COMMANDS.values():

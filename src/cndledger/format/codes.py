@@ -29,7 +29,7 @@ class Code:  # a plain class, not a dataclass: `check` starts without importing 
 
     def __init__(self, name: str, severity: Severity, summary: str, *, fatal: bool = False, meaning: str,
                  fix: str, hint: str, example: str | None, fixed: str | None, setup: str | None = None,
-                 command: str = "check") -> None:
+                 command: str | None = None) -> None:
         if name in CODES:
             raise ValueError(f"the problem code '{name}' is declared twice")
         if fatal and severity is not ERROR:
@@ -44,7 +44,7 @@ class Code:  # a plain class, not a dataclass: `check` starts without importing 
         self.example = example  # a ledger file that triggers the code
         self.fixed = fixed  # the same file, fixed
         self.setup = setup  # where no file text can show it (a file that cannot be read)
-        self.command = command  # the command that reports it: `check`, or one of its own (`iati export`)
+        self.command = command  # the command that reports it, where it is not a ledger's check ("iati import")
         CODES[name] = self
 
     def problem(self, message: str, at: Location, *, hint: str | None = None) -> Problem:
@@ -575,8 +575,8 @@ INKIND_AFTER_END = Code(
 )
 
 
-# Reported by `cndledger iati export`, not by `check`: a ledger is complete without IATI's identifiers
-# until it is published as IATI (`command` says which command reports the code).
+# The problems of `cndledger iati export`, not of `check`: a ledger is complete without IATI's identifiers
+# until it is published as IATI. docs/iati.md.
 _IATI_PARTY = '[[party]]\nid = "DONOR"\nname = "A donor"\ntype = "government"\n'
 _IATI_PROJECT = ('\n[[project]]\nid = "P1"\ntitle = "A project"\ncurrency = "USD"\nstart = 2005-01-01\n'
                  'executing = "DONOR"\nrecipient_country = "PK"\n')
