@@ -263,6 +263,10 @@ def test_each_value_has_its_currency_and_the_day_it_counts_from(ledger):
     assert found[("13", "500000.00")][0] == "2004-03-15"  # a pledge: incoming pledge
     release = root.xpath("//transaction[@ref='TT-1']")[0]
     assert release.xpath("provider-org/@ref") == ["XX-TEST-DONOR"]  # the party, named by its alias
+    assert release.xpath("description/narrative/text()") == ["tranche T1"]
+    descriptions = root.xpath("//transaction/description/narrative/text()")
+    assert "training; Fans" in descriptions
+    assert not [text for text in descriptions if "credit note" in text]  # a note is the keeper's own, not published
 
 
 def test_budget_lines_become_budgets_a_fiscal_year_across_two_calendar_years_whole(ledger):
@@ -461,7 +465,7 @@ def test_a_ledger_with_errors_is_not_exported(ledger):
 def test_text_of_any_kind_stays_well_formed_xml(ledger):
     odd = 'Fans & \\"jewellery\\" <Gujrat>\\u0001\\ttab'  # TOML escapes: quotes, a control character, a tab
     ledger.write("ledger.toml", PROGRAMME.replace('title = "A project"', f'title = "{odd}"')
-                 .replace('note = "credit note"', 'note = "line one\\nline two"'))
+                 .replace('note = "credit note"', 'category = "line one\\nline two"'))
     result, root = export(ledger, "--as-of", "2006-06-30")
     assert validate(result.stdout.encode(), SCHEMA, CODELISTS) == []
     assert root.xpath("iati-activity[2]/title/narrative/text()") == ['Fans & "jewellery" <Gujrat>\ufffd\ttab']

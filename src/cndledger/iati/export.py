@@ -205,7 +205,9 @@ def _giving(ledger: Ledger, project: Project, key: str) -> Project:
 # --- Entries into transactions ---------------------------------------------------------------------
 
 def _transactions(ledger: Ledger, as_of: _dt.date, exported: set[str]) -> dict[str, list[_Transaction]]:
-    """Each exported project's own transactions counting on or before the day."""
+    """Each exported project's own transactions counting on or before the day. A description says only
+    what the entry's structured keys say (an agreement, a tranche, a category and a cluster): a `note` is
+    the ledger keeper's own, and a published file is public."""
     found: dict[str, list[_Transaction]] = {}
     currency_of = ledger.project_currency
     party = ledger.party_by_name.get
@@ -222,7 +224,7 @@ def _transactions(ledger: Ledger, as_of: _dt.date, exported: set[str]) -> dict[s
 
     for pledge in ledger.pledges:
         add(pledge.project, pledge.date.last, "pledge", pledge.amount, pledge.currency, pledge.id,
-            party(pledge.party), pledge.note)
+            party(pledge.party), None)
     for commitment, day in zip(ledger.commitments, counting_days(ledger.commitments)):
         add(commitment.project, day, "commitment", commitment.amount, commitment.currency, commitment.id,
             party(commitment.party), commitment.agreement)
@@ -235,9 +237,9 @@ def _transactions(ledger: Ledger, as_of: _dt.date, exported: set[str]) -> dict[s
                 continue
             amount = flow.amount if sign > 0 else MONEY.minus(flow.amount)
             add(of.project, day, kind, amount, flow.currency or of.currency, flow.id or flow.reference,
-                party(of.party), flow.note)
+                party(of.party), f"tranche {flow.tranche}" if isinstance(flow, Release) and flow.tranche else None)
     for expense, day in zip(ledger.expenses, counting_days(ledger.expenses)):
-        described = "; ".join(text for text in (expense.category, expense.cluster, expense.note) if text)
+        described = "; ".join(text for text in (expense.category, expense.cluster) if text)
         add(expense.project, day, "expense", expense.amount, expense.currency, expense.id or expense.reference,
             None, described or None)
     return found
