@@ -496,3 +496,74 @@ iati_identifier = "XX-TEST-AGENCY-1"
     assert ("ledger.toml:29: error[iati-missing-identifier]: project 'B' has the iati_identifier 'XX-TEST-AGENCY-1' "
             "of project 'A' (at ledger.toml:14)") in result.stderr
     assert "ledger.toml:23: error[iati-missing-identifier]: project 'B' has no start, no end and no entry" in result.stderr
+
+
+def _with_identifiers(generated) -> dict[str, bytes]:
+    """The files of a generated ledger with the identifiers IATI needs (and a date for every project)."""
+    from fuzz_ledgers import write_text
+
+    layout = {"crlf": False, "bom": False, "grouped": False, "comments": False, "multiline": False,
+              "final_newline": True}
+    files = {}
+    for name, entries in generated.files.items():
+        written = []
+        for kind, fields in entries:
+            fields = dict(fields)
+            if kind == "party":
+                fields["iati_ref"] = f"XX-TEST-{fields['id']}"
+                fields.setdefault("type", "other")
+            elif kind == "project":
+                fields["iati_identifier"] = f"XX-TEST-{fields['id']}"
+                fields["recipient_country"] = "PK"
+                if "start" not in fields and "end" not in fields:
+                    fields["start"] = "1995"  # before any generated entry
+            written.append((kind, fields))
+        files[name] = write_text(written, layout)
+    return files
+
+
+def test_on_any_valid_ledger_the_export_is_valid_and_adds_up_to_the_balance():
+    import tempfile
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from conftest import LedgerDir
+    from fuzz_ledgers import as_of_days, valid_ledgers
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.data())
+    def run(data):
+        generated = data.draw(valid_ledgers())
+        as_of = data.draw(as_of_days(generated))
+        with tempfile.TemporaryDirectory(prefix="cndledger-iati-") as folder:
+            ledger = LedgerDir(Path(folder))
+            for name, raw in _with_identifiers(generated).items():
+                (ledger.root / name).parent.mkdir(parents=True, exist_ok=True)
+                (ledger.root / name).write_bytes(raw)
+            args = ("--as-of", as_of, "--no-cache", *generated.files)
+            result = ledger.run("iati", "export", "--reporting-org", "PARTY-0", *args)
+            assert result.exit_code == 0, result.stderr
+            assert validate(result.stdout.encode(), SCHEMA, CODELISTS) == []
+            balance = ledger.run("balance", "--json", *args).json()["projects"]
+        root = etree.fromstring(result.stdout.encode())
+        types = {"11": "committed", "1+": "released", "1-": "refunded", "4": "spent"}
+        own = {activity.xpath("string(iati-identifier)")[len("XX-TEST-"):]: _sums(activity, types)
+               for activity in root.xpath("iati-activity")}
+        parents = {project["id"]: project["parent"] for project in balance}
+        for project in balance:
+            below = [ident for ident in own if _is_below(ident, project["id"], parents)]
+            for name in types.values():
+                total = sum((own[ident][name] for ident in below), Decimal(0))
+                assert (-total if name == "refunded" else total) == Decimal(project[name]), (project["id"], name)
+
+    run()
+
+
+def _is_below(project: str, ancestor: str, parents: dict[str, str | None]) -> bool:
+    current: str | None = project
+    while current is not None:
+        if current == ancestor:
+            return True
+        current = parents.get(current)
+    return False
