@@ -81,7 +81,8 @@ def test_every_registered_code_is_reported_by_the_loader_or_a_declared_check():
     importing = (SOURCE / "iati" / "to_ledger.py").read_text(encoding="utf-8")
     imported = {name for name, code in EXPLANATIONS.items() if code.command == "iati import"
                 and f"{code.name.upper().replace('-', '_')}," in importing}
-    assert declared | loaded | imported == set(EXPLANATIONS)
+    exported = {name for name, code in EXPLANATIONS.items() if code.command == "iati export"}
+    assert declared | loaded | imported | exported == set(EXPLANATIONS)
     # bad-value is the loader's, and a check's where the rule needs the ledger: a `rate` on an entry in its
     # project's own currency
     assert declared & loaded <= {"bad-value"} and not imported & (declared | loaded)
@@ -110,7 +111,20 @@ def test_each_explanation_says_what_it_means_how_to_fix_it_and_gives_a_one_line_
         assert (explanation.example is None) == (explanation.setup is not None), explanation.name
 
 
-@pytest.mark.parametrize("code", [code for code, e in EXPLANATIONS.items() if e.example is not None])
+@pytest.mark.parametrize("code", [code for code, e in EXPLANATIONS.items() if e.command and e.example])
+def test_the_example_of_a_command_of_its_own_triggers_its_code_there_and_not_in_check(ledger, code):
+    explanation = EXPLANATIONS[code]
+    ledger.write("example.toml", explanation.example)
+    assert ledger.run("check", "--format", "json", "example.toml").json()["problems"] == []
+    result = ledger.run(*explanation.command.split(), "example.toml")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert f"[{code}]" in result.stderr
+    ledger.write("example.toml", explanation.fixed)
+    assert ledger.run(*explanation.command.split(), "example.toml").exit_code == 0
+
+
+@pytest.mark.parametrize("code", [code for code, e in EXPLANATIONS.items() if e.example is not None
+                                  and e.command is None])
 def test_the_example_triggers_its_code_and_nothing_else(ledger, code):
     explanation = EXPLANATIONS[code]
     ledger.write("example.toml", explanation.example)

@@ -466,8 +466,25 @@ def explain(session: Session, code: str | None) -> int:
         from cndledger.format.dates import parse_as_of
 
         example = check_example(explanation.example, parse_as_of(None))
+        if explanation.command == "iati export" and not example.problems:
+            example.problems = _iati_export_problems(example.text, parse_as_of(None), example.name)
     sys.stdout.write(render.as_text_page(explanation, example))
     return EXIT_OK
+
+
+def _iati_export_problems(text: str, as_of, name: str) -> list:
+    """What `cndledger iati export` reports on a ledger written as text (an explanation's example)."""
+    import tempfile
+
+    from cndledger.core.api import check_files
+    from cndledger.iati.export import export_activities
+
+    with tempfile.TemporaryDirectory(prefix="cndledger-example-") as folder:
+        path = os.path.join(folder, name)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        problems = export_activities(check_files([path], as_of).ledger, as_of).problems
+    return [problem._replace(file=name, message=problem.message.replace(path, name)) for problem in problems]
 
 
 def add(session: Session, kind: str | None, assignments, to: str | None, ledger, dry_run: bool,
@@ -556,6 +573,68 @@ def iati_import(session: Session, files, to: str, reporting_org: str | None, for
         opened = open_ledger([to], _dt.date.today(), use_cache=False, warnings=True)
         sys.stdout.write(render.check_line(opened, to))
     return EXIT_PROBLEMS if any(problem.is_error for problem in done.imported.problems) else EXIT_OK
+def iati_export(session: Session, paths, ledger, project, as_of, reporting_org, output, no_cache: bool) -> int:
+    day = _day(as_of, "--as-of")
+    opened = _open(session, paths, ledger, day, no_cache)
+    if opened.errors:
+        _report_problems(opened)
+        print("cndledger: iati export writes nothing while the ledger has errors (see above)", file=sys.stderr)
+        return EXIT_PROBLEMS
+    only = _only_projects(opened, project)
+    if not opened.ledger.projects:
+        raise _fail_usage("iati export: the ledger has no project: an IATI activity is a project")
+    from cndledger.iati.export import ExportUsageError, export_activities
+
+    try:
+        exported = export_activities(opened.ledger, day, only=only, reporting_org=reporting_org)
+    except ExportUsageError as exc:
+        raise _fail_usage(f"iati export: {exc}") from None
+    if exported.problems:
+        from cndledger.render.problems import as_text
+
+        sys.stderr.write(as_text(exported.problems, _source_line(opened)))
+        count = len(exported.problems)
+        print(f"cndledger: iati export wrote nothing: {count} identifier{'' if count == 1 else 's'} or value"
+              f"{'' if count == 1 else 's'} that IATI needs {'is' if count == 1 else 'are'} missing (see above)",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    assert exported.document is not None
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(exported.document)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    try:
+        _write_whole(output, exported.document)
+    except OSError as exc:
+        print(f"cndledger: nothing was written: cannot write '{output}': {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    plural = "" if exported.activities == 1 else "s"
+    print(f"cndledger: wrote {exported.activities} IATI activit{'ies' if plural else 'y'} to {output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_whole(path: str, data: bytes) -> None:
+    """Write the file whole or not at all: a temporary file beside it, then renamed over it."""
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode & 0o777  # a file replaced keeps its permissions
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask  # a new one gets those of any new file
+    handle, temporary = tempfile.mkstemp(prefix=".cndledger-", suffix=".xml", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
 
 
 COMMANDS: dict[str, Callable[..., int]] = {
@@ -563,6 +642,7 @@ COMMANDS: dict[str, Callable[..., int]] = {
     "register": register, "budget": budget, "schema": schema, "explain": explain, "add": add,
 }
 COMMANDS["iati import"] = iati_import
+COMMANDS["iati export"] = iati_export
 
 
 def run(session: Session, name: str, options: dict) -> int:

@@ -165,8 +165,8 @@ COMMANDS = {command.name: command for command in (
 
 # Command groups: a command named "GROUP SUB" is `cndledger GROUP SUB`, under the group's help.
 GROUPS = {
-    "iati": "IATI activity files (the International Aid Transparency Initiative's XML): read published files into a "
-            "ledger; needs lxml (pip install 'cndledger[iati]').",
+    "iati": "IATI activity files (the International Aid Transparency Initiative's XML): publish a ledger as one "
+            "(export); read published files into a ledger (import, which needs lxml: pip install 'cndledger[iati]').",
 }
 
 COMMANDS["iati import"] = Command(
@@ -185,4 +185,20 @@ COMMANDS["iati import"] = Command(
     Parameter("force", FLAG, "--force", default=False,
               help="Write into a folder that is not empty: files of the same names are overwritten (each named), "
                    "the others kept."),
+)
+
+COMMANDS["iati export"] = Command(
+    "iati export", "Write the ledger as one IATI 2.03 activity document: a project an activity, its commitments,\n"
+    "releases, refunds, decommitments, expenses and pledges its transactions, its budget lines, tranches and\n"
+    "release conditions. Lists each identifier IATI needs that the ledger lacks, at file:line, and exits 1.",
+    PATHS, LEDGER, PROJECT,
+    AS_OF.with_help("The day of the export: the entries counting on or before it (2005-02-15, 2005-02: its last "
+                    "day, or 2005). Default: today."),
+    Parameter("reporting_org", VALUE, "--reporting-org", show_default=False, metavar="PARTY",
+              complete=("ids", "party"),
+              help="The party that publishes the file (its iati_ref). Default: the executing party of the "
+                   "root projects exported."),
+    Parameter("output", VALUE, "-o", "--output", show_default=False, metavar="FILE",
+              help="Write the document to FILE (replaced whole, only once complete). Default: standard output."),
+    NO_CACHE,
 )

@@ -683,5 +683,44 @@ IATI_PERIOD_WIDENED = Code(
     setup="cndledger iati import on a budget from 2010-01-01 to 2010-12-19",
 )
 
+# The problems of `cndledger iati export`, not of `check`: a ledger is complete without IATI's identifiers
+# until it is published as IATI. docs/iati.md.
+_IATI_PARTY = '[[party]]\nid = "DONOR"\nname = "A donor"\ntype = "government"\n'
+_IATI_PROJECT = ('\n[[project]]\nid = "P1"\ntitle = "A project"\ncurrency = "USD"\nstart = 2005-01-01\n'
+                 'executing = "DONOR"\nrecipient_country = "PK"\n')
+
+IATI_MISSING_IDENTIFIER = Code(
+    "iati-missing-identifier", ERROR, "IATI export lacks an identifier or a value the standard requires",
+    command="iati export",
+    meaning="An IATI activity file names every organisation by its IATI organisation identifier (XM-DAC-41123 "
+            "for UNIDO) and every activity by its iati-identifier, and says which country an activity benefits. "
+            "The format has no such identifiers unless the ledger gives them: `iati_ref` on a party (and its "
+            "`type`, for the reporting organisation), `iati_identifier` and `recipient_country` on a project "
+            "(a project without a country takes its parent's). `cndledger iati export` lists each one missing, "
+            "at the entry that lacks it, and writes nothing. `check` does not report it: a ledger is complete "
+            "without them until it is published.",
+    fix="Add the key the message names to the entry at the line given: an organisation's published identifier "
+        "(the IATI Registry, or the OECD DAC list of channel codes, lists them; never invent one), the activity "
+        "identifier under which it is published, the ISO 3166-1 alpha-2 code of the country.",
+    hint="add the identifier the message names; use only a published one, never an invented one",
+    example=_IATI_PARTY + _IATI_PROJECT,
+    fixed=_IATI_PARTY.replace('type = ', 'iati_ref = "XM-EXAMPLE-1"\ntype = ')
+    + _IATI_PROJECT + 'iati_identifier = "XM-EXAMPLE-1-P1"\n',
+)
+
+
+IATI_BUDGET_PERIOD = Code(
+    "iati-budget-period", ERROR, "IATI export meets a budget period longer than a year",
+    command="iati export",
+    meaning="An IATI budget covers a year at most (the standard says a budget's period must not exceed one "
+            "year). Every period of the format (a year, a quarter, a month, a fiscal year) is a year at most, so "
+            "export meets none longer; should one arise, export refuses it rather than split its amount over "
+            "years by a rule the ledger does not give.",
+    fix="Write the budget as lines of a year or less (one per fiscal year, say).",
+    hint="split the line into periods of a year or less",
+    example=None, fixed=None,
+    setup="a budget line whose period runs longer than a year (no period label of the format does)",
+)
+
 
 FATAL_CODES = frozenset(name for name, code in CODES.items() if code.fatal)

@@ -41,7 +41,7 @@ def as_text_page(code: Code, example: CheckedExample | None) -> str:
     out.append("Example")
     if example is not None:
         out += [f"  {example.name}:", _indented(example.text, 4), "",
-                f"  'cndledger check {example.name}' reports:", _indented(as_text(example.problems, example.line), 4),
+                f"  'cndledger {code.command or 'check'} {example.name}' reports:", _indented(as_text(example.problems, example.line), 4),
                 ""]
     else:
         out.append(_paragraph(code.setup or ""))
