@@ -441,9 +441,17 @@ def report(session: Session, paths, ledger, as_of, period, project, output, xlsx
 
 
 def _write_file(path: str, data: bytes, option: str) -> None:
-    """The file written whole or not at all (a temporary file beside it, renamed over it)."""
+    """The file written whole or not at all (a temporary file beside it, renamed over it); a path that is
+    not a regular file (/dev/stdout, a pipe) is written to as it is, never replaced."""
     import tempfile
 
+    if os.path.exists(path) and not os.path.isfile(path):
+        try:
+            with open(path, "wb") as out:
+                out.write(data)
+        except OSError as exc:
+            raise _fail_usage(f"{option}: cannot write '{path}': {exc.strerror or exc}") from None
+        return
     folder = os.path.dirname(os.path.abspath(path))
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".cndledger-", suffix=".tmp")

@@ -129,8 +129,8 @@ COMMANDS = {command.name: command for command in (
         PROJECT, JSON, CSV, NO_CACHE,
     ),
     Command(
-        "report", "A report to hand round: one self-contained HTML page (tables and charts, every figure as --json "
-        "gives it)\nper project; with --xlsx, a workbook of the balance, budget, tranches and register.",
+        "report", "A report to hand round: one self-contained HTML page, tables and charts per project, every amount "
+        "as --json gives it;\nwith --xlsx, a workbook of the balance, budget, tranches and register.",
         PATHS, LEDGER,
         AS_OF.with_help("The day of the figures (the window runs from the first entry to it): 2005-02-15, 2005-02 "
                         "(its last day) or 2005. Default: today."),

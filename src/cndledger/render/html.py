@@ -320,7 +320,7 @@ def _over_time(report: Report, own: ProjectReport, ident: str) -> str:
     chart = svg.lines(f"{ident}-time", "Released and spent over time, against the budget", desc, cur, series.days,
                       [svg.Line("released", series.released), svg.Line("spent", series.spent)],
                       budget=figures.budget, window=window)
-    return f"<h3>Released and spent over time</h3><figure>{chart}</figure>"
+    return f"<figure>{chart}</figure>"
 
 
 def _budget(own: ProjectReport, ident: str) -> str:
