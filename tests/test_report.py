@@ -416,6 +416,50 @@ def test_charts_aggregate_by_month_never_an_element_per_entry(ledger):
     assert points and all(len(found.split()) <= 12 for found in points)  # a point per month end
 
 
+def test_dates_at_the_ends_of_the_calendar_give_a_page_not_a_traceback(ledger):
+    ledger.write("ledgers/l.toml", """
+[[party]]
+id = "D"
+name = "D"
+
+[[project]]
+id = "P"
+title = "P"
+currency = "JPY"
+budget = 1000
+
+[[commitment]]
+id = "C"
+project = "P"
+party = "D"
+date = 0001-01-01
+amount = 500
+
+[[tranche]]
+id = "T"
+commitment = "C"
+amount = 500
+due = 9999-12-31
+
+[[release]]
+commitment = "C"
+tranche = "T"
+date = 0001-01-02
+amount = 100
+
+[[expense]]
+project = "P"
+date = 0001-01-03
+amount = 10
+""")
+    for as_of in ("9999-12-31", "0001-01-05"):
+        text = _report(ledger, "--as-of", as_of)
+        assert text.count("<svg") == 3
+        points = re.findall(r'<polyline [^>]*points="([^"]*)"', text)
+        assert all(len(found.split()) <= 241 for found in points)
+        assert 'data-figure="released" data-value="100"' in text  # JPY: no minor unit
+
+
 # ---- usage --------------------------------------------------------------------------------------
 
 def test_period_excludes_as_of(ledger):

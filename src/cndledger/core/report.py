@@ -23,7 +23,7 @@ from cndledger.format.dates import month_end
 from cndledger.format.periods import Label
 from cndledger.format.records import InKind
 
-MAX_POINTS = 240  # a series of more months than this is taken every quarter, then every year
+MAX_POINTS = 240  # a series of more months than this is taken every quarter, then every year (or years)
 
 
 # Plain classes, not dataclasses: the module is imported by a command (docs/performance.md).
@@ -160,13 +160,14 @@ def _month_ends(start: _dt.date, last: _dt.date) -> list[_dt.date]:
     """The last day of every month (every quarter, every year where there are too many) from `start`'s
     to the one before `last`'s, then `last`."""
     months = (last.year - start.year) * 12 + last.month - start.month + 1
-    step = 1 if months <= MAX_POINTS else 3 if months <= 3 * MAX_POINTS else 12
+    step = 1 if months <= MAX_POINTS else 3 if months <= 3 * MAX_POINTS else 12 * -(-months // (12 * MAX_POINTS))
     number = start.year * 12 + start.month - 1
     if step > 1:  # on calendar quarters or years
         number -= number % step
         number += step - 1
     ends = []
-    while True:
+    final = last.year * 12 + last.month - 1
+    while number <= final:
         day = month_end(number // 12, number % 12 + 1)
         if day >= last:
             break

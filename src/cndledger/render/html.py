@@ -39,8 +39,9 @@ h3 { font-size: 1.05em; margin: 1.3em 0 .3em; }
 .table { overflow-x: auto; }
 table { border-collapse: collapse; margin: .4em 0 .8em; font-variant-numeric: tabular-nums; }
 th, td { padding: .22em .6em; border-bottom: 1px solid #d0d0d0; text-align: left; vertical-align: top; }
-thead th { border-bottom: 2px solid #111; white-space: nowrap; }
+thead th { border-bottom: 2px solid #111; }
 td.num, th.num { text-align: right; white-space: nowrap; }
+td.date { white-space: nowrap; }
 tr.total td, tr.total th { border-top: 2px solid #111; font-weight: 600; }
 tr.commitment td, tr.commitment th { font-weight: 600; background: #f1f4f7; }
 tr.child th { padding-left: 1.6em; font-weight: normal; }
@@ -392,9 +393,9 @@ def _tranches(report: Report, own: ProjectReport, ident: str) -> str:
             status = f'<td class="status-{line.status.replace(" ", "-")}">{_t(line.status)}</td>'
             rows.append(f'<tr class="child" data-tranche="{_attr(tranche.id)}"><th scope="row">{_t(tranche.id)}</th>'
                         f'<td></td>{_money(tranche.amount, cur, "amount")}'
-                        f"<td>{_t(tranche.due.text if tranche.due else ABSENT)}</td>"
+                        f'<td class="date">{_t(tranche.due.text if tranche.due else ABSENT)}</td>'
                         f'{_money(line.released, cur, "released")}'
-                        f"<td>{_t(line.last_release.text if line.last_release else ABSENT)}</td>{status}"
+                        f'<td class="date">{_t(line.last_release.text if line.last_release else ABSENT)}</td>{status}'
                         f"<td>{_t(_conditions(line))}</td></tr>")
             marks.append(svg.Mark(tranche.id, (tranche.due.first, tranche.due.last) if tranche.due else None,
                                   line.last_release.last if line.last_release else None, line.status))
@@ -422,7 +423,7 @@ def _commitment_row(entry: CommitmentSchedule) -> str:
     cur = entry.currency
     return (f'<tr class="commitment" data-commitment="{_attr(entry.commitment.id)}"><th scope="row">'
             f"{_t(entry.commitment.id)}</th><td>{_t(entry.party)}</td>{_money(entry.commitment.amount, cur, 'amount')}"
-            f"<td>{_t(entry.commitment.date.text)}</td>{_money(entry.released, cur, 'released')}<td></td><td></td>"
+            f'<td class="date">{_t(entry.commitment.date.text)}</td>{_money(entry.released, cur, "released")}<td></td><td></td>'
             f"<td></td></tr>")
 
 

@@ -94,7 +94,7 @@ def bars(ident: str, title: str, desc: str, axis: str, series: Sequence[str], ro
         return ""
     band = 16 * len(series) + 12
     label_width = min(210, 20 + 7.5 * max(len(_short(row.label)) for row in rows))
-    right = 190
+    right = min(300, 16 + 6.4 * max(len(note) for row in rows for note in row.notes))  # the notes, at 11px
     top, plot_width = 58, WIDTH - label_width - right
     height = top + band * len(rows) + 44
     ident, parts = _open(ident, title, desc, height)
@@ -118,6 +118,7 @@ def bars(ident: str, title: str, desc: str, axis: str, series: Sequence[str], ro
     parts.append(f'<text x="{label_width + plot_width / 2:.1f}" y="{bottom + 32}" text-anchor="middle">'
                  f'{_text(axis)}</text>')
     zero = x(0.0)
+    beyond = x(reference) if reference is not None else zero  # notes start right of the reference line
     for index, row in enumerate(rows):
         y = top + index * band + 6
         parts.append(f'<text x="{label_width - 8}" y="{y + band / 2 - 4:.1f}" text-anchor="end">'
@@ -127,7 +128,7 @@ def bars(ident: str, title: str, desc: str, axis: str, series: Sequence[str], ro
             left, width = min(zero, end), abs(end - zero)
             style = styles[min(which, len(styles) - 1)]
             parts.append(f'<rect x="{left:.1f}" y="{y + which * 16:.1f}" width="{max(width, 0.5):.1f}" height="12" '
-                         f'{style}/><text x="{max(zero, end) + 5:.1f}" y="{y + which * 16 + 10:.1f}" '
+                         f'{style}/><text x="{max(zero, end, beyond) + 5:.1f}" y="{y + which * 16 + 10:.1f}" '
                          f'font-size="11">{_text(note)}</text>')
     parts.append(f'<line x1="{zero:.1f}" y1="{top - 4}" x2="{zero:.1f}" y2="{bottom}" stroke="{INK}" stroke-width="1"/>')
     if reference is not None:
@@ -170,7 +171,7 @@ def lines(ident: str, title: str, desc: str, currency: str, days: Sequence[_dt.d
     low, high = ticks[0], ticks[-1]
     start, end = days[0].toordinal() - 1, days[-1].toordinal()
     if end - start < 28:
-        start = end - 28
+        start = max(0, end - 28)
 
     def x(day: _dt.date) -> float:
         return left + (day.toordinal() - start) / (end - start) * plot_width
@@ -255,13 +256,14 @@ def timeline(ident: str, title: str, desc: str, marks: Sequence[Mark], as_of: _d
     height = top + band * len(marks) + 48
     ident, parts = _open(ident, title, desc, height)
     start = _dt.date(min(days).year, 1, 1).toordinal()
-    end = _dt.date(max(days).year + 1, 1, 1).toordinal()
+    latest = max(days).year
+    end = _dt.date(latest + 1, 1, 1).toordinal() if latest < _dt.MAXYEAR else _dt.date.max.toordinal() + 1
 
-    def x(day: _dt.date) -> float:
-        return label_width + (day.toordinal() - start) / (end - start) * plot_width
+    def x(day: _dt.date, days_after: int = 0) -> float:
+        return label_width + (day.toordinal() + days_after - start) / (end - start) * plot_width
 
     bottom = top + band * len(marks)
-    years = range(min(days).year, max(days).year + 2)
+    years = range(min(days).year, min(latest + 1, _dt.MAXYEAR) + 1)
     every = max(1, math.ceil(len(years) / 8))
     for year in years[::every]:
         at = x(_dt.date(year, 1, 1))
@@ -286,7 +288,7 @@ def timeline(ident: str, title: str, desc: str, marks: Sequence[Mark], as_of: _d
             parts.append(f'<line x1="{x(mark.planned[1]):.1f}" y1="{middle:.1f}" x2="{x(mark.actual):.1f}" '
                          f'y2="{middle:.1f}" stroke="{INK}" stroke-width="1"/>')
         if mark.planned is not None:
-            first, last = x(mark.planned[0]), x(mark.planned[1] + _dt.timedelta(days=1))
+            first, last = x(mark.planned[0]), x(mark.planned[1], 1)
             parts.append(f'<rect x="{first:.1f}" y="{middle - 5:.1f}" width="{max(last - first, 3):.1f}" height="10" '
                          f'fill="{LIGHT}" stroke="{INK}"/>')
             at = x(mark.planned[1])
