@@ -445,7 +445,7 @@ def _inkind(own: ProjectReport) -> str:
         accrued = _money(line.accrued, cur, "accrued") if line.accrued is not None else '<td class="num">unvalued</td>'
         rows.append(f'<tr data-inkind="{_attr(contribution.id)}"><th scope="row">{_t(contribution.id)}</th>'
                     f"<td>{_t(line.party)}</td><td>{_t(contribution.description)}</td><td>{_t(contribution.nature)}</td>"
-                    f"<td>{_t(contribution.start.text)} – {_t(end)}</td><td>{_t(basis)}</td>{accrued}</tr>")
+                    f'<td class="date">{_t(contribution.start.text)} – {_t(end)}</td><td>{_t(basis)}</td>{accrued}</tr>')
     total = (f'<tfoot><tr class="total"><th scope="row" colspan="6">in kind valued, sub-projects included</th>'
              f'{_money(figures.inkind_valued, cur, "inkind_valued")}</tr></tfoot>')
     head = _head("contribution", "party", "description", "nature", "from – to", "basis", "accrued",
