@@ -404,6 +404,22 @@ def test_every_chart_has_a_title_a_description_and_axes(ledger):
     assert "released 140,000.55, spent 24,250.85" in joined  # P1's description, as of the day
 
 
+def test_series_differ_by_more_than_colour(ledger):
+    """In grey, a chart reads as in colour: lines differ by dash, bars by fill and outline."""
+    _write(ledger)
+    text = _report(ledger, "--as-of", "2005-12-31")
+    over_time = re.search(r'<svg [^>]*aria-labelledby="project-1-time-title.*?</svg>', text, re.DOTALL).group(0)
+    dashes = re.findall(r'<polyline fill="none" stroke="[^"]+" stroke-width="[^"]+"(?: stroke-dasharray="([^"]+)")?',
+                        over_time)
+    assert len(dashes) == 2 and len(set(dashes)) == 2  # released solid, spent dashed
+    with_budget = re.search(r'<svg [^>]*aria-labelledby="project-2-time-title.*?</svg>', text, re.DOTALL).group(0)
+    assert 'stroke-dasharray="12 3 2 3"' in with_budget and "budget 900,000.00" in with_budget  # dash-dotted
+    parties = re.search(r'<svg [^>]*aria-labelledby="project-1-parties-title.*?</svg>', text, re.DOTALL).group(0)
+    assert 'fill="#ffffff" stroke="#111111" stroke-width="1.5"' in parties  # committed: hollow, outlined
+    assert 'fill="#1f3b57" stroke="#111111" stroke-width="1"' in parties  # released: filled dark
+    assert "300,000.00" in parties and "140,000.55" in parties  # each bar's figure written at its end
+
+
 def test_charts_aggregate_by_month_never_an_element_per_entry(ledger):
     ledger.write("ledgers/ledger.toml", LEDGER)
     many = "".join(f'\n[[expense]]\nproject = "P1"\ndate = 2005-{1 + n % 12:02d}-{1 + n % 28:02d}\namount = 1.01\n'

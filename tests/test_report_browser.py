@@ -112,3 +112,31 @@ def test_a_screenshot_and_a_pdf_of_the_report(ledger, tmp_path, artifacts, name,
     projects = len(_json(ledger, "balance", *map(str, paths), "--as-of", as_of)["projects"])
     pages = printed.count(b"/Type /Page\n") + printed.count(b"/Type /Page>") + printed.count(b"/Type /Page/")
     assert pages > projects  # the summary, then each project from a new page
+
+
+def test_its_script_sorts_a_table_by_the_exact_figures(ledger, tmp_path):
+    """A click on a header (made by a second script, allowed in a copy of the page by its hash) sorts the
+    rows by the column's figures; the script logs nothing."""
+    import base64
+    import hashlib
+
+    from cndledger.render.html import POLICY
+
+    _write(ledger)
+    result = ledger.run("report", "--as-of", "2005-12-31", "-o", "report.html")
+    assert result.exit_code == 0, result.stderr
+    click = ('var t = document.querySelector("table[data-report=balance].sortable");'
+             'var b = t.tHead.rows[0].cells[3].querySelector("button"); b.click();'
+             'document.body.setAttribute("data-sorted", Array.prototype.map.call(t.tBodies[0].rows,'
+             ' function (r) { return r.getAttribute("data-project"); }).join(" "));')
+    digest = base64.b64encode(hashlib.sha256(click.encode()).digest()).decode()
+    text = (ledger.root / "report.html").read_text(encoding="utf-8")
+    text = text.replace(POLICY, POLICY.replace("script-src ", f"script-src 'sha256-{digest}' "))
+    text = text.replace("</body>", f"<script>{click}</script></body>")
+    page = tmp_path / "clicked.html"
+    page.write_text(text, encoding="utf-8")
+    opened = open_in_chromium(page, tmp_path, "--dump-dom")
+    assert opened.console == []
+    sorted_by = next(attrs["data-sorted"] for tag, attrs in Page(opened.stdout).elements if tag == "body")
+    # committed, ascending: PROG and P2 95,000.10 (in tree order, P1 first, before the click), then P1 300,000.00
+    assert sorted_by.split()[-1] == "P1" and sorted(sorted_by.split()[:-1]) == ["P2", "PROG"]
