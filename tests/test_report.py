@@ -3,6 +3,7 @@ day and window, charts with text alternatives, and the workbook of `--xlsx`."""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import zipfile
@@ -306,6 +307,15 @@ def test_every_amount_in_the_page_is_what_json_gives(ledger, window):
     tranches = _json(ledger, "tranches", "--as-of", last)
     checked = assert_page_equals_json(page, balance, budget, tranches)
     assert checked > 60
+    # The amounts the charts write (labels and text alternatives) are figures of the JSON too.
+    # (Their cumulative figures on the last day are `balance --as-of LAST`'s, for a window too.)
+    figures = set()
+    for document in (balance, budget, tranches, _json(ledger, "balance", "--as-of", last)):
+        figures |= set(re.findall(r'"(-?\d+\.\d\d)"', json.dumps(document)))
+    charts = "".join(re.findall(r"<svg .*?</svg>", (ledger.root / "report.html").read_text(encoding="utf-8"),
+                                re.DOTALL))
+    written = set(re.findall(r"(?<![\d,.])-?\d{1,3}(?:,\d{3})*\.\d\d(?!\d)", charts))
+    assert written and {amount.replace(",", "") for amount in written} <= figures
 
 
 def test_the_shipped_ledgers_and_the_trust_fund(ledger):
