@@ -431,6 +431,83 @@ def budget(session: Session, paths, ledger, period, start, as_of, project, json:
     return _finish_report(opened, render, result, output)
 
 
+def report(session: Session, paths, ledger, as_of, period, project, output, xlsx, no_cache: bool) -> int:
+    """`report`: the HTML page (to -o FILE, else standard output where no --xlsx is asked) and the workbook."""
+    from cndledger.format.dates import parse_as_of
+    from cndledger.format.periods import UsageError, read_statement_options
+
+    if xlsx is not None:
+        from cndledger.render.xlsx import XlsxUnavailable, check_available
+
+        try:
+            check_available()
+        except XlsxUnavailable as exc:
+            raise _fail_usage(str(exc)) from None
+    today = parse_as_of(None)
+    try:
+        options = read_statement_options(period, None, as_of, today)
+    except UsageError as exc:
+        raise _fail_usage(str(exc).replace("--from and --as-of", "--as-of")) from None
+    opened, only = _open_report(session, paths, ledger, options.last or today, project, no_cache)
+    window = _window(opened, options, only)
+    from cndledger.core.report import report as compute
+
+    result = compute(opened.ledger, window.first, window.last, period=options.period, only=only,
+                     with_register=xlsx is not None)
+    files = [source.path for source in opened.ledger.files]
+    if output is not None or xlsx is None:
+        from cndledger.render.html import as_html
+
+        page = as_html(result, files)
+        if output is None or output == "-":
+            sys.stdout.write(page)
+        else:
+            _write_file(output, page.encode("utf-8"), "-o")
+            print(f"cndledger: wrote the report to {output}", file=sys.stderr)
+    if xlsx is not None:
+        from cndledger.render.xlsx import as_xlsx
+
+        _write_file(xlsx, as_xlsx(result), "--xlsx")
+        print(f"cndledger: wrote the workbook to {xlsx}", file=sys.stderr)
+    return EXIT_PROBLEMS if opened.errors else EXIT_OK
+
+
+def _write_file(path: str, data: bytes, option: str) -> None:
+    """The file written whole or not at all (a temporary file beside it, renamed over it); a path that is
+    not a regular file (/dev/stdout, a pipe) is written to as it is, never replaced."""
+    import tempfile
+
+    if os.path.exists(path) and not os.path.isfile(path):
+        try:
+            with open(path, "wb") as out:
+                out.write(data)
+        except OSError as exc:
+            raise _fail_usage(f"{option}: cannot write '{path}': {exc.strerror or exc}") from None
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".cndledger-", suffix=".tmp")
+    except OSError as exc:
+        raise _fail_usage(f"{option}: cannot write '{path}': {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except OSError as exc:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise _fail_usage(f"{option}: cannot write '{path}': {exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def schema(session: Session) -> int:
     from cndledger.format.schema import ledger_schema_json
 
@@ -639,7 +716,7 @@ def _write_whole(path: str, data: bytes) -> None:
 
 COMMANDS: dict[str, Callable[..., int]] = {
     "check": check, "balance": balance, "release-check": release_check, "tranches": tranches,
-    "register": register, "budget": budget, "schema": schema, "explain": explain, "add": add,
+    "register": register, "budget": budget, "report": report, "schema": schema, "explain": explain, "add": add,
 }
 COMMANDS["iati import"] = iati_import
 COMMANDS["iati export"] = iati_export

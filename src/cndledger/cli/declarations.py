@@ -138,6 +138,24 @@ COMMANDS = {command.name: command for command in (
                         "(its last day) or 2005. Default: today."),
         PROJECT, JSON, CSV, WIDE, PLAIN, NO_CACHE,
     ),
+    Command(
+        "report", "A report to hand round: one self-contained HTML page, tables and charts per project, every amount "
+        "as --json gives it;\nwith --xlsx, a workbook of the balance, budget, tranches and register.",
+        PATHS, LEDGER,
+        AS_OF.with_help("The day of the figures (the window runs from the first entry to it): 2005-02-15, 2005-02 "
+                        "(its last day) or 2005. Default: today."),
+        Parameter("period", VALUE, "--period", show_default=False, metavar="PERIOD", complete=("periods",),
+                  help="The window, from its first day to its last: 2005, 2005-Q3, 2005-02, FY2005-06 (by the "
+                       "reported projects' fiscal year); not with --as-of."),
+        PROJECT,
+        Parameter("output", VALUE, "-o", "--output", show_default=False, metavar="FILE",
+                  help="Write the HTML page to FILE (- for standard output). Default: standard output, or no page "
+                       "where --xlsx is given."),
+        Parameter("xlsx", VALUE, "--xlsx", show_default=False, metavar="FILE",
+                  help="Also write a workbook to FILE: a sheet per report (needs openpyxl: pip install "
+                       "'cndledger[xlsx]')."),
+        NO_CACHE,
+    ),
     Command("schema", "Print the JSON Schema of a ledger file, for editors (taplo, Even Better TOML) and validators."),
     Command(
         "explain", "What a problem code means, an example that triggers it, and how to fix it; or what a table, a "
