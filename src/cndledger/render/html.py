@@ -211,7 +211,7 @@ def _summary(report: Report) -> str:
     rows = []
     for own in report.projects:
         figures = own.figures
-        cur = figures.project.currency
+        cur = figures.currency
         depth = f' class="depth{min(figures.depth, 3)}"' if figures.depth else ""
         cells = "".join(_money(getattr(figures, name), cur, name) for name in SUMMARY)
         rows.append(f'<tr data-project="{_attr(figures.project.id)}"><th scope="row"{depth}>{_t(figures.project.id)}'
@@ -251,7 +251,7 @@ def _row(label: str, cell: str, note: str = "") -> str:
 
 def _statement(report: Report, own: ProjectReport) -> str:
     figures = own.figures
-    cur = figures.project.currency
+    cur = figures.currency
     before = "the day before the window" if report.first is not None else "before the first entry"
     opening = getattr(figures, "opening_available", None)
     rows = [
@@ -272,6 +272,8 @@ def _statement(report: Report, own: ProjectReport) -> str:
         _row("outstanding", _money(figures.outstanding, cur, "outstanding"), "committed, not yet released"),
         _row("gap", _money(figures.gap, cur, "gap"), "budget less committed"),
         _row("pledged", _money(figures.pledged, cur, "pledged"), "announced, not yet committed"),
+        _row("exchange difference", _money(figures.exchange_difference, cur, "exchange_difference"),
+             "committed − released − outstanding, where rates moved (above zero, a loss)"),
         _row("in kind, valued", inkind, "accrued in the window"),
         _row("in kind, unvalued", unvalued, "contributions counted, never summed"),
     ]
@@ -283,7 +285,7 @@ def _statement(report: Report, own: ProjectReport) -> str:
 
 def _parties(own: ProjectReport, ident: str) -> str:
     figures = own.figures
-    cur = figures.project.currency
+    cur = figures.currency
     parties = figures.by_party
     if not parties:
         return '<h3>By party</h3><p class="note">No party has committed anything to it.</p>'
@@ -311,7 +313,7 @@ def _over_time(report: Report, own: ProjectReport, ident: str) -> str:
     if not series.days:
         return ""
     figures = own.figures
-    cur = figures.project.currency
+    cur = figures.currency
     money = lambda value: format_amount(value, cur, grouping=True)
     budget = f" against the budget of {money(figures.budget)}" if figures.budget is not None else ""
     desc = (f"Lines of the cumulative released and spent, in {cur}, at the end of each month from "
@@ -431,7 +433,7 @@ def _inkind(own: ProjectReport) -> str:
     figures = own.figures
     if not own.inkind and not figures.inkind_valued and not figures.inkind_unvalued:
         return ""
-    cur = figures.project.currency
+    cur = figures.currency
     rows = []
     for line in own.inkind:
         contribution = line.contribution
