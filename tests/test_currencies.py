@@ -309,3 +309,28 @@ def test_a_bad_rate_is_located_at_its_key(ledger, written, key, expected):
     assert bad["code"] == "bad-value"
     assert bad["line"] == line_of(path, f"{key} = ")
     assert expected in bad["message"]
+
+
+def test_tranches_and_release_conditions_are_in_the_commitments_currency(ledger):
+    ledger.write("ledgers/a.toml", PREAMBLE + commitment("597200", date="2005-03-05") + """
+[[tranche]]
+id = "T1"
+commitment = "C1"
+amount = 300000
+due = 2005-04-01
+
+[[release]]
+commitment = "C1"
+tranche = "T1"
+date = 2005-04-03
+amount = 300000
+""" + rate("2005-03-01", "USD", "PKR", "59.72"))
+    result = ledger.run("tranches", "--json", "--as-of", "2005-06-30")
+    assert result.exit_code == 0, result.stderr
+    (entry,) = result.json()["commitments"]
+    assert (entry["currency"], entry["amount"]) == ("PKR", "597200.00")
+    assert figures(ledger, "--as-of", "2005-06-30")["P1"]["released"] == "5023.44"  # 300,000 ÷ 59.72
+    check = ledger.run("release-check", "T1", "--json", "--on", "2005-04-02")
+    assert check.exit_code == 0
+    unreleased = next(c for c in check.json()["conditions"] if c["condition"] == "unreleased")
+    assert "300,000.00 to release" in unreleased["detail"]
