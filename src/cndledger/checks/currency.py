@@ -43,8 +43,9 @@ def _effective_currency(ledger: Ledger, entry: Record) -> tuple[str | None, Proj
 
 
 def currencies(ledger: Ledger) -> Iterator[Problem]:
-    """A release, refund or decommitment in another currency than its commitment's."""
-    flows: list[Release | Refund | Decommitment] = [*ledger.releases, *ledger.refunds, *ledger.decommitments]
+    """A tranche, release, refund or decommitment in another currency than its commitment's."""
+    flows: list[Tranche | Release | Refund | Decommitment] = [
+        *ledger.tranches, *ledger.releases, *ledger.refunds, *ledger.decommitments]
     for flow in compress(flows, map(_CURRENCY, flows)):  # those that name one (a code is never empty)
         commitment = ledger.commitment_by_id.get(flow.commitment)
         if commitment is None:
@@ -83,7 +84,7 @@ def own_rates(ledger: Ledger) -> Iterator[Problem]:
             currency, home = _effective_currency(ledger, entry)
             if home is not None and currency == home.currency:
                 yield BAD_VALUE.problem(
-                    f"'rate' in {entry.label}: the entry is in {currency}, its project '{home.id}''s own currency, so "
+                    f"'rate' in {entry.label}: the entry is in {currency}, the currency of its project '{home.id}', so "
                     "there is nothing to convert; a rate is for an entry in another currency", entry.at_key("rate"),
                     hint="drop the rate, or give the entry the currency it was paid in")
 
