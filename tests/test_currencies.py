@@ -334,3 +334,20 @@ amount = 300000
     assert check.exit_code == 0
     unreleased = next(c for c in check.json()["conditions"] if c["condition"] == "unreleased")
     assert "300,000.00 to release" in unreleased["detail"]
+
+
+def test_a_refused_rate_is_said_once_without_a_no_rate_for_each_entry_it_would_convert(ledger):
+    path = ledger.write("ledgers/a.toml", PREAMBLE + commitment("5972") + '\n[[rate]]\ndate = "2005-03"\nfrom = "usd"\n'
+                        'to = "PKR"\nrate = 1e400\n')
+    found = problems(ledger)
+    assert [(p["code"], p["line"]) for p in found] == [
+        ("bad-value", line_of(path, 'date = "2005-03"')), ("bad-value", line_of(path, 'from = "usd"')),
+        ("bad-value", line_of(path, "rate = 1e400"))]
+    assert "10^18" in found[2]["message"]
+
+
+def test_a_duplicate_rate_says_how_to_keep_one(ledger):
+    ledger.write("ledgers/a.toml", PREAMBLE + rate("2005-01-01", "USD", "PKR", "59") + rate("2005-01-01", "USD", "PKR", "60"))
+    result = ledger.run("check")
+    assert result.exit_code == 1
+    assert "keep one of the two" in result.stdout and "another id" not in result.stdout

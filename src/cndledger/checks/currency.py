@@ -69,7 +69,9 @@ def rates_written_once(ledger: Ledger) -> Iterator[Problem]:
         if earlier is not rate:
             yield DUPLICATE_ID.problem(
                 f"a second rate from {rate.from_currency} to {rate.to_currency} on {rate.date.text} (the first is at "
-                f"{earlier.at}); a pair has one rate a day", rate.at)
+                f"{earlier.at}); a pair has one rate a day", rate.at,
+                hint="keep one of the two (a rate the other way round, from "
+                     f"{rate.to_currency} to {rate.from_currency}, may stand beside it)")
 
 
 _WITH_OWN_RATE = ("commitments", "releases", "refunds", "decommitments", "inkind", "expenses")
@@ -120,7 +122,7 @@ def _conversions(ledger: Ledger, entries: Iterable[Record], days: Iterable[_dt.d
 
 def rates_for_entries(ledger: Ledger) -> Iterator[Problem]:
     """Every entry converted, on its day, into its project's currency and each currency above it."""
-    if not ledger.converts:
+    if not ledger.converts or "rate" in ledger.unvalidated_names:  # a rate refused: its own problem says so
         return
     amount = attrgetter("amount")
     flows: list[Record] = [*ledger.releases, *ledger.refunds, *ledger.decommitments]
@@ -146,7 +148,7 @@ def _converts_on_its_day(ledger: Ledger, entry: Record, target: str) -> bool:
 def rates_on_the_day(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
     """What converts month by month up to the day (a `monthly_value`), and what is revalued on it: each
     commitment's unreleased amount, each pledge's unfulfilled amount."""
-    if not ledger.converts:
+    if not ledger.converts or "rate" in ledger.unvalidated_names:
         return
     monthly = [contribution for contribution in ledger.inkind if contribution.monthly_value is not None]
     for contribution in monthly:
