@@ -485,7 +485,7 @@ amount = 1.5
     assert (projects["KWD-P"]["committed"], projects["KWD-P"]["budget"]) == ("1.500", None)
     assert set(projects["USD-P"]) == {"id", "title", "parent", "currency", "budget", "committed", "released",
                                      "outstanding", "inkind_valued", "inkind_unvalued", "spent", "support_cost", "available",
-                                     "gap", "by_party"} | {"refunded", "pledged"}  # version 2's
+                                     "gap", "by_party"} | {"refunded", "pledged", "exchange_difference"}  # version 2's
     for project in projects.values():
         for key in ("committed", "released", "outstanding", "inkind_valued", "spent", "available"):
             assert isinstance(project[key], str)

@@ -54,7 +54,7 @@ def test_balance_csv_has_the_json_keys_and_exact_amounts(ledger):
         "id": "P1", "title": "A project", "parent": "", "currency": "USD", "budget": "", "committed": "2234.50",
         "released": "400.00", "outstanding": "1834.50", "inkind_valued": "0.00", "inkind_unvalued": "0",
         "spent": "0.00", "support_cost": "0.00", "available": "400.00", "gap": "",
-        "refunded": "0.00", "pledged": "0.00"}]  # version 2's
+        "refunded": "0.00", "pledged": "0.00", "exchange_difference": "0.00"}]  # version 2's
 
 
 def test_balance_csv_by_party_adds_a_row_per_party(ledger):

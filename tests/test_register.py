@@ -156,7 +156,7 @@ def test_csv(ledger):
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0]) == ["date", "counts_from", "kind", "id", "project", "party", "currency", "amount",
-                             "committed", "released", "spent", "detail"]
+                             "own_currency", "own_amount", "committed", "released", "spent", "detail"]
     assert (rows[-1]["id"], rows[-1]["amount"]) == ("K-UNVALUED", "")
     assert rows[3]["detail"] == "" and rows[7]["spent"] == "50.50"
 

@@ -33,9 +33,8 @@ def _reading(command: Command) -> Reading:
     return arguments, spellings, defaults
 
 
-# Not the commands of a group ("rates import"): Typer reads them.
 COMMANDS: dict[str, Reading] = {name: _reading(command) for name, command in DECLARED.items()
-                                if command.reads_a_ledger and " " not in name}
+                                 if command.reads_a_ledger and " " not in name}  # a group's commands: Typer's
 
 COMPLETION_VARIABLE = "_CNDLEDGER_COMPLETE"  # set by the shell when it asks Click for completions
 

@@ -242,10 +242,11 @@ def _ignored_warnings(codes: list[str]) -> set[str]:
 
 
 def balance(session: Session, paths, ledger, as_of, project, by_party: bool, json: bool, csv: bool,
-            no_cache: bool, start=None, period=None, wide: bool = False, plain: bool = False) -> int:
+            no_cache: bool, start=None, period=None, wide: bool = False, plain: bool = False, currency=None) -> int:
     output = _output_format(json, csv, wide, plain)
+    currency = _currency(currency)
     if start is not None or period is not None:
-        return _statement(session, paths, ledger, start, as_of, period, project, by_party, output, no_cache)
+        return _statement(session, paths, ledger, start, as_of, period, project, by_party, output, no_cache, currency)
     day = _day(as_of, "--as-of")
     opened = _open(session, paths, ledger, day, no_cache)
     _report_problems(opened)
@@ -253,11 +254,26 @@ def balance(session: Session, paths, ledger, as_of, project, by_party: bool, jso
         return EXIT_PROBLEMS
     from cndledger.core.figures import balance as compute
 
-    return _print_balance(opened, compute(opened.ledger, day), project, by_party, output)
+    return _print_balance(opened, compute(opened.ledger, day, currency=currency), project, by_party, output)
+
+
+def _currency(text: str | None) -> str | None:
+    """`--currency`: an ISO 4217 code that cndledger knows."""
+    if text is None:
+        return None
+    from cndledger.format.currency import MINOR_UNITS
+
+    if text not in MINOR_UNITS:
+        from cndledger.format.suggest import did_you_mean
+
+        hint = did_you_mean(text.upper(), MINOR_UNITS) if text.upper() not in MINOR_UNITS else \
+            f"; did you mean '{text.upper()}'? (codes are in capitals)"
+        raise _fail_usage(f"--currency: '{text}' is not an ISO 4217 currency code{hint}")
+    return text
 
 
 def _statement(session: Session, paths, ledger, start, as_of, period, project, by_party: bool, output: Output,
-               no_cache: bool) -> int:
+               no_cache: bool, currency: str | None = None) -> int:
     """`balance --from D1 [--as-of D2]` or `balance --period P`: the window's flows, the closing figures and
     the opening available."""
     from cndledger.format.dates import parse_as_of
@@ -278,7 +294,8 @@ def _statement(session: Session, paths, ledger, start, as_of, period, project, b
     from cndledger.core.figures import statement
 
     assert window.first is not None
-    return _print_balance(opened, statement(opened.ledger, window.first, window.last), project, by_party, output)
+    return _print_balance(opened, statement(opened.ledger, window.first, window.last, currency=currency), project,
+                          by_party, output)
 
 
 def _window(opened, options, keep: set[str] | None):
@@ -414,6 +431,83 @@ def budget(session: Session, paths, ledger, period, start, as_of, project, json:
     return _finish_report(opened, render, result, output)
 
 
+def report(session: Session, paths, ledger, as_of, period, project, output, xlsx, no_cache: bool) -> int:
+    """`report`: the HTML page (to -o FILE, else standard output where no --xlsx is asked) and the workbook."""
+    from cndledger.format.dates import parse_as_of
+    from cndledger.format.periods import UsageError, read_statement_options
+
+    if xlsx is not None:
+        from cndledger.render.xlsx import XlsxUnavailable, check_available
+
+        try:
+            check_available()
+        except XlsxUnavailable as exc:
+            raise _fail_usage(str(exc)) from None
+    today = parse_as_of(None)
+    try:
+        options = read_statement_options(period, None, as_of, today)
+    except UsageError as exc:
+        raise _fail_usage(str(exc).replace("--from and --as-of", "--as-of")) from None
+    opened, only = _open_report(session, paths, ledger, options.last or today, project, no_cache)
+    window = _window(opened, options, only)
+    from cndledger.core.report import report as compute
+
+    result = compute(opened.ledger, window.first, window.last, period=options.period, only=only,
+                     with_register=xlsx is not None)
+    files = [source.path for source in opened.ledger.files]
+    if output is not None or xlsx is None:
+        from cndledger.render.html import as_html
+
+        page = as_html(result, files)
+        if output is None or output == "-":
+            sys.stdout.write(page)
+        else:
+            _write_file(output, page.encode("utf-8"), "-o")
+            print(f"cndledger: wrote the report to {output}", file=sys.stderr)
+    if xlsx is not None:
+        from cndledger.render.xlsx import as_xlsx
+
+        _write_file(xlsx, as_xlsx(result), "--xlsx")
+        print(f"cndledger: wrote the workbook to {xlsx}", file=sys.stderr)
+    return EXIT_PROBLEMS if opened.errors else EXIT_OK
+
+
+def _write_file(path: str, data: bytes, option: str) -> None:
+    """The file written whole or not at all (a temporary file beside it, renamed over it); a path that is
+    not a regular file (/dev/stdout, a pipe) is written to as it is, never replaced."""
+    import tempfile
+
+    if os.path.exists(path) and not os.path.isfile(path):
+        try:
+            with open(path, "wb") as out:
+                out.write(data)
+        except OSError as exc:
+            raise _fail_usage(f"{option}: cannot write '{path}': {exc.strerror or exc}") from None
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".cndledger-", suffix=".tmp")
+    except OSError as exc:
+        raise _fail_usage(f"{option}: cannot write '{path}': {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except OSError as exc:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise _fail_usage(f"{option}: cannot write '{path}': {exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def schema(session: Session) -> int:
     from cndledger.format.schema import ledger_schema_json
 
@@ -449,8 +543,25 @@ def explain(session: Session, code: str | None) -> int:
         from cndledger.format.dates import parse_as_of
 
         example = check_example(explanation.example, parse_as_of(None))
+        if explanation.command == "iati export" and not example.problems:
+            example.problems = _iati_export_problems(example.text, parse_as_of(None), example.name)
     sys.stdout.write(render.as_text_page(explanation, example))
     return EXIT_OK
+
+
+def _iati_export_problems(text: str, as_of, name: str) -> list:
+    """What `cndledger iati export` reports on a ledger written as text (an explanation's example)."""
+    import tempfile
+
+    from cndledger.core.api import check_files
+    from cndledger.iati.export import export_activities
+
+    with tempfile.TemporaryDirectory(prefix="cndledger-example-") as folder:
+        path = os.path.join(folder, name)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        problems = export_activities(check_files([path], as_of).ledger, as_of).problems
+    return [problem._replace(file=name, message=problem.message.replace(path, name)) for problem in problems]
 
 
 def add(session: Session, kind: str | None, assignments, to: str | None, ledger, dry_run: bool,
@@ -580,10 +691,103 @@ def _lines_of(path: str):
     return line
 
 
+def iati_import(session: Session, files, to: str, reporting_org: str | None, force: bool) -> int:
+    try:
+        from cndledger.iati.importing import ImportRefused, import_files
+    except ImportError:  # lxml: the iati extra
+        raise _fail_usage("iati import needs lxml: pip install 'cndledger[iati]'") from None
+    import datetime as _dt
+
+    from cndledger.render import iati_import as render
+    from cndledger.render.problems import as_text
+
+    try:
+        done = import_files(list(files or []), to, reporting_org=reporting_org, force=force)
+    except ImportRefused as exc:
+        raise _fail_usage(f"iati import: {exc}") from None
+    except OSError as exc:
+        print(f"cndledger: iati import: cannot write the ledger: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    sys.stderr.write(as_text(done.imported.problems, render.xml_lines()))
+    sys.stdout.write(render.summary(done, to, len(files or [])))
+    if done.written:
+        from cndledger.core.api import open_ledger
+
+        opened = open_ledger([to], _dt.date.today(), use_cache=False, warnings=True)
+        sys.stdout.write(render.check_line(opened, to))
+    return EXIT_PROBLEMS if any(problem.is_error for problem in done.imported.problems) else EXIT_OK
+
+
+def iati_export(session: Session, paths, ledger, project, as_of, reporting_org, output, no_cache: bool) -> int:
+    day = _day(as_of, "--as-of")
+    opened = _open(session, paths, ledger, day, no_cache)
+    if opened.errors:
+        _report_problems(opened)
+        print("cndledger: iati export writes nothing while the ledger has errors (see above)", file=sys.stderr)
+        return EXIT_PROBLEMS
+    only = _only_projects(opened, project)
+    if not opened.ledger.projects:
+        raise _fail_usage("iati export: the ledger has no project: an IATI activity is a project")
+    from cndledger.iati.export import ExportUsageError, export_activities
+
+    try:
+        exported = export_activities(opened.ledger, day, only=only, reporting_org=reporting_org)
+    except ExportUsageError as exc:
+        raise _fail_usage(f"iati export: {exc}") from None
+    if exported.problems:
+        from cndledger.render.problems import as_text
+
+        sys.stderr.write(as_text(exported.problems, _source_line(opened)))
+        count = len(exported.problems)
+        print(f"cndledger: iati export wrote nothing: {count} identifier{'' if count == 1 else 's'} or value"
+              f"{'' if count == 1 else 's'} that IATI needs {'is' if count == 1 else 'are'} missing (see above)",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
+    assert exported.document is not None
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(exported.document)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    try:
+        _write_whole(output, exported.document)
+    except OSError as exc:
+        print(f"cndledger: nothing was written: cannot write '{output}': {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    plural = "" if exported.activities == 1 else "s"
+    print(f"cndledger: wrote {exported.activities} IATI activit{'ies' if plural else 'y'} to {output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_whole(path: str, data: bytes) -> None:
+    """Write the file whole or not at all: a temporary file beside it, then renamed over it."""
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode & 0o777  # a file replaced keeps its permissions
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask  # a new one gets those of any new file
+    handle, temporary = tempfile.mkstemp(prefix=".cndledger-", suffix=".xml", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
 COMMANDS: dict[str, Callable[..., int]] = {
     "check": check, "balance": balance, "release-check": release_check, "tranches": tranches,
-    "register": register, "budget": budget, "schema": schema, "explain": explain, "add": add,
+    "register": register, "budget": budget, "report": report, "schema": schema, "explain": explain, "add": add,
 }
+COMMANDS["iati import"] = iati_import
+COMMANDS["iati export"] = iati_export
 COMMANDS["rates import"] = rates_import
 
 
@@ -593,6 +797,29 @@ def run(session: Session, name: str, options: dict) -> int:
         return COMMANDS[name](session, **options)
     except Exit as exit:
         return exit.code
+    except Exception as error:
+        from cndledger.core.counting import Unconvertible
+
+        if not isinstance(error, Unconvertible):
+            raise
+        return _no_rate(name, error.problem)
+
+
+def _no_rate(name: str, problem) -> int:
+    """A report met an amount it cannot convert (a day or a currency `check` was not asked about): the
+    located no-rate problem, and no figures, as for any error that leaves them undefined."""
+    from pathlib import Path
+
+    from cndledger.render.problems import as_text
+
+    def line(path: str, number: int) -> str:
+        try:
+            return Path(path).read_text(encoding="utf-8", errors="replace").splitlines()[number - 1]
+        except (OSError, IndexError):
+            return ""
+
+    sys.stderr.write(as_text([problem], line))
+    return EXIT_USAGE if name == "release-check" else EXIT_PROBLEMS
 
 
 def not_enough_memory() -> int:

@@ -92,6 +92,9 @@ COMMANDS = {command.name: command for command in (
                        "reported projects' fiscal year); not with --from or --as-of."),
         PROJECT,
         Parameter("by_party", FLAG, "--by-party", default=False, help="Each party's figures under its project."),
+        Parameter("currency", VALUE, "--currency", show_default=False, metavar="CODE",
+                  help="Every project's figures in this currency (USD, PKR), each entry converted on its day at the "
+                       "ledger's rates, outstanding and pledged revalued on the as-of day."),
         JSON, CSV, WIDE, PLAIN, NO_CACHE,
     ),
     Command(
@@ -135,6 +138,24 @@ COMMANDS = {command.name: command for command in (
                         "(its last day) or 2005. Default: today."),
         PROJECT, JSON, CSV, WIDE, PLAIN, NO_CACHE,
     ),
+    Command(
+        "report", "A report to hand round: one self-contained HTML page, tables and charts per project, every amount "
+        "as --json gives it;\nwith --xlsx, a workbook of the balance, budget, tranches and register.",
+        PATHS, LEDGER,
+        AS_OF.with_help("The day of the figures (the window runs from the first entry to it): 2005-02-15, 2005-02 "
+                        "(its last day) or 2005. Default: today."),
+        Parameter("period", VALUE, "--period", show_default=False, metavar="PERIOD", complete=("periods",),
+                  help="The window, from its first day to its last: 2005, 2005-Q3, 2005-02, FY2005-06 (by the "
+                       "reported projects' fiscal year); not with --as-of."),
+        PROJECT,
+        Parameter("output", VALUE, "-o", "--output", show_default=False, metavar="FILE",
+                  help="Write the HTML page to FILE (- for standard output). Default: standard output, or no page "
+                       "where --xlsx is given."),
+        Parameter("xlsx", VALUE, "--xlsx", show_default=False, metavar="FILE",
+                  help="Also write a workbook to FILE: a sheet per report (needs openpyxl: pip install "
+                       "'cndledger[xlsx]')."),
+        NO_CACHE,
+    ),
     Command("schema", "Print the JSON Schema of a ledger file, for editors (taplo, Even Better TOML) and validators."),
     Command(
         "explain", "What a problem code means, an example that triggers it, and how to fix it; or what a table, a "
@@ -162,9 +183,45 @@ COMMANDS = {command.name: command for command in (
 
 # Command groups: a command named "GROUP SUB" is `cndledger GROUP SUB`, under the group's help.
 GROUPS = {
+    "iati": "IATI activity files (the International Aid Transparency Initiative's XML): publish a ledger as one "
+            "(export); read published files into a ledger (import, which needs lxml: pip install 'cndledger[iati]').",
     "rates": "Exchange rates: import a CSV file of rates (date,from,to,rate, or the UN operational rates of "
              "exchange) into a ledger file as [[rate]] entries.",
 }
+
+COMMANDS["iati import"] = Command(
+    "iati import", "Read IATI activity files (2.0x, or 1.0x letter codes) into a new ledger folder: each activity a\n"
+    "project, its transactions commitments, releases, expenses and pledges, its budgets budget lines.\n"
+    "Says what it wrote and skipped; each value it could not carry is reported at its line of the XML.\n"
+    "Exit 0 written; 1 written, but a file or an element of one could not be read; 2 bad usage.",
+    Parameter("files", ARGUMENTS, required=True, show_default=False, metavar="FILE.xml...",
+              help="The IATI activity files (<iati-activities>) to import."),
+    Parameter("to", VALUE, "--to", required=True, show_default=False, metavar="DIR",
+              help="The folder of the new ledger: one TOML file per XML file, and parties.toml. It must be new or "
+                   "empty, unless --force."),
+    Parameter("reporting_org", VALUE, "--reporting-org", show_default=False, metavar="REF",
+              help="Only the activities this organisation reports (its reporting-org ref, such as GB-1); the "
+                   "others are counted and skipped."),
+    Parameter("force", FLAG, "--force", default=False,
+              help="Write into a folder that is not empty: files of the same names are overwritten (each named), "
+                   "the others kept."),
+)
+
+COMMANDS["iati export"] = Command(
+    "iati export", "Write the ledger as one IATI 2.03 activity document: a project an activity, its commitments,\n"
+    "releases, refunds, decommitments, expenses and pledges its transactions, its budget lines, tranches and\n"
+    "release conditions. Lists each identifier IATI needs that the ledger lacks, at file:line, and exits 1.",
+    PATHS, LEDGER, PROJECT,
+    AS_OF.with_help("The day of the export: the entries counting on or before it (2005-02-15, 2005-02: its last "
+                    "day, or 2005). Default: today."),
+    Parameter("reporting_org", VALUE, "--reporting-org", show_default=False, metavar="PARTY",
+              complete=("ids", "party"),
+              help="The party that publishes the file (its iati_ref). Default: the executing party of the "
+                   "root projects exported."),
+    Parameter("output", VALUE, "-o", "--output", show_default=False, metavar="FILE",
+              help="Write the document to FILE (replaced whole, only once complete). Default: standard output."),
+    NO_CACHE,
+)
 
 COMMANDS["rates import"] = Command(
     "rates import", "Append the rates of a CSV file to a ledger file as [[rate]] entries, checked with the whole "

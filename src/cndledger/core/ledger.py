@@ -99,6 +99,12 @@ class Ledger(Entries):
             self.known_to_convert = self._written_in_several_currencies()
         return self.known_to_convert
 
+    def converts_into(self, currency: str | None) -> bool:
+        """Whether an amount may need converting into `currency` (None: each project's own)."""
+        if self.converts:
+            return True
+        return currency is not None and bool(self.projects) and currency != self.projects[0].currency
+
     def _written_in_several_currencies(self) -> bool:
         currencies = {project.currency for project in self.projects}
         kinds: list[list[Any]] = [self.pledges, self.commitments, self.releases, self.refunds, self.decommitments,

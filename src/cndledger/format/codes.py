@@ -24,10 +24,12 @@ CODES: dict[str, Code] = {}  # by name, in the order declared below
 
 
 class Code:  # a plain class, not a dataclass: `check` starts without importing dataclasses
-    __slots__ = ("name", "severity", "summary", "fatal", "meaning", "fix", "hint", "example", "fixed", "setup")
+    __slots__ = ("name", "severity", "summary", "fatal", "meaning", "fix", "hint", "example", "fixed", "setup",
+                 "command")
 
     def __init__(self, name: str, severity: Severity, summary: str, *, fatal: bool = False, meaning: str,
-                 fix: str, hint: str, example: str | None, fixed: str | None, setup: str | None = None) -> None:
+                 fix: str, hint: str, example: str | None, fixed: str | None, setup: str | None = None,
+                 command: str | None = None) -> None:
         if name in CODES:
             raise ValueError(f"the problem code '{name}' is declared twice")
         if fatal and severity is not ERROR:
@@ -42,6 +44,7 @@ class Code:  # a plain class, not a dataclass: `check` starts without importing 
         self.example = example  # a ledger file that triggers the code
         self.fixed = fixed  # the same file, fixed
         self.setup = setup  # where no file text can show it (a file that cannot be read)
+        self.command = command  # the command that reports it, where it is not a ledger's check ("iati import")
         CODES[name] = self
 
     def problem(self, message: str, at: Location, *, hint: str | None = None) -> Problem:
@@ -587,6 +590,136 @@ INKIND_AFTER_END = Code(
     hint="give the contribution an end on or before its project's end",
     example=_PROJECT_ENDING + _OFFICE_SPACE,
     fixed=_PROJECT_ENDING + _OFFICE_SPACE + 'end = "2005-12"\n',
+)
+
+
+# The problems of `cndledger iati import`: each is located at a line of the IATI XML file it reads, not
+# of a ledger, so none has an example ledger (its `setup` says what shows it). docs/iati-import.md.
+
+IATI_UNREADABLE = Code(
+    "iati-unreadable", ERROR, "an IATI file cannot be read (iati import)",
+    meaning="`cndledger iati import` could not read the file at all: it is not well-formed XML, its root "
+            "element is not <iati-activities>, or it cannot be opened. Nothing of it is imported; the other files are.",
+    fix="Check that the file is an IATI activity file (its first element <iati-activities>), complete and "
+        "well-formed (xmllint --noout FILE.xml), and import it again.",
+    hint="check that the file is a complete IATI activity file (xmllint --noout FILE.xml)",
+    example=None, fixed=None, command="iati import",
+    setup="cndledger iati import on a file that ends in the middle of an <iati-activity> element",
+)
+
+IATI_LEFT_OUT = Code(
+    "iati-left-out", ERROR, "an element of an IATI file cannot be read, and is left out (iati import)",
+    meaning="A transaction, budget, planned disbursement or activity of the IATI file lacks what it needs, or "
+            "holds a value that cannot be read (an amount that is not a number, a date that is not a date, a "
+            "transaction type that is no TransactionType code): it is left out of the imported ledger, "
+            "and the import exits 1.",
+    fix="Correct the element in the IATI file at the line given (or ask its publisher to), and import it "
+        "again; or add the entry it stands for to the ledger by hand (cndledger add).",
+    hint="correct the element at this line of the IATI file, or add its entry by hand",
+    example=None, fixed=None, command="iati import",
+    setup='cndledger iati import on a file holding <transaction> with <value>twelve</value>',
+)
+
+IATI_NOT_CARRIED = Code(
+    "iati-not-carried", WARNING, "an IATI value the ledger has no place for is left out (iati import)",
+    meaning="The import read the element but the ledger format cannot hold it as it stands: a transaction "
+            "type with no table (interest payment, loan repayment, reimbursement, equity, credit guarantee), "
+            "a refund beyond what was released, a decommitment beyond what remains committed, a negative "
+            "pledge or budget, a budget in another currency than its activity or whose period no period label "
+            "holds, a second budget for one period, a planned disbursement beyond the commitments, an amount in "
+            "an unknown currency, a second activity of one identifier. Its amount is in no figure.",
+    fix="Nothing, where the value does not belong in a funding ledger (interest, loans); else add the entry "
+        "by hand as it should stand, with a note citing the IATI file and line.",
+    hint="add the entry by hand if the ledger should hold it, citing this line",
+    example=None, fixed=None, command="iati import",
+    setup="cndledger iati import on a file holding a transaction of type 5 (interest payment)",
+)
+
+IATI_IMPLIED_COMMITMENT = Code(
+    "iati-implied-commitment", WARNING, "a disbursement without a commitment before it (iati import)",
+    meaning="A release must be against a commitment, and the IATI file has no commitment (type 11 or 2) of "
+            "the same activity, provider and currency, dated on or before the disbursement and not yet "
+            "released, for all of it. The import writes an implied commitment of what is missing, dated "
+            "the disbursement's day, its note saying so: released and spent stay as the file has them, and "
+            "committed is more than the file's commitments by the implied amounts.",
+    fix="Where the commitment is known (an agreement, an earlier file), replace the implied commitment by "
+        "it; else keep it: its note says where it comes from.",
+    hint="replace the implied commitment by the real one where it is known",
+    example=None, fixed=None, command="iati import",
+    setup="cndledger iati import on an activity holding a disbursement (type 3) and no commitment",
+)
+
+IATI_ROUNDED = Code(
+    "iati-rounded", WARNING, "an IATI amount finer than its currency's minor unit is rounded (iati import)",
+    meaning="A ledger amount has at most its currency's minor-unit decimals (2 for EUR, 0 for JPY); the IATI "
+            "value has more, so the import rounds it half away from zero and says so.",
+    fix="Nothing, where the rounding is right; else correct the entry's amount by hand.",
+    hint="check the rounded amount against the source",
+    example=None, fixed=None, command="iati import",
+    setup="cndledger iati import on a transaction of <value currency=\"EUR\">10.005</value>",
+)
+
+IATI_NEEDS_RATE = Code(
+    "iati-needs-rate", WARNING, "an IATI value in another currency than its activity needs a rate (iati import)",
+    meaning="The activity's currency (its default-currency) becomes the project's; a transaction in another "
+            "currency keeps its own `currency`, and counts in the project only at an exchange rate the IATI "
+            "file does not carry: `cndledger check` reports the entry until the ledger has a `[[rate]]` "
+            "between the two currencies (currency-mismatch, or no-rate where rates are read).",
+    fix="Add the rates the ledger needs (`cndledger rates import` of a rates file), or give the entry its "
+        "own rate.",
+    hint="add a [[rate]] between the two currencies dated on or before the entry",
+    example=None, fixed=None, command="iati import",
+    setup='cndledger iati import on an activity of default-currency="EUR" holding a value of currency="USD"',
+)
+
+IATI_PERIOD_WIDENED = Code(
+    "iati-period-widened", WARNING, "an IATI budget period is no period label, and is widened (iati import)",
+    meaning="A [[budget]] line's period is a year, a quarter, a month or a fiscal year; the IATI budget's "
+            "period is none of them exactly (2010-01-01 to 2010-12-19), so the line takes the smallest such "
+            "period that holds it, and its note keeps the IATI period as written.",
+    fix="Nothing, where the wider period is right; else correct the line's period by hand.",
+    hint="check the budget line's period against the IATI period in its note",
+    example=None, fixed=None, command="iati import",
+    setup="cndledger iati import on a budget from 2010-01-01 to 2010-12-19",
+)
+
+# The problems of `cndledger iati export`, not of `check`: a ledger is complete without IATI's identifiers
+# until it is published as IATI. docs/iati.md.
+_IATI_PARTY = '[[party]]\nid = "DONOR"\nname = "A donor"\ntype = "government"\n'
+_IATI_PROJECT = ('\n[[project]]\nid = "P1"\ntitle = "A project"\ncurrency = "USD"\nstart = 2005-01-01\n'
+                 'executing = "DONOR"\nrecipient_country = "PK"\n')
+
+IATI_MISSING_IDENTIFIER = Code(
+    "iati-missing-identifier", ERROR, "IATI export lacks an identifier or a value the standard requires",
+    command="iati export",
+    meaning="An IATI activity file names every organisation by its IATI organisation identifier (XM-DAC-41123 "
+            "for UNIDO) and every activity by its iati-identifier, and says which country an activity benefits. "
+            "The format has no such identifiers unless the ledger gives them: `iati_ref` on a party (and its "
+            "`type`, for the reporting organisation), `iati_identifier` and `recipient_country` on a project "
+            "(a project without a country takes its parent's). `cndledger iati export` lists each one missing, "
+            "at the entry that lacks it, and writes nothing. `check` does not report it: a ledger is complete "
+            "without them until it is published.",
+    fix="Add the key the message names to the entry at the line given: an organisation's published identifier "
+        "(the IATI Registry, or the OECD DAC list of channel codes, lists them; never invent one), the activity "
+        "identifier under which it is published, the ISO 3166-1 alpha-2 code of the country.",
+    hint="add the identifier the message names; use only a published one, never an invented one",
+    example=_IATI_PARTY + _IATI_PROJECT,
+    fixed=_IATI_PARTY.replace('type = ', 'iati_ref = "XM-EXAMPLE-1"\ntype = ')
+    + _IATI_PROJECT + 'iati_identifier = "XM-EXAMPLE-1-P1"\n',
+)
+
+
+IATI_BUDGET_PERIOD = Code(
+    "iati-budget-period", ERROR, "IATI export meets a budget period longer than a year",
+    command="iati export",
+    meaning="An IATI budget covers a year at most (the standard says a budget's period must not exceed one "
+            "year). Every period of the format (a year, a quarter, a month, a fiscal year) is a year at most, so "
+            "export meets none longer; should one arise, export refuses it rather than split its amount over "
+            "years by a rule the ledger does not give.",
+    fix="Write the budget as lines of a year or less (one per fiscal year, say).",
+    hint="split the line into periods of a year or less",
+    example=None, fixed=None,
+    setup="a budget line whose period runs longer than a year (no period label of the format does)",
 )
 
 

@@ -45,8 +45,9 @@ FIGURES: tuple[Figure, ...] = (
     Figure("available", "available", "released − refunded − spent − support cost."),
     Figure("gap", "gap", "budget − committed, where a budget is set."),
     Figure("exchange_difference", "exchange difference",
-           "committed − released − outstanding: the gain or loss from exchange rates moving between a "
-           "commitment, its releases and D (it needs money in several currencies).", implemented=False),
+           "committed − released − outstanding: zero where every commitment is in the project's currency, else "
+           "the loss (above zero) or gain (below zero) from exchange rates moving between a commitment, its "
+           "releases and D (outstanding is revalued on D)."),
 )
 
 BY_NAME: dict[str, Figure] = {figure.name: figure for figure in FIGURES}

@@ -129,7 +129,8 @@ def _rate() -> Key:
                              "replaces the ledger's rate wherever it counts in that currency.")
 
 
-FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "support_cost")
+FIGURE_KEYS = ("committed", "released", "outstanding", "spent", "available", "refunded", "pledged", "support_cost",
+               "exchange_difference")
 
 TABLES: tuple[Table, ...] = (
     Table("party", "Party", "parties", "An organisation that gives, receives or hosts.", (
@@ -191,6 +192,7 @@ TABLES: tuple[Table, ...] = (
         Key("id", ID, "Its id.", required=True, is_id=True),
         Key("commitment", ID, "The commitment it is an instalment of.", required=True, refers="commitment"),
         Key("amount", AMOUNT, "How much it releases.", required=True),
+        _flow_currency(),
         Key("due", DATE, "When it is due."),
         Key("after", ID_LIST, "The tranches that must be fully released first.", refers="tranche"),
         Key("not_before", DATE, "The first day it may be released."),

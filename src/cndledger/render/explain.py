@@ -30,7 +30,10 @@ def as_list(codes: Iterable[Code]) -> str:
 
 
 def as_text_page(code: Code, example: CheckedExample | None) -> str:
-    effect = ("An error that stops every report: no figures, exit 1." if code.fatal
+    effect = (f"An error of 'cndledger {code.command}', at a line of the file it reads: it exits 1." if code.command
+              and code.severity is ERROR
+              else f"A warning of 'cndledger {code.command}', at a line of the file it reads." if code.command
+              else "An error that stops every report: no figures, exit 1." if code.fatal
               else "An error: reports still print their figures, and exit 1." if code.severity is ERROR
               else "A warning: 'cndledger check' reports it, and fails on it only with --strict.")
     out = [f"{code.name}: {code.summary}", f"  {effect}", ""]
@@ -38,7 +41,7 @@ def as_text_page(code: Code, example: CheckedExample | None) -> str:
     out.append("Example")
     if example is not None:
         out += [f"  {example.name}:", _indented(example.text, 4), "",
-                f"  'cndledger check {example.name}' reports:", _indented(as_text(example.problems, example.line), 4),
+                f"  'cndledger {code.command or 'check'} {example.name}' reports:", _indented(as_text(example.problems, example.line), 4),
                 ""]
     else:
         out.append(_paragraph(code.setup or ""))

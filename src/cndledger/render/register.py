@@ -10,7 +10,7 @@ from cndledger.format.currency import format_amount
 from cndledger.render.csv import as_csv as _csv
 from cndledger.render.table import ID, TEXT, Column, Row, Table
 
-FIELDS = ["date", "counts_from", "kind", "id", "project", "party", "currency", "amount",
+FIELDS = ["date", "counts_from", "kind", "id", "project", "party", "currency", "amount", "own_currency", "own_amount",
           "committed", "released", "spent", "detail"]
 REFUNDED_FIELDS = [*FIELDS[:-1], "refunded", FIELDS[-1]]  # where something was refunded
 
@@ -21,6 +21,10 @@ def _record(event: Event) -> dict[str, object]:
     return {
         "date": event.date.text, "counts_from": event.day.isoformat(), "kind": event.kind, "id": event.id,
         "project": event.project.id, "party": event.party, "currency": currency, "amount": money(event.amount),
+        # as written, where the entry is in another currency than its project (null where not)
+        "own_currency": event.own_currency,
+        "own_amount": None if event.own_amount is None or event.own_currency is None
+        else format_amount(event.own_amount, event.own_currency),
         "committed": money(event.committed), "released": money(event.released), "spent": money(event.spent),
         "refunded": money(event.refunded), "detail": event.detail,
     }
@@ -48,6 +52,14 @@ COLUMNS = {column.header: column for column in (
 )}
 
 
+def _detail(event: Event) -> str:
+    """The event's detail, after its amount as written where that is in another currency than its project."""
+    if event.own_amount is None or event.own_currency is None:
+        return event.detail
+    written = f"{event.own_currency} {format_amount(event.own_amount, event.own_currency, grouping=True)}"
+    return "; ".join(filter(None, (written, event.detail)))
+
+
 def as_table(register: Register) -> Table:
     # A refunded column only where something was refunded: a ledger without refunds reads as it always has.
     refunds = any(event.kind == "refund" for event in register.events)
@@ -61,7 +73,7 @@ def as_table(register: Register) -> Table:
             event.date.text, event.kind, event.id or "", event.project.id, event.party or "", currency,
             "unvalued" if event.amount is None else money(event.amount),
             money(event.committed), money(event.released), money(event.spent),
-            *([money(event.refunded)] if refunds else []), event.detail,
+            *([money(event.refunded)] if refunds else []), _detail(event),
         ]))
     table.footnote = ("committed, released, spent: running figures of the event's project, its children included. "
                       "Events of one day: commitments, releases, in-kind, expenses, each in ledger order.")
