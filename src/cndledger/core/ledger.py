@@ -29,6 +29,8 @@ class Ledger(Entries):
         self.unvalidated_names = unvalidated_names or {}  # kind -> ids (and aliases) of invalid entries
         self.spent_totals: RunningTotals | None = None  # the expenses summed ahead by project and day, where the cache kept them
         self.known_to_convert: bool | None = None  # `converts`, where the cache kept it (so that no expense is read)
+        # where amounts convert: the expenses converted into each currency they count in, summed ahead by day
+        self.converted_spent_totals: RunningTotals | None = None
 
     @property
     def any_file_failed(self) -> bool:
