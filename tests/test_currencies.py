@@ -351,3 +351,34 @@ def test_a_duplicate_rate_says_how_to_keep_one(ledger):
     result = ledger.run("check")
     assert result.exit_code == 1
     assert "keep one of the two" in result.stdout and "another id" not in result.stdout
+
+
+def test_a_ledger_of_several_currencies_balances_the_same_from_the_cache(ledger):
+    ledger.write("ledgers/a.toml", TREE + """
+[[expense]]
+project = "P2"
+date = 2005-02-01
+amount = 10.01
+
+[[expense]]
+project = "P2"
+date = 2005-07-01
+amount = -4.00
+currency = "USD"
+rate = 2.5
+
+[[expense]]
+project = "P1"
+date = 2005-07-02
+amount = 7.77
+currency = "PKR"
+""")
+    runs = [ledger.run("balance", "--json", "--as-of", day, *more, env=env) for day in ("2005-03-31", "2005-12-31")
+            for more in ((), ("--currency", "PKR")) for env in ({"CNDLEDGER_NO_CACHE": "1"}, None, None)]
+    for first, cached, again in zip(runs[::3], runs[1::3], runs[2::3]):
+        assert first.exit_code == 0, first.stderr
+        assert first.stdout == cached.stdout == again.stdout
+    closing = {project["id"]: project for project in runs[6].json()["projects"]}
+    # P2: 10.01 PKR, then -4.00 USD at its own 2.5 (-10.00 PKR): 0.01; P1 counts P2's at the ledger's rates
+    # (5.005 → 5.01, and -4.00 USD as written) and its own 7.77 PKR at 0.25 (1.9425 → 1.94): 2.95
+    assert (closing["P2"]["spent"], closing["P1"]["spent"]) == ("0.01", "2.95")

@@ -400,8 +400,37 @@ def spent_totals(expenses: list[Expense]) -> RunningTotals | None:
     """The expenses' `RunningTotals` by project, counted from `expense_counts_from`; None where a
     total would be rounded (more digits than the money context holds): `balance` then sums them
     one by one, in its own order, and rounds as it always has."""
-    rows = sorted(zip(map(_PROJECT, expenses), map(_dt.date.toordinal, map(expense_counts_from, expenses)),
-                      map(_AMOUNT, expenses)), key=itemgetter(0, 1))
+    return _running_totals(zip(map(_PROJECT, expenses), map(_dt.date.toordinal, map(expense_counts_from, expenses)),
+                               map(_AMOUNT, expenses)))
+
+
+def converted_key(project_id: str, currency: str) -> str:
+    """The key of a project's own expenses in a currency, in `converted_spent_totals`."""
+    return f"{project_id}\x1f{currency}"
+
+
+def converted_spent_totals(ledger: Ledger) -> RunningTotals | None:
+    """Where amounts convert: each project's own expenses converted, each on its day, into each currency
+    it counts in (its own and those above it), as running totals keyed by `converted_key`; None where
+    the ledger is in one currency, or an expense has no rate (the no-rate check says so)."""
+    if not ledger.converts:
+        return None
+    counted_in = lineage_currencies(ledger)
+    rows = []
+    try:
+        with localcontext(MONEY):
+            for expense in ledger.expenses:
+                day = expense.date.last
+                for currency_of in counted_in.get(expense.project, ()):
+                    rows.append((converted_key(expense.project, currency_of), day.toordinal(),
+                                 converted(ledger, expense, expense.amount, currency_of, day)))
+    except Unconvertible:
+        return None
+    return _running_totals(rows)
+
+
+def _running_totals(unsorted: Iterable[tuple[str, int, Decimal]]) -> RunningTotals | None:
+    rows = sorted(unsorted, key=itemgetter(0, 1))
     spans: dict[str, tuple[int, int]] = {}
     days = array("i")
     texts: list[str] = []

@@ -268,6 +268,13 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool, target: str | No
             announced_to.pledged += counting.converted(ledger, pledge, pledges[pledge.id], announced_to.currency, as_of,
                                                        revalued=True)
     spent = counting.totals_by(ledger.spent_totals, figures, as_of) if with_spent and not converts else None
+    counted_in = counting.lineage_currencies(ledger) if with_spent and converts else {}
+    if ledger.converted_spent_totals is not None and all(  # the cache summed each in the currencies above it
+            own.currency in counted_in.get(project_id, ()) for project_id, own in figures.items()):
+        keys = {counting.converted_key(project_id, own.currency): project_id for project_id, own in figures.items()}
+        summed = counting.totals_by(ledger.converted_spent_totals, keys, as_of)
+        if summed is not None:
+            spent = {keys[key]: amount for key, amount in summed.items()}
     if spent is not None:
         for project_id, amount in spent.items():
             figures[project_id].spent = amount

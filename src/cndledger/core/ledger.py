@@ -31,6 +31,8 @@ class Ledger(Entries):
         # each budget line's spent (and the unbudgeted spending) summed ahead by day: core.budget.spent_ahead
         self.budget_spent: RunningTotals | None = None
         self.known_to_convert: bool | None = None  # `converts`, where the cache kept it (so that no expense is read)
+        # where amounts convert: the expenses converted into each currency they count in, summed ahead by day
+        self.converted_spent_totals: RunningTotals | None = None
 
     @property
     def any_file_failed(self) -> bool:

@@ -295,7 +295,7 @@ def _code() -> tuple[tuple[str, int, int], ...]:
 
 def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict[str, object], list[bytes]]:
     from cndledger.core.budget import spent_ahead
-    from cndledger.core.counting import spent_totals
+    from cndledger.core.counting import converted_spent_totals, spent_totals
 
     number = {id(source): index for index, source in enumerate(ledger.files)}
     sections: list[bytes] = []
@@ -311,6 +311,7 @@ def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict[str, object],
     attributes["spent_totals"] = spent_totals(ledger.expenses)  # what `balance` reads in place of the expenses
     attributes["budget_spent"] = spent_ahead(ledger)  # what `check` and `budget` read of them for the budget lines
     attributes["known_to_convert"] = ledger.converts
+    attributes["converted_spent_totals"] = converted_spent_totals(ledger)
     places: dict[str, tuple[bool, tuple[int, int]]] = {}
     for name, value in attributes.items():
         if _is_records(value):
