@@ -33,7 +33,7 @@ from cndledger.core.rates import NoRate
 from cndledger.core.totals import RunningTotals
 from cndledger.format import currency
 from cndledger.format.dates import month_end
-from cndledger.format.records import Decommitment, Refund, Release, Tranche
+from cndledger.format.records import Decommitment, Pledge, Project, Refund, Release, Tranche
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from cndledger.core.ledger import Ledger
     from cndledger.format.problems import Problem
     from cndledger.format.record import Record
-    from cndledger.format.records import Commitment, Expense, InKind, Project
+    from cndledger.format.records import Commitment, Expense, InKind
 
     Flow = Release | Refund | Decommitment  # an entry against a commitment, in its currency
 
@@ -272,10 +272,15 @@ def converted(ledger: Ledger, entry: Record, amount: Decimal, target: str, day: 
         raise Unconvertible(no_rate_problem(missing, entry, revalued=revalued)) from None
 
 
+_REVALUED = {Project: "its budget, converted on the day, ", Pledge: "its pledged amount, revalued on the day, "}
+
+
 def no_rate_problem(missing: NoRate, entry: Record, *, revalued: bool = False) -> Problem:
     from cndledger.format.codes import NO_RATE
 
-    what = f"{entry.label}: " + ("its outstanding amount, revalued on the day, " if revalued else "")
+    what = f"{entry.label}: "
+    if revalued:  # what is converted on the day: a project's budget, a pledge's or a commitment's unfulfilled part
+        what += _REVALUED.get(entry.__class__, "its outstanding amount, revalued on the day, ")
     return NO_RATE.problem(f"{what}{missing.message}", entry.at, hint=missing.hint)
 
 
