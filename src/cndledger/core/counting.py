@@ -272,7 +272,7 @@ def converted(ledger: Ledger, entry: Record, amount: Decimal, target: str, day: 
         raise Unconvertible(no_rate_problem(missing, entry, revalued=revalued)) from None
 
 
-_REVALUED = {Project: "its budget, converted on the day, ", Pledge: "its pledged amount, revalued on the day, "}
+_REVALUED: dict[type, str] = {Project: "its budget, converted on the day, ", Pledge: "its pledged amount, revalued on the day, "}
 
 
 def no_rate_problem(missing: NoRate, entry: Record, *, revalued: bool = False) -> Problem:
