@@ -288,3 +288,13 @@ def test_the_pkr_example_in_rupees_uses_no_entrys_own_rate():
         assert reported[ident]["currency"] == "PKR"
         assert {name: reported[ident][name] for name in _as_reported(figures)} == _as_reported(figures), ident
     assert (reported["PKR-TF"]["released"], reported["PKR-TF"]["exchange_difference"]) == ("44715000.00", "0.00")
+
+
+def test_the_pkr_examples_mistake_is_a_located_no_rate_that_stops_the_report():
+    mistake = PKR_FUND.parent / "pkr-no-rate.toml"
+    assert mistake.read_text(encoding="utf-8").startswith("# ILLUSTRATIVE")
+    result = CliRunner().invoke(app, ["balance", "--as-of", "2006-06-30", "--no-cache", "-f", str(PKR_FUND),
+                                      "-f", str(mistake)], catch_exceptions=False)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert (f"{mistake}:5: error[no-rate]: [[expense]]: no rate from PKR to USD on or before 2004-06-28 "
+            "(the earliest is dated 2004-07-01)") in result.stderr
