@@ -354,3 +354,28 @@ currency = "PKR"
     assert (missing["code"], missing["line"]) == ("no-rate", line_of(path, "[[pledge]]"))
     assert missing["message"].startswith("[[pledge]] 'PL1': its pledged amount, revalued on the day, no rate from PKR "
                                          "to USD on or before 2005-06-30")
+
+
+def test_tranches_and_release_conditions_are_in_the_commitments_currency(ledger):
+    ledger.write("ledgers/a.toml", PREAMBLE + commitment("597200", date="2005-03-05") + """
+[[tranche]]
+id = "T1"
+commitment = "C1"
+amount = 300000
+due = 2005-04-01
+
+[[release]]
+commitment = "C1"
+tranche = "T1"
+date = 2005-04-03
+amount = 300000
+""" + rate("2005-03-01", "USD", "PKR", "59.72"))
+    result = ledger.run("tranches", "--json", "--as-of", "2005-06-30")
+    assert result.exit_code == 0, result.stderr
+    (entry,) = result.json()["commitments"]
+    assert (entry["currency"], entry["amount"]) == ("PKR", "597200.00")
+    assert figures(ledger, "--as-of", "2005-06-30")["P1"]["released"] == "5023.44"  # 300,000 ÷ 59.72
+    check = ledger.run("release-check", "T1", "--json", "--on", "2005-04-02")
+    assert check.exit_code == 0
+    unreleased = next(c for c in check.json()["conditions"] if c["condition"] == "unreleased")
+    assert "300,000.00 to release" in unreleased["detail"]
