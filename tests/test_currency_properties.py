@@ -78,10 +78,10 @@ def ledgers(draw):
     return rates, commitments, releases, decommitments, expenses
 
 
-def as_text(rates, commitments, releases, decommitments, expenses) -> str:
+def as_text(rates, commitments, releases, decommitments, expenses, child="PKR") -> str:
     out = ['[[party]]\nid = "DONOR"\nname = "A donor"\n',
            '[[project]]\nid = "P0"\ntitle = "A programme in dollars"\ncurrency = "USD"\n',
-           '[[project]]\nid = "P1"\ntitle = "A child in rupees"\ncurrency = "PKR"\nparent = "P0"\n']
+           f'[[project]]\nid = "P1"\ntitle = "A child"\ncurrency = "{child}"\nparent = "P0"\n']
     for (source, target, day), value in rates.items():
         out.append(f'[[rate]]\ndate = {day.isoformat()}\nfrom = "{source}"\nto = "{target}"\nrate = {value}\n')
 
@@ -124,20 +124,20 @@ def convert(rates, amount: Decimal, source: str, target: str, day: dt.date, own_
     return cents(Fraction(amount) * rate)
 
 
-def expected_figures(generated, as_of: dt.date, currency=None):
+def expected_figures(generated, as_of: dt.date, currency=None, currencies=CURRENCY):
     """Each project's committed, released, spent and outstanding as of the day, in its currency (in
     `currency` where given), its child's entries counted in the programme's."""
     rates, commitments, releases, decommitments, expenses = generated
     found = {}
     for project in (0, 1):
         subtree = {0, 1} if project == 0 else {1}
-        target = currency or CURRENCY[project]
+        target = currency or currencies[project]
         committed = released = spent = outstanding = Decimal(0)
         for number, (owner, its_currency, day, form, amount, rate) in enumerate(commitments):
             counts_from = last_day(day, form)
             if owner not in subtree or counts_from > as_of:
                 continue
-            own = rate if target == CURRENCY[owner] else None
+            own = rate if target == currencies[owner] else None
             committed += convert(rates, amount, its_currency, target, counts_from, own)
             unreleased = amount
             for flows, sign in ((releases, 1), (decommitments, -1)):
@@ -146,7 +146,7 @@ def expected_figures(generated, as_of: dt.date, currency=None):
                     if of != number or flow_counts > as_of:
                         continue
                     unreleased -= flow_amount  # what is cancelled is not outstanding either
-                    own = flow_rate if target == CURRENCY[owner] else None
+                    own = flow_rate if target == currencies[owner] else None
                     value = convert(rates, flow_amount, its_currency, target, flow_counts, own)
                     if sign > 0:
                         released += value
@@ -155,7 +155,7 @@ def expected_figures(generated, as_of: dt.date, currency=None):
             outstanding += convert(rates, unreleased, its_currency, target, as_of)  # revalued: no own rate
         for owner, its_currency, day, form, amount, rate in expenses:
             if owner in subtree and last_day(day, form) <= as_of:
-                own = rate if target == CURRENCY[owner] else None
+                own = rate if target == currencies[owner] else None
                 spent += convert(rates, amount, its_currency, target, last_day(day, form), own)
         found[f"P{project}"] = (committed, released, spent, outstanding)
     return found
@@ -210,3 +210,22 @@ def test_in_one_currency_nothing_converts_and_there_is_no_exchange_difference(fo
     cancelled = sum((amount for number, day, form, amount, _ in decommitments
                      if max(last_day(day, form), last_day(*commitments[number][2:4])) <= as_of), Decimal(0))
     assert figures.committed == committed - cancelled
+
+
+@PROPERTY
+@given(generated=ledgers(), as_of=days)
+def test_a_ledger_all_in_dollars_reported_in_rupees_converts_every_entry(folder, generated, as_of):
+    # Nothing converts into the projects' own currency, so the ledger counts as written; `--currency PKR`
+    # still converts each entry on its own day.
+    rates, commitments, releases, decommitments, expenses = generated
+    commitments = [(project, "USD", day, form, amount, None) for project, _, day, form, amount, _ in commitments]
+    releases = [(number, day, form, amount, None) for number, day, form, amount, _ in releases]
+    decommitments = [(number, day, form, amount, None) for number, day, form, amount, _ in decommitments]
+    expenses = [(project, "USD", day, form, amount, None) for project, _, day, form, amount, _ in expenses]
+    ledger = read(folder, as_text(rates, commitments, releases, decommitments, expenses, child="USD"))
+    dollars = {0: "USD", 1: "USD"}
+    for currency in ("USD", "PKR"):
+        expected = expected_figures((rates, commitments, releases, decommitments, expenses), as_of, currency, dollars)
+        for figures in balance(ledger, as_of, currency=currency).projects:
+            assert (figures.committed, figures.released, figures.spent, figures.outstanding) == \
+                expected[figures.project.id], (currency, figures.project.id)
