@@ -311,6 +311,51 @@ def test_a_bad_rate_is_located_at_its_key(ledger, written, key, expected):
     assert expected in bad["message"]
 
 
+# --- what a budget or a pledge needs a rate for ---------------------------------------------------
+
+CHILD_IN_RUPEES = """
+[[project]]
+id = "P2"
+title = "A child in rupees"
+currency = "PKR"
+parent = "P1"
+budget = 1000000
+"""
+
+
+def test_a_childs_budget_needs_no_rate_where_its_parent_has_a_budget_of_its_own(ledger):
+    # Its budget counts in no figure shown in dollars: the parent's budget is its own.
+    ledger.write("ledgers/a.toml", PREAMBLE.replace('currency = "USD"\n', 'currency = "USD"\nbudget = 500\n', 1)
+                 + CHILD_IN_RUPEES)
+    assert problems(ledger, "--as-of", "2005-06-30") == []
+    projects = figures(ledger, "--as-of", "2005-06-30")
+    assert (projects["P1"]["budget"], projects["P2"]["budget"]) == ("500.00", "1000000.00")
+
+
+def test_a_childs_budget_in_a_derived_budget_without_a_rate_is_no_rate_at_the_child_naming_its_budget(ledger):
+    path = ledger.write("ledgers/a.toml", PREAMBLE + CHILD_IN_RUPEES)
+    (missing,) = problems(ledger, "--as-of", "2005-06-30")
+    assert (missing["code"], missing["line"]) == ("no-rate", line_of(path, "[[project]]", 2))
+    assert missing["message"].startswith("[[project]] 'P2': its budget, converted on the day, no rate from PKR to USD "
+                                         "on or before 2005-06-30")
+
+
+def test_a_pledge_without_a_rate_on_the_day_is_no_rate_naming_its_pledged_amount(ledger):
+    path = ledger.write("ledgers/a.toml", PREAMBLE + """
+[[pledge]]
+id = "PL1"
+project = "P1"
+party = "DONOR"
+date = 2005-01-10
+amount = 1000
+currency = "PKR"
+""")
+    (missing,) = problems(ledger, "--as-of", "2005-06-30")
+    assert (missing["code"], missing["line"]) == ("no-rate", line_of(path, "[[pledge]]"))
+    assert missing["message"].startswith("[[pledge]] 'PL1': its pledged amount, revalued on the day, no rate from PKR "
+                                         "to USD on or before 2005-06-30")
+
+
 def test_tranches_and_release_conditions_are_in_the_commitments_currency(ledger):
     ledger.write("ledgers/a.toml", PREAMBLE + commitment("597200", date="2005-03-05") + """
 [[tranche]]

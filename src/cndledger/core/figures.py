@@ -192,11 +192,26 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool, target: str | No
     converts = ledger.converts_into(target)
     revaluing = converts and revalued
 
+    projects = ledger.project_by_id
+
+    def shown_in_target(project: Project) -> bool:
+        """Whether a budget in another currency than `target` counts in a figure shown: always under
+        `--currency`; in a pass of one currency, only in the derived budget of a project above it in
+        `target` (each project on the way without a budget of its own)."""
+        if projects_counted is None:
+            return True
+        above = projects.get(project.parent) if project.parent is not None else None
+        while above is not None and above.budget is None:
+            if above.currency == target:
+                return True
+            above = projects.get(above.parent) if above.parent is not None else None
+        return False
+
     def budget_of(project: Project) -> Decimal | None:
         if project.budget is None or target is None or project.currency == target:
             return project.budget
-        if not revalued:
-            return None
+        if not revalued or not shown_in_target(project):
+            return None  # nothing revalued, or these figures of the project are not the ones shown (its own currency's are)
         return counting.converted(ledger, project, project.budget, target, as_of, revalued=True)
 
     budgets = {project.id: budget_of(project) for project, _ in ordered}
