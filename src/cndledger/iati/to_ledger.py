@@ -28,7 +28,8 @@ The mapping (docs/iati-import.md says it for users):
   period; a second budget for one period and revision day, or one overlapping another unequally, is not
   carried;
 - planned disbursements are `[[tranche]]`s of the commitments of their project, party and currency,
-  in order, each commitment holding at most its amount; a revised one replaces the original of its period.
+  in order, each commitment holding at most its amount; several of one period are several tranches, and
+  the revised ones of a period replace its originals.
   A commitment's releases then release its tranches in order (a release split where it ends one), so
   that a tranche the file shows disbursed is not overdue.
 
@@ -760,26 +761,22 @@ class _Import:
     def _planned(self, project: _Project, planned: list[PlannedDisbursement], commitments: list[_Commitment]
                  ) -> list[str]:
         file = project.activity.file
-        keyed: dict[tuple[str, str, _dt.date, _dt.date | None], PlannedDisbursement] = {}
-        order: list[tuple[str, str, _dt.date, _dt.date | None]] = []
+        originals: dict[tuple[str, str, _dt.date, _dt.date | None], list[PlannedDisbursement]] = defaultdict(list)
+        revised: dict[tuple[str, str, _dt.date, _dt.date | None], list[PlannedDisbursement]] = defaultdict(list)
         for disbursement in planned:
             self.counts["planned"] += 1
             party = self._party(project, disbursement, incoming=False)
             key = (party, disbursement.currency, disbursement.period_start, disbursement.period_end)
-            if key not in keyed:
-                order.append(key)
-                keyed[key] = disbursement
-            elif (disbursement.type or "").lower() in ("2", "revised"):
-                keyed[key] = disbursement  # a revised planned disbursement replaces the original of its period
-                self.counts["planned replaced"] += 1
-            else:
-                self.problem(IATI_NOT_CARRIED, f"a second planned disbursement for {disbursement.period_start} of "
-                             f"'{party}' (the first is at line {keyed[key].line}); left out",
-                             _where(disbursement, file))
+            is_revised = (disbursement.type or "").lower() in ("2", "revised")
+            (revised if is_revised else originals)[key].append(disbursement)
+        chosen: list[tuple[tuple[str, str, _dt.date, _dt.date | None], PlannedDisbursement]] = []
+        for key in {**originals, **revised}:  # several of one period are several tranches (of one commitment, or not)
+            if revised.get(key):  # the revised planned disbursements of a period replace its originals
+                self.counts["planned replaced"] += len(originals.get(key, ()))
+            chosen += [(key, disbursement) for disbursement in revised.get(key) or originals[key]]
         texts: list[tuple[_dt.date, int, str]] = []
-        for key in sorted(order, key=lambda key: (key[2], keyed[key].line)):
+        for key, disbursement in sorted(chosen, key=lambda item: (item[0][2], item[1].line)):
             party, currency, start, end = key
-            disbursement = keyed[key]
             at = _where(disbursement, file)
             what = f"a planned disbursement for {start}" + (f" to {end}" if end else "")
             if disbursement.value == 0:
