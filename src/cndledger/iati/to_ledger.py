@@ -34,8 +34,10 @@ The mapping (docs/iati-import.md says it for users):
   that a tranche the file shows disbursed is not overdue.
 
 Amounts finer than their currency's minor unit are rounded half away from zero (`iati-rounded`). Entries
-in another currency than their project keep their `currency` (`iati-needs-rate`: the ledger then needs a
-`[[rate]]`). Every entry is written after a comment naming the XML file and line it comes from.
+in another currency than their project keep their `currency`; where none of the rates given (`--rates`, read
+from CSV files by `importing`) converts one on its day it is reported (`iati-needs-rate`: the ledger then
+needs a `[[rate]]`), and the rates given of the pairs converted are written (`rate_entries`). Every entry
+is written after a comment naming the XML file and line it comes from.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePath
 from typing import NamedTuple
 
+from cndledger.core.rates import RateQuote, Rates
 from cndledger.format.codes import (
     IATI_IMPLIED_COMMITMENT,
     IATI_LEFT_OUT,
@@ -71,6 +74,7 @@ from cndledger.iati.read import (
     PlannedDisbursement,
     Transaction,
 )
+from cndledger.read.rates_csv import new_rate_entries, rate_entry_text
 
 COMMITMENT, RELEASE, EXPENSE, PLEDGE = "commitment", "release", "expense", "pledge"
 DECOMMITMENT, REFUND, CREDIT = "decommitment", "refund", "credit"
@@ -82,6 +86,7 @@ _INCOMING = frozenset({"11", "1", "13"})
 FUNDING, IMPLEMENTING = "1", "4"  # OrganisationRole
 
 PARTIES_FILE = "parties.toml"
+RATES_FILE = "rates.toml"  # the rates given with --rates
 
 
 class Imported(NamedTuple):
@@ -97,12 +102,13 @@ class Imported(NamedTuple):
     implied: dict[str, Decimal]  # implied commitments: their amounts summed by currency
     implied_count: int
     rounded: int
-    rates: set[tuple[str, str]]  # (an entry's currency, its project's) where they differ
+    rates: set[tuple[str, str]]  # (an entry's currency, its project's) where they differ and no rate given applies
     other_organisation: int  # activities of another reporting organisation than --reporting-org
     budgets: int  # [[budget]] lines written
     tranches: int  # [[tranche]]s written
     budget_counts: Counter[str]  # budgets "read", "zero"; planned disbursements "planned", "planned zero",
     # "planned written", "planned replaced" (by a revised one of the same period)
+    converted: frozenset[tuple[str, str]] = frozenset()  # such pairs where the rates given (--rates) apply
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -255,14 +261,48 @@ def _where(item: Transaction | Budget | PlannedDisbursement | Activity | Organis
     return Location(file, item.line)
 
 
-def to_ledger(read: Sequence[ActivityFile], reporting_org: str | None = None) -> Imported:
-    """The ledger folder of the activities of these files (see the module's docstring)."""
-    return _Import(read, reporting_org).run()
+def to_ledger(read: Sequence[ActivityFile], reporting_org: str | None = None,
+              rates: Sequence[RateQuote] = ()) -> Imported:
+    """The ledger folder of the activities of these files (see the module's docstring); `rates`, those
+    given to convert the entries in another currency than their activity (`--rates`), which
+    `rate_entries` then writes."""
+    return _Import(read, reporting_org, rates).run()
+
+
+def currencies_of(read: Sequence[ActivityFile]) -> set[str]:
+    """Every currency the files name: the rates of the others are not needed (and not judged)."""
+    found = {activity.default_currency for activity_file in read for activity in activity_file.activities
+             if activity.default_currency}
+    for activity_file in read:
+        items: list[Transaction | Budget | PlannedDisbursement] = [
+            *activity_file.transactions, *activity_file.budgets, *activity_file.planned_disbursements]
+        found.update(item.currency for item in items if item.currency)
+    return found
+
+
+class RateEntries(NamedTuple):
+    text: str  # the [[rate]] entries, each after a comment naming its CSV line ("" where there are none)
+    written: list[RateQuote]
+    problems: list[Problem]  # a second rate of one pair and day with another rate (duplicate-id), at its CSV line
+
+
+def rate_entries(quotes: Sequence[RateQuote], imported: Imported) -> RateEntries:
+    """The `[[rate]]` entries of the rates given between the pairs of currencies the ledger converts (the
+    rates of other pairs are left out), sorted by date."""
+    pairs = {frozenset(pair) for pair in (*imported.converted, *imported.rates)}
+    wanted = [quote for quote in quotes if frozenset((quote.source, quote.target)) in pairs]
+    new = new_rate_entries(wanted, ())
+    texts = [(f"# {quote.origin}\n" if quote.origin is not None else "")
+             + rate_entry_text(quote, source=getattr(quote.origin, "source", None),
+                               note=getattr(quote.origin, "note", None)) for quote in new.added]
+    return RateEntries("\n".join(texts), new.added, new.problems)
 
 
 class _Import:
-    def __init__(self, read: Sequence[ActivityFile], reporting_org: str | None) -> None:
+    def __init__(self, read: Sequence[ActivityFile], reporting_org: str | None, rates: Sequence[RateQuote]) -> None:
         self.read = read
+        self.given = Rates(rates)
+        self.converted: set[tuple[str, str]] = set()
         self.reporting_org = reporting_org
         self.problems: list[Problem] = []
         self.parties = _Parties()
@@ -323,7 +363,7 @@ class _Import:
         self.problems.sort(key=lambda problem: (problem.file, problem.line))
         return Imported(files, self.problems, len(self.projects), self.transactions, self.written, self.zero,
                         self.not_carried, dict(self.implied), self.implied_count, self.rounded, self.rates, self.other,
-                        self.budgets, self.tranches, self.counts)
+                        self.budgets, self.tranches, self.counts, frozenset(self.converted))
 
     # ---------------------------------------------------------------------------------------- activities
 
@@ -388,6 +428,9 @@ class _Import:
             above = self.projects.get(above.parent) if above.parent else None
         child.parent = parent.id
         if parent.currency != child.currency:
+            if self.given.earliest(child.currency, parent.currency) is not None:
+                self.converted.add((child.currency, parent.currency))
+                return
             self.rates.add((child.currency, parent.currency))
             self.problem(IATI_NEEDS_RATE, f"activity '{child.id}' is in {child.currency} and its parent "
                          f"'{parent.id}' in {parent.currency}: its figures count in the parent's at a rate",
@@ -455,14 +498,20 @@ class _Import:
                          f"written as {rounded}", at)
         return rounded
 
-    def _other_currency(self, project: _Project, currency: str, at: Location, what: str) -> str | None:
-        """The entry's `currency` key: None where it is its project's."""
+    def _other_currency(self, project: _Project, currency: str, at: Location, what: str, day: _dt.date
+                        ) -> str | None:
+        """The entry's `currency` key: None where it is its project's. Reported where none of the rates
+        given (`--rates`) converts it on its day."""
         if currency == project.currency:
             return None
+        if self.given.rate_on(currency, project.currency, day) is not None:
+            self.converted.add((currency, project.currency))
+            return currency
         self.rates.add((currency, project.currency))
+        given = " the rates given have none of the pair on or before its day," if self.given else ""
         self.problem(IATI_NEEDS_RATE, f"{what} is in {currency} and its activity '{project.id}' in "
-                     f"{project.currency}: written in {currency}; the ledger needs a rate from {currency} to "
-                     f"{project.currency}", at)
+                     f"{project.currency}: written in {currency};{given} the ledger needs a rate from {currency} "
+                     f"to {project.currency} dated on or before {day.isoformat()}", at)
         return currency
 
     def _party(self, project: _Project, transaction: Transaction | PlannedDisbursement, incoming: bool) -> str:
@@ -516,14 +565,14 @@ class _Import:
                                  "(the ledger has no withdrawn pledge); left out", at)
                     continue
                 party = self._party(project, transaction, transaction.type in _INCOMING)
-                currency = self._other_currency(project, transaction.currency, at, f"the {type_name}")
+                currency = self._other_currency(project, transaction.currency, at, f"the {type_name}", day)
                 fields: list[tuple[str, object]] = [
                     ("id", self.unique(f"{project.id}-P")), ("project", project.id), ("party", party), ("date", day),
                     ("amount", amount), ("currency", currency)]
                 entries.append((day, transaction.line, entry_text(PLEDGE, fields, comment)))
                 self.written[PLEDGE] += 1
             elif kind == EXPENSE:
-                currency = self._other_currency(project, transaction.currency, at, f"the {type_name}")
+                currency = self._other_currency(project, transaction.currency, at, f"the {type_name}", day)
                 fields = [("project", project.id), ("date", day), ("amount", amount), ("currency", currency)]
                 entries.append((day, transaction.line, entry_text(EXPENSE, fields, comment)))
                 self.written[CREDIT if amount < 0 else EXPENSE] += 1
@@ -589,13 +638,13 @@ class _Import:
                       f"({TRANSACTION_TYPES[transaction.type]})"
             if flow.kind == COMMITMENT:
                 if currency != project.currency:
-                    self._other_currency(project, currency, at, "the commitment")
+                    self._other_currency(project, currency, at, "the commitment", flow.day)
                 commitments.append(_Commitment(self.unique(f"{project.id}-C"), party, flow.amount, flow.day,
                                                currency, comment))
                 self.written[COMMITMENT] += 1
             elif flow.kind == RELEASE:
                 if currency != project.currency and not commitments:
-                    self._other_currency(project, currency, at, "the disbursement")
+                    self._other_currency(project, currency, at, "the disbursement", flow.day)
                 parts: list[tuple[_Commitment, Decimal]] = []
                 left = flow.amount
                 for commitment in commitments:
@@ -850,7 +899,7 @@ def _header(what: str) -> str:
 
 def _file_names(paths: list[str]) -> list[str]:
     """One TOML file name per XML file: its name's stem, made unique (and never the parties' file)."""
-    taken = {PARTIES_FILE}
+    taken = {PARTIES_FILE, RATES_FILE}
     names = []
     for path in paths:
         stem = re.sub(r"[^A-Za-z0-9._-]+", "-", PurePath(path).stem).strip("-.") or "activities"
