@@ -66,14 +66,15 @@ def budgets(ledger: LedgerDir, folder: str, projects: dict[str, str]) -> dict[tu
 
 
 def round_trip(ledger: LedgerDir, source: str, days: list[str], projects: dict[str, str], parties: dict[str, str],
-               reporting_org: str | None = None) -> None:
-    """Export the ledger in `source`, import it into `imported/`, and compare their figures."""
+               reporting_org: str | None = None, rates: tuple[str, ...] = ()) -> None:
+    """Export the ledger in `source`, import it into `imported/` (with the rates files given), and compare
+    their figures."""
     check = ledger.run("check", source, "--no-cache")
     assert check.exit_code == 0, check.stdout + check.stderr
     extra = ("--reporting-org", reporting_org) if reporting_org else ()
     exported = ledger.run("iati", "export", source, "--as-of", AS_OF, "--no-cache", "-o", "out.xml", *extra)
     assert exported.exit_code == 0, exported.stderr
-    imported = ledger.run("iati", "import", "out.xml", "--to", "imported")
+    imported = ledger.run("iati", "import", "out.xml", "--to", "imported", *(f"--rates={path}" for path in rates))
     assert imported.exit_code == 0, imported.stderr
     # nothing is left out, implied, rounded or in want of a rate: each problem would say where
     assert "error[" not in imported.stderr and "warning[" not in imported.stderr, imported.stderr
@@ -96,6 +97,108 @@ def test_the_trust_fund_example_comes_back_with_its_figures(tmp_path):
     after = ledger.run("balance", "imported", "--json", "--as-of", AS_OF).json()["projects"][0]
     assert (before["pledged"], after["pledged"]) == ("50000.00", "350000.00")
     assert (before["support_cost"], after["support_cost"]) == ("36926.02", "0.00")
+
+
+MANY_CURRENCIES = """\
+[[party]]
+id = "DONOR"
+name = "A donor"
+type = "government"
+iati_ref = "XX-DONOR"
+
+[[party]]
+id = "AGENCY"
+name = "An agency"
+type = "multilateral"
+iati_ref = "XX-AGENCY"
+
+[[project]]
+id = "P1"
+title = "A project in euros, funded in dollars"
+currency = "EUR"
+start = 2020-01-01
+executing = "AGENCY"
+iati_identifier = "XX-AGENCY-P1"
+recipient_country = "KE"
+
+[[project]]
+id = "P2"
+title = "Its part in Kenyan shillings"
+currency = "KES"
+parent = "P1"
+start = 2020-01-01
+executing = "AGENCY"
+iati_identifier = "XX-AGENCY-P2"
+
+[[commitment]]
+id = "C1"
+project = "P1"
+party = "DONOR"
+date = 2020-01-10
+amount = 1000
+currency = "USD"
+
+[[tranche]]
+id = "T1"
+commitment = "C1"
+amount = 400.05
+due = 2020-12-31
+
+[[release]]
+commitment = "C1"
+date = 2020-02-10
+amount = 400.10
+currency = "USD"
+
+[[refund]]
+commitment = "C1"
+date = 2020-04-10
+amount = 15.5
+currency = "USD"
+
+[[commitment]]
+id = "C2"
+project = "P2"
+party = "AGENCY"
+date = 2020-01-15
+amount = 60_000
+
+[[release]]
+commitment = "C2"
+date = 2020-02-15
+amount = 60_000
+
+[[expense]]
+project = "P1"
+date = 2020-03-10
+amount = 110
+currency = "USD"
+
+[[expense]]
+project = "P2"
+date = 2020-03-12
+amount = 5000
+"""
+
+RATES = [("2020-01-01", "USD", "EUR", "0.9"), ("2020-03-01", "USD", "EUR", "0.91"), ("2020-01-01", "EUR", "KES", "120")]
+
+
+def test_a_ledger_in_several_currencies_comes_back_with_its_rates_given_as_csv(tmp_path):
+    """IATI carries no rates: the ledger's, given back as a CSV file (--rates), convert the same entries
+    on the same days; the project in euros funded only in dollars stays in euros; and the release of
+    400.10 USD is not split at the end of the tranche of 400.05 USD (at 0.9 the parts, 360.05 and 0.05
+    EUR, would add up to a cent more than the whole, 360.09 EUR)."""
+    ledger = LedgerDir(tmp_path)
+    rates = "".join(f"\n[[rate]]\ndate = {day}\nfrom = \"{source}\"\nto = \"{target}\"\nrate = {rate}\n"
+                    for day, source, target, rate in RATES)
+    ledger.write("source/ledger.toml", MANY_CURRENCIES + rates)
+    ledger.write("rates.csv", "date,from,to,rate\n" + "".join(",".join(rate) + "\n" for rate in RATES))
+    days = ["2020-01-10", "2020-02-15", "2020-03-10", "2020-03-12", "2020-04-10", AS_OF]
+    round_trip(ledger, "source", days, {"P1": "XX-AGENCY-P1", "P2": "XX-AGENCY-P2"},
+               {"DONOR": "XX-DONOR", "AGENCY": "XX-AGENCY"}, rates=("rates.csv",))
+    after = ledger.run("balance", "imported", "--json", "--as-of", AS_OF).json()["projects"]
+    assert [(project["id"], project["currency"], project["committed"]) for project in after] == [
+        ("XX-AGENCY-P1", "EUR", "1400.00"), ("XX-AGENCY-P2", "KES", "60000.00")]
 
 
 # ------------------------------------------------------------------------------------ generating ---

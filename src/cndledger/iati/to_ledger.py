@@ -4,8 +4,8 @@ ledger's TOML texts, the problems (each at a line of an XML file) and the counts
 The mapping (docs/iati-import.md says it for users):
 
 - each activity is a `[[project]]`: `id` and `iati_identifier` its iati-identifier, `title` its title,
-  `currency` its default-currency (where none of its values is in it, or it has none, the currency most
-  of its values are in, said in its note), `recipient_country` where it names one country, `executing`
+  `currency` its default-currency (where none of its values is in it and the rates given do not convert
+  them to it, or it has none, the currency most of its values are in, said in its note), `recipient_country` where it names one country, `executing`
   its implementing organisation where it names one, `parent` the activity its related-activity of type 1
   names (or that names it as a child, type 2), where that activity is imported too;
 - each organisation named (reporting, participating, provider, receiver) is a `[[party]]` with its
@@ -31,7 +31,8 @@ The mapping (docs/iati-import.md says it for users):
   in order, each commitment holding at most its amount; several of one period are several tranches, and
   the revised ones of a period replace its originals.
   A commitment's releases then release its tranches in order (a release split where it ends one), so
-  that a tranche the file shows disbursed is not overdue.
+  that a tranche the file shows disbursed is not overdue. An entry converted at a rate (in another
+  currency than its project) is split only where no one commitment, or tranche, holds it (`_holders`).
 
 Amounts finer than their currency's minor unit are rounded half away from zero (`iati-rounded`). Entries
 in another currency than their project keep their `currency`; where none of the rates given (`--rates`, read
@@ -46,7 +47,7 @@ import datetime as _dt
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePath
 from typing import NamedTuple
@@ -396,7 +397,7 @@ class _Import:
             if activity is None:
                 continue
             file = activity_file.file
-            currency, note = _currency_of(activity, values.get(activity.identifier, Counter()))
+            currency, note = _currency_of(activity, values.get(activity.identifier, Counter()), self.given)
             project = _Project(activity, currency, note, name)
             self.projects[activity.identifier] = project
             self.parties.add(activity.reporting_org, file)
@@ -597,7 +598,10 @@ class _Import:
         for release in sorted(releases, key=lambda release: (release.flow.day, release.flow.transaction.line)):
             pieces: list[tuple[_Commitment, Decimal, str | None]] = []
             for commitment, part in release.parts:
-                for tranche in commitment.tranches:
+                tranches = commitment.tranches
+                if commitment.currency != project.currency:  # converted: to one tranche that holds it, or none
+                    tranches = [tranche for tranche in tranches if tranche.unreleased >= part][:1]
+                for tranche in tranches:
                     if part and tranche.unreleased > 0:
                         piece = min(part, tranche.unreleased)
                         tranche.unreleased -= piece
@@ -631,6 +635,7 @@ class _Import:
         releases: list[_Release] = []
         texts: list[tuple[_dt.date, int, str]] = []
         refunds: list[_Flow] = []
+        converted = currency != project.currency  # each part of an entry split across commitments would round
         for flow in sorted(flows, key=lambda flow: (flow.day, order[flow.kind], flow.transaction.line)):
             transaction = flow.transaction
             at = _where(transaction, file)
@@ -647,7 +652,7 @@ class _Import:
                     self._other_currency(project, currency, at, "the disbursement", flow.day)
                 parts: list[tuple[_Commitment, Decimal]] = []
                 left = flow.amount
-                for commitment in commitments:
+                for commitment in _holders(commitments, _unreleased, left, converted):
                     if left and commitment.unreleased > 0 and not commitment.implied:
                         part = min(left, commitment.unreleased)
                         commitment.released += part
@@ -679,7 +684,7 @@ class _Import:
                                  f"{_said(flow.amount, currency)}, where the commitments of '{party}' before it have "
                                  f"{_said(held, currency)} left unreleased: left out", at)
                     continue
-                for commitment in reversed(commitments):
+                for commitment in _holders(commitments[::-1], _unreleased, left, converted):
                     if left and commitment.unreleased > 0 and not commitment.implied:
                         part = min(left, commitment.unreleased)
                         commitment.decommitted += part
@@ -709,7 +714,7 @@ class _Import:
                              "against commitments before it: left out", at)
                 continue
             parts, left = [], flow.amount
-            for commitment in reversed(returnable):
+            for commitment in _holders(returnable[::-1], _returnable, left, converted):
                 if left and commitment.released - commitment.refunded > 0:
                     part = min(left, commitment.released - commitment.refunded)
                     commitment.refunded += part
@@ -873,6 +878,27 @@ class _Import:
         return [text for _, _, text in sorted(texts, key=lambda item: item[:2])]
 
 
+def _holders(commitments: list[_Commitment], room: Callable[[_Commitment], Decimal], amount: Decimal,
+             converted: bool) -> list[_Commitment]:
+    """The commitments to take a release, decommitment or refund from, in order. Where it is converted at a
+    rate (its currency is not its project's), the first that holds all of it where one does: each part of
+    a split entry is converted and rounded on its own, and the parts could add up to a minor unit more or
+    less than the whole (so the round trip of `iati export` stays exact)."""
+    if converted:
+        whole = next((commitment for commitment in commitments if room(commitment) >= amount), None)
+        if whole is not None:
+            return [whole]
+    return commitments
+
+
+def _unreleased(commitment: _Commitment) -> Decimal:
+    return Decimal(0) if commitment.implied else commitment.unreleased
+
+
+def _returnable(commitment: _Commitment) -> Decimal:
+    return commitment.released - commitment.refunded
+
+
 def _own(currency: str, project: _Project) -> str | None:
     """The `currency` key of an entry of a commitment: written where it is not its project's."""
     return currency if currency != project.currency else None
@@ -912,11 +938,13 @@ def _file_names(paths: list[str]) -> list[str]:
     return names
 
 
-def _currency_of(activity: Activity, values: Counter[str]) -> tuple[str, str | None]:
-    """The project's currency: the activity's default-currency, unless none of its values is in it."""
+def _currency_of(activity: Activity, values: Counter[str], given: Rates) -> tuple[str, str | None]:
+    """The project's currency: the activity's default-currency, unless none of its values is in it and
+    the rates given (`--rates`) do not convert them all to it."""
     default = activity.default_currency
     known = Counter({currency: n for currency, n in values.items() if currency in MINOR_UNITS})
-    if default in MINOR_UNITS and (default in values or not known):
+    if default in MINOR_UNITS and (default in values or not known or all(
+            given.earliest(currency, default) is not None for currency in known)):
         return default, None
     if known:
         currency = known.most_common(1)[0][0]
