@@ -1,4 +1,5 @@
-"""The round trip: a ledger exported as IATI (`iati export`) and read back (`iati import --to DIR`) has,
+"""The round trip: a ledger exported as IATI (`iati export`) and read back (`iati import --to DIR`, with
+the ledger's rates given back as a CSV file, `--rates`, where it has entries in other currencies) has,
 per project, the same committed, released, refunded and spent (and per party, committed and released)
 in `balance --json` on every day asked, and the same budget per project and period in `budget --json`.
 
@@ -221,10 +222,26 @@ def dates(draw, earliest: _dt.date | None = None) -> tuple[object, _dt.date]:
     return day, day
 
 
+# Entries in another currency than their project, where several currencies are drawn: in a project in
+# USD, entries in JPY; in one in KWD, entries in USD. The rates (moving in 2006) convert every amount of
+# these exactly (0.01 USD or 1 JPY at any of them is a whole number of the project's minor unit): an
+# entry the import must split (where no one commitment holds it) then adds up to the same.
+FOREIGN = {"USD": "JPY", "KWD": "USD"}
+MOVING_RATES = [("1999-12-31", "JPY", "USD", "0.01"), ("2006-01-01", "JPY", "USD", "0.02"),
+                ("1999-12-31", "USD", "KWD", "0.3"), ("2006-01-01", "USD", "KWD", "0.2")]
+
+
 @st.composite
-def ledgers(draw) -> tuple[str, list[_dt.date]]:
-    """A valid ledger with every identifier IATI needs, as TOML, and the days its entries count from."""
+def ledgers(draw) -> tuple[str, list[_dt.date], bool]:
+    """A valid ledger with every identifier IATI needs, as TOML, the days its entries count from, and
+    whether it has entries in other currencies than their project (and the MOVING_RATES)."""
     import tomli_w
+
+    several = draw(st.booleans())
+
+    def money_of(project: str) -> str:
+        own = currency[project]
+        return FOREIGN[own] if several and own in FOREIGN and draw(st.booleans()) else own
 
     entries: list[tuple[str, dict]] = []
     days: list[_dt.date] = []
@@ -253,31 +270,34 @@ def ledgers(draw) -> tuple[str, list[_dt.date]]:
         entries.append(("project", fields))
         projects.append(project)
 
-    pledges: dict[str, list] = {}  # id -> [project, party, amount left to fulfil]
+    pledges: dict[str, list] = {}  # id -> [project, party, currency, amount left to fulfil]
     for n in range(draw(st.integers(0, 2))):
         project, party = draw(st.sampled_from(projects)), draw(st.sampled_from(parties))
         date, last = draw(dates())
-        units = draw(st.integers(1, 10**7))
-        pledges[f"PL-{n}"] = [project, party, units]
+        units, money = draw(st.integers(1, 10**7)), money_of(project)
+        pledges[f"PL-{n}"] = [project, party, money, units]
         days.append(last)
-        entries.append(("pledge", {"id": f"PL-{n}", "project": project, "party": party, "date": date,
-                                   "amount": amount(units, currency[project])}))
+        fields = {"id": f"PL-{n}", "project": project, "party": party, "date": date, "amount": amount(units, money)}
+        if money != currency[project]:
+            fields["currency"] = money
+        entries.append(("pledge", fields))
 
     for n in range(draw(st.integers(0, 4))):
         commitment, project, party = f"C-{n}", draw(st.sampled_from(projects)), draw(st.sampled_from(parties))
-        money = currency[project]
+        money = money_of(project)
         date, committed_on = draw(dates())
         units = draw(st.integers(1, 10**7))
         fields: dict = {"id": commitment, "project": project, "party": party, "date": date,
                         "amount": amount(units, money)}
-        if draw(st.booleans()):
+        if money != currency[project] or draw(st.booleans()):
             fields["currency"] = money
         if draw(st.booleans()):
             fields["agreement"] = f"Agreement {n}"
-        fulfils = [ident for ident, (p, q, left) in pledges.items() if (p, q) == (project, party) and left >= units]
+        fulfils = [ident for ident, (p, q, c, left) in pledges.items()
+                   if (p, q, c) == (project, party, money) and left >= units]
         if fulfils and draw(st.booleans()):
             fields["pledge"] = fulfils[0]
-            pledges[fulfils[0]][2] -= units
+            pledges[fulfils[0]][3] -= units
         days.append(committed_on)
         entries.append(("commitment", fields))
         after = _first_day(date)
@@ -331,15 +351,17 @@ def ledgers(draw) -> tuple[str, list[_dt.date]]:
     for n in range(draw(st.integers(0, 5))):
         project = draw(st.sampled_from(projects))
         date, last = draw(dates())
-        units = draw(st.integers(1, 10**6))
-        fields = {"project": project, "date": date, "amount": amount(units, currency[project])}
+        units, money = draw(st.integers(1, 10**6)), money_of(project)
+        fields = {"project": project, "date": date, "amount": amount(units, money)}
         if draw(st.booleans()):
             fields["category"] = draw(st.sampled_from(["travel", "equipment"]))
-        if draw(st.booleans()):
-            fields["currency"] = currency[project]
+        if money != currency[project] or draw(st.booleans()):
+            fields["currency"] = money
         days.append(last)
         entries.append(("expense", fields))
-        if draw(st.integers(0, 2)) == 0:  # a credit note, negative: of this expense, never below zero spent
+        if money == currency[project] and draw(st.integers(0, 2)) == 0:
+            # a credit note, negative: of this expense (in its currency: a later rate could make it more),
+            # never below zero spent
             when, credited = draw(dates(last))
             days.append(credited)
             entries.append(("expense", {"project": project, "date": when,
@@ -363,8 +385,11 @@ def ledgers(draw) -> tuple[str, list[_dt.date]]:
                         fields["amount"] = amount(draw(st.integers(1, 10**7)), currency[project])
                         entries.append(("budget", fields))
 
+    if several:
+        entries += [("rate", {"date": _dt.date.fromisoformat(day), "from": source, "to": target,
+                              "rate": Decimal(rate)}) for day, source, target, rate in MOVING_RATES]
     text = "\n".join(f"[[{kind}]]\n" + tomli_w.dumps(fields) for kind, fields in entries)
-    return text, days
+    return text, days, several
 
 
 def _first_day(date: object) -> _dt.date:
@@ -377,7 +402,7 @@ def _first_day(date: object) -> _dt.date:
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(ledgers(), st.data())
 def test_any_ledger_comes_back_from_iati_with_the_same_figures(generated, data):
-    text, entry_days = generated
+    text, entry_days, several = generated
     sample = data.draw(st.lists(st.sampled_from(entry_days), max_size=3, unique=True)) if entry_days else []
     days = sorted({day.isoformat() for day in sample}) + [AS_OF]
     with tempfile.TemporaryDirectory(prefix="cndledger-roundtrip-") as folder:
@@ -385,4 +410,7 @@ def test_any_ledger_comes_back_from_iati_with_the_same_figures(generated, data):
         ledger.write("source/ledger.toml", text)
         projects = {f"P{n}": f"XX-TEST-ACTIVITY-{n}" for n in range(4)}
         parties = {f"PARTY-{n}": f"XX-TEST-PARTY-{n}" for n in range(3)}
-        round_trip(ledger, "source", days, projects, parties, reporting_org="PARTY-0")
+        if several:  # the ledger's rates, which IATI does not carry, given back as a CSV file
+            ledger.write("rates.csv", "date,from,to,rate\n" + "".join(",".join(rate) + "\n" for rate in MOVING_RATES))
+        round_trip(ledger, "source", days, projects, parties, reporting_org="PARTY-0",
+                   rates=("rates.csv",) if several else ())

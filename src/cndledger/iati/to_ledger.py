@@ -881,13 +881,13 @@ class _Import:
 def _holders(commitments: list[_Commitment], room: Callable[[_Commitment], Decimal], amount: Decimal,
              converted: bool) -> list[_Commitment]:
     """The commitments to take a release, decommitment or refund from, in order. Where it is converted at a
-    rate (its currency is not its project's), the first that holds all of it where one does: each part of
-    a split entry is converted and rounded on its own, and the parts could add up to a minor unit more or
-    less than the whole (so the round trip of `iati export` stays exact)."""
+    rate (its currency is not its project's), the one with the least room that holds all of it, where one
+    does (the first of those): each part of a split entry is converted and rounded on its own, and the
+    parts could add up to a minor unit more or less than the whole (the round trip of `iati export`)."""
     if converted:
-        whole = next((commitment for commitment in commitments if room(commitment) >= amount), None)
-        if whole is not None:
-            return [whole]
+        holding = [commitment for commitment in commitments if room(commitment) >= amount]
+        if holding:
+            return [min(holding, key=room)]
     return commitments
 
 
