@@ -323,3 +323,14 @@ def test_no_lock_file_is_seen_by_git_nor_left_behind(ledger):
                             capture_output=True, text=True, check=True).stdout
     assert status == " M ledgers/a.toml\n"
     assert sorted(p.name for p in path.parent.iterdir()) == ["a.toml"]
+
+
+def test_a_period_and_a_rate_are_added_as_written(ledger):
+    path = ledger.write("ledgers/a.toml", COMMITMENT)
+    result = ledger.run("add", "budget", "--to", "ledgers/a.toml", "project=P1", "period=2005", "amount=500")
+    assert result.exit_code == 0, result.stderr
+    assert 'period = "2005"' in path.read_text()  # a period label, never the integer 2005
+    result = ledger.run("add", "rate", "--to", "ledgers/a.toml", "date=2005-01-01", "from=EUR", "to=USD", "rate=1.3",
+                        "source=UN operational rate of exchange")
+    assert result.exit_code == 0, result.stderr
+    assert 'from = "EUR"\nto = "USD"\nrate = 1.3\n' in path.read_text()

@@ -309,3 +309,76 @@ def test_a_bad_rate_is_located_at_its_key(ledger, written, key, expected):
     assert bad["code"] == "bad-value"
     assert bad["line"] == line_of(path, f"{key} = ")
     assert expected in bad["message"]
+
+
+def test_tranches_and_release_conditions_are_in_the_commitments_currency(ledger):
+    ledger.write("ledgers/a.toml", PREAMBLE + commitment("597200", date="2005-03-05") + """
+[[tranche]]
+id = "T1"
+commitment = "C1"
+amount = 300000
+due = 2005-04-01
+
+[[release]]
+commitment = "C1"
+tranche = "T1"
+date = 2005-04-03
+amount = 300000
+""" + rate("2005-03-01", "USD", "PKR", "59.72"))
+    result = ledger.run("tranches", "--json", "--as-of", "2005-06-30")
+    assert result.exit_code == 0, result.stderr
+    (entry,) = result.json()["commitments"]
+    assert (entry["currency"], entry["amount"]) == ("PKR", "597200.00")
+    assert figures(ledger, "--as-of", "2005-06-30")["P1"]["released"] == "5023.44"  # 300,000 ÷ 59.72
+    check = ledger.run("release-check", "T1", "--json", "--on", "2005-04-02")
+    assert check.exit_code == 0
+    unreleased = next(c for c in check.json()["conditions"] if c["condition"] == "unreleased")
+    assert "300,000.00 to release" in unreleased["detail"]
+
+
+def test_a_refused_rate_is_said_once_without_a_no_rate_for_each_entry_it_would_convert(ledger):
+    path = ledger.write("ledgers/a.toml", PREAMBLE + commitment("5972") + '\n[[rate]]\ndate = "2005-03"\nfrom = "usd"\n'
+                        'to = "PKR"\nrate = 1e400\n')
+    found = problems(ledger)
+    assert [(p["code"], p["line"]) for p in found] == [
+        ("bad-value", line_of(path, 'date = "2005-03"')), ("bad-value", line_of(path, 'from = "usd"')),
+        ("bad-value", line_of(path, "rate = 1e400"))]
+    assert "10^18" in found[2]["message"]
+
+
+def test_a_duplicate_rate_says_how_to_keep_one(ledger):
+    ledger.write("ledgers/a.toml", PREAMBLE + rate("2005-01-01", "USD", "PKR", "59") + rate("2005-01-01", "USD", "PKR", "60"))
+    result = ledger.run("check")
+    assert result.exit_code == 1
+    assert "keep one of the two" in result.stdout and "another id" not in result.stdout
+
+
+def test_a_ledger_of_several_currencies_balances_the_same_from_the_cache(ledger):
+    ledger.write("ledgers/a.toml", TREE + """
+[[expense]]
+project = "P2"
+date = 2005-02-01
+amount = 10.01
+
+[[expense]]
+project = "P2"
+date = 2005-07-01
+amount = -4.00
+currency = "USD"
+rate = 2.5
+
+[[expense]]
+project = "P1"
+date = 2005-07-02
+amount = 7.77
+currency = "PKR"
+""")
+    runs = [ledger.run("balance", "--json", "--as-of", day, *more, env=env) for day in ("2005-03-31", "2005-12-31")
+            for more in ((), ("--currency", "PKR")) for env in ({"CNDLEDGER_NO_CACHE": "1"}, None, None)]
+    for first, cached, again in zip(runs[::3], runs[1::3], runs[2::3]):
+        assert first.exit_code == 0, first.stderr
+        assert first.stdout == cached.stdout == again.stdout
+    closing = {project["id"]: project for project in runs[6].json()["projects"]}
+    # P2: 10.01 PKR, then -4.00 USD at its own 2.5 (-10.00 PKR): 0.01; P1 counts P2's at the ledger's rates
+    # (5.005 → 5.01, and -4.00 USD as written) and its own 7.77 PKR at 0.25 (1.9425 → 1.94): 2.95
+    assert (closing["P2"]["spent"], closing["P1"]["spent"]) == ("0.01", "2.95")

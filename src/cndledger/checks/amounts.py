@@ -51,7 +51,7 @@ def sums_exceeded(ledger: Ledger) -> Iterator[Problem]:
         for tranche in tranches:
             total = counting.MONEY.add(total, tranche.amount)
             if total > net:
-                currency = ledger.project_currency(commitment.project)
+                currency = counting.entry_currency(ledger, commitment)
                 yield TRANCHES_EXCEED_COMMITMENT.problem(
                     f"the tranches of commitment '{commitment.id}' (at {commitment.at}) add up to "
                     f"{_money(counting.total(t.amount for t in tranches), currency)}, more than its "
@@ -92,7 +92,7 @@ def _decommitments_exceed(ledger: Ledger) -> Generator[Problem, None, set[str]]:
     reported: set[str] = set()
     for commitment_id, decommitments in _in_date_order_by_commitment(ledger, ledger.decommitments).items():
         commitment = ledger.commitment_by_id[commitment_id]
-        currency = ledger.project_currency(commitment.project)
+        currency = counting.entry_currency(ledger, commitment)
         total = counting.ZERO
         for decommitment in decommitments:
             total = counting.MONEY.add(total, decommitment.amount)
@@ -116,7 +116,7 @@ def _refunds_exceed(ledger: Ledger) -> Iterator[Problem]:
             released[release.commitment] = released.get(release.commitment, counting.ZERO) + release.amount
     for commitment_id, refunds in _in_date_order_by_commitment(ledger, ledger.refunds).items():
         commitment = ledger.commitment_by_id[commitment_id]
-        currency = ledger.project_currency(commitment.project)
+        currency = counting.entry_currency(ledger, commitment)
         releases = released.get(commitment_id, counting.ZERO)
         total = counting.ZERO
         for refund in refunds:
@@ -145,8 +145,8 @@ def _releases_exceed(ledger: Ledger, key: str, by_id: Mapping[str, Commitment | 
         for release in sorted(releases, key=lambda r: r.date):
             total = counting.MONEY.add(total, release.amount)
             if total > limit:
-                project = ledger.commitment_project(release.commitment)
-                currency = project.currency if project else None
+                commitment = ledger.commitment_by_id.get(release.commitment)
+                currency = counting.entry_currency(ledger, commitment) if commitment is not None else None
                 its = amount_text(drawn_on, currency) if amount_text else _money(drawn_on.amount, currency)
                 yield code.problem(f"releases against {key} '{target_id}' (at {drawn_on.at}) reach "
                                    f"{_money(total, currency)} with this one, more than its {its}",
@@ -170,7 +170,8 @@ def spent_negative(ledger: Ledger) -> Iterator[Problem]:
             total = counting.ZERO
             for day, of_day in groupby(run, key=itemgetter(1)):
                 positions = [position for _, _, position in of_day]
-                total += counting.total(expenses[position].amount for position in positions)
+                total += counting.total(counting.amounts_in(ledger, [expenses[position] for position in positions],
+                                                            currency, [day] * len(positions)))
                 if total < 0:
                     credit = next(expenses[position] for position in reversed(positions)
                                   if expenses[position].amount < 0)
@@ -198,7 +199,7 @@ def failed_asserts(ledger: Ledger) -> Iterator[Problem]:
 
 def budget_warnings(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
     projects = fig.balance(ledger, as_of, with_spent=False).projects
-    budgeted = _committed_where_budgeted(ledger, projects)
+    budgeted = _committed_where_budgeted(ledger, projects, as_of)
     for figures in projects:
         if figures.budget is None:
             continue
@@ -217,14 +218,25 @@ def budget_warnings(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
                 f"{_money(figures.budget, currency)}", project.at)
 
 
-def _committed_where_budgeted(ledger: Ledger,
-                              projects: list[fig.ProjectFigures]) -> dict[str, tuple[Decimal, tuple[str, ...]]]:
+def _committed_where_budgeted(ledger: Ledger, projects: list[fig.ProjectFigures],
+                              as_of: _dt.date) -> dict[str, tuple[Decimal, tuple[str, ...]]]:
     """For each project without a budget of its own: what the projects below it that set one have
     committed (each one's children included), and which they are. Its budget is derived from theirs,
     so it is compared with their commitments only; the others' commitments have no budget to exceed."""
     own_budget = {figures.project.id: figures.own_budget for figures in projects}
     found: dict[str, tuple[Decimal, tuple[str, ...]]] = {}
     lines = counting.lineages(ledger)
+    currency_of = {figures.project.id: figures.project.currency for figures in projects}
+    in_currency: dict[str, dict[str, Decimal]] = {}  # where a project above is in another currency: committed in it
+
+    def committed_in(figures: fig.ProjectFigures, currency: str) -> Decimal:
+        if currency == figures.currency:
+            return figures.committed
+        if currency not in in_currency:
+            in_currency[currency] = {row.project.id: row.committed for row in fig.balance(
+                ledger, as_of, with_spent=False, currency=currency).projects}
+        return in_currency[currency][figures.project.id]
+
     for figures in projects:
         project_id = figures.project.id
         if figures.own_budget is None:
@@ -233,7 +245,8 @@ def _committed_where_budgeted(ledger: Ledger,
             if own_budget.get(above) is not None:
                 break
             committed, which = found.get(above, (counting.ZERO, ()))
-            found[above] = (counting.MONEY.add(committed, figures.committed), (*which, f"'{project_id}'"))
+            found[above] = (counting.MONEY.add(committed, committed_in(figures, currency_of[above])),
+                            (*which, f"'{project_id}'"))
     return found
 
 

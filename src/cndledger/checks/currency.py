@@ -43,8 +43,9 @@ def _effective_currency(ledger: Ledger, entry: Record) -> tuple[str | None, Proj
 
 
 def currencies(ledger: Ledger) -> Iterator[Problem]:
-    """A release, refund or decommitment in another currency than its commitment's."""
-    flows: list[Release | Refund | Decommitment] = [*ledger.releases, *ledger.refunds, *ledger.decommitments]
+    """A tranche, release, refund or decommitment in another currency than its commitment's."""
+    flows: list[Tranche | Release | Refund | Decommitment] = [
+        *ledger.tranches, *ledger.releases, *ledger.refunds, *ledger.decommitments]
     for flow in compress(flows, map(_CURRENCY, flows)):  # those that name one (a code is never empty)
         commitment = ledger.commitment_by_id.get(flow.commitment)
         if commitment is None:
@@ -68,7 +69,9 @@ def rates_written_once(ledger: Ledger) -> Iterator[Problem]:
         if earlier is not rate:
             yield DUPLICATE_ID.problem(
                 f"a second rate from {rate.from_currency} to {rate.to_currency} on {rate.date.text} (the first is at "
-                f"{earlier.at}); a pair has one rate a day", rate.at)
+                f"{earlier.at}); a pair has one rate a day", rate.at,
+                hint="keep one of the two (a rate the other way round, from "
+                     f"{rate.to_currency} to {rate.from_currency}, may stand beside it)")
 
 
 _WITH_OWN_RATE = ("commitments", "releases", "refunds", "decommitments", "inkind", "expenses")
@@ -83,7 +86,7 @@ def own_rates(ledger: Ledger) -> Iterator[Problem]:
             currency, home = _effective_currency(ledger, entry)
             if home is not None and currency == home.currency:
                 yield BAD_VALUE.problem(
-                    f"'rate' in {entry.label}: the entry is in {currency}, its project '{home.id}''s own currency, so "
+                    f"'rate' in {entry.label}: the entry is in {currency}, the currency of its project '{home.id}', so "
                     "there is nothing to convert; a rate is for an entry in another currency", entry.at_key("rate"),
                     hint="drop the rate, or give the entry the currency it was paid in")
 
@@ -119,7 +122,7 @@ def _conversions(ledger: Ledger, entries: Iterable[Record], days: Iterable[_dt.d
 
 def rates_for_entries(ledger: Ledger) -> Iterator[Problem]:
     """Every entry converted, on its day, into its project's currency and each currency above it."""
-    if not ledger.converts:
+    if not ledger.converts or "rate" in ledger.unvalidated_names:  # a rate refused: its own problem says so
         return
     amount = attrgetter("amount")
     flows: list[Record] = [*ledger.releases, *ledger.refunds, *ledger.decommitments]
@@ -145,7 +148,7 @@ def _converts_on_its_day(ledger: Ledger, entry: Record, target: str) -> bool:
 def rates_on_the_day(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
     """What converts month by month up to the day (a `monthly_value`), and what is revalued on it: each
     commitment's unreleased amount, each pledge's unfulfilled amount."""
-    if not ledger.converts:
+    if not ledger.converts or "rate" in ledger.unvalidated_names:
         return
     monthly = [contribution for contribution in ledger.inkind if contribution.monthly_value is not None]
     for contribution in monthly:

@@ -62,7 +62,8 @@ def overdue_tranches(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
             continue
         got = released.get(tranche.id, counting.ZERO)
         if got < tranche.amount:
-            currency = ledger.project_currency(getattr(ledger.commitment_by_id.get(tranche.commitment), "project", ""))
+            commitment = ledger.commitment_by_id.get(tranche.commitment)
+            currency = counting.entry_currency(ledger, commitment) if commitment is not None else None
             yield TRANCHE_OVERDUE.problem(
                 f"tranche '{tranche.id}' was due {tranche.due} and has "
                 f"{_money(got, currency)} of {_money(tranche.amount, currency)} released as of {as_of}",
@@ -151,8 +152,10 @@ def broken_conditions(ledger: Ledger) -> Iterator[Problem]:
             left_out = release if day >= counts_from else None
             spent = totals.get((project, day))
             if spent is not None and left_out is not None:
+                # the release left out as it counts in the project: converted into its currency
+                own = counting.amount_in(ledger, release, ledger.project_currency(project), counts_from)
                 spent = fig.Totals(committed=spent.committed, spent=spent.spent,
-                                   released=counting.difference(spent.released, release.amount))
+                                   released=counting.difference(spent.released, own))
             counterpart = released["commitment"].get(tranche.matched_by, nothing) if tranche.matched_by else nothing
             conditions = ReleaseConditions.with_figures(
                 ledger, day,

@@ -650,6 +650,8 @@ def iati_import(session: Session, files, to: str, reporting_org: str | None, for
         opened = open_ledger([to], _dt.date.today(), use_cache=False, warnings=True)
         sys.stdout.write(render.check_line(opened, to))
     return EXIT_PROBLEMS if any(problem.is_error for problem in done.imported.problems) else EXIT_OK
+
+
 def iati_export(session: Session, paths, ledger, project, as_of, reporting_org, output, no_cache: bool) -> int:
     day = _day(as_of, "--as-of")
     opened = _open(session, paths, ledger, day, no_cache)

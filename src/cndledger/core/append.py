@@ -119,7 +119,7 @@ def key_types(kind: str) -> dict[str, str]:
     from cndledger.format import tables
 
     def of(key: tables.Key) -> str:
-        if key.type in (tables.ID, tables.TEXT, tables.CURRENCY, tables.CHOICE):
+        if key.type in (tables.ID, tables.TEXT, tables.CURRENCY, tables.CHOICE, tables.PERIOD):  # period=2005: text
             return "text"
         return "texts" if key.type in tables.LIST_TYPES else "value"
 

@@ -106,10 +106,12 @@ class ReleaseConditions:
     def check(self, tranche: Tranche) -> ReleaseCheck:
         commitment = self.ledger.commitment_by_id.get(tranche.commitment)
         project = self.ledger.project_by_id.get(commitment.project) if commitment is not None else None
-        currency = project.currency if project is not None else "USD"
-        conditions = [self._committed(tranche, currency), self._unreleased(tranche, currency)]
+        currency = project.currency if project is not None else "USD"  # of min_spent's figures
+        # A tranche, its releases and the tranches before it are in its commitment's currency.
+        own = (counting.entry_currency(self.ledger, commitment) if commitment is not None else None) or currency
+        conditions = [self._committed(tranche, own), self._unreleased(tranche, own)]
         if tranche.after:
-            conditions.append(self._after(tranche, currency))
+            conditions.append(self._after(tranche, own))
         if tranche.not_before is not None:
             conditions.append(self._not_before(tranche.not_before))
         if tranche.requires:
@@ -117,7 +119,9 @@ class ReleaseConditions:
         if tranche.min_spent is not None:
             conditions.append(self._min_spent(tranche, tranche.min_spent, project, currency))
         if tranche.matched_by is not None:
-            conditions.append(self._matched_by(tranche.matched_by, currency))
+            counterpart = self.ledger.commitment_by_id.get(tranche.matched_by)
+            theirs = counting.entry_currency(self.ledger, counterpart) if counterpart is not None else None
+            conditions.append(self._matched_by(tranche.matched_by, theirs or currency))
         return ReleaseCheck(tranche, self.on, conditions)
 
     def _committed(self, tranche: Tranche, currency: str) -> Condition:

@@ -275,8 +275,14 @@ def converted(ledger: Ledger, entry: Record, amount: Decimal, target: str, day: 
 def no_rate_problem(missing: NoRate, entry: Record, *, revalued: bool = False) -> Problem:
     from cndledger.format.codes import NO_RATE
 
-    what = f"{entry.label}: " + ("its outstanding amount, revalued on the day, " if revalued else "")
-    return NO_RATE.problem(f"{what}{missing.message}", entry.at, hint=missing.hint)
+    revaluation = ""
+    if revalued:
+        revaluation = {"project": "its budget, converted on the day, ", "pledge": "its pledged amount, revalued on "
+                       "the day, "}.get(entry.kind, "its outstanding amount, revalued on the day, ")
+    hint = missing.hint
+    if revalued or getattr(entry, "rate", None) is not None:  # an entry's own rate never revalues (nor helps twice)
+        hint = hint.removesuffix(", or give the entry its own rate")
+    return NO_RATE.problem(f"{entry.label}: {revaluation}{missing.message}", entry.at, hint=hint)
 
 
 def amounts_in(ledger: Ledger, entries: Iterable[Commitment | Flow | Expense], currency: str | None,
@@ -284,7 +290,7 @@ def amounts_in(ledger: Ledger, entries: Iterable[Commitment | Flow | Expense], c
     """Each entry's amount in `currency`, converted on its day in `days` (each entry's own day it counts
     from, where None), each on its own (`converted`). Where the ledger is in one currency, or `currency`
     is None (each in its own), the amounts as written."""
-    if currency is None or not ledger.converts:
+    if currency is None or not ledger.converts_into(currency):
         return map(_AMOUNT, entries)
     listed = list(entries)
     if days is None:
@@ -295,7 +301,7 @@ def amounts_in(ledger: Ledger, entries: Iterable[Commitment | Flow | Expense], c
 def amount_in(ledger: Ledger, entry: Commitment | Flow | Expense, currency: str | None,
               day: _dt.date | None = None) -> Decimal:
     """One entry's amount in `currency` (as `amounts_in`)."""
-    if currency is None or not ledger.converts:
+    if currency is None or not ledger.converts_into(currency):
         return entry.amount
     if day is None:
         day = entry_days(ledger, [entry])[0]
@@ -357,7 +363,7 @@ def own_support_costs(ledger: Ledger, as_of: _dt.date, target: str | None = None
         if not rate or currency_of is None:
             continue
         into = target or currency_of
-        if ledger.converts:
+        if ledger.converts_into(into):
             with localcontext(MONEY):
                 costs = [converted(ledger, expense, support_cost(expense.amount, rate, source), into, expense.date.last)
                          for expense in run if (source := entry_currency(ledger, expense)) is not None]
@@ -394,8 +400,37 @@ def spent_totals(expenses: list[Expense]) -> RunningTotals | None:
     """The expenses' `RunningTotals` by project, counted from `expense_counts_from`; None where a
     total would be rounded (more digits than the money context holds): `balance` then sums them
     one by one, in its own order, and rounds as it always has."""
-    rows = sorted(zip(map(_PROJECT, expenses), map(_dt.date.toordinal, map(expense_counts_from, expenses)),
-                      map(_AMOUNT, expenses)), key=itemgetter(0, 1))
+    return _running_totals(zip(map(_PROJECT, expenses), map(_dt.date.toordinal, map(expense_counts_from, expenses)),
+                               map(_AMOUNT, expenses)))
+
+
+def converted_key(project_id: str, currency: str) -> str:
+    """The key of a project's own expenses in a currency, in `converted_spent_totals`."""
+    return f"{project_id}\x1f{currency}"
+
+
+def converted_spent_totals(ledger: Ledger) -> RunningTotals | None:
+    """Where amounts convert: each project's own expenses converted, each on its day, into each currency
+    it counts in (its own and those above it), as running totals keyed by `converted_key`; None where
+    the ledger is in one currency, or an expense has no rate (the no-rate check says so)."""
+    if not ledger.converts:
+        return None
+    counted_in = lineage_currencies(ledger)
+    rows = []
+    try:
+        with localcontext(MONEY):
+            for expense in ledger.expenses:
+                day = expense.date.last
+                for currency_of in counted_in.get(expense.project, ()):
+                    rows.append((converted_key(expense.project, currency_of), day.toordinal(),
+                                 converted(ledger, expense, expense.amount, currency_of, day)))
+    except Unconvertible:
+        return None
+    return _running_totals(rows)
+
+
+def _running_totals(unsorted: Iterable[tuple[str, int, Decimal]]) -> RunningTotals | None:
+    rows = sorted(unsorted, key=itemgetter(0, 1))
     spans: dict[str, tuple[int, int]] = {}
     days = array("i")
     texts: list[str] = []

@@ -19,7 +19,7 @@ from cndledger.core.counting import ZERO, difference, money, total
 from cndledger.core.ledger import Ledger
 from cndledger.format.records import Commitment, Decommitment, Expense, Project, Refund, Release
 
-_PROJECT = attrgetter("project")
+_PROJECT, _AMOUNT = attrgetter("project"), attrgetter("amount")
 
 
 # Plain classes, not dataclasses: the command starts without importing `dataclasses` (docs/performance.md).
@@ -151,7 +151,8 @@ class Balance:
         return next((figures for figures in self.projects if figures.project.id == project_id), None)
 
 
-def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True, currency: str | None = None) -> Balance:
+def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True, currency: str | None = None,
+            revalued: bool = True) -> Balance:
     """Every project's figures as of the day, each in its own currency (in `currency`, where given);
     without the expenses (spent left at 0) where `with_spent` is false, for a caller that needs no more
     than commitments and budgets: expenses are most entries. Raises `counting.Unconvertible` where an
@@ -159,36 +160,43 @@ def balance(ledger: Ledger, as_of: _dt.date, *, with_spent: bool = True, currenc
 
     A project's figures count every entry of its subtree converted into its currency on its own: where
     the projects are in several currencies, one pass per currency counts the projects at or below a
-    project of that currency, and each project's figures come from its own currency's pass."""
+    project of that currency, and each project's figures come from its own currency's pass.
+
+    Without `revalued`, only the flows are counted (for the opening of a period statement, whose
+    outstanding, pledged and budget are the closing day's): nothing is revalued on the day, so no rate
+    of that day is needed."""
     with money():
         if currency is None and not ledger.converts:
-            return _balance(ledger, as_of, with_spent, None, None)
+            return _balance(ledger, as_of, with_spent, None, None, revalued)
         ordered = ledger.tree_order()
         if currency is not None:
-            return Balance(as_of, _balance(ledger, as_of, with_spent, currency, None).projects, currency)
+            return Balance(as_of, _balance(ledger, as_of, with_spent, currency, None, revalued).projects, currency)
         chosen: dict[str, ProjectFigures] = {}
         lines = counting.lineages(ledger)
         projects = ledger.project_by_id
         for target in dict.fromkeys(project.currency for project, _ in ordered):
             counted = {project_id for project_id, line in lines.items()
                        if any(projects[owner].currency == target for owner in line)}
-            for figures in _balance(ledger, as_of, with_spent, target, counted).projects:
+            for figures in _balance(ledger, as_of, with_spent, target, counted, revalued).projects:
                 if figures.project.currency == target:
                     chosen[figures.project.id] = figures
         return Balance(as_of, [chosen[project.id] for project, _ in ordered])
 
 
 def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool, target: str | None,
-             projects_counted: set[str] | None) -> Balance:
+             projects_counted: set[str] | None, revalued: bool = True) -> Balance:
     """The figures of the projects counted (all, where None), every amount in `target` (each project's
     own currency, where None: a ledger of one currency)."""
     ordered = [(project, depth) for project, depth in ledger.tree_order()
                if projects_counted is None or project.id in projects_counted]
-    converts = ledger.converts
+    converts = ledger.converts_into(target)
+    revaluing = converts and revalued
 
     def budget_of(project: Project) -> Decimal | None:
         if project.budget is None or target is None or project.currency == target:
             return project.budget
+        if not revalued:
+            return None
         return counting.converted(ledger, project, project.budget, target, as_of, revalued=True)
 
     budgets = {project.id: budget_of(project) for project, _ in ordered}
@@ -204,10 +212,10 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool, target: str | No
             own = figures.get(project_id)
             party_id = ledger.party_id(party)
             shares[key] = None if own is None else (own, own.parties.setdefault(
-                party_id, PartyFigures(party_id, outstanding_value=ZERO if converts else None)))
+                party_id, PartyFigures(party_id, outstanding_value=ZERO if revaluing else None)))
         return shares[key]
 
-    if converts:
+    if revaluing:
         for own in figures.values():
             own.outstanding_value = ZERO
 
@@ -243,7 +251,7 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool, target: str | No
                     party.committed -= amount
                 else:
                     own.refunded += amount
-    if converts:  # outstanding: each commitment's unreleased amount, in its currency, revalued on the day
+    if revaluing:  # outstanding: each commitment's unreleased amount, in its currency, revalued on the day
         cancelled = counting.decommitted(ledger, as_of)
         released = released_by_commitment(ledger, as_of)
         for commitment, counts_from in zip(commitments, counting_from):
@@ -253,13 +261,20 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool, target: str | No
                 value = counting.converted(ledger, commitment, unreleased, own.currency, as_of, revalued=True)
                 own.outstanding_value = own.outstanding + value
                 party.outstanding_value = party.outstanding + value
-    pledges = counting.pledged(ledger, as_of)
+    pledges = counting.pledged(ledger, as_of) if revalued else {}
     for pledge in ledger.pledges:
         announced_to = figures.get(pledge.project)
         if announced_to is not None and pledge.id in pledges:
             announced_to.pledged += counting.converted(ledger, pledge, pledges[pledge.id], announced_to.currency, as_of,
                                                        revalued=True)
     spent = counting.totals_by(ledger.spent_totals, figures, as_of) if with_spent and not converts else None
+    counted_in = counting.lineage_currencies(ledger) if with_spent and converts else {}
+    if ledger.converted_spent_totals is not None and all(  # the cache summed each in the currencies above it
+            own.currency in counted_in.get(project_id, ()) for project_id, own in figures.items()):
+        keys = {counting.converted_key(project_id, own.currency): project_id for project_id, own in figures.items()}
+        summed = counting.totals_by(ledger.converted_spent_totals, keys, as_of)
+        if summed is not None:
+            spent = {keys[key]: amount for key, amount in summed.items()}
     if spent is not None:
         for project_id, amount in spent.items():
             figures[project_id].spent = amount
@@ -312,20 +327,24 @@ def totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict[
     are rolled up the project tree to the projects asked. The cost grows with the events times the
     days asked along their project's line, not with all the days asked of the whole ledger.
     """
-    if ledger.converts:  # a parent may be in another currency than its child: each day's figures counted whole
-        asked = list(asked)
-        found: dict[tuple[str, _dt.date], Totals] = {}
-        for day in sorted({day for _, day in asked}):
-            figures = {row.project.id: row for row in balance(ledger, day).projects}
-            for project_id, asked_day in asked:
-                if asked_day == day and project_id in figures:
-                    found[(project_id, day)] = figures[project_id]
-        return found
     with money():
-        return _totals_as_of(ledger, asked)
+        if not ledger.converts:
+            return _totals_as_of(ledger, asked, None)
+        # As `balance` does: one pass per currency, each counting the projects at or below a project of it
+        # (every entry converted into it), answering for the projects in it.
+        asked = list(asked)
+        projects = ledger.project_by_id
+        found: dict[tuple[str, _dt.date], Totals] = {}
+        for target in dict.fromkeys(projects[project_id].currency for project_id, _ in asked if project_id in projects):
+            found.update(_totals_as_of(ledger, [(project_id, day) for project_id, day in asked
+                                                if project_id in projects and projects[project_id].currency == target],
+                                       target))
+        return found
 
 
-def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict[tuple[str, _dt.date], Totals]:
+def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]],
+                  target: str | None) -> dict[tuple[str, _dt.date], Totals]:
+    """The totals asked of projects in `target` (any, each in its own, where None: a ledger of one currency)."""
     lines = counting.lineages(ledger)
     days_asked: dict[str, set[_dt.date]] = {}
     for project_id, day in asked:
@@ -336,11 +355,13 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict
         days = set().union(*(days_asked.get(owner, ()) for owner in line))
         if days:
             days_of[project_id] = sorted(days)
-    # sums[project][day] = [committed, released, spent, refunded, pledged, support cost] of its own events counting
-    # by the day
-    # (then its subtree's); a decommitment adds its amount negated into committed
-    sums = {project_id: {day: [ZERO, ZERO, ZERO, ZERO, ZERO, ZERO] for day in days} for project_id, days in days_of.items()}
-    currency = {project.id: project.currency for project in ledger.projects}
+    # sums[project][day] = [committed, released, spent, refunded, pledged, support cost, outstanding] of its own
+    # events counting by the day (then its subtree's); a decommitment adds its amount negated into committed;
+    # outstanding is summed only where amounts convert (else it is committed − released)
+    sums = {project_id: {day: [ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO] for day in days}
+            for project_id, days in days_of.items()}
+    currency = {project.id: target or project.currency for project in ledger.projects}
+    converts = target is not None
 
     def add(projects: Iterable[str], counting_from: Iterable[_dt.date],
             entries: Iterable[Commitment | Release | Expense], which: int, *, negated: bool = False,
@@ -352,13 +373,20 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict
             if days is None:  # neither it nor a project above it is asked about
                 continue
             _, run_days, run_entries = zip(*run)
-            run_amounts = tuple(counting.amounts_in(ledger, run_entries, currency[project_id], run_days))
             if support_cost_rates is not None:  # the support cost each expense bears, in place of its amount
-                from cndledger.format.shares import support_costs
+                from cndledger.format.shares import support_cost, support_costs
 
                 if not (rate := support_cost_rates.get(project_id)):
                     continue
-                run_amounts = tuple(support_costs(run_amounts, rate, currency[project_id]))
+                if converts:  # rounded in the expense's currency, then converted like it
+                    run_amounts = tuple(
+                        counting.converted(ledger, expense, support_cost(expense.amount, rate, source), currency[project_id], day)
+                        for expense, day in zip(run_entries, run_days)
+                        if (source := counting.entry_currency(ledger, expense)) is not None)
+                else:
+                    run_amounts = tuple(support_costs(map(_AMOUNT, run_entries), rate, currency[project_id]))
+            else:
+                run_amounts = tuple(counting.amounts_in(ledger, run_entries, currency[project_id], run_days))
             if negated:
                 run_amounts = tuple(map(Decimal.copy_negate, run_amounts))
             own = sums[project_id]
@@ -393,19 +421,35 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]]) -> dict
         still_pledged = {day: counting.pledged(ledger, day) for day in pledge_days}
         for pledge in ledger.pledges:
             for day in days_of.get(pledge.project, ()):
-                sums[pledge.project][day][4] += still_pledged[day].get(pledge.id, ZERO)
+                remaining = still_pledged[day].get(pledge.id, ZERO)
+                if converts:
+                    remaining = counting.converted(ledger, pledge, remaining, currency[pledge.project], day, revalued=True)
+                sums[pledge.project][day][4] += remaining
+    if converts:  # outstanding: each commitment's unreleased amount, in its currency, revalued on each day asked
+        commitment_days = sorted({day for commitment in commitments for day in days_of.get(commitment.project, ())})
+        unreleased_on = {day: (counting.decommitted(ledger, day), released_by_commitment(ledger, day))
+                         for day in commitment_days}
+        for commitment, counts_from in zip(commitments, counting.counting_days(commitments)):
+            for day in days_of.get(commitment.project, ()):
+                if counts_from <= day:
+                    cancelled, released = unreleased_on[day]
+                    unreleased = difference(counting.net_amount(commitment, cancelled),
+                                            released.get(commitment.id, ZERO))
+                    sums[commitment.project][day][6] += counting.converted(
+                        ledger, commitment, unreleased, currency[commitment.project], day, revalued=True)
 
     def add_child(parent: dict[_dt.date, list[Decimal]], child: dict[_dt.date, list[Decimal]]) -> None:
         for day, figures in parent.items():  # a child is summed up to every day of its parent's
             theirs = child[day]
-            for which in range(6):
+            for which in range(7):
                 figures[which] += theirs[which]
 
     counting.roll_up(lines, sums, add_child)
     return {(project_id, day): Totals(committed=committed, released=released, spent=spent, refunded=refunded,
-                                      pledged=pledged, support_cost=support_cost)
+                                      pledged=pledged, support_cost=support_cost,
+                                      outstanding_value=outstanding if converts else None)
             for project_id, days in days_asked.items() for day in days
-            for committed, released, spent, refunded, pledged, support_cost in (sums[project_id][day],)}
+            for committed, released, spent, refunded, pledged, support_cost, outstanding in (sums[project_id][day],)}
 
 
 def released_by_tranche(ledger: Ledger, as_of: _dt.date) -> dict[str, Decimal]:
@@ -509,7 +553,8 @@ def statement(ledger: Ledger, first: _dt.date, last: _dt.date, *, currency: str 
     less its figure as of the day before `first`, so that available = opening_available + released −
     refunded − spent − support cost, exactly; the others are as of `last`."""
     closing = balance(ledger, last, currency=currency)
-    opening = balance(ledger, first - _dt.timedelta(days=1), currency=currency) if first > _dt.date.min else None
+    opening = (balance(ledger, first - _dt.timedelta(days=1), currency=currency, revalued=False)
+               if first > _dt.date.min else None)
     before = {} if opening is None else {figures.project.id: figures for figures in opening.projects}
     with money():
         projects: list[ProjectFigures] = [StatementFigures(figures, before.get(figures.project.id))

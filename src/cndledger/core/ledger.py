@@ -29,6 +29,8 @@ class Ledger(Entries):
         self.unvalidated_names = unvalidated_names or {}  # kind -> ids (and aliases) of invalid entries
         self.spent_totals: RunningTotals | None = None  # the expenses summed ahead by project and day, where the cache kept them
         self.known_to_convert: bool | None = None  # `converts`, where the cache kept it (so that no expense is read)
+        # where amounts convert: the expenses converted into each currency they count in, summed ahead by day
+        self.converted_spent_totals: RunningTotals | None = None
 
     @property
     def any_file_failed(self) -> bool:
@@ -96,6 +98,12 @@ class Ledger(Entries):
         if self.known_to_convert is None:
             self.known_to_convert = self._written_in_several_currencies()
         return self.known_to_convert
+
+    def converts_into(self, currency: str | None) -> bool:
+        """Whether an amount may need converting into `currency` (None: each project's own)."""
+        if self.converts:
+            return True
+        return currency is not None and bool(self.projects) and currency != self.projects[0].currency
 
     def _written_in_several_currencies(self) -> bool:
         currencies = {project.currency for project in self.projects}

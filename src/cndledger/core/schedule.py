@@ -100,7 +100,8 @@ def schedule(ledger: Ledger, as_of: _dt.date, projects: set[str] | None = None) 
     counted.sort(key=lambda commitment: rank[commitment.project])  # stable: ledger order within a project
     return Schedule(as_of, [
         CommitmentSchedule(
-            commitment, ledger.party_id(commitment.party), ledger.project_by_id[commitment.project].currency,
+            commitment, ledger.party_id(commitment.party),
+            counting.entry_currency(ledger, commitment) or ledger.project_by_id[commitment.project].currency,
             released_by_commitment.get(commitment.id, ZERO),
             [line(tranche) for tranche in tranches_of.get(commitment.id, [])],
             decommitted.get(commitment.id, ZERO),

@@ -420,6 +420,14 @@ def builders() -> dict[str, Build]:
                     v_commitment = learn_id(value)
                 value = item['amount']
                 v_amount = parse_amount(value)
+                value = get('currency')
+                if value is None:
+                    v_currency = None
+                else:
+                    keys += 1
+                    v_currency = known_currency(value)
+                    if v_currency is None:
+                        v_currency = learn_currency(value)
                 value = get('due')
                 if value is None:
                     v_due = None
@@ -488,7 +496,7 @@ def builders() -> dict[str, Build]:
                     v_note = intern(value, value)
                 if len(item) != keys:  # a key of another table, or a None
                     raise Refused
-                append(new(Tranche, (source, index, v_id, v_commitment, v_amount, v_due, v_after, v_not_before, v_requires, v_min_spent, v_matched_by, v_note)))
+                append(new(Tranche, (source, index, v_id, v_commitment, v_amount, v_currency, v_due, v_after, v_not_before, v_requires, v_min_spent, v_matched_by, v_note)))
             except Exception:  # Refused, or the error of a value's own function: Pydantic judges
                 refused(index, item)
 

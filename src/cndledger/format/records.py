@@ -259,14 +259,15 @@ class Tranche(Record, tuple[Any, ...]):
     kind: ClassVar[str] = "tranche"
     amount_keys: ClassVar[tuple[str, ...]] = ("amount",)
     _fields: ClassVar[tuple[str, ...]] = (
-        "source_file", "entry_number", "id", "commitment", "amount", "due", "after", "not_before", "requires",
-        "min_spent", "matched_by", "note",
+        "source_file", "entry_number", "id", "commitment", "amount", "currency", "due", "after", "not_before",
+        "requires", "min_spent", "matched_by", "note",
     )
 
     if TYPE_CHECKING:
         id: str
         commitment: str
         amount: Decimal
+        currency: str | None
         due: LedgerDate | None
         after: list[str]
         not_before: LedgerDate | None
@@ -280,13 +281,14 @@ class Tranche(Record, tuple[Any, ...]):
         id = _field(2, None)
         commitment = _field(3, None)
         amount = _field(4, None)
-        due = _field(5, None)
-        after = _field(6, None)
-        not_before = _field(7, None)
-        requires = _field(8, None)
-        min_spent = _field(9, None)
-        matched_by = _field(10, None)
-        note = _field(11, None)
+        currency = _field(5, None)
+        due = _field(6, None)
+        after = _field(7, None)
+        not_before = _field(8, None)
+        requires = _field(9, None)
+        min_spent = _field(10, None)
+        matched_by = _field(11, None)
+        note = _field(12, None)
 
     def __new__(
         cls,
@@ -295,6 +297,7 @@ class Tranche(Record, tuple[Any, ...]):
         id: str,
         commitment: str,
         amount: Decimal,
+        currency: str | None = None,
         due: LedgerDate | None = None,
         after: list[str] | None = None,
         not_before: LedgerDate | None = None,
@@ -304,8 +307,8 @@ class Tranche(Record, tuple[Any, ...]):
         note: str | None = None,
     ) -> Self:
         return tuple.__new__(cls, (
-            source_file, entry_number, id, commitment, amount, due, [] if after is None else after, not_before,
-            [] if requires is None else requires, min_spent, matched_by, note,
+            source_file, entry_number, id, commitment, amount, currency, due, [] if after is None else after,
+            not_before, [] if requires is None else requires, min_spent, matched_by, note,
         ))
 
 
@@ -851,7 +854,7 @@ VALUE_FIELDS: dict[str, tuple[str, ...]] = {
     "project": ("id", "title", "currency", "parent", "budget", "start", "end", "executing", "clusters", "fiscal_year_start", "support_cost_rate", "iati_identifier", "recipient_country", "note"),
     "pledge": ("id", "project", "party", "date", "amount", "currency", "note"),
     "commitment": ("id", "project", "party", "date", "amount", "currency", "rate", "instrument", "agreement", "pledge", "note"),
-    "tranche": ("id", "commitment", "amount", "due", "after", "not_before", "requires", "min_spent", "matched_by", "note"),
+    "tranche": ("id", "commitment", "amount", "currency", "due", "after", "not_before", "requires", "min_spent", "matched_by", "note"),
     "release": ("commitment", "date", "amount", "id", "tranche", "currency", "rate", "reference", "note"),
     "refund": ("commitment", "date", "amount", "id", "currency", "rate", "reference", "note"),
     "decommitment": ("commitment", "date", "amount", "id", "currency", "rate", "reference", "note"),

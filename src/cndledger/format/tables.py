@@ -192,6 +192,7 @@ TABLES: tuple[Table, ...] = (
         Key("id", ID, "Its id.", required=True, is_id=True),
         Key("commitment", ID, "The commitment it is an instalment of.", required=True, refers="commitment"),
         Key("amount", AMOUNT, "How much it releases.", required=True),
+        _flow_currency(),
         Key("due", DATE, "When it is due."),
         Key("after", ID_LIST, "The tranches that must be fully released first.", refers="tranche"),
         Key("not_before", DATE, "The first day it may be released."),

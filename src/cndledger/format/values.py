@@ -21,6 +21,7 @@ MAX_AMOUNT = Decimal("1e18")
 
 # The most significant digits a rate may have (the contract: "at most 15 significant digits").
 MAX_RATE_DIGITS = 15
+MAX_RATE, MIN_RATE = Decimal("1e18"), Decimal("1e-18")
 
 
 def describe(value: object) -> str:
@@ -238,6 +239,8 @@ def parse_rate(value: object) -> Decimal:
     rate = Decimal(value)
     if not rate.is_finite() or rate <= 0:
         raise ValueError(f"a rate must be above zero, got {value}")
+    if not MIN_RATE <= rate <= MAX_RATE:  # a typo (1e400): no currency is worth 10^18 units of another
+        raise ValueError(f"a rate must be between 10^-18 and 10^18 (one currency in units of another), got {value}")
     if significant_digits(rate) > MAX_RATE_DIGITS:
         raise ValueError(f"a rate has at most {MAX_RATE_DIGITS} significant digits; {value} has "
                          f"{significant_digits(rate)}")

@@ -293,7 +293,7 @@ def _code() -> tuple[tuple[str, int, int], ...]:
 # of a ledger), nor does `balance`: it reads what they add up to, their running totals, kept here.
 
 def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict[str, object], list[bytes]]:
-    from cndledger.core.counting import spent_totals
+    from cndledger.core.counting import converted_spent_totals, spent_totals
 
     number = {id(source): index for index, source in enumerate(ledger.files)}
     sections: list[bytes] = []
@@ -308,6 +308,7 @@ def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict[str, object],
                   if name != "files" and not isinstance(getattr(type(ledger), name, None), cached_property)}
     attributes["spent_totals"] = spent_totals(ledger.expenses)  # what `balance` reads in place of the expenses
     attributes["known_to_convert"] = ledger.converts
+    attributes["converted_spent_totals"] = converted_spent_totals(ledger)
     places: dict[str, tuple[bool, tuple[int, int]]] = {}
     for name, value in attributes.items():
         if _is_records(value):

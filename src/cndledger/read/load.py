@@ -361,6 +361,12 @@ def _own_hint(detail: ErrorDetails) -> str | None:
 def _value_hint(key: str, value: object = None, kind: str = "") -> str | None:
     if key == "amount" and kind == "expense":
         return "write an amount as a bare number, never zero: 211_000 or 70000.50, or -250.50 for a credit note"
+    if kind == "rate" and key == "date":
+        return "write the day the rate applies from as 2005-03-01 (no quotes needed): a rate's date is a day"
+    if kind == "rate" and key in ("from", "to"):
+        return "write an ISO 4217 code in capitals, such as USD or PKR; 'from' and 'to' differ"
+    if key == "rate":
+        return "write the rate as a bare number above zero, at most 15 significant digits: 59.72 (no quotes)"
     if key in _DATE_KEYS:
         if isinstance(value, str):
             from cndledger.format.dates import date_advice
