@@ -75,7 +75,7 @@ from cndledger.iati.read import (
     PlannedDisbursement,
     Transaction,
 )
-from cndledger.read.rates_csv import new_rate_entries, rate_entry_text
+from cndledger.read.rates_csv import new_rate_entries, rate_entry_text, toml_string
 
 COMMITMENT, RELEASE, EXPENSE, PLEDGE = "commitment", "release", "expense", "pledge"
 DECOMMITMENT, REFUND, CREDIT = "decommitment", "refund", "credit"
@@ -113,19 +113,6 @@ class Imported(NamedTuple):
 
 
 # ---------------------------------------------------------------------------------------------- writing
-
-def toml_string(text: str) -> str:
-    """A TOML basic string: quotes, backslashes and control characters escaped (as `rates import` writes)."""
-    escaped = []
-    for character in text:
-        if character in '"\\':
-            escaped.append("\\" + character)
-        elif character < " " or character == "\x7f":
-            escaped.append(f"\\u{ord(character):04X}")
-        else:
-            escaped.append(character)
-    return '"' + "".join(escaped) + '"'
-
 
 def amount_text(amount: Decimal) -> str:
     """An amount as the ledger writes it: 235_000, 70_000.5, -1_200 (never an exponent)."""
