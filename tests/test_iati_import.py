@@ -477,3 +477,67 @@ def test_explain_says_an_iati_code_is_the_imports(ledger):
     assert result.stdout.startswith("iati-implied-commitment: a disbursement without a commitment before it (iati "
                                     "import)\n  A warning of 'cndledger iati import', at a line of the file it reads.\n")
     assert "cndledger iati import on an activity holding a disbursement (type 3) and no commitment" in result.stdout
+
+
+# --- --rates FILE.csv: the [[rate]]s that convert the entries in another currency than their activity ---
+
+def _eur_activity_with_usd() -> str:
+    return document(activity(transaction("11", "1000", "2020-01-10", provider="XM-FUNDER")
+                             + transaction("1", "400", "2020-02-10", provider="XM-FUNDER")
+                             + transaction("4", "110", "2020-03-10", currency="USD"), currency="EUR"))
+
+
+def test_rates_given_convert_the_entries_in_another_currency_and_check_is_clean(ledger):
+    text = _eur_activity_with_usd()
+    ledger.write("rates.csv", "date,from,to,rate,source\n"
+                              "2020-01-01,USD,EUR,0.9,ECB reference rate\n"
+                              "2020-03-01,USD,EUR,0.91,ECB reference rate\n"
+                              "2020-03-01,USD,PKR,160,not needed\n")
+    result, reported = imported(ledger, text, "--rates", "rates.csv")
+    assert result.exit_code == 0, result.stderr
+    assert reported == []  # no iati-needs-rate: a rate given converts the expense on its day
+    assert "rates: 3 read from --rates, 2 rates written to out/rates.toml" in result.stdout
+    assert "the ledger needs exchange rates" not in result.stdout
+    assert "cndledger check out: 0 errors, 0 warnings" in result.stdout
+    assert (ledger.root / "out" / "rates.toml").read_text(encoding="utf-8").count("# rates.csv:") == 2
+    assert [(str(rate["date"]), rate["from"], rate["to"], rate["rate"], rate["source"])
+            for rate in ledger_toml(ledger.root / "out")["rate"]] == [
+        ("2020-01-01", "USD", "EUR", 0.9, "ECB reference rate"), ("2020-03-01", "USD", "EUR", 0.91, "ECB reference rate")]
+    assert ledger.run("check", "--strict", "out").exit_code == 0
+    assert figures(ledger)["spent"] == "100.10"  # 110 USD at 0.91 on 2020-03-10
+
+
+def test_the_un_layout_is_read_and_only_the_currencies_of_the_files_are_judged(ledger):
+    ledger.write("un.csv", "Country\tCurrency Name\tCurrency Code\tEffective Date\tRate\n"
+                           "Austria\tEuro\tEUR\t01 Jan 2020\t0.895\n"
+                           "Belgium\tEuro\tEUR\t01 Jan 2020\t0.895\n"
+                           "Nowhere\tNot a currency\tXXQ\t01 Jan 2020\tnot a rate\n")
+    result, reported = imported(ledger, _eur_activity_with_usd(), "--rates", "un.csv")
+    assert result.exit_code == 0 and reported == []
+    assert [(rate["from"], rate["to"], rate["rate"], rate["source"]) for rate in ledger_toml(ledger.root / "out")["rate"]] \
+        == [("USD", "EUR", 0.895, "UN operational rate of exchange")]
+    assert "cndledger check out: 0 errors, 0 warnings" in result.stdout
+
+
+def test_a_rate_after_the_entry_does_not_convert_it_and_a_bad_row_is_at_its_csv_line(ledger):
+    ledger.write("late.csv", "date,from,to,rate\n2020-03-11,USD,EUR,0.91\n")
+    ledger.write("bad.csv", "date,from,to,rate\n2020-01-01,USD,EUR,0,9\n2020-13-01,USD,EUR,0.9\n")
+    text = _eur_activity_with_usd()
+    result, reported = imported(ledger, text, "--rates", "late.csv", "--rates", "bad.csv")
+    assert result.exit_code == 1  # written, but a row of a rates file could not be read
+    assert [(problem["file"], problem["line"], problem["code"]) for problem in reported] == [
+        ("activities.xml", str(line_of(text, 'code="4"') - 1), "iati-needs-rate"),
+        ("bad.csv", "2", "bad-value"), ("bad.csv", "3", "bad-value")]
+    assert "the rates given have none of the pair on or before its day" in reported[0]["message"]
+    assert "dated on or before 2020-03-10" in reported[0]["message"]
+    assert "rates: the ledger needs exchange rates from USD to EUR (the rates given have none for some entries)" \
+        in result.stdout
+    check = ledger.run("check", "--format", "json", "out")
+    assert [problem["code"] for problem in check.json()["problems"]] == ["no-rate"]
+
+
+def test_a_rates_file_that_is_not_there_is_bad_usage(ledger):
+    result, _ = imported(ledger, _eur_activity_with_usd(), "--rates", "nowhere.csv")
+    assert result.exit_code == 2
+    assert "--rates: no rates file at 'nowhere.csv'" in result.stderr
+    assert not (ledger.root / "out").exists()

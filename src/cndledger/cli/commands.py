@@ -691,7 +691,7 @@ def _lines_of(path: str):
     return line
 
 
-def iati_import(session: Session, files, to: str, reporting_org: str | None, force: bool) -> int:
+def iati_import(session: Session, files, to: str, reporting_org: str | None, force: bool, rates=None) -> int:
     try:
         from cndledger.iati.importing import ImportRefused, import_files
     except ImportError:  # lxml: the iati extra
@@ -702,13 +702,13 @@ def iati_import(session: Session, files, to: str, reporting_org: str | None, for
     from cndledger.render.problems import as_text
 
     try:
-        done = import_files(list(files or []), to, reporting_org=reporting_org, force=force)
+        done = import_files(list(files or []), to, reporting_org=reporting_org, force=force, rates=list(rates or []))
     except ImportRefused as exc:
         raise _fail_usage(f"iati import: {exc}") from None
     except OSError as exc:
         print(f"cndledger: iati import: cannot write the ledger: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_PROBLEMS
-    sys.stderr.write(as_text(done.imported.problems, render.xml_lines()))
+    sys.stderr.write(as_text(done.imported.problems, render.xml_lines()))  # the CSV files' lines too
     sys.stdout.write(render.summary(done, to, len(files or [])))
     if done.written:
         from cndledger.core.api import open_ledger

@@ -193,7 +193,7 @@ COMMANDS["iati import"] = Command(
     "iati import", "Read IATI activity files (2.0x, or 1.0x letter codes) into a new ledger folder: each activity a\n"
     "project, its transactions commitments, releases, expenses and pledges, its budgets budget lines.\n"
     "Says what it wrote and skipped; each value it could not carry is reported at its line of the XML.\n"
-    "Exit 0 written; 1 written, but a file or an element of one could not be read; 2 bad usage.",
+    "Exit 0 written; 1 written, but a file (XML or --rates CSV) or an element of one could not be read; 2 bad usage.",
     Parameter("files", ARGUMENTS, required=True, show_default=False, metavar="FILE.xml...",
               help="The IATI activity files (<iati-activities>) to import."),
     Parameter("to", VALUE, "--to", required=True, show_default=False, metavar="DIR",
@@ -205,6 +205,10 @@ COMMANDS["iati import"] = Command(
     Parameter("force", FLAG, "--force", default=False,
               help="Write into a folder that is not empty: files of the same names are overwritten (each named), "
                    "the others kept."),
+    Parameter("rates", VALUES, "--rates", show_default=False, metavar="FILE.csv",
+              help="A CSV file of exchange rates (date,from,to,rate, or the UN operational rates); repeatable. "
+                   "The rates that convert the entries in another currency than their activity are written to "
+                   "DIR/rates.toml."),
 )
 
 COMMANDS["iati export"] = Command(

@@ -662,14 +662,18 @@ IATI_ROUNDED = Code(
 IATI_NEEDS_RATE = Code(
     "iati-needs-rate", WARNING, "an IATI value in another currency than its activity needs a rate (iati import)",
     meaning="The activity's currency (its default-currency) becomes the project's; a transaction in another "
-            "currency keeps its own `currency`, and counts in the project only at an exchange rate the IATI "
-            "file does not carry: `cndledger check` reports the entry until the ledger has a `[[rate]]` "
-            "between the two currencies (currency-mismatch, or no-rate where rates are read).",
-    fix="Add the rates the ledger needs (`cndledger rates import` of a rates file), or give the entry its "
-        "own rate.",
-    hint="add a [[rate]] between the two currencies dated on or before the entry",
+            "currency keeps its own `currency`, and counts in the project only at an exchange rate, which IATI "
+            "files do not carry. The rates given with `--rates FILE.csv` are written to the ledger (rates.toml); "
+            "where none of them converts the entry on its day (none of the pair dated on or before it, either "
+            "way round), `cndledger check` reports the entry as `no-rate` until the ledger has one, and every "
+            "report stops. An activity in another currency than its parent is reported the same way (its figures "
+            "count in the parent's at a rate).",
+    fix="Import again with `--rates FILE.csv` (date,from,to,rate, or the UN operational rates) holding a rate "
+        "of the pair dated on or before the entry, or add the `[[rate]]` by hand, or give the entry its own rate.",
+    hint="give --rates FILE.csv with a rate of the pair dated on or before the entry, or add a [[rate]]",
     example=None, fixed=None, command="iati import",
-    setup='cndledger iati import on an activity of default-currency="EUR" holding a value of currency="USD"',
+    setup='cndledger iati import on an activity of default-currency="EUR" holding a value of currency="USD", '
+          "without --rates",
 )
 
 IATI_PERIOD_WIDENED = Code(

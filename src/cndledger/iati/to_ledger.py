@@ -4,8 +4,8 @@ ledger's TOML texts, the problems (each at a line of an XML file) and the counts
 The mapping (docs/iati-import.md says it for users):
 
 - each activity is a `[[project]]`: `id` and `iati_identifier` its iati-identifier, `title` its title,
-  `currency` its default-currency (where none of its values is in it, or it has none, the currency most
-  of its values are in, said in its note), `recipient_country` where it names one country, `executing`
+  `currency` its default-currency (where none of its values is in it and the rates given do not convert
+  them to it, or it has none, the currency most of its values are in, said in its note), `recipient_country` where it names one country, `executing`
   its implementing organisation where it names one, `parent` the activity its related-activity of type 1
   names (or that names it as a child, type 2), where that activity is imported too;
 - each organisation named (reporting, participating, provider, receiver) is a `[[party]]` with its
@@ -28,13 +28,17 @@ The mapping (docs/iati-import.md says it for users):
   period; a second budget for one period and revision day, or one overlapping another unequally, is not
   carried;
 - planned disbursements are `[[tranche]]`s of the commitments of their project, party and currency,
-  in order, each commitment holding at most its amount; a revised one replaces the original of its period.
+  in order, each commitment holding at most its amount; several of one period are several tranches, and
+  the revised ones of a period replace its originals.
   A commitment's releases then release its tranches in order (a release split where it ends one), so
-  that a tranche the file shows disbursed is not overdue.
+  that a tranche the file shows disbursed is not overdue. An entry converted at a rate (in another
+  currency than its project) is split only where no one commitment, or tranche, holds it (`_holders`).
 
 Amounts finer than their currency's minor unit are rounded half away from zero (`iati-rounded`). Entries
-in another currency than their project keep their `currency` (`iati-needs-rate`: the ledger then needs a
-`[[rate]]`). Every entry is written after a comment naming the XML file and line it comes from.
+in another currency than their project keep their `currency`; where none of the rates given (`--rates`, read
+from CSV files by `importing`) converts one on its day it is reported (`iati-needs-rate`: the ledger then
+needs a `[[rate]]`), and the rates given of the pairs converted are written (`rate_entries`). Every entry
+is written after a comment naming the XML file and line it comes from.
 """
 
 from __future__ import annotations
@@ -43,11 +47,12 @@ import datetime as _dt
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePath
 from typing import NamedTuple
 
+from cndledger.core.rates import RateQuote, Rates
 from cndledger.format.codes import (
     IATI_IMPLIED_COMMITMENT,
     IATI_LEFT_OUT,
@@ -70,6 +75,7 @@ from cndledger.iati.read import (
     PlannedDisbursement,
     Transaction,
 )
+from cndledger.read.rates_csv import new_rate_entries, rate_entry_text, toml_string
 
 COMMITMENT, RELEASE, EXPENSE, PLEDGE = "commitment", "release", "expense", "pledge"
 DECOMMITMENT, REFUND, CREDIT = "decommitment", "refund", "credit"
@@ -81,6 +87,7 @@ _INCOMING = frozenset({"11", "1", "13"})
 FUNDING, IMPLEMENTING = "1", "4"  # OrganisationRole
 
 PARTIES_FILE = "parties.toml"
+RATES_FILE = "rates.toml"  # the rates given with --rates
 
 
 class Imported(NamedTuple):
@@ -96,28 +103,16 @@ class Imported(NamedTuple):
     implied: dict[str, Decimal]  # implied commitments: their amounts summed by currency
     implied_count: int
     rounded: int
-    rates: set[tuple[str, str]]  # (an entry's currency, its project's) where they differ
+    rates: set[tuple[str, str]]  # (an entry's currency, its project's) where they differ and no rate given applies
     other_organisation: int  # activities of another reporting organisation than --reporting-org
     budgets: int  # [[budget]] lines written
     tranches: int  # [[tranche]]s written
     budget_counts: Counter[str]  # budgets "read", "zero"; planned disbursements "planned", "planned zero",
     # "planned written", "planned replaced" (by a revised one of the same period)
+    converted: frozenset[tuple[str, str]] = frozenset()  # such pairs where the rates given (--rates) apply
 
 
 # ---------------------------------------------------------------------------------------------- writing
-
-def toml_string(text: str) -> str:
-    """A TOML basic string: quotes, backslashes and control characters escaped (as `rates import` writes)."""
-    escaped = []
-    for character in text:
-        if character in '"\\':
-            escaped.append("\\" + character)
-        elif character < " " or character == "\x7f":
-            escaped.append(f"\\u{ord(character):04X}")
-        else:
-            escaped.append(character)
-    return '"' + "".join(escaped) + '"'
-
 
 def amount_text(amount: Decimal) -> str:
     """An amount as the ledger writes it: 235_000, 70_000.5, -1_200 (never an exponent)."""
@@ -254,14 +249,48 @@ def _where(item: Transaction | Budget | PlannedDisbursement | Activity | Organis
     return Location(file, item.line)
 
 
-def to_ledger(read: Sequence[ActivityFile], reporting_org: str | None = None) -> Imported:
-    """The ledger folder of the activities of these files (see the module's docstring)."""
-    return _Import(read, reporting_org).run()
+def to_ledger(read: Sequence[ActivityFile], reporting_org: str | None = None,
+              rates: Sequence[RateQuote] = ()) -> Imported:
+    """The ledger folder of the activities of these files (see the module's docstring); `rates`, those
+    given to convert the entries in another currency than their activity (`--rates`), which
+    `rate_entries` then writes."""
+    return _Import(read, reporting_org, rates).run()
+
+
+def currencies_of(read: Sequence[ActivityFile]) -> set[str]:
+    """Every currency the files name: the rates of the others are not needed (and not judged)."""
+    found = {activity.default_currency for activity_file in read for activity in activity_file.activities
+             if activity.default_currency}
+    for activity_file in read:
+        items: list[Transaction | Budget | PlannedDisbursement] = [
+            *activity_file.transactions, *activity_file.budgets, *activity_file.planned_disbursements]
+        found.update(item.currency for item in items if item.currency)
+    return found
+
+
+class RateEntries(NamedTuple):
+    text: str  # the [[rate]] entries, each after a comment naming its CSV line ("" where there are none)
+    written: list[RateQuote]
+    problems: list[Problem]  # a second rate of one pair and day with another rate (duplicate-id), at its CSV line
+
+
+def rate_entries(quotes: Sequence[RateQuote], imported: Imported) -> RateEntries:
+    """The `[[rate]]` entries of the rates given between the pairs of currencies the ledger converts (the
+    rates of other pairs are left out), sorted by date."""
+    pairs = {frozenset(pair) for pair in (*imported.converted, *imported.rates)}
+    wanted = [quote for quote in quotes if frozenset((quote.source, quote.target)) in pairs]
+    new = new_rate_entries(wanted, ())
+    texts = [(f"# {quote.origin}\n" if quote.origin is not None else "")
+             + rate_entry_text(quote, source=getattr(quote.origin, "source", None),
+                               note=getattr(quote.origin, "note", None)) for quote in new.added]
+    return RateEntries("\n".join(texts), new.added, new.problems)
 
 
 class _Import:
-    def __init__(self, read: Sequence[ActivityFile], reporting_org: str | None) -> None:
+    def __init__(self, read: Sequence[ActivityFile], reporting_org: str | None, rates: Sequence[RateQuote]) -> None:
         self.read = read
+        self.given = Rates(rates)
+        self.converted: set[tuple[str, str]] = set()
         self.reporting_org = reporting_org
         self.problems: list[Problem] = []
         self.parties = _Parties()
@@ -322,7 +351,7 @@ class _Import:
         self.problems.sort(key=lambda problem: (problem.file, problem.line))
         return Imported(files, self.problems, len(self.projects), self.transactions, self.written, self.zero,
                         self.not_carried, dict(self.implied), self.implied_count, self.rounded, self.rates, self.other,
-                        self.budgets, self.tranches, self.counts)
+                        self.budgets, self.tranches, self.counts, frozenset(self.converted))
 
     # ---------------------------------------------------------------------------------------- activities
 
@@ -355,7 +384,7 @@ class _Import:
             if activity is None:
                 continue
             file = activity_file.file
-            currency, note = _currency_of(activity, values.get(activity.identifier, Counter()))
+            currency, note = _currency_of(activity, values.get(activity.identifier, Counter()), self.given)
             project = _Project(activity, currency, note, name)
             self.projects[activity.identifier] = project
             self.parties.add(activity.reporting_org, file)
@@ -387,6 +416,9 @@ class _Import:
             above = self.projects.get(above.parent) if above.parent else None
         child.parent = parent.id
         if parent.currency != child.currency:
+            if self.given.earliest(child.currency, parent.currency) is not None:
+                self.converted.add((child.currency, parent.currency))
+                return
             self.rates.add((child.currency, parent.currency))
             self.problem(IATI_NEEDS_RATE, f"activity '{child.id}' is in {child.currency} and its parent "
                          f"'{parent.id}' in {parent.currency}: its figures count in the parent's at a rate",
@@ -454,14 +486,20 @@ class _Import:
                          f"written as {rounded}", at)
         return rounded
 
-    def _other_currency(self, project: _Project, currency: str, at: Location, what: str) -> str | None:
-        """The entry's `currency` key: None where it is its project's."""
+    def _other_currency(self, project: _Project, currency: str, at: Location, what: str, day: _dt.date
+                        ) -> str | None:
+        """The entry's `currency` key: None where it is its project's. Reported where none of the rates
+        given (`--rates`) converts it on its day."""
         if currency == project.currency:
             return None
+        if self.given.rate_on(currency, project.currency, day) is not None:
+            self.converted.add((currency, project.currency))
+            return currency
         self.rates.add((currency, project.currency))
+        given = " the rates given have none of the pair on or before its day," if self.given else ""
         self.problem(IATI_NEEDS_RATE, f"{what} is in {currency} and its activity '{project.id}' in "
-                     f"{project.currency}: written in {currency}; the ledger needs a rate from {currency} to "
-                     f"{project.currency}", at)
+                     f"{project.currency}: written in {currency};{given} the ledger needs a rate from {currency} "
+                     f"to {project.currency} dated on or before {day.isoformat()}", at)
         return currency
 
     def _party(self, project: _Project, transaction: Transaction | PlannedDisbursement, incoming: bool) -> str:
@@ -515,14 +553,14 @@ class _Import:
                                  "(the ledger has no withdrawn pledge); left out", at)
                     continue
                 party = self._party(project, transaction, transaction.type in _INCOMING)
-                currency = self._other_currency(project, transaction.currency, at, f"the {type_name}")
+                currency = self._other_currency(project, transaction.currency, at, f"the {type_name}", day)
                 fields: list[tuple[str, object]] = [
                     ("id", self.unique(f"{project.id}-P")), ("project", project.id), ("party", party), ("date", day),
                     ("amount", amount), ("currency", currency)]
                 entries.append((day, transaction.line, entry_text(PLEDGE, fields, comment)))
                 self.written[PLEDGE] += 1
             elif kind == EXPENSE:
-                currency = self._other_currency(project, transaction.currency, at, f"the {type_name}")
+                currency = self._other_currency(project, transaction.currency, at, f"the {type_name}", day)
                 fields = [("project", project.id), ("date", day), ("amount", amount), ("currency", currency)]
                 entries.append((day, transaction.line, entry_text(EXPENSE, fields, comment)))
                 self.written[CREDIT if amount < 0 else EXPENSE] += 1
@@ -547,7 +585,10 @@ class _Import:
         for release in sorted(releases, key=lambda release: (release.flow.day, release.flow.transaction.line)):
             pieces: list[tuple[_Commitment, Decimal, str | None]] = []
             for commitment, part in release.parts:
-                for tranche in commitment.tranches:
+                tranches = commitment.tranches
+                if commitment.currency != project.currency:  # converted: to one tranche that holds it, or none
+                    tranches = [tranche for tranche in tranches if tranche.unreleased >= part][:1]
+                for tranche in tranches:
                     if part and tranche.unreleased > 0:
                         piece = min(part, tranche.unreleased)
                         tranche.unreleased -= piece
@@ -581,6 +622,7 @@ class _Import:
         releases: list[_Release] = []
         texts: list[tuple[_dt.date, int, str]] = []
         refunds: list[_Flow] = []
+        converted = currency != project.currency  # each part of an entry split across commitments would round
         for flow in sorted(flows, key=lambda flow: (flow.day, order[flow.kind], flow.transaction.line)):
             transaction = flow.transaction
             at = _where(transaction, file)
@@ -588,16 +630,16 @@ class _Import:
                       f"({TRANSACTION_TYPES[transaction.type]})"
             if flow.kind == COMMITMENT:
                 if currency != project.currency:
-                    self._other_currency(project, currency, at, "the commitment")
+                    self._other_currency(project, currency, at, "the commitment", flow.day)
                 commitments.append(_Commitment(self.unique(f"{project.id}-C"), party, flow.amount, flow.day,
                                                currency, comment))
                 self.written[COMMITMENT] += 1
             elif flow.kind == RELEASE:
                 if currency != project.currency and not commitments:
-                    self._other_currency(project, currency, at, "the disbursement")
+                    self._other_currency(project, currency, at, "the disbursement", flow.day)
                 parts: list[tuple[_Commitment, Decimal]] = []
                 left = flow.amount
-                for commitment in commitments:
+                for commitment in _holders(commitments, _unreleased, left, converted):
                     if left and commitment.unreleased > 0 and not commitment.implied:
                         part = min(left, commitment.unreleased)
                         commitment.released += part
@@ -629,7 +671,7 @@ class _Import:
                                  f"{_said(flow.amount, currency)}, where the commitments of '{party}' before it have "
                                  f"{_said(held, currency)} left unreleased: left out", at)
                     continue
-                for commitment in reversed(commitments):
+                for commitment in _holders(commitments[::-1], _unreleased, left, converted):
                     if left and commitment.unreleased > 0 and not commitment.implied:
                         part = min(left, commitment.unreleased)
                         commitment.decommitted += part
@@ -659,7 +701,7 @@ class _Import:
                              "against commitments before it: left out", at)
                 continue
             parts, left = [], flow.amount
-            for commitment in reversed(returnable):
+            for commitment in _holders(returnable[::-1], _returnable, left, converted):
                 if left and commitment.released - commitment.refunded > 0:
                     part = min(left, commitment.released - commitment.refunded)
                     commitment.refunded += part
@@ -760,26 +802,22 @@ class _Import:
     def _planned(self, project: _Project, planned: list[PlannedDisbursement], commitments: list[_Commitment]
                  ) -> list[str]:
         file = project.activity.file
-        keyed: dict[tuple[str, str, _dt.date, _dt.date | None], PlannedDisbursement] = {}
-        order: list[tuple[str, str, _dt.date, _dt.date | None]] = []
+        originals: dict[tuple[str, str, _dt.date, _dt.date | None], list[PlannedDisbursement]] = defaultdict(list)
+        revised: dict[tuple[str, str, _dt.date, _dt.date | None], list[PlannedDisbursement]] = defaultdict(list)
         for disbursement in planned:
             self.counts["planned"] += 1
             party = self._party(project, disbursement, incoming=False)
             key = (party, disbursement.currency, disbursement.period_start, disbursement.period_end)
-            if key not in keyed:
-                order.append(key)
-                keyed[key] = disbursement
-            elif (disbursement.type or "").lower() in ("2", "revised"):
-                keyed[key] = disbursement  # a revised planned disbursement replaces the original of its period
-                self.counts["planned replaced"] += 1
-            else:
-                self.problem(IATI_NOT_CARRIED, f"a second planned disbursement for {disbursement.period_start} of "
-                             f"'{party}' (the first is at line {keyed[key].line}); left out",
-                             _where(disbursement, file))
+            is_revised = (disbursement.type or "").lower() in ("2", "revised")
+            (revised if is_revised else originals)[key].append(disbursement)
+        chosen: list[tuple[tuple[str, str, _dt.date, _dt.date | None], PlannedDisbursement]] = []
+        for key in {**originals, **revised}:  # several of one period are several tranches (of one commitment, or not)
+            if revised.get(key):  # the revised planned disbursements of a period replace its originals
+                self.counts["planned replaced"] += len(originals.get(key, ()))
+            chosen += [(key, disbursement) for disbursement in revised.get(key) or originals[key]]
         texts: list[tuple[_dt.date, int, str]] = []
-        for key in sorted(order, key=lambda key: (key[2], keyed[key].line)):
+        for key, disbursement in sorted(chosen, key=lambda item: (item[0][2], item[1].line)):
             party, currency, start, end = key
-            disbursement = keyed[key]
             at = _where(disbursement, file)
             what = f"a planned disbursement for {start}" + (f" to {end}" if end else "")
             if disbursement.value == 0:
@@ -827,6 +865,27 @@ class _Import:
         return [text for _, _, text in sorted(texts, key=lambda item: item[:2])]
 
 
+def _holders(commitments: list[_Commitment], room: Callable[[_Commitment], Decimal], amount: Decimal,
+             converted: bool) -> list[_Commitment]:
+    """The commitments to take a release, decommitment or refund from, in order. Where it is converted at a
+    rate (its currency is not its project's), the one with the least room that holds all of it, where one
+    does (the first of those): each part of a split entry is converted and rounded on its own, and the
+    parts could add up to a minor unit more or less than the whole (the round trip of `iati export`)."""
+    if converted:
+        holding = [commitment for commitment in commitments if room(commitment) >= amount]
+        if holding:
+            return [min(holding, key=room)]
+    return commitments
+
+
+def _unreleased(commitment: _Commitment) -> Decimal:
+    return Decimal(0) if commitment.implied else commitment.unreleased
+
+
+def _returnable(commitment: _Commitment) -> Decimal:
+    return commitment.released - commitment.refunded
+
+
 def _own(currency: str, project: _Project) -> str | None:
     """The `currency` key of an entry of a commitment: written where it is not its project's."""
     return currency if currency != project.currency else None
@@ -853,7 +912,7 @@ def _header(what: str) -> str:
 
 def _file_names(paths: list[str]) -> list[str]:
     """One TOML file name per XML file: its name's stem, made unique (and never the parties' file)."""
-    taken = {PARTIES_FILE}
+    taken = {PARTIES_FILE, RATES_FILE}
     names = []
     for path in paths:
         stem = re.sub(r"[^A-Za-z0-9._-]+", "-", PurePath(path).stem).strip("-.") or "activities"
@@ -866,11 +925,13 @@ def _file_names(paths: list[str]) -> list[str]:
     return names
 
 
-def _currency_of(activity: Activity, values: Counter[str]) -> tuple[str, str | None]:
-    """The project's currency: the activity's default-currency, unless none of its values is in it."""
+def _currency_of(activity: Activity, values: Counter[str], given: Rates) -> tuple[str, str | None]:
+    """The project's currency: the activity's default-currency, unless none of its values is in it and
+    the rates given (`--rates`) do not convert them all to it."""
     default = activity.default_currency
     known = Counter({currency: n for currency, n in values.items() if currency in MINOR_UNITS})
-    if default in MINOR_UNITS and (default in values or not known):
+    if default in MINOR_UNITS and (default in values or not known or all(
+            given.earliest(currency, default) is not None for currency in known)):
         return default, None
     if known:
         currency = known.most_common(1)[0][0]

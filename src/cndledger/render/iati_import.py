@@ -60,10 +60,15 @@ def summary(done: ImportDone, to: str, files: int) -> str:
     if unread:
         lines.append(f"{_count(unread, 'element')} of the files could not be read, and "
                      f"{'is' if unread == 1 else 'are'} left out ({IATI_LEFT_OUT.name}, listed above)")
+    if done.rates_read or done.rates_written:
+        where = next((path for path in done.written if path.endswith("rates.toml")), None)
+        lines.append(f"rates: {done.rates_read} read from --rates, {_count(len(done.rates_written), 'rate')} written"
+                     + (f" to {where}" if where else "") + " (those between the currencies the ledger converts)")
     if imported.rates:
         pairs = ", ".join(f"{source} to {target}" for source, target in sorted(imported.rates))
-        lines.append(f"rates: the ledger needs exchange rates from {pairs} (the files carry none): add [[rate]] "
-                     "entries, or `check` reports the entries in another currency")
+        given = "the rates given have none for some entries" if done.rates_read else "the files carry none"
+        lines.append(f"rates: the ledger needs exchange rates from {pairs} ({given}): add [[rate]] entries "
+                     "(--rates FILE.csv), or `check` reports the entries in another currency (no-rate)")
     if done.overwritten:
         lines.append(f"overwritten (--force): {', '.join(done.overwritten)}")
     return printable("\n".join(lines) + "\n")
