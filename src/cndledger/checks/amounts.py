@@ -167,11 +167,17 @@ def spent_negative(ledger: Ledger) -> Iterator[Problem]:
             currency = ledger.project_currency(project_id)
             if currency is None:
                 continue
+            listed = list(run)
+            own = [expenses[position] for _, _, position in listed]
+            if min(map(_AMOUNT, own)) > 0:  # no credit of its own: its total never falls
+                continue
+            # each in the project's currency, converted once on its day
+            amount_at = dict(zip((position for _, _, position in listed),
+                                 counting.amounts_in(ledger, own, currency, [day for _, day, _ in listed])))
             total = counting.ZERO
-            for day, of_day in groupby(run, key=itemgetter(1)):
+            for day, of_day in groupby(listed, key=itemgetter(1)):
                 positions = [position for _, _, position in of_day]
-                total += counting.total(counting.amounts_in(ledger, [expenses[position] for position in positions],
-                                                            currency, [day] * len(positions)))
+                total = sum((amount_at[position] for position in positions), total)  # in the money context
                 if total < 0:
                     credit = next(expenses[position] for position in reversed(positions)
                                   if expenses[position].amount < 0)

@@ -105,10 +105,10 @@ def _missing_rates(ledger: Ledger, needed: Iterable[tuple[Record, Decimal, str, 
 
 
 def _conversions(ledger: Ledger, entries: Iterable[Record], days: Iterable[_dt.date],
-                 amount_of: Callable[[Record], Decimal | None]
+                 amount_of: Callable[[Record], Decimal | None], counted_in: dict[str, tuple[str, ...]]
                  ) -> Iterator[tuple[Record, Decimal, str, _dt.date, bool]]:
-    """Each entry's amount on its day into each currency its project and the projects above it are in."""
-    counted_in = counting.lineage_currencies(ledger)
+    """Each entry's amount on its day into each currency its project and the projects above it are in
+    (`counted_in`, from `counting.lineage_currencies`)."""
     for entry, day in zip(entries, days):
         source = counting.entry_currency(ledger, entry)
         home = counting.home_project(ledger, entry)
@@ -125,14 +125,15 @@ def rates_for_entries(ledger: Ledger) -> Iterator[Problem]:
     if not ledger.converts or "rate" in ledger.unvalidated_names:  # a rate refused: its own problem says so
         return
     amount = attrgetter("amount")
+    counted_in = counting.lineage_currencies(ledger)
     flows: list[Record] = [*ledger.releases, *ledger.refunds, *ledger.decommitments]
     for entries, days in ((ledger.commitments, counting.counting_days(ledger.commitments)),
                           (ledger.expenses, counting.counting_days(ledger.expenses)),
                           (flows, counting.entry_days(ledger, flows))):
-        yield from _missing_rates(ledger, _conversions(ledger, entries, days, amount))
+        yield from _missing_rates(ledger, _conversions(ledger, entries, days, amount, counted_in))
     valued = [contribution for contribution in ledger.inkind if contribution.value is not None]
     yield from _missing_rates(ledger, _conversions(ledger, valued, map(counting.inkind_counts_from, valued),
-                                                   attrgetter("value")))
+                                                   attrgetter("value"), counted_in))
 
 
 def _converts_on_its_day(ledger: Ledger, entry: Record, target: str) -> bool:
@@ -150,14 +151,17 @@ def rates_on_the_day(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
     commitment's unreleased amount, each pledge's unfulfilled amount."""
     if not ledger.converts or "rate" in ledger.unvalidated_names:
         return
+    counted_in = counting.lineage_currencies(ledger)
     monthly = [contribution for contribution in ledger.inkind if contribution.monthly_value is not None]
     for contribution in monthly:
+        if all(currency == counting.entry_currency(ledger, contribution)
+               for currency in counted_in.get(contribution.project, ())):
+            continue  # nothing of it converts
         months = counting.accrued_month_ends(contribution, as_of)
         yield from _missing_rates(ledger, _conversions(ledger, [contribution] * len(months), months,
-                                                       attrgetter("monthly_value")))
+                                                       attrgetter("monthly_value"), counted_in))
     cancelled = counting.decommitted(ledger, as_of)
     released = released_by_commitment(ledger, as_of)
-    counted_in = counting.lineage_currencies(ledger)
     revaluations: list[tuple[Record, Decimal, str, _dt.date, bool]] = []
     for commitment in ledger.commitments:
         if counting.commitment_counts_from(commitment) > as_of:

@@ -240,13 +240,12 @@ def home_project(ledger: Ledger, entry: Record) -> Project | None:
 def entry_currency(ledger: Ledger, entry: Record) -> str | None:
     """The currency an entry's amounts are in: its own `currency`, else its project's; for a tranche,
     a release, a refund or a decommitment, its commitment's (the currency-mismatch check holds them to it)."""
-    commitment_id = getattr(entry, "commitment", None)
-    if commitment_id is not None and entry.__class__ in _OF_A_COMMITMENT_OR_TRANCHE:
-        commitment = ledger.commitment_by_id.get(commitment_id)
-        return None if commitment is None else entry_currency(ledger, commitment)
     own: str | None = getattr(entry, "currency", None)
-    if own is not None:
+    if own is not None:  # (a flow's own is its commitment's, or currency-mismatch stops every report)
         return own
+    if entry.__class__ in _OF_A_COMMITMENT_OR_TRANCHE:
+        commitment = ledger.commitment_by_id.get(entry.commitment)
+        return None if commitment is None else entry_currency(ledger, commitment)
     project = ledger.project_by_id.get(getattr(entry, "project", ""))
     return None if project is None else project.currency
 
@@ -259,6 +258,11 @@ def converted(ledger: Ledger, entry: Record, amount: Decimal, target: str, day: 
     source = entry_currency(ledger, entry)
     if source is None or source == target or not amount:
         return amount
+    return _converted(ledger, entry, amount, source, target, day, revalued)
+
+
+def _converted(ledger: Ledger, entry: Record, amount: Decimal, source: str, target: str, day: _dt.date,
+               revalued: bool) -> Decimal:
     own_rate = None
     if not revalued:
         own_rate = getattr(entry, "rate", None)
@@ -295,7 +299,15 @@ def amounts_in(ledger: Ledger, entries: Iterable[Commitment | Flow | Expense], c
     listed = list(entries)
     if days is None:
         days = entry_days(ledger, listed)
-    return map(converted, repeat(ledger), listed, map(_AMOUNT, listed), repeat(currency), days)
+    return map(_amount_in, repeat(ledger), listed, repeat(currency), days)
+
+
+def _amount_in(ledger: Ledger, entry: Commitment | Flow | Expense, target: str, day: _dt.date) -> Decimal:
+    """`converted` for an entry's own amount, with no call where it is in the target already (most are)."""
+    source = entry.currency or entry_currency(ledger, entry)
+    if source is None or source == target or not entry.amount:
+        return entry.amount
+    return _converted(ledger, entry, entry.amount, source, target, day, False)
 
 
 def amount_in(ledger: Ledger, entry: Commitment | Flow | Expense, currency: str | None,
