@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a large, valid cndledger funding ledger (format v1, and v2's budget lines) for benchmarks.
 
-Usage: python bench/generate.py N OUTDIR
+Usage: python bench/generate.py N OUTDIR [--currencies]
 
 Writes about N entries (every [[table]] counts as one entry) into OUTDIR/ledger/
 as parties.toml, projects.toml and funding-0001.toml, funding-0002.toml, ...
@@ -11,7 +11,13 @@ ledger-cli / hledger journal in OUTDIR/ledger.journal. Each project also gets a
 what it spends in that year; they are not money, so they come on top of the N
 entries and leave the journal as it was.
 
-The output is deterministic: it depends on N only (random.Random(N)).
+With --currencies the ledger is in several currencies, as a trust fund in Pakistan keeps one: a
+monthly `[[rate]]` from USD to PKR over the whole range, a fifth of the expenses paid in rupees, credit
+notes (negative expenses) and a refund per project. The rupee rates (40, 50, 80, 125 in turn) convert
+each rupee expense back to its dollar cents exactly, so the figures (and the asserts) are those of the
+dollars, and the journal for ledger-cli and hledger stays in dollars.
+
+The output is deterministic: it depends on N (and --currencies) only (random.Random(N)).
 The ledger is meant to pass `cndledger check` with no error and no warning.
 Python 3.11 standard library only; strings are written directly (no TOML
 library) so that a million entries take seconds.
@@ -26,6 +32,13 @@ import time
 from datetime import date
 
 MAX_ENTRIES_PER_FILE = 50_000
+MULTI = False  # --currencies
+PKR_RATES = (40, 50, 80, 125)  # USD→PKR by month, in turn: 1/rate is a finite decimal, so cents come back exact
+
+
+def pkr_rate(iso_day: str) -> int:
+    """The USD→PKR rate of the month of a day written 2005-03-31."""
+    return PKR_RATES[(int(iso_day[:4]) * 12 + int(iso_day[5:7])) % len(PKR_RATES)]
 
 # id, name, type, aliases
 PARTIES = [
@@ -456,11 +469,16 @@ def gen_expenses(rng: random.Random, pid: str, start: int, end: int, clusters: l
                 dt = jd = ISO[i]
         c = int(avg * (0.2 + 1.6 * rnd()))
         c = max(c, 100)
+        if MULTI and k and rnd() < 0.01 and spent > 2 * c:  # a credit note: never more than was spent
+            c = -max(1, c // 4)
         spent += c
         spent_in[int(jd[:4])] = spent_in.get(int(jd[:4]), 0) + c
-        s = str(c)
-        amt = s[:-2] + "." + s[-2:]
+        amt = money(c) if c > 0 else "-" + money(-c)
         t = head + dt + "\namount = " + amt + "\n"
+        if MULTI and rnd() < 0.2:  # paid in rupees, at the month's rate (exactly the dollar cents back)
+            rupees = c * pkr_rate(jd)
+            t = head + dt + "\namount = " + (money(rupees) if rupees > 0 else "-" + money(-rupees)) \
+                + '\ncurrency = "PKR"\n'
         if rnd() < 0.7:
             cl = clusters[int(rnd() * ncl)]
             t += 'cluster = "' + cl + '"\n'
@@ -477,8 +495,21 @@ def gen_expenses(rng: random.Random, pid: str, start: int, end: int, clusters: l
         if rnd() < 0.01:
             t += 'note = "Paid by cheque; see cash book"\n'
         tout.append(t)
-        jout.append(jd + payee + "\n" + pexp + cl + "  USD " + amt + "\n" + pcash + amt + "\n\n")
+        jout.append(jd + payee + "\n" + pexp + cl + "  USD " + amt + "\n" + pcash + amt + "\n\n" if c > 0 else
+                    jd + payee + "\n" + pexp + cl + "  USD " + amt + "\n" + pcash[:-1] + money(-c) + "\n\n")
     return "\n".join(tout) + "\n" if tout else "", "".join(jout), spent, spent_in
+
+
+def refund(items: list[tuple[str, str]], end: int) -> tuple[int, str]:
+    """A refund of a hundredth of the project's first release, dated the project's last day: (cents, toml)."""
+    text = next((t for kind, t in items if kind == "release"), None)
+    if text is None:
+        return 0, ""
+    fields = dict(line.split(" = ", 1) for line in text.splitlines() if " = " in line)
+    cents = int(float(fields["amount"].replace("_", "")) * 100 + 0.5)  # the generator's own cents, exactly
+    amount = max(1, cents // 100)
+    return amount, (f'[[refund]]\ncommitment = {fields["commitment"]}\ndate = {iso(end)}\n'
+                    f"amount = {money(amount)}\n\n")
 
 
 def budget_lines(pid: str, start: int, end: int, spent_in: dict[int, int]) -> list[str]:
@@ -501,8 +532,11 @@ def budget_lines(pid: str, start: int, end: int, spent_in: dict[int, int]) -> li
 
 # ----------------------------------------------------------------- main ---
 def main(argv: list[str]) -> int:
+    global MULTI
+    MULTI = "--currencies" in argv[3:]
+    argv = [arg for arg in argv if arg != "--currencies"]
     if len(argv) != 3 or not argv[1].isdigit() or int(argv[1]) < 1:
-        print("usage: python bench/generate.py N OUTDIR", file=sys.stderr)
+        print("usage: python bench/generate.py N OUTDIR [--currencies]", file=sys.stderr)
         return 2
     t0 = time.perf_counter()
     N = int(argv[1])
@@ -538,7 +572,7 @@ def main(argv: list[str]) -> int:
         cur_n = 0
 
     projects = []
-    tot_committed = tot_released = tot_spent = 0
+    tot_committed = tot_released = tot_spent = tot_refunded = 0
     written = 0
     with open(os.path.join(outdir, "ledger.journal"), "w", encoding="utf-8") as jf:
         jf.write(f"; cndledger benchmark journal, generated by bench/generate.py {N}\n"
@@ -546,15 +580,21 @@ def main(argv: list[str]) -> int:
         for i in range(1, C + 1):
             proj, items, jour, pcounts, committed, released = gen_structure(rng, i, prog_id)
             nonexp = len(items) + 1  # + the project's assert
-            ne = max(1, round(per_child * i) - written - nonexp)
+            # a project with nothing released spends nothing (the ledger is to check with no warning)
+            ne = max(1, round(per_child * i) - written - nonexp) if released else 0
             etext, ejour, spent, spent_in = gen_expenses(rng, proj["id"], proj["start"], proj["end"],
                                                proj["clusters"], ne, released)
             pid = proj["id"]
+            refunded, refund_t = refund(items, proj["end"]) if MULTI else (0, "")
+            tot_refunded += refunded
+            if refund_t:
+                counts.add("refund")
             assert_t = (f'[[assert]]\nproject = "{pid}"\ndate = {iso(proj["end"])}\n'
                         f"committed = {money(committed)}\nreleased = {money(released)}\n"
                         f"outstanding = {money(committed - released) if committed > released else '0'}\n"
-                        f"spent = {money(spent)}\navailable = {signed_money(released - spent)}\n"
-                        f'source = "Generated: figures at the project\'s end"\n')
+                        f"spent = {money(spent)}\navailable = {signed_money(released - refunded - spent)}\n"
+                        + (f"refunded = {money(refunded)}\n" if refunded else "")
+                        + 'source = "Generated: figures at the project\'s end"\n')
             lines = budget_lines(proj["id"], proj["start"], proj["end"], spent_in)
             block_n = nonexp + ne
             if cur_n and cur_n + block_n + len(lines) > MAX_ENTRIES_PER_FILE:
@@ -563,6 +603,7 @@ def main(argv: list[str]) -> int:
             cur.append("\n".join(t for _k, t in items))
             cur.append("\n")
             cur.append(etext)
+            cur.append(refund_t)
             cur.append(assert_t)
             cur.append("\n")
             cur.append("\n".join(lines))
@@ -612,13 +653,20 @@ def main(argv: list[str]) -> int:
         out.append(t + "\n")
     out.append(f'[[assert]]\nproject = "{prog_id}"\ndate = {iso(pend)}\n'
                f"committed = {money(tot_committed)}\nreleased = {money(tot_released)}\n"
-               f"spent = {money(tot_spent)}\navailable = {signed_money(tot_released - tot_spent)}\n"
+               f"spent = {money(tot_spent)}\navailable = {signed_money(tot_released - tot_refunded - tot_spent)}\n"
                'source = "Generated: programme figures at its end"\n')
+    if MULTI:  # the UN operational rates, monthly, over the whole range
+        month = date.fromordinal(BASE)
+        while month.toordinal() < TOP:
+            out.append(f'\n[[rate]]\ndate = {month.isoformat()}\nfrom = "USD"\nto = "PKR"\n'
+                       f'rate = {pkr_rate(month.isoformat())}\nsource = "Generated: illustrative monthly rate"\n')
+            counts.add("rate")
+            month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     with open(os.path.join(ldir, "projects.toml"), "w", encoding="utf-8") as fh:
         fh.write("".join(out))
 
     order = ["party", "project", "commitment", "tranche", "release", "inkind", "milestone",
-             "expense", "assert", "budget"]
+             "expense", "assert", "budget", "refund", "rate"]
     total = sum(counts.values())
     dt = time.perf_counter() - t0
     print(" ".join(f"{k}={counts.get(k, 0)}" for k in order)
