@@ -3,6 +3,8 @@
 import csv
 import io
 
+import pytest
+
 from conftest import problems
 
 TRUST_FUND = """\
@@ -279,3 +281,139 @@ def test_bad_usage(ledger):
     assert wrong_form.exit_code == 2
     assert "--period FY2005: for project 'TF': 'FY2005' is the form of a fiscal year that starts in January" \
         in wrong_form.stderr
+
+
+# From the cache: a warm `check` or `budget` reads each line's spent from its running totals, never the expenses.
+OVER = LINES + """
+[[expense]]
+project = "TF-A"
+date = 2006-01-10
+amount = 600
+cluster = "health"
+
+[[expense]]
+project = "TF-A"
+date = 2006-01-10
+amount = -20.5
+cluster = "health"
+category = "fuel"
+"""
+
+
+def _figures_and_warnings(ledger, day, *cache):
+    report = ledger.run("budget", "--json", "--as-of", day, *cache)
+    checked = ledger.run("check", "--format", "json", "--as-of", day, *cache)
+    assert report.exit_code == 0 and checked.exit_code in (0, 1), (report.stderr, checked.stderr)
+    warnings = [(problem["file"], problem["line"], problem["message"]) for problem in checked.json()["problems"]
+                if problem["code"] == "budget-line-exceeded"]
+    return report.json(), warnings
+
+
+def test_budget_figures_and_warnings_are_the_same_from_the_cache_as_from_the_files(ledger, monkeypatch):
+    import cndledger.core.api
+
+    ledger.write("ledgers/a.toml", OVER)
+    days = ["2004-12-31", "2005-06-30", "2005-07-01", "2006-01-09", "2006-01-10", "2006-01-14", "2006-01-15",
+            "2006-06-30", "2007-12-31"]
+    cold = {day: _figures_and_warnings(ledger, day, "--no-cache") for day in days}
+    ledger.run("check")  # writes the cache entry
+    monkeypatch.setattr(cndledger.core.api, "load_contents", lambda contents: pytest.fail("read from the files"))
+    warm = {day: _figures_and_warnings(ledger, day) for day in days}
+    assert warm == cold
+    # not vacuous: an as-of inside the fiscal year, after the revision; the component's spending (a credit
+    # among it) counts in the trust fund's cluster line; the component's own line is of Q3 only
+    document, warnings = warm["2006-01-15"]
+    assert _rows(document) == [
+        ("TF", "FY2005-06", None, "health", "1200.00", "1000.00", "1249.50", "-49.50", "1.0413"),
+        ("TF", "FY2005-06", "travel", None, "500.00", None, "70.00", "430.00", "0.1400"),
+        ("TF-A", "2005-Q3", None, None, "100.00", None, "70.00", "30.00", "0.7000"),
+    ]
+    assert document["unbudgeted"] == []
+    assert warnings == [("ledgers/a.toml", 40, (  # the revision in force
+        "budget line of project 'TF' for FY2005-06, cluster 'health': spent 1,249.50 USD is above its budget "
+        "1,200.00 USD as of 2006-01-15 (by 49.50 USD)"))]
+    assert [warning[1:] for warning in warm["2006-01-14"][1]] == [(34, (  # the day before it: the original
+        "budget line of project 'TF' for FY2005-06, cluster 'health': spent 1,249.50 USD is above its budget "
+        "1,000.00 USD as of 2006-01-14 (by 249.50 USD)"))]
+    assert warm["2006-01-09"][1] == []
+    assert [line["spent"] for line in warm["2004-12-31"][0]["lines"]] == ["0.00", "0.00", "0.00"]
+
+
+def test_a_budget_report_from_the_cache_builds_no_expense(ledger):
+    import datetime as dt
+
+    from cndledger.core.api import open_ledger
+    from cndledger.core.budget import budget_report
+
+    path = str(ledger.write("a.toml", OVER))
+    day = dt.date(2007, 12, 31)  # after every expense (an expense after the day is read to warn future-dated)
+    first = open_ledger([path], day)  # read from the file; as a library call, cached before it returns
+    opened = open_ledger([path], day)
+    assert [str(line.spent) for line in budget_report(opened.ledger, day).lines] == \
+        [str(line.spent) for line in budget_report(first.ledger, day).lines] == ["1249.5", "70", "70"]
+    assert [problem.code for problem in opened.problems] == [problem.code for problem in first.problems]
+    assert "expenses" not in vars(opened.ledger)  # never built: neither the check nor the report needed them
+
+
+def test_a_childs_spending_in_another_currency_counts_converted_from_the_cache_as_from_the_files(ledger, monkeypatch):
+    import cndledger.core.api
+
+    ledger.write("ledgers/a.toml", TRUST_FUND + """
+[[project]]
+id = "TF-P"
+title = "A component in rupees"
+currency = "PKR"
+parent = "TF"
+clusters = ["health"]
+
+[[rate]]
+date = 2005-01-01
+from = "USD"
+to = "PKR"
+rate = 60
+
+[[rate]]
+date = 2006-01-01
+from = "USD"
+to = "PKR"
+rate = 64
+
+[[budget]]
+project = "TF"
+period = "FY2005-06"
+amount = 1000
+cluster = "health"
+
+[[budget]]
+project = "TF-P"
+period = "FY2005-06"
+amount = 50000
+
+[[expense]]
+project = "TF-P"
+date = 2005-08-01
+amount = 6000
+cluster = "health"
+
+[[expense]]
+project = "TF-P"
+date = 2006-02-01
+amount = 64001
+cluster = "health"
+""")
+    days = ["2005-07-31", "2005-08-01", "2006-01-31", "2006-06-30"]
+    cold = {day: _figures_and_warnings(ledger, day, "--no-cache") for day in days}
+    ledger.run("check")
+    monkeypatch.setattr(cndledger.core.api, "load_contents", lambda contents: pytest.fail("read from the files"))
+    warm = {day: _figures_and_warnings(ledger, day) for day in days}
+    assert warm == cold
+    document, warnings = warm["2006-06-30"]
+    # each expense converted on its own day into the line's currency: 6000 / 60 + 64001 / 64 (1000.015625)
+    assert [(line["project"], line["currency"], line["spent"]) for line in document["lines"]] == [
+        ("TF", "USD", "1100.02"), ("TF-P", "PKR", "70001.00")]
+    assert [message for _, _, message in warnings] == [
+        ("budget line of project 'TF' for FY2005-06, cluster 'health': spent 1,100.02 USD is above its budget "
+        "1,000.00 USD as of 2006-06-30 (by 100.02 USD)"),
+        ("budget line of project 'TF-P' for FY2005-06: spent 70,001.00 PKR is above its budget 50,000.00 PKR as of "
+        "2006-06-30 (by 20,001.00 PKR)")]
+    assert [line["spent"] for line in warm["2005-07-31"][0]["lines"]] == ["0.00", "0.00"]

@@ -462,3 +462,58 @@ def test_the_expenses_outside_their_projects_span_are_those_each_says(drawn):
     plain = [expense for expense in ledger.expenses
              if (span := spans.get(expense.project)) and not span[0] <= expense.date.first <= span[1]]
     assert dates._outside_spans(ledger.expenses, spans) == plain
+
+
+# Budget lines: spent from the lines' running totals (`budget.spent_ahead`, what the cache keeps) is spent
+# added one by one, on any day, whatever rounds.
+
+def every_line_figure(report) -> list:
+    return ([(figures.line.key, str(figures.budget), str(figures.original), str(figures.spent), str(figures.remaining))
+             for figures in report.lines],
+            [(rest.project.id, rest.period.span, str(rest.spent)) for rest in report.unbudgeted])
+
+
+@contextmanager
+def one_by_one():
+    """The report as it is where running totals would round: adding the expenses one by one."""
+    from cndledger.core import budget
+
+    kept = budget._summed_ahead
+    budget._summed_ahead = lambda ledger: None
+    try:
+        yield
+    finally:
+        budget._summed_ahead = kept
+
+
+PERIODS = ["2005", "2006", "FY2005-06", "2005-Q3", "2006-01", "FY2006-07"]
+KINDS = [None, "a", "b"]
+around = st.dates(dt.date(2004, 12, 1), dt.date(2007, 7, 31))  # the periods' days, and a little either side
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(st.tuples(st.integers(0, 2), st.sampled_from(PERIODS), st.sampled_from(KINDS),
+                                st.sampled_from(KINDS), st.one_of(st.none(), around)), min_size=1, max_size=8),
+       spending=st.lists(st.tuples(st.integers(0, 2), around, amounts_of_any_digits(), st.booleans(),
+                                   st.sampled_from(KINDS), st.sampled_from(KINDS)), min_size=1, max_size=14),
+       summed_with=st.sampled_from([3, 8, 28]), asked_with=st.sampled_from([3, 8, 28]), day=around)
+def test_budget_spent_from_running_totals_is_spent_added_one_by_one(lines, spending, summed_with, asked_with, day):
+    from cndledger.core.budget import budget_report, spent_ahead
+    from cndledger.format.records import Budget
+
+    projects = [Project(None, 0, "P0", "t", "USD", None, None, None, None, None, [], 7),
+                Project(None, 1, "P1", "t", "USD", "P0"), Project(None, 2, "P2", "t", "USD")]
+    budgets = [Budget(None, number, f"P{project}", period, Decimal(number + 1), category, cluster,
+                      None if revision is None else LedgerDate.of_day(revision))
+               for number, (project, period, category, cluster, revision) in enumerate(lines)]
+    expenses = [Expense(None, number, f"P{project}", LedgerDate.of_day(when), amount if positive else -amount, None,
+                        cluster, category)
+                for number, (project, when, amount, positive, category, cluster) in enumerate(spending)]
+    with_totals = Ledger(projects=projects, budgets=budgets, expenses=expenses)
+    with money_of_precision(summed_with):
+        spent_ahead(with_totals)
+    with money_of_precision(asked_with):
+        from_totals = every_line_figure(budget_report(with_totals, day))
+        with one_by_one():
+            assert every_line_figure(budget_report(Ledger(projects=projects, budgets=budgets, expenses=expenses),
+                                                   day)) == from_totals

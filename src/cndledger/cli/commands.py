@@ -625,6 +625,72 @@ def _read_entries(path: str) -> str:
         raise AddError(f"--from-file: '{path}' is not UTF-8 text; save it as UTF-8") from None
 
 
+def rates_import(session: Session, file: str, to: str, paths, ledger, currency) -> int:
+    import datetime as _dt
+
+    from cndledger.read.rates_csv import parse_code
+
+    try:
+        currencies = None if not currency else [parse_code(code) for code in currency]
+    except ValueError as exc:
+        raise _fail_usage(f"rates import: --currency: {exc}") from None
+    if not os.path.isfile(file):
+        raise _fail_usage(f"rates import: there is no file '{file}'" + (" (it is a folder)" if os.path.isdir(file) else ""))
+    today = _dt.date.today()
+    opened = _open(session, paths, ledger, today, False)
+    from cndledger.core.append import AddError, WriteFailed
+    from cndledger.core.rates_import import import_rates
+    from cndledger.render.problems import as_text
+
+    try:
+        done = import_rates(opened.ledger, file, to, [*(ledger or []), *(paths or [])], today, currencies=currencies)
+    except AddError as exc:
+        raise _fail_usage(f"rates import: {exc}") from None
+    except WriteFailed as exc:
+        print(f"cndledger: nothing was written: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    rates = _count(len(done.added), "rate")
+    if done.problems:
+        sys.stderr.write(as_text(done.problems, _lines_of(file)))
+        print(f"cndledger: nothing was written: {_count(len(done.problems), 'problem')} in {file} (all its rates or "
+              "none: correct the rows, or leave them out with --currency)", file=sys.stderr)
+        return EXIT_PROBLEMS
+    appended = done.appended
+    if appended is not None and not appended.written:
+        sys.stderr.write(as_text(appended.blocking, _source_line(appended.opened)))
+        print(f"cndledger: nothing was written: with these {rates} the ledger would have "
+              f"{_count(len(appended.blocking), 'new error')}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    present = f"{len(done.present)} already in the ledger"
+    if appended is not None:
+        print(f"added {rates} at {appended.path}:{appended.line}" + (f"; {present}" if done.present else ""))
+    elif done.present:
+        print(f"added no rate: all {present}")
+    else:
+        print(f"added no rate: {file} holds no rate" + (f" of {', '.join(currencies)}" if currencies else ""))
+    return EXIT_OK
+
+
+def _count(number: int, what: str) -> str:
+    return f"{number} {what}{'' if number == 1 else 's'}"
+
+
+def _lines_of(path: str):
+    """The lines of a file named in problems (a CSV file), for `as_text`; none where it cannot be read."""
+    from cndledger.read.rates_csv import decode
+
+    try:
+        with open(path, "rb") as handle:
+            lines = decode(handle.read()).splitlines()
+    except OSError:
+        lines = []
+
+    def line(file: str, number: int) -> str:
+        return lines[number - 1] if file == path and 0 < number <= len(lines) else ""
+
+    return line
+
+
 def iati_import(session: Session, files, to: str, reporting_org: str | None, force: bool, rates=None) -> int:
     try:
         from cndledger.iati.importing import ImportRefused, import_files
@@ -722,6 +788,7 @@ COMMANDS: dict[str, Callable[..., int]] = {
 }
 COMMANDS["iati import"] = iati_import
 COMMANDS["iati export"] = iati_export
+COMMANDS["rates import"] = rates_import
 
 
 def run(session: Session, name: str, options: dict) -> int:

@@ -185,6 +185,8 @@ COMMANDS = {command.name: command for command in (
 GROUPS = {
     "iati": "IATI activity files (the International Aid Transparency Initiative's XML): publish a ledger as one "
             "(export); read published files into a ledger (import, which needs lxml: pip install 'cndledger[iati]').",
+    "rates": "Exchange rates: import a CSV file of rates (date,from,to,rate, or the UN operational rates of "
+             "exchange) into a ledger file as [[rate]] entries.",
 }
 
 COMMANDS["iati import"] = Command(
@@ -223,4 +225,20 @@ COMMANDS["iati export"] = Command(
     Parameter("output", VALUE, "-o", "--output", show_default=False, metavar="FILE",
               help="Write the document to FILE (replaced whole, only once complete). Default: standard output."),
     NO_CACHE,
+)
+
+COMMANDS["rates import"] = Command(
+    "rates import", "Append the rates of a CSV file to a ledger file as [[rate]] entries, checked with the whole "
+    "ledger first.\nLayouts: a header date,from,to,rate[,source,note]; or the UN Treasury's operational rates "
+    "(Country,\nCurrency name, Code, Effective date, Rate: units per US dollar). Rates the ledger has are left out.\n"
+    "All or none: a bad row, or another rate than the ledger's for a pair and day, is reported at its CSV\n"
+    "line and nothing is written (exit 1).",
+    Parameter("file", ARGUMENT, show_default=False, metavar="FILE.csv",
+              help="The CSV file of rates (commas, tabs or semicolons)."),
+    Parameter("to", VALUE, "--to", required=True, show_default=False, metavar="FILE.toml",
+              help="The file of the ledger to append the [[rate]] entries to (it must exist: an empty file will do)."),
+    PATHS, LEDGER,
+    Parameter("currency", VALUES, "--currency", show_default=False, metavar="CODE",
+              help="Only the rates from or to this currency (an ISO 4217 code: PKR); repeatable. The other rows are "
+                   "not read."),
 )

@@ -7,21 +7,33 @@ one original (no `revision`) and any revisions; its amount as of D is that of th
 before D, else the original's. The checks (checks/budgets.py) report what makes a line ill-formed; the
 report is computed only where no fatal problem is left.
 
-The report is one pass over the expenses: each expense, counting on or before the day, is added into the
-lines of every project it counts in (its own and each above it: `counting.lineages`) whose period holds
-its day and whose category and cluster match; where none of a project's lines for that period match, into
-the project's unbudgeted spending for the period. Spent of a line never includes support cost.
+Spent: each expense, counting on or before the day, is added into the lines of every project it counts in
+(its own and each above it: `counting.lineages`) whose period holds its day and whose category and cluster
+match; where none of a project's lines for that period match, into the project's unbudgeted spending for
+the period. Spent of a line never includes support cost.
+
+It is one pass over the expenses, for any day: `spent_ahead` sorts them once by project and day, cuts
+each project's run by bisection into the periods of the lines it counts in, hands each cut to the lines
+it matches (or to the unbudgeted spending), in C over columns, and sums each line's ahead by day
+(`RunningTotals`). That does not depend on the day, so the
+ledger keeps it (`Ledger.budget_spent`) and so does the cache: a warm `check` (`budget-line-exceeded`)
+or `budget` reads one bisection per line, never the expenses.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from decimal import Decimal
-from operator import attrgetter
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Hashable, Iterable
+from decimal import Clamped, Decimal, Rounded
+from itertools import accumulate, compress, groupby, islice, repeat
+from operator import and_, attrgetter, eq, itemgetter, not_, or_
 
 from cndledger.core import counting
 from cndledger.core.counting import ZERO, difference, money
 from cndledger.core.ledger import Ledger
+from cndledger.core.totals import RunningTotals
 from cndledger.format.periods import (
     Label,
     Period,
@@ -33,7 +45,7 @@ from cndledger.format.periods import (
 )
 from cndledger.format.records import Budget, Project
 
-_PROJECT = attrgetter("project")
+_PROJECT, _CATEGORY, _CLUSTER = attrgetter("project"), attrgetter("category"), attrgetter("cluster")
 
 
 def fiscal_year_starts(ledger: Ledger) -> dict[str, int]:
@@ -49,15 +61,20 @@ def budget_periods(ledger: Ledger, starts: dict[str, int] | None = None) -> list
     `PeriodError` where the label does not fit that fiscal year, None where the project is unknown."""
     starts = fiscal_year_starts(ledger) if starts is None else starts
     found: list[Period | PeriodError | None] = []
+    resolved: dict[tuple[str, int], Period | PeriodError] = {}  # each label of each fiscal year read once
     for entry in ledger.budgets:
         start = starts.get(entry.project)
         if start is None or entry.project not in ledger.project_by_id:
             found.append(None)
             continue
-        try:
-            found.append(resolve(read_label(entry.period, start), start))
-        except PeriodError as exc:
-            found.append(exc)
+        period = resolved.get((entry.period, start))
+        if period is None:
+            try:
+                period = resolve(read_label(entry.period, start), start)
+            except PeriodError as exc:
+                period = exc
+            resolved[(entry.period, start)] = period
+        found.append(period)
     return found
 
 
@@ -89,6 +106,10 @@ class BudgetLine:
             if revision.revision is not None and revision.revision.first <= day:
                 latest = revision
         return latest or self.original
+
+    @property
+    def key(self) -> LineKey:
+        return (self.project.id, self.period.span, self.category, self.cluster)
 
     def matches(self, category: str | None, cluster: str | None) -> bool:
         return (self.category is None or self.category == category) and \
@@ -223,8 +244,148 @@ def lines_as_of(ledger: Ledger, as_of: _dt.date) -> list[LineFigures]:
 
 
 def _count_spent(ledger: Ledger, as_of: _dt.date, figures: list[LineFigures]) -> list[Unbudgeted]:
-    """Spent of each line, and the unbudgeted spending of each (project, period) the lines make: one pass
-    over the expenses, each added into the lines of every project of its lineage."""
+    """Spent of each line, and the unbudgeted spending of each (project, period) the lines make, as of the
+    day: from the lines' running totals (`spent_ahead`), where they give what adding one by one gives;
+    else one pass over the expenses."""
+    if not figures:
+        return []
+    # In the report's order: the order of the lines' projects and periods.
+    periods = {(line_figures.line.project.id, line_figures.line.period.span): line_figures.line.period
+               for line_figures in figures}
+    found = _spent_by(spent_ahead(ledger), [*(line_figures.line.key for line_figures in figures), *periods], as_of)
+    if found is None:
+        return _count_spent_one_by_one(ledger, as_of, figures)
+    for line_figures in figures:
+        line_figures.spent = found.get(line_figures.line.key, ZERO)
+    unbudgeted = []
+    for key, period in periods.items():
+        spent = found.get(key)
+        if spent is not None:
+            rest = Unbudgeted(ledger.project_by_id[key[0]], period)
+            rest.spent = spent
+            unbudgeted.append(rest)
+    return unbudgeted
+
+
+def spent_ahead(ledger: Ledger) -> RunningTotals | None:
+    """Every line's spent, keyed by `BudgetLine.key`, and each project's unbudgeted spending in the period
+    of some of its lines, keyed by (project, the period's days), summed ahead by day: what counts by any
+    day is one bisection (`RunningTotals.by`). Kept in `Ledger.budget_spent` (and in the cache). None where
+    a sum would round (more digits than the money context holds), or an expense has no rate into its
+    line's currency: the report then adds one by one."""
+    if ledger.budget_spent is None and ledger.budgets:
+        ledger.budget_spent = _summed_ahead(ledger)
+    return ledger.budget_spent
+
+
+UnbudgetedKey = tuple[str, tuple[_dt.date, _dt.date]]  # project, days
+
+
+def _summed_ahead(ledger: Ledger) -> RunningTotals | None:
+    """One pass over the expenses (`spent_ahead`): sorted once by project and day, each project's run cut by
+    bisection into the periods of the lines it counts in, each cut handed to the lines it matches."""
+    # project -> its periods (by days) -> (the period, its lines)
+    periods_of: dict[str, dict[tuple[_dt.date, _dt.date], tuple[Period, list[BudgetLine]]]] = {}
+    for line in budget_lines(ledger):
+        periods_of.setdefault(line.project.id, {}).setdefault(line.period.span, (line.period, []))[1].append(line)
+    # Each project's owners with lines: the projects its expenses count in that have lines.
+    owners = {project_id: owned for project_id, lineage in counting.lineages(ledger).items()
+              if (owned := [(owner, list(periods_of[owner].values())) for owner in lineage if owner in periods_of])}
+    # The expenses of those projects, by project and day: one sort, the rest passes in C over runs of them.
+    expenses = ledger.expenses
+    projects = list(map(_PROJECT, expenses))
+    ordinals = list(map(_dt.date.toordinal, counting.counting_days(expenses)))
+    order = sorted(compress(range(len(expenses)), map(owners.__contains__, projects)),
+                   key=list(zip(projects, ordinals)).__getitem__)
+    categories, clusters = list(map(_CATEGORY, expenses)), list(map(_CLUSTER, expenses))
+    currency_of = {project.id: project.currency for project in ledger.projects}
+    rows_of: dict[LineKey | UnbudgetedKey, list[tuple[int, Decimal]]] = {}
+    try:
+        for project_id, indexes in groupby(order, key=projects.__getitem__):
+            run = list(indexes)
+            run_days = list(map(ordinals.__getitem__, run))
+            amounts_of: dict[str, list[Decimal]] = {}  # the run's amounts in each currency of its owners
+            for owner, periods in owners[project_id]:
+                currency = currency_of[owner]
+                if currency not in amounts_of:  # each converted on its own day (as written in one currency)
+                    amounts_of[currency] = list(counting.amounts_in(ledger, map(expenses.__getitem__, run), currency))
+                for period, lines in periods:
+                    start = bisect_left(run_days, period.first.toordinal())
+                    stop = bisect_right(run_days, period.last.toordinal(), start)
+                    if start == stop:
+                        continue
+                    _hand_out(rows_of, list(zip(run_days[start:stop], amounts_of[currency][start:stop])),
+                              run[start:stop], categories, clusters, lines, (owner, period.span))
+    except counting.Unconvertible:  # a rate is missing: `check` says where; adding one by one raises it again
+        return None
+    spans: dict[LineKey | UnbudgetedKey, tuple[int, int]] = {}
+    days = array("i")
+    texts: list[str] = []
+    with money() as context:
+        context.clear_flags()  # a copy of MONEY's, which its own operations (MONEY.add, ...) raise
+        for key, summed in rows_of.items():
+            if not summed:  # a line of the period that none of the rows handed out matched
+                continue
+            summed.sort(key=_DAY)
+            key_days, amounts = zip(*summed)
+            if not min(amounts) > 0:
+                # Credits: what bounds every partial sum (in any order) is the sum of the amounts' sizes;
+                # where it does not round, no partial sum does (flags below). As `counting.spent_totals`.
+                sum(map(Decimal.copy_abs, amounts), ZERO)
+            spans[key] = (len(days), len(days) + len(key_days))
+            days.extend(key_days)
+            # From ZERO, as adding one by one does (0 + 1E+2 is 100), without the ZERO itself.
+            texts += islice(map(str, accumulate(amounts, initial=ZERO)), 1, None)
+        if context.flags[Rounded] or context.flags[Clamped]:
+            return None
+    return RunningTotals(spans, days, array("I", accumulate(map(len, texts))), "".join(texts).encode("ascii"))
+
+
+_DAY = itemgetter(0)
+
+
+def _hand_out(rows_of: dict[LineKey | UnbudgetedKey, list[tuple[int, Decimal]]], rows: list[tuple[int, Decimal]],
+              indexes: list[int], categories: list[str | None], clusters: list[str | None], lines: list[BudgetLine],
+              unbudgeted: UnbudgetedKey) -> None:
+    """The rows (day, amount) of one project's expenses in one period of an owner (their `indexes` among
+    the expenses) to each of the period's lines they match, those matching none to its unbudgeted."""
+    matched: list[bool] | None = None  # which rows some line matches, where not every one is
+    everything = False
+    for line in lines:
+        selected: list[bool] | None = None
+        if line.category is not None:
+            selected = list(map(eq, map(categories.__getitem__, indexes), repeat(line.category)))
+        if line.cluster is not None:
+            in_cluster = map(eq, map(clusters.__getitem__, indexes), repeat(line.cluster))
+            selected = list(in_cluster if selected is None else map(and_, selected, in_cluster))
+        if selected is None:
+            rows_of.setdefault(line.key, []).extend(rows)
+            everything = True
+        else:
+            rows_of.setdefault(line.key, []).extend(compress(rows, selected))
+            matched = selected if matched is None else list(map(or_, matched, selected))
+    if everything:
+        return
+    rest = rows if matched is None else list(compress(rows, map(not_, matched)))
+    if rest:
+        rows_of.setdefault(unbudgeted, []).extend(rest)
+
+
+def _spent_by(totals: RunningTotals | None, keys: Iterable[Hashable], as_of: _dt.date) -> dict[Hashable, Decimal] | None:
+    """What counts by `as_of` of each key that has any, where that is what adding one by one gives in the
+    money context of this run; None where it may not be (as `counting.totals_by`)."""
+    if totals is None:
+        return None
+    with money() as context:
+        context.clear_flags()
+        found = {key: ZERO + amount for key in keys if (amount := totals.by(key, as_of)) is not None}
+        if context.flags[Rounded] or context.flags[Clamped]:
+            return None
+    return found
+
+
+def _count_spent_one_by_one(ledger: Ledger, as_of: _dt.date, figures: list[LineFigures]) -> list[Unbudgeted]:
+    """As `_count_spent`, adding the expenses one by one, in ledger order: where running totals would round."""
     # project -> its periods (by days) -> (the period, the figures of its lines in that period)
     periods_of: dict[str, dict[tuple[_dt.date, _dt.date], tuple[Period, list[LineFigures]]]] = {}
     for line_figures in figures:

@@ -28,6 +28,8 @@ class Ledger(Entries):
         self.problems = problems or []  # found while reading
         self.unvalidated_names = unvalidated_names or {}  # kind -> ids (and aliases) of invalid entries
         self.spent_totals: RunningTotals | None = None  # the expenses summed ahead by project and day, where the cache kept them
+        # each budget line's spent (and the unbudgeted spending) summed ahead by day: core.budget.spent_ahead
+        self.budget_spent: RunningTotals | None = None
         self.known_to_convert: bool | None = None  # `converts`, where the cache kept it (so that no expense is read)
         # where amounts convert: the expenses converted into each currency they count in, summed ahead by day
         self.converted_spent_totals: RunningTotals | None = None

@@ -4,9 +4,9 @@ An entry is kept for each list of ledger paths (as given: they are what problems
 file's path, size, mtime and a hash of its bytes. It is used only where all of them match the
 files read now: the hash makes it never stale, whatever the mtime's granularity or an mtime set
 back by hand. It holds the loaded ledger (each of its attributes unpickled only when read, and its
-expenses' running totals for `balance`) and the problems that do not depend on the day
-(`checks.ledger_problems`); it is not used by another cndledger, another copy of its code, another
-Python, or another parser.
+expenses' running totals: by project for `balance`, by budget line for `check` and `budget`) and
+the problems that do not depend on the day (`checks.ledger_problems`); it is not used by another
+cndledger, another copy of its code, another Python, or another parser.
 
 The cache is pickled, so it is only ever read from a directory that is ours and that no one else
 can write: $XDG_CACHE_HOME/cndledger (else ~/.cache/cndledger), made 0700. A directory or a file
@@ -290,9 +290,11 @@ def _code() -> tuple[tuple[str, int, int], ...]:
 # Each attribute of the Ledger is a section of its own, so the layout follows the Ledger's: a list of
 # records as columns, one list per field (pickle keeps one copy of each text or date that many entries
 # share; amounts as their exact text), anything else as it is. `check` never reads the expenses (most
-# of a ledger), nor does `balance`: it reads what they add up to, their running totals, kept here.
+# of a ledger), nor do `balance` and `budget`: they read what they add up to, their running totals by
+# project and by budget line, kept here.
 
 def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict[str, object], list[bytes]]:
+    from cndledger.core.budget import spent_ahead
     from cndledger.core.counting import converted_spent_totals, spent_totals
 
     number = {id(source): index for index, source in enumerate(ledger.files)}
@@ -307,6 +309,7 @@ def _encode(ledger: Ledger, problems: list[Problem]) -> tuple[dict[str, object],
     attributes = {name: value for name, value in vars(ledger).items()
                   if name != "files" and not isinstance(getattr(type(ledger), name, None), cached_property)}
     attributes["spent_totals"] = spent_totals(ledger.expenses)  # what `balance` reads in place of the expenses
+    attributes["budget_spent"] = spent_ahead(ledger)  # what `check` and `budget` read of them for the budget lines
     attributes["known_to_convert"] = ledger.converts
     attributes["converted_spent_totals"] = converted_spent_totals(ledger)
     places: dict[str, tuple[bool, tuple[int, int]]] = {}
