@@ -90,7 +90,6 @@ def test_a_real_file_imports_into_a_ledger_that_check_accepts_with_its_money_by_
     assert {problem["code"] for problem in reported if problem["severity"] == "error"} <= {"iati-left-out"}
     if result.exit_code == 1:
         assert "of the files could not be read, and is left out (iati-left-out, listed above)" in result.stdout
-    assert "iati-needs-rate" not in {problem["code"] for problem in reported}
     assert re.search(r"^transactions: \d+ read, \d+ written", result.stdout, re.MULTILINE)
 
     check = ledger.run("check", "--format", "json", "imported")
@@ -100,7 +99,8 @@ def test_a_real_file_imports_into_a_ledger_that_check_accepts_with_its_money_by_
         "overspent", "tranche-overdue", "budget-line-exceeded"}
     assert f"cndledger check imported: 0 errors, {len(check.json()['problems'])} warning" in result.stdout
 
-    not_carried = {int(problem["line"]) for problem in reported if problem["code"] == "iati-not-carried"}
+    not_carried = {int(problem["line"]) for problem in reported
+                   if problem["code"] in ("iati-not-carried", "iati-needs-rate")}
     own, parents = xml_figures(path, not_carried)
     entries = ledger_toml(ledger.root / "imported")
     projects = {project["id"]: project for project in entries["project"]}
@@ -366,38 +366,104 @@ def test_disbursements_release_the_tranches_of_their_commitment_in_order(ledger)
     assert ledger.run("check", "--strict", "out").exit_code == 0  # no tranche-overdue: the tranche is released
 
 
-def test_a_value_in_another_currency_keeps_it_and_the_ledger_needs_a_rate(ledger):
-    text = document(activity(transaction("11", "1000", "2020-01-10", provider="XM-FUNDER")
-                             + transaction("4", "80", "2020-02-10", currency="EUR"), currency="USD"))
+def test_a_value_in_another_currency_no_rate_converts_is_left_out_and_reported(ledger):
+    text = _eur_activity_with_usd()  # a USD expense in a EUR activity, and no --rates
     result, reported = imported(ledger, text)
     assert result.exit_code == 0
     assert [(problem["code"], problem["line"]) for problem in reported] == \
         [("iati-needs-rate", str(line_of(text, 'code="4"') - 1))]
-    assert "the ledger needs a rate from EUR to USD" in reported[0]["message"]
-    assert "rates: the ledger needs exchange rates from EUR to USD (the files carry none)" in result.stdout
+    assert reported[0]["message"] == (
+        "the transaction of type 4 (expenditure) is in USD and its activity 'XM-TEST-1' is in EUR: left out, as no "
+        "rate converts it; --rates FILE.csv with a rate from USD to EUR dated on or before 2020-03-10 would carry it")
+    assert "transactions: 3 read, 2 written (1 commitments, 1 releases)" in result.stdout
+    assert "  1 skipped: 1 in a currency no rate given converts (--rates)" in result.stdout.splitlines()
+    assert "rates: no rate converts from USD to EUR (the files carry none)" in result.stdout
+    assert "cndledger check out: 0 errors, 0 warnings" in result.stdout
     entries = ledger_toml(ledger.root / "out")
-    assert entries["expense"] == [{"project": "XM-TEST-1", "date": datetime.date(2020, 2, 10),
-                                   "amount": 80, "currency": "EUR"}]
+    assert "expense" not in entries and "USD" not in (ledger.root / "out" / "activities.toml").read_text()
     assert entries["commitment"][0]["party"] == "XM-FUNDER"
-    check = ledger.run("check", "--format", "json", "out")
-    assert {problem["code"] for problem in check.json()["problems"]} <= {"currency-mismatch", "no-rate"}
+    assert ledger.run("check", "--strict", "out").exit_code == 0
+    project = figures(ledger)  # balance runs: the figures are the file's, less the expense left out
+    assert (project["committed"], project["released"], project["spent"]) == ("1000.00", "400.00", "0.00")
 
 
-def test_a_release_against_a_commitment_in_another_currency_says_its_currency(ledger):
+def test_a_commitment_no_rate_converts_is_left_out_with_its_releases(ledger):
     text = document(activity(transaction("2", "1000", "2020-01-10", currency="EUR")
                              + transaction("3", "400", "2020-02-10", currency="EUR")
+                             + transaction("3", "-100", "2020-03-10", currency="EUR")
+                             + transaction("2", "-200", "2020-04-10", currency="EUR")
                              + transaction("4", "10", "2020-02-11")))  # in USD, the default: the project's
     result, reported = imported(ledger, text)
     assert result.exit_code == 0
-    assert [(problem["code"], problem["line"]) for problem in reported] == \
-        [("iati-needs-rate", str(line_of(text, 'code="2"') - 1))]
+    commitment = line_of(text, 'code="2"') - 1
+    assert [(problem["code"], problem["line"]) for problem in reported] == [
+        ("iati-needs-rate", str(commitment)), ("iati-needs-rate", str(line_of(text, 'code="3"') - 1)),
+        ("iati-needs-rate", str(line_of(text, 'code="3"', 2) - 1)),
+        ("iati-needs-rate", str(line_of(text, 'code="2"', 2) - 1))]
+    assert reported[1]["message"] == (
+        f"the disbursement is against the commitment at line {commitment}, in EUR, which no rate given converts: "
+        "left out with it (--rates FILE.csv with a rate for that commitment's day would carry both)")
+    assert "transactions: 5 read, 1 written (1 expenses)" in result.stdout
+    assert "  4 skipped: 4 in a currency no rate given converts (--rates)" in result.stdout.splitlines()
     entries = ledger_toml(ledger.root / "out")
-    assert entries["commitment"][0]["currency"] == "EUR"
+    assert set(entries) == {"party", "project", "expense"}  # no implied commitment in EUR
     assert entries["project"][0]["currency"] == "USD"
-    assert entries["release"] == [{"commitment": "XM-TEST-1-C1", "date": datetime.date(2020, 2, 10), "amount": 400,
-                                   "currency": "EUR"}]
-    check = ledger.run("check", "--format", "json", "out")
-    assert {problem["code"] for problem in check.json()["problems"]} <= {"currency-mismatch", "no-rate"}
+    check = ledger.run("check", "--format", "json", "out")  # the expense with nothing released: the file's story
+    assert check.exit_code == 0 and [problem["code"] for problem in check.json()["problems"]] == ["overspent"]
+
+
+def test_a_rate_after_a_commitment_leaves_it_out_with_its_later_releases(ledger):
+    ledger.write("rates.csv", "date,from,to,rate\n2020-02-01,EUR,USD,1.1\n")
+    text = document(activity(transaction("2", "400", "2020-01-10", currency="EUR")
+                             + transaction("3", "400", "2020-02-10", currency="EUR")
+                             + transaction("2", "500", "2020-03-01", currency="EUR")
+                             + transaction("3", "800", "2020-03-10", currency="EUR")
+                             + transaction("4", "10", "2020-03-11")))
+    result, reported = imported(ledger, text, "--rates", "rates.csv")
+    assert result.exit_code == 0
+    # The first commitment has no rate on its day; its disbursement (on a day with a rate) goes with it, not to
+    # an implied commitment. The second converts: the disbursement of 800 after it is written, 300 of it against
+    # an implied commitment.
+    assert [(problem["code"], problem["line"]) for problem in reported] == [
+        ("iati-needs-rate", str(line_of(text, 'code="2"') - 1)), ("iati-needs-rate", str(line_of(text, 'code="3"') - 1)),
+        ("iati-implied-commitment", str(line_of(text, 'code="3"', 2) - 1))]
+    assert "the rates given have none of the pair on or before its day" in reported[0]["message"]
+    entries = ledger_toml(ledger.root / "out")
+    assert [(commitment["id"], str(commitment["date"]), commitment["amount"]) for commitment in entries["commitment"]] \
+        == [("XM-TEST-1-C1", "2020-03-01", 500), ("XM-TEST-1-IMPLIED1", "2020-03-10", 300)]
+    assert "transactions: 5 read, 3 written (1 commitments, 1 releases, 1 expenses)" in result.stdout
+    assert "  2 skipped: 2 in a currency no rate given converts (--rates)" in result.stdout.splitlines()
+    assert ledger.run("check", "--strict", "out").exit_code == 0
+    project = figures(ledger)
+    assert (project["committed"], project["released"]) == ("880.00", "880.00")  # 500 + 300 EUR at 1.1
+
+
+def test_a_child_in_another_currency_than_its_parent_and_no_rate_is_a_root(ledger):
+    child = activity(transaction("2", "100", "2020-01-10"), identifier="XM-TEST-1-A").replace(
+        "    <title>", '    <related-activity ref="XM-TEST-1" type="1"/>\n    <title>')
+    parent = activity(transaction("2", "200", "2020-01-10", currency="EUR"), currency="EUR").replace(
+        "    <title>", '    <related-activity ref="XM-TEST-1-A" type="2"/>\n    <title>')
+    text = document(parent, child)
+    result, reported = imported(ledger, text)
+    assert result.exit_code == 0
+    assert [(problem["code"], problem["line"]) for problem in reported] == \
+        [("iati-needs-rate", str(line_of(text, 'ref="XM-TEST-1" type="1"')))]  # said once, of type 1 and 2
+    assert reported[0]["message"] == (
+        "activity 'XM-TEST-1-A' is in USD and its parent 'XM-TEST-1' in EUR: written as a root project (no parent), "
+        "as its figures would count in the parent's at a rate; --rates FILE.csv with a rate between USD and EUR "
+        "would link it")
+    assert "transactions: 2 read, 2 written (2 commitments)" in result.stdout
+    projects = {project["id"]: project.get("parent") for project in ledger_toml(ledger.root / "out")["project"]}
+    assert projects == {"XM-TEST-1": None, "XM-TEST-1-A": None}
+    assert ledger.run("check", "--strict", "out").exit_code == 0
+    assert figures(ledger)["committed"] == "200.00"
+
+    ledger.write("rates.csv", "date,from,to,rate\n2019-01-01,USD,EUR,0.9\n")
+    result, reported = imported(ledger, text, "--rates", "rates.csv", "--force")
+    assert result.exit_code == 0 and reported == []
+    projects = {project["id"]: project.get("parent") for project in ledger_toml(ledger.root / "out")["project"]}
+    assert projects == {"XM-TEST-1": None, "XM-TEST-1-A": "XM-TEST-1"}
+    assert figures(ledger)["committed"] == "290.00"  # its child's 100 USD at 0.9
 
 
 def test_amounts_finer_than_the_minor_unit_are_rounded_half_away_from_zero(ledger):
@@ -530,10 +596,10 @@ def test_a_rate_after_the_entry_does_not_convert_it_and_a_bad_row_is_at_its_csv_
         ("bad.csv", "2", "bad-value"), ("bad.csv", "3", "bad-value")]
     assert "the rates given have none of the pair on or before its day" in reported[0]["message"]
     assert "dated on or before 2020-03-10" in reported[0]["message"]
-    assert "rates: the ledger needs exchange rates from USD to EUR (the rates given have none for some entries)" \
-        in result.stdout
-    check = ledger.run("check", "--format", "json", "out")
-    assert [problem["code"] for problem in check.json()["problems"]] == ["no-rate"]
+    assert "rates: no rate converts from USD to EUR (the rates given have none for some entries)" in result.stdout
+    assert "  1 skipped: 1 in a currency no rate given converts (--rates)" in result.stdout.splitlines()
+    assert "expense" not in ledger_toml(ledger.root / "out")
+    assert "cndledger check out: 0 errors, 0 warnings" in result.stdout
 
 
 def test_a_rates_file_that_is_not_there_is_bad_usage(ledger):

@@ -660,17 +660,20 @@ IATI_ROUNDED = Code(
 )
 
 IATI_NEEDS_RATE = Code(
-    "iati-needs-rate", WARNING, "an IATI value in another currency than its activity needs a rate (iati import)",
+    "iati-needs-rate", WARNING, "an IATI value no rate given converts is left out (iati import)",
     meaning="The activity's currency (its default-currency) becomes the project's; a transaction in another "
-            "currency keeps its own `currency`, and counts in the project only at an exchange rate, which IATI "
-            "files do not carry. The rates given with `--rates FILE.csv` are written to the ledger (rates.toml); "
-            "where none of them converts the entry on its day (none of the pair dated on or before it, either "
-            "way round), `cndledger check` reports the entry as `no-rate` until the ledger has one, and every "
-            "report stops. An activity in another currency than its parent is reported the same way (its figures "
-            "count in the parent's at a rate).",
+            "currency keeps its own `currency`, and counts in the project (and in those above it) only at an "
+            "exchange rate, which IATI files do not carry. The rates given with `--rates FILE.csv` are written to "
+            "the ledger (rates.toml); where none of them converts the entry on its day (none of the pair dated on "
+            "or before it, either way round), the entry is left out, as it would leave the ledger's figures "
+            "undefined (`no-rate`, which stops every report), and counted as skipped in the summary; so are the "
+            "releases, refunds and decommitments of a commitment left out so (no implied commitment takes them), "
+            "and a planned disbursement no rate converts on its due day. An activity in another currency than its "
+            "parent, where no rate of the pair is given, is written as a root project (no `parent`).",
     fix="Import again with `--rates FILE.csv` (date,from,to,rate, or the UN operational rates) holding a rate "
-        "of the pair dated on or before the entry, or add the `[[rate]]` by hand, or give the entry its own rate.",
-    hint="give --rates FILE.csv with a rate of the pair dated on or before the entry, or add a [[rate]]",
+        "of the pair dated on or before the entry: it is then written, with the rates it needs; or add the entry "
+        "and its `[[rate]]` by hand.",
+    hint="import again with --rates FILE.csv holding a rate of the pair dated on or before the entry",
     example=None, fixed=None, command="iati import",
     setup='cndledger iati import on an activity of default-currency="EUR" holding a value of currency="USD", '
           "without --rates",

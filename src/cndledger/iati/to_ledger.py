@@ -35,10 +35,14 @@ The mapping (docs/iati-import.md says it for users):
   currency than its project) is split only where no one commitment, or tranche, holds it (`_holders`).
 
 Amounts finer than their currency's minor unit are rounded half away from zero (`iati-rounded`). Entries
-in another currency than their project keep their `currency`; where none of the rates given (`--rates`, read
-from CSV files by `importing`) converts one on its day it is reported (`iati-needs-rate`: the ledger then
-needs a `[[rate]]`), and the rates given of the pairs converted are written (`rate_entries`). Every entry
-is written after a comment naming the XML file and line it comes from.
+in another currency than their project keep their `currency`, and the rates given of the pairs converted
+are written (`rate_entries`). Nothing is written that would leave the ledger's figures undefined (`no-rate`):
+an entry that the rates given (`--rates`, read from CSV files by `importing`) do not convert on its day
+into its project's currency and each currency above it is left out and reported (`iati-needs-rate`), and
+so are the releases, refunds and decommitments of a commitment left out so (`_commitments`: no implied
+commitment takes them); a rate on or before a commitment's day covers its revaluations on later days too.
+An activity in another currency than its parent, where no rate of the pair is given, is written as a root.
+Every entry is written after a comment naming the XML file and line it comes from.
 """
 
 from __future__ import annotations
@@ -79,6 +83,7 @@ from cndledger.read.rates_csv import new_rate_entries, rate_entry_text, toml_str
 
 COMMITMENT, RELEASE, EXPENSE, PLEDGE = "commitment", "release", "expense", "pledge"
 DECOMMITMENT, REFUND, CREDIT = "decommitment", "refund", "credit"
+NO_RATE = "in a currency no rate given converts (--rates)"  # why a transaction is skipped (iati-needs-rate)
 # TransactionType code -> the ledger's kind of a positive value (a negative one: NEGATIVE's).
 KIND_OF_TYPE = {"11": COMMITMENT, "2": COMMITMENT, "1": RELEASE, "3": RELEASE, "4": EXPENSE,
                 "13": PLEDGE, "12": PLEDGE}
@@ -103,7 +108,7 @@ class Imported(NamedTuple):
     implied: dict[str, Decimal]  # implied commitments: their amounts summed by currency
     implied_count: int
     rounded: int
-    rates: set[tuple[str, str]]  # (an entry's currency, its project's) where they differ and no rate given applies
+    rates: set[tuple[str, str]]  # (an entry's currency, its project's or one above) no rate given converts: left out
     other_organisation: int  # activities of another reporting organisation than --reporting-org
     budgets: int  # [[budget]] lines written
     tranches: int  # [[tranche]]s written
@@ -178,12 +183,14 @@ class _Release(NamedTuple):
 
 class _Commitment:
     __slots__ = ("id", "party", "amount", "day", "currency", "comment", "note", "released", "decommitted",
-                 "refunded", "tranched", "implied", "tranches")
+                 "refunded", "tranched", "implied", "tranches", "skipped")
 
     def __init__(self, id: str, party: str, amount: Decimal, day: _dt.date, currency: str, comment: str,
-                 note: str | None = None, implied: bool = False) -> None:
+                 note: str | None = None, implied: bool = False, skipped: int | None = None) -> None:
         self.id, self.party, self.amount, self.day, self.currency = id, party, amount, day, currency
         self.comment, self.note, self.implied = comment, note, implied
+        self.skipped = skipped  # the XML line of a commitment left out for want of a rate: not written, but
+        # its releases, refunds and decommitments are held to it (and left out with it)
         self.released = self.decommitted = self.refunded = self.tranched = Decimal(0)
         self.tranches: list[_Tranche] = []  # in the order of their due days
 
@@ -305,6 +312,7 @@ class _Import:
         self.budgets = self.tranches = 0
         self.counts: Counter[str] = Counter()
         self.rates: set[tuple[str, str]] = set()
+        self.unlinked: set[tuple[str, str]] = set()  # (child, parent) left apart for want of a rate
 
     def problem(self, code: Code, message: str, at: Location, hint: str | None = None) -> None:
         self.problems.append(code.problem(message, at, hint=hint))
@@ -414,15 +422,18 @@ class _Import:
             if above is child:
                 return
             above = self.projects.get(above.parent) if above.parent else None
+        if parent.currency != child.currency and self.given.earliest(child.currency, parent.currency) is None:
+            if (child.id, parent.id) not in self.unlinked:  # said once, where type 1 and type 2 both link them
+                self.unlinked.add((child.id, parent.id))
+                self.rates.add((child.currency, parent.currency))
+                given = " the rates given have none of the pair;" if self.given else ""
+                self.problem(IATI_NEEDS_RATE, f"activity '{child.id}' is in {child.currency} and its parent "
+                             f"'{parent.id}' in {parent.currency}: written as a root project (no parent), as its "
+                             f"figures would count in the parent's at a rate;{given} --rates FILE.csv with a rate "
+                             f"between {child.currency} and {parent.currency} would link it",
+                             Location(child.activity.file, line))
+            return
         child.parent = parent.id
-        if parent.currency != child.currency:
-            if self.given.earliest(child.currency, parent.currency) is not None:
-                self.converted.add((child.currency, parent.currency))
-                return
-            self.rates.add((child.currency, parent.currency))
-            self.problem(IATI_NEEDS_RATE, f"activity '{child.id}' is in {child.currency} and its parent "
-                         f"'{parent.id}' in {parent.currency}: its figures count in the parent's at a rate",
-                         Location(child.activity.file, line))
 
     def _project_text(self, project: _Project) -> str:
         activity = project.activity
@@ -464,10 +475,12 @@ class _Import:
                 continue
             project = self.projects[activity.identifier]
             commitments, releases, flows = self._transactions(project, transactions[project.id])
-            tranches = self._planned(project, planned[project.id], [c for c in commitments if not c.implied])
+            tranches = self._planned(project, planned[project.id],
+                                     [c for c in commitments if not c.implied and c.skipped is None])
             flows += self._releases(project, releases)
             project.entries += [self._commitment_text(project, commitment)
-                                for commitment in sorted(commitments, key=lambda commitment: commitment.day)]
+                                for commitment in sorted(commitments, key=lambda commitment: commitment.day)
+                                if commitment.skipped is None]
             project.entries += tranches
             project.entries += [text for _, _, text in sorted(flows, key=lambda item: item[:2])]
             self._budgets(project, budgets[project.id])
@@ -486,21 +499,54 @@ class _Import:
                          f"written as {rounded}", at)
         return rounded
 
-    def _other_currency(self, project: _Project, currency: str, at: Location, what: str, day: _dt.date
-                        ) -> str | None:
-        """The entry's `currency` key: None where it is its project's. Reported where none of the rates
-        given (`--rates`) converts it on its day."""
-        if currency == project.currency:
-            return None
-        if self.given.rate_on(currency, project.currency, day) is not None:
-            self.converted.add((currency, project.currency))
-            return currency
-        self.rates.add((currency, project.currency))
-        given = " the rates given have none of the pair on or before its day," if self.given else ""
-        self.problem(IATI_NEEDS_RATE, f"{what} is in {currency} and its activity '{project.id}' in "
-                     f"{project.currency}: written in {currency};{given} the ledger needs a rate from {currency} "
-                     f"to {project.currency} dated on or before {day.isoformat()}", at)
-        return currency
+    def _above(self, project: _Project) -> list[_Project]:
+        """The project and the projects above it: an entry counts in the currency of each."""
+        chain = [project]
+        while chain[-1].parent is not None:
+            chain.append(self.projects[chain[-1].parent])
+        return chain
+
+    def _missing(self, project: _Project, currency: str, day: _dt.date) -> _Project | None:
+        """The first of the project and those above it whose currency the rates given do not convert an
+        amount in `currency` of `day` into (None where they all do, or it is theirs)."""
+        return next((above for above in self._above(project) if above.currency != currency
+                     and self.given.rate_on(currency, above.currency, day) is None), None)
+
+    def _converts(self, project: _Project, currency: str) -> None:
+        """An entry in `currency` of the project is written: the rates of its pairs go to rates.toml."""
+        self.converted.update((currency, above.currency) for above in self._above(project) if above.currency != currency)
+
+    def _left_out(self, project: _Project, currency: str, day: _dt.date, at: Location, what: str,
+                  counted: bool = True) -> bool:
+        """Whether the entry is left out for want of a rate (and reported, and counted where `counted`): the
+        rates given do not convert it on its day into its project's currency or one above. Else its pairs'
+        rates are written."""
+        above = self._missing(project, currency, day)
+        if above is None:
+            self._converts(project, currency)
+            return False
+        self.rates.add((currency, above.currency))
+        if counted:
+            self.not_carried[NO_RATE] += 1
+        where = f"its activity '{project.id}' is in {project.currency}" if above is project else \
+            f"its activity '{project.id}' counts in '{above.id}', in {above.currency}"
+        given = " the rates given have none of the pair on or before its day;" if self.given else ""
+        self.problem(IATI_NEEDS_RATE, f"{what} is in {currency} and {where}: left out, as no rate converts it;{given} "
+                     f"--rates FILE.csv with a rate from {currency} to {above.currency} dated on or before "
+                     f"{day.isoformat()} would carry it", at)
+        return True
+
+    def _held_by_skipped(self, parts: list[tuple[_Commitment, Decimal]], at: Location, what: str) -> bool:
+        """Whether the entry is left out with a commitment it is against, left out for want of a rate
+        (and reported, and counted)."""
+        skipped = next((commitment for commitment, _ in parts if commitment.skipped is not None), None)
+        if skipped is None:
+            return False
+        self.not_carried[NO_RATE] += 1
+        self.problem(IATI_NEEDS_RATE, f"{what} is against the commitment at line {skipped.skipped}, in "
+                     f"{skipped.currency}, which no rate given converts: left out with it (--rates FILE.csv with a "
+                     "rate for that commitment's day would carry both)", at)
+        return True
 
     def _party(self, project: _Project, transaction: Transaction | PlannedDisbursement, incoming: bool) -> str:
         activity, file = project.activity, project.activity.file
@@ -552,15 +598,19 @@ class _Import:
                     self.problem(IATI_NOT_CARRIED, f"a {type_name} of {amount}: a pledge cannot be negative "
                                  "(the ledger has no withdrawn pledge); left out", at)
                     continue
+                if self._left_out(project, transaction.currency, day, at, f"the {type_name}"):
+                    continue
                 party = self._party(project, transaction, transaction.type in _INCOMING)
-                currency = self._other_currency(project, transaction.currency, at, f"the {type_name}", day)
+                currency = _own(transaction.currency, project)
                 fields: list[tuple[str, object]] = [
                     ("id", self.unique(f"{project.id}-P")), ("project", project.id), ("party", party), ("date", day),
                     ("amount", amount), ("currency", currency)]
                 entries.append((day, transaction.line, entry_text(PLEDGE, fields, comment)))
                 self.written[PLEDGE] += 1
             elif kind == EXPENSE:
-                currency = self._other_currency(project, transaction.currency, at, f"the {type_name}", day)
+                if self._left_out(project, transaction.currency, day, at, f"the {type_name}"):
+                    continue
+                currency = _own(transaction.currency, project)
                 fields = [("project", project.id), ("date", day), ("amount", amount), ("currency", currency)]
                 entries.append((day, transaction.line, entry_text(EXPENSE, fields, comment)))
                 self.written[CREDIT if amount < 0 else EXPENSE] += 1
@@ -629,14 +679,17 @@ class _Import:
             comment = f"{file}:{transaction.line}: transaction of type {transaction.type_as_written} " \
                       f"({TRANSACTION_TYPES[transaction.type]})"
             if flow.kind == COMMITMENT:
-                if currency != project.currency:
-                    self._other_currency(project, currency, at, "the commitment", flow.day)
+                if self._left_out(project, currency, flow.day, at, "the commitment"):
+                    commitments.append(_Commitment("", party, flow.amount, flow.day, currency, comment,
+                                                   skipped=transaction.line))
+                    continue
                 commitments.append(_Commitment(self.unique(f"{project.id}-C"), party, flow.amount, flow.day,
                                                currency, comment))
                 self.written[COMMITMENT] += 1
             elif flow.kind == RELEASE:
-                if currency != project.currency and not commitments:
-                    self._other_currency(project, currency, at, "the disbursement", flow.day)
+                # Left out where no rate converts it on its day, or where it is against a commitment left out
+                # so (no implied commitment takes it). Its parts are held all the same: what the written
+                # commitments count unreleased is then at most what the file's story leaves them.
                 parts: list[tuple[_Commitment, Decimal]] = []
                 left = flow.amount
                 for commitment in _holders(commitments, _unreleased, left, converted):
@@ -645,6 +698,9 @@ class _Import:
                         commitment.released += part
                         parts.append((commitment, part))
                         left -= part
+                if self._held_by_skipped(parts, at, "the disbursement") \
+                        or self._left_out(project, currency, flow.day, at, "the disbursement"):
+                    continue
                 if left:
                     implied = _Commitment(
                         self.unique(f"{project.id}-IMPLIED"), party, left, flow.day, currency, comment,
@@ -677,6 +733,9 @@ class _Import:
                         commitment.decommitted += part
                         parts.append((commitment, part))
                         left -= part
+                if self._held_by_skipped(parts, at, "the decommitment") \
+                        or self._left_out(project, currency, flow.day, at, "the decommitment"):
+                    continue
                 for n, (commitment, part) in enumerate(parts, 1):
                     note = f"Part {n} of {len(parts)} of the negative commitment at {file}:{transaction.line}." \
                         if len(parts) > 1 else None
@@ -707,6 +766,9 @@ class _Import:
                     commitment.refunded += part
                     parts.append((commitment, part))
                     left -= part
+            if self._held_by_skipped(parts, at, "the refund") \
+                    or self._left_out(project, currency, flow.day, at, "the refund"):
+                continue
             for n, (commitment, part) in enumerate(parts, 1):
                 note = f"Part {n} of {len(parts)} of the negative disbursement at {file}:{transaction.line}." \
                     if len(parts) > 1 else None
@@ -830,6 +892,8 @@ class _Import:
             amount = self._amount(disbursement.value, currency, at, what)
             if amount is None or amount == 0:
                 self.counts["planned zero" if amount is not None else "planned unknown currency"] += 1
+                continue
+            if self._left_out(project, currency, end or start, at, what, counted=False):
                 continue
             holding = [commitment for commitment in commitments
                        if commitment.party == party and commitment.currency == currency]

@@ -67,8 +67,8 @@ def summary(done: ImportDone, to: str, files: int) -> str:
     if imported.rates:
         pairs = ", ".join(f"{source} to {target}" for source, target in sorted(imported.rates))
         given = "the rates given have none for some entries" if done.rates_read else "the files carry none"
-        lines.append(f"rates: the ledger needs exchange rates from {pairs} ({given}): add [[rate]] entries "
-                     "(--rates FILE.csv), or `check` reports the entries in another currency (no-rate)")
+        lines.append(f"rates: no rate converts from {pairs} ({given}): what needs one is left out, or written as a "
+                     "root (iati-needs-rate, listed above); import again with --rates FILE.csv to carry it")
     if done.overwritten:
         lines.append(f"overwritten (--force): {', '.join(done.overwritten)}")
     return printable("\n".join(lines) + "\n")
