@@ -427,3 +427,42 @@ currency = "PKR"
     # P2: 10.01 PKR, then -4.00 USD at its own 2.5 (-10.00 PKR): 0.01; P1 counts P2's at the ledger's rates
     # (5.005 → 5.01, and -4.00 USD as written) and its own 7.77 PKR at 0.25 (1.9425 → 1.94): 2.95
     assert (closing["P2"]["spent"], closing["P1"]["spent"]) == ("0.01", "2.95")
+
+
+def test_two_trees_in_two_currencies_need_no_rate_between_them(ledger):
+    ledger.write("ledgers/a.toml", PREAMBLE + """
+[[project]]
+id = "E"
+title = "A project in euros, under no other"
+currency = "EUR"
+
+[[commitment]]
+id = "C2"
+project = "E"
+party = "DONOR"
+date = 2005-01-01
+amount = 100
+
+[[release]]
+commitment = "C2"
+date = 2005-01-02
+amount = 100
+
+[[expense]]
+project = "E"
+date = 2005-02-01
+amount = 10
+
+[[expense]]
+project = "E"
+date = 2005-02-02
+amount = -5
+
+[[assert]]
+project = "E"
+date = 2005-12-31
+spent = 5
+""")
+    assert problems(ledger, "--as-of", "2006-01-01") == []
+    projects = figures(ledger, "--as-of", "2006-01-01")
+    assert (projects["E"]["currency"], projects["E"]["spent"], projects["P1"]["spent"]) == ("EUR", "5.00", "0.00")

@@ -171,9 +171,7 @@ def spent_negative(ledger: Ledger) -> Iterator[Problem]:
             own = [expenses[position] for _, _, position in listed]
             if min(map(_AMOUNT, own)) > 0:  # no credit of its own: its total never falls
                 continue
-            # each in the project's currency, converted once on its day
-            amount_at = dict(zip((position for _, _, position in listed),
-                                 counting.amounts_in(ledger, own, currency, [day for _, day, _ in listed])))
+            amount_at = counting.expense_amounts_in(ledger, currency)  # each in the project's currency, on its day
             total = counting.ZERO
             for day, of_day in groupby(listed, key=itemgetter(1)):
                 positions = [position for _, _, position in of_day]

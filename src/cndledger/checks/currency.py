@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Clamped, Decimal, localcontext
 from itertools import compress, repeat
 from operator import attrgetter, is_, mod
+from typing import Any
 
 from cndledger.checks.check import Check
 from cndledger.core import counting
@@ -127,9 +128,14 @@ def rates_for_entries(ledger: Ledger) -> Iterator[Problem]:
     amount = attrgetter("amount")
     counted_in = counting.lineage_currencies(ledger)
     flows: list[Record] = [*ledger.releases, *ledger.refunds, *ledger.decommitments]
-    for entries, days in ((ledger.commitments, counting.counting_days(ledger.commitments)),
-                          (ledger.expenses, counting.counting_days(ledger.expenses)),
-                          (flows, counting.entry_days(ledger, flows))):
+    kinds: list[tuple[list[Any], list[_dt.date]]] = [(ledger.commitments, counting.counting_days(ledger.commitments)),
+                                                     (flows, counting.entry_days(ledger, flows))]
+    try:  # the expenses, most entries, converted once for every pass (`expense_amounts_in`): where all convert,
+        for currency in dict.fromkeys(currency for line in counted_in.values() for currency in line):
+            counting.expense_amounts_in(ledger, currency)
+    except counting.Unconvertible:  # ... else each is looked at, to say which
+        kinds.append((ledger.expenses, counting.counting_days(ledger.expenses)))
+    for entries, days in kinds:
         yield from _missing_rates(ledger, _conversions(ledger, entries, days, amount, counted_in))
     valued = [contribution for contribution in ledger.inkind if contribution.value is not None]
     yield from _missing_rates(ledger, _conversions(ledger, valued, map(counting.inkind_counts_from, valued),

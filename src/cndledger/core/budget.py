@@ -308,7 +308,9 @@ def _summed_ahead(ledger: Ledger) -> RunningTotals | None:
             for owner, periods in owners[project_id]:
                 currency = currency_of[owner]
                 if currency not in amounts_of:  # each converted on its own day (as written in one currency)
-                    amounts_of[currency] = list(counting.amounts_in(ledger, map(expenses.__getitem__, run), currency))
+                    amounts_of[currency] = (list(map(counting.expense_amounts_in(ledger, currency).__getitem__, run))
+                                            if ledger.converts else
+                                            list(counting.amounts_in(ledger, map(expenses.__getitem__, run), currency)))
                 for period, lines in periods:
                     start = bisect_left(run_days, period.first.toordinal())
                     stop = bisect_right(run_days, period.last.toordinal(), start)

@@ -28,6 +28,7 @@ from decimal import Clamped, Context, Decimal, Rounded, localcontext
 from itertools import accumulate, compress, groupby, islice, repeat
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, TypeVar
+from weakref import WeakKeyDictionary
 
 from cndledger.core.rates import NoRate
 from cndledger.core.totals import RunningTotals
@@ -240,12 +241,12 @@ def home_project(ledger: Ledger, entry: Record) -> Project | None:
 def entry_currency(ledger: Ledger, entry: Record) -> str | None:
     """The currency an entry's amounts are in: its own `currency`, else its project's; for a tranche,
     a release, a refund or a decommitment, its commitment's (the currency-mismatch check holds them to it)."""
-    own: str | None = getattr(entry, "currency", None)
-    if own is not None:  # (a flow's own is its commitment's, or currency-mismatch stops every report)
-        return own
-    if entry.__class__ in _OF_A_COMMITMENT_OR_TRANCHE:
+    if entry.__class__ in _OF_A_COMMITMENT_OR_TRANCHE:  # its own, if given, is checked against it
         commitment = ledger.commitment_by_id.get(entry.commitment)
         return None if commitment is None else entry_currency(ledger, commitment)
+    own: str | None = getattr(entry, "currency", None)
+    if own is not None:
+        return own
     project = ledger.project_by_id.get(getattr(entry, "project", ""))
     return None if project is None else project.currency
 
@@ -304,7 +305,7 @@ def amounts_in(ledger: Ledger, entries: Iterable[Commitment | Flow | Expense], c
 
 def _amount_in(ledger: Ledger, entry: Commitment | Flow | Expense, target: str, day: _dt.date) -> Decimal:
     """`converted` for an entry's own amount, with no call where it is in the target already (most are)."""
-    source = entry.currency or entry_currency(ledger, entry)
+    source = entry_currency(ledger, entry)
     if source is None or source == target or not entry.amount:
         return entry.amount
     return _converted(ledger, entry, entry.amount, source, target, day, False)
@@ -318,6 +319,30 @@ def amount_in(ledger: Ledger, entry: Commitment | Flow | Expense, currency: str 
     if day is None:
         day = entry_days(ledger, [entry])[0]
     return converted(ledger, entry, entry.amount, currency, day)
+
+
+_EXPENSES_IN: WeakKeyDictionary[Ledger, dict[tuple[str, bool], list[Decimal]]] = WeakKeyDictionary()
+
+
+def expense_amounts_in(ledger: Ledger, currency: str, *, everywhere: bool = False) -> list[Decimal]:
+    """Each expense's amount in `currency`, converted on the day it counts from, in ledger order: made
+    once per ledger and currency, for every pass that needs them (checks, figures, budgets, the cache).
+    Only the expenses that count in a project of that currency are converted (the others are ZERO:
+    no figure in it adds them), every expense with `everywhere` (`balance --currency`). Raises
+    Unconvertible where one has no rate (nothing is kept then)."""
+    found = _EXPENSES_IN.setdefault(ledger, {})
+    amounts = found.get((currency, everywhere))
+    if amounts is None:
+        expenses = ledger.expenses
+        days = counting_days(expenses)
+        if everywhere:
+            amounts = list(amounts_in(ledger, expenses, currency, days))
+        else:
+            counted_in = {project_id for project_id, line in lineage_currencies(ledger).items() if currency in line}
+            amounts = [_amount_in(ledger, expense, currency, day) if expense.project in counted_in else ZERO
+                       for expense, day in zip(expenses, days)]
+        found[(currency, everywhere)] = amounts
+    return amounts
 
 
 def entry_days(ledger: Ledger, entries: Sequence[Record]) -> list[_dt.date]:
@@ -428,14 +453,17 @@ def converted_spent_totals(ledger: Ledger) -> RunningTotals | None:
     if not ledger.converts:
         return None
     counted_in = lineage_currencies(ledger)
-    rows = []
+    expenses = ledger.expenses
+    projects = list(map(_PROJECT, expenses))
+    ordinals = list(map(_dt.date.toordinal, counting_days(expenses)))
+    rows: list[tuple[str, int, Decimal]] = []
     try:
-        with localcontext(MONEY):
-            for expense in ledger.expenses:
-                day = expense.date.last
-                for currency_of in counted_in.get(expense.project, ()):
-                    rows.append((converted_key(expense.project, currency_of), day.toordinal(),
-                                 converted(ledger, expense, expense.amount, currency_of, day)))
+        for currency_of in dict.fromkeys(currency for line in counted_in.values() for currency in line):
+            amounts = expense_amounts_in(ledger, currency_of)
+            keys = {project_id: converted_key(project_id, currency_of) for project_id, line in counted_in.items()
+                    if currency_of in line}
+            rows += [(keys[project_id], day, amount) for project_id, day, amount in zip(projects, ordinals, amounts)
+                     if project_id in keys]
     except Unconvertible:
         return None
     return _running_totals(rows)

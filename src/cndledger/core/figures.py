@@ -11,7 +11,7 @@ import datetime as _dt
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from itertools import accumulate, compress, groupby
+from itertools import accumulate, compress, groupby, repeat
 from operator import attrgetter, itemgetter
 
 from cndledger.core import counting
@@ -301,10 +301,16 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool, target: str | No
         counted: Iterable[Expense] = expenses
         if max(counting_from, default=as_of) > as_of:
             counted = compress(expenses, map(as_of.__ge__, counting_from))
-        for project_id, run in groupby(counted, key=_PROJECT):
-            if project_id in figures:
-                own = figures[project_id]
-                own.spent += total(counting.amounts_in(ledger, run, own.currency))
+        if converts and target is not None:  # each converted once per ledger (`expense_amounts_in`)
+            amounts = counting.expense_amounts_in(ledger, target, everywhere=projects_counted is None)
+            for project_id, amount, counts_from in zip(map(_PROJECT, expenses), amounts, counting_from):
+                if counts_from <= as_of and project_id in figures:
+                    figures[project_id].spent += amount
+        else:
+            for project_id, run in groupby(counted, key=_PROJECT):
+                if project_id in figures:
+                    own = figures[project_id]
+                    own.spent += total(counting.amounts_in(ledger, run, own.currency))
     if with_spent:
         for project_id, cost in counting.own_support_costs(ledger, as_of, target).items():
             if project_id in figures:
@@ -380,14 +386,17 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]],
 
     def add(projects: Iterable[str], counting_from: Iterable[_dt.date],
             entries: Iterable[Commitment | Release | Expense], which: int, *, negated: bool = False,
-            support_cost_rates: dict[str, Decimal] | None = None) -> None:
-        """Entries given with their projects and first days counting; summed run by run of one
-        project (files keep a project's entries together), at the speed of C."""
-        for project_id, run in groupby(zip(projects, counting_from, entries), key=itemgetter(0)):
+            support_cost_rates: dict[str, Decimal] | None = None, amounts: Iterable[Decimal] | None = None) -> None:
+        """Entries given with their projects and first days counting (and their `amounts` in the target,
+        where known); summed run by run of one project (files keep a project's entries together), at the
+        speed of C."""
+        known = amounts is not None
+        given: Iterable[Decimal] = amounts if amounts is not None else repeat(ZERO)
+        for project_id, run in groupby(zip(projects, counting_from, entries, given), key=itemgetter(0)):
             days = days_of.get(project_id)
             if days is None:  # neither it nor a project above it is asked about
                 continue
-            _, run_days, run_entries = zip(*run)
+            _, run_days, run_entries, run_known = zip(*run)
             if support_cost_rates is not None:  # the support cost each expense bears, in place of its amount
                 from cndledger.format.shares import support_cost, support_costs
 
@@ -400,6 +409,8 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]],
                         if (source := counting.entry_currency(ledger, expense)) is not None)
                 else:
                     run_amounts = tuple(support_costs(map(_AMOUNT, run_entries), rate, currency[project_id]))
+            elif known:
+                run_amounts = run_known
             else:
                 run_amounts = tuple(counting.amounts_in(ledger, run_entries, currency[project_id], run_days))
             if negated:
@@ -427,7 +438,8 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]],
         if counted:
             flow_projects, flow_days, counted_flows = zip(*counted)
             add(flow_projects, flow_days, counted_flows, which, negated=negated)
-    add(map(_PROJECT, expenses), counting.counting_days(expenses), expenses, 2)
+    add(map(_PROJECT, expenses), counting.counting_days(expenses), expenses, 2,
+        amounts=counting.expense_amounts_in(ledger, target) if converts and target is not None else None)
     if any(project.support_cost_rate for project in ledger.projects):
         add(map(_PROJECT, expenses), counting.counting_days(expenses), expenses, 5,
             support_cost_rates=counting.support_cost_rates(ledger))
