@@ -23,11 +23,10 @@ or `budget` reads one bisection per line, never the expenses.
 from __future__ import annotations
 
 import datetime as _dt
-from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Hashable, Iterable
 from decimal import Clamped, Decimal, Rounded
-from itertools import accumulate, compress, groupby, islice, repeat
+from itertools import compress, groupby, repeat
 from operator import and_, attrgetter, eq, itemgetter, not_, or_
 
 from cndledger.core import counting
@@ -320,27 +319,13 @@ def _summed_ahead(ledger: Ledger) -> RunningTotals | None:
                               run[start:stop], categories, clusters, lines, (owner, period.span))
     except counting.Unconvertible:  # a rate is missing: `check` says where; adding one by one raises it again
         return None
-    spans: dict[LineKey | UnbudgetedKey, tuple[int, int]] = {}
-    days = array("i")
-    texts: list[str] = []
-    with money() as context:
-        context.clear_flags()  # a copy of MONEY's, which its own operations (MONEY.add, ...) raise
-        for key, summed in rows_of.items():
-            if not summed:  # a line of the period that none of the rows handed out matched
-                continue
+    runs = []
+    for key, summed in rows_of.items():
+        if summed:  # (a line of the period that none of the rows handed out matched has none)
             summed.sort(key=_DAY)
             key_days, amounts = zip(*summed)
-            if not min(amounts) > 0:
-                # Credits: what bounds every partial sum (in any order) is the sum of the amounts' sizes;
-                # where it does not round, no partial sum does (flags below). As `counting.spent_totals`.
-                sum(map(Decimal.copy_abs, amounts), ZERO)
-            spans[key] = (len(days), len(days) + len(key_days))
-            days.extend(key_days)
-            # From ZERO, as adding one by one does (0 + 1E+2 is 100), without the ZERO itself.
-            texts += islice(map(str, accumulate(amounts, initial=ZERO)), 1, None)
-        if context.flags[Rounded] or context.flags[Clamped]:
-            return None
-    return RunningTotals(spans, days, array("I", accumulate(map(len, texts))), "".join(texts).encode("ascii"))
+            runs.append((key, key_days, amounts))
+    return counting.running_totals(runs)
 
 
 _DAY = itemgetter(0)

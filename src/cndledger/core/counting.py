@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from decimal import Clamped, Context, Decimal, Rounded, localcontext
 from itertools import accumulate, compress, groupby, islice, repeat
 from operator import attrgetter, itemgetter
@@ -471,13 +471,19 @@ def converted_spent_totals(ledger: Ledger) -> RunningTotals | None:
 
 def _running_totals(unsorted: Iterable[tuple[str, int, Decimal]]) -> RunningTotals | None:
     rows = sorted(unsorted, key=itemgetter(0, 1))
-    spans: dict[str, tuple[int, int]] = {}
+    return running_totals((key, counting_from, amounts) for key, run in groupby(rows, key=itemgetter(0))
+                          for _, counting_from, amounts in (zip(*run),))
+
+
+def running_totals(runs: Iterable[tuple[Hashable, Sequence[int], Sequence[Decimal]]]) -> RunningTotals | None:
+    """The `RunningTotals` of each key's amounts, given in the order of their days (ordinals); None where
+    a total would be rounded (more digits than the money context holds): the caller then sums one by one."""
+    spans: dict[Hashable, tuple[int, int]] = {}
     days = array("i")
     texts: list[str] = []
     with localcontext(MONEY) as context:
         context.clear_flags()  # a copy of MONEY's, which its own operations (MONEY.add, ...) raise
-        for project_id, run in groupby(rows, key=itemgetter(0)):
-            _, counting_from, amounts = zip(*run)
+        for project_id, counting_from, amounts in runs:
             if not min(amounts) > 0:
                 # Credits: what bounds every partial sum (in any order, of any of them) is the sum of
                 # the amounts' sizes; where it does not round, no partial sum does (flags below).
