@@ -627,7 +627,7 @@ def main(argv: list[str]) -> int:
     # parties.toml
     out = [header]
     for pid, name, typ, aliases in PARTIES:
-        t = f'[[party]]\nid = "{pid}"\nname = {q(name)}\ntype = "{typ}"\n'
+        t = f'[[party]]\nid = "{pid}"\nname = {q(name)}\ntype = "{typ}"\niati_ref = "XX-BENCH-{pid}"\n'
         if aliases:
             t += f"aliases = {qlist(aliases)}\n"
         out.append(t + "\n")
@@ -641,12 +641,14 @@ def main(argv: list[str]) -> int:
            (f'[[project]]\nid = "{prog_id}"\ntitle = "Earthquake and flood recovery programme"\n'
            f'currency = "USD"\nbudget = {sum(p["budget"] for p in projects) // 100}\n'
            f"start = {iso(pstart)}\nend = {iso(pend)}\nexecuting = \"UNDP\"\n"
+           f'iati_identifier = "XX-BENCH-UNDP-{prog_id}"\nrecipient_country = "PK"\n'
            f"clusters = {qlist(CLUSTERS)}\n"
            'note = "Programme envelope: the sum of its projects\' budgets"\n\n')]
     for p in projects:
         t = (f'[[project]]\nid = "{p["id"]}"\ntitle = {q(p["title"])}\ncurrency = "USD"\n'
              f'parent = "{prog_id}"\nbudget = {toml_amount(rng, p["budget"])}\n'
              f'start = {iso(p["start"])}\nend = {iso(p["end"])}\nexecuting = "{p["executing"]}"\n'
+             f'iati_identifier = "XX-BENCH-UNDP-{p["id"]}"\n'
              f'clusters = {qlist(p["clusters"])}\n')
         if p["note"]:
             t += f"note = {q(p['note'])}\n"
