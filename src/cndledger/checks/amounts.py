@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from decimal import Decimal
-from itertools import groupby
-from operator import attrgetter, itemgetter
+from itertools import accumulate, compress, groupby
+from operator import attrgetter, itemgetter, ne
 from typing import TypeVar
 
 from cndledger.checks.check import Check
@@ -172,6 +172,13 @@ def spent_negative(ledger: Ledger) -> Iterator[Problem]:
             if min(map(_AMOUNT, own)) > 0:  # no credit of its own: its total never falls
                 continue
             amount_at = counting.expense_amounts_in(ledger, currency)  # each in the project's currency, on its day
+            # Where the running total, read at the end of each day, never falls below zero: nothing to say
+            # (the sums in C; the day's ends are where the next row's day differs).
+            running = list(accumulate(map(amount_at.__getitem__, map(itemgetter(2), listed))))
+            days = list(map(itemgetter(1), listed))
+            ends = map(ne, days, [*days[1:], None])
+            if min(compress(running, ends)) >= 0:
+                continue
             total = counting.ZERO
             for day, of_day in groupby(listed, key=itemgetter(1)):
                 positions = [position for _, _, position in of_day]

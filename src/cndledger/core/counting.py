@@ -339,7 +339,10 @@ def expense_amounts_in(ledger: Ledger, currency: str, *, everywhere: bool = Fals
             amounts = list(amounts_in(ledger, expenses, currency, days))
         else:
             counted_in = {project_id for project_id, line in lineage_currencies(ledger).items() if currency in line}
-            amounts = [_amount_in(ledger, expense, currency, day) if expense.project in counted_in else ZERO
+            currency_of = {project.id: project.currency for project in ledger.projects}
+            # Most are in the currency already (no call for them); the others converted each on its day.
+            amounts = [expense.amount if (expense.currency or currency_of.get(expense.project)) == currency
+                       else _amount_in(ledger, expense, currency, day) if expense.project in counted_in else ZERO
                        for expense, day in zip(expenses, days)]
         found[(currency, everywhere)] = amounts
     return amounts

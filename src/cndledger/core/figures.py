@@ -453,15 +453,17 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]],
                     remaining = counting.converted(ledger, pledge, remaining, currency[pledge.project], day, revalued=True)
                 sums[pledge.project][day][4] += remaining
     if converts:  # outstanding: each commitment's unreleased amount, in its currency, revalued on each day asked
-        commitment_days = sorted({day for commitment in commitments for day in days_of.get(commitment.project, ())})
-        unreleased_on = {day: (counting.decommitted(ledger, day), released_by_commitment(ledger, day))
-                         for day in commitment_days}
+        released_by = _running_by_commitment(ledger, ledger.releases)
+        cancelled_by = _running_by_commitment(ledger, ledger.decommitments)
+        nothing: tuple[list[_dt.date], list[Decimal]] = ([], [ZERO])
         for commitment, counts_from in zip(commitments, counting.counting_days(commitments)):
+            released_days, released_sums = released_by.get(commitment.id, nothing)
+            cancelled_days, cancelled_sums = cancelled_by.get(commitment.id, nothing)
             for day in days_of.get(commitment.project, ()):
                 if counts_from <= day:
-                    cancelled, released = unreleased_on[day]
-                    unreleased = difference(counting.net_amount(commitment, cancelled),
-                                            released.get(commitment.id, ZERO))
+                    unreleased = difference(
+                        difference(commitment.amount, cancelled_sums[bisect_right(cancelled_days, day)]),
+                        released_sums[bisect_right(released_days, day)])
                     sums[commitment.project][day][6] += counting.converted(
                         ledger, commitment, unreleased, currency[commitment.project], day, revalued=True)
 
@@ -477,6 +479,23 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]],
                                       outstanding_value=outstanding if converts else None)
             for project_id, days in days_asked.items() for day in days
             for committed, released, spent, refunded, pledged, support_cost, outstanding in (sums[project_id][day],)}
+
+
+def _running_by_commitment(ledger: Ledger, flows: Sequence[Release | Decommitment]
+                           ) -> dict[str, tuple[list[_dt.date], list[Decimal]]]:
+    """Each commitment's releases (decommitments), in its own currency: the days they count from, in
+    order, and the running sums from zero (what counts by a day is `sums[bisect_right(days, day)]`)."""
+    of = counting.commitments_of(ledger, flows)
+    rows: dict[str, list[tuple[_dt.date, Decimal]]] = {}
+    for flow, commitment, day in zip(flows, of, counting.release_counting_days(flows, of)):
+        if commitment is not None:
+            rows.setdefault(commitment.id, []).append((day, flow.amount))
+    found = {}
+    for commitment_id, counted in rows.items():
+        counted.sort(key=itemgetter(0))
+        found[commitment_id] = ([day for day, _ in counted], list(accumulate((amount for _, amount in counted),
+                                                                             initial=ZERO)))
+    return found
 
 
 def released_by_tranche(ledger: Ledger, as_of: _dt.date) -> dict[str, Decimal]:
