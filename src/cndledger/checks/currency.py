@@ -7,13 +7,14 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Clamped, Decimal, localcontext
 from itertools import compress, repeat
 from operator import attrgetter, is_, mod
-from typing import Any
+from typing import Any, cast
 
 from cndledger.checks.check import Check
 from cndledger.core import counting
 from cndledger.core.counting import ZERO
 from cndledger.core.figures import released_by_commitment
 from cndledger.core.ledger import Ledger
+from cndledger.core.rates import duplicate_rates, quotes_of
 from cndledger.format.codes import BAD_PRECISION, BAD_VALUE, CURRENCY_MISMATCH, DUPLICATE_ID, NO_RATE
 from cndledger.format.currency import MONEY, minor_unit
 from cndledger.format.problems import Problem
@@ -63,12 +64,9 @@ def rates_written_once(ledger: Ledger) -> Iterator[Problem]:
     """Two rates of the same `from`, `to` and `date`: the later one is a duplicate."""
     if len(ledger.rates) < 2:
         return
-    first: dict[tuple[object, str, str], Rate] = {}
-    for rate in ledger.rates:
-        key = (rate.date.first, rate.from_currency, rate.to_currency)
-        earlier = first.setdefault(key, rate)
-        if earlier is not rate:
-            yield DUPLICATE_ID.problem(
+    for first, again in duplicate_rates(quotes_of(ledger.rates)):
+        rate, earlier = cast(Rate, again.origin), cast(Rate, first.origin)
+        yield DUPLICATE_ID.problem(
                 f"a second rate from {rate.from_currency} to {rate.to_currency} on {rate.date.text} (the first is at "
                 f"{earlier.at}); a pair has one rate a day", rate.at,
                 hint="keep one of the two (a rate the other way round, from "

@@ -88,10 +88,9 @@ class Ledger(Entries):
     @cached_property
     def rate_index(self) -> Rates:
         """The ledger's `[[rate]]`s, indexed for lookups by pair and day (`core/rates.py`)."""
-        from cndledger.core.rates import RateQuote, Rates
+        from cndledger.core.rates import Rates, quotes_of
 
-        return Rates(RateQuote(rate.date.last, rate.from_currency, rate.to_currency, rate.rate, rate)
-                     for rate in self.rates)
+        return Rates(quotes_of(self.rates))
 
     @property
     def converts(self) -> bool:

@@ -15,12 +15,10 @@ The contract (LEDGER-FORMAT.md, "Money in several currencies"):
 the unordered currency pair, never a scan. Where no rate applies, `convert` raises `NoRate`, a value
 that names the pair, the day and the nearest rate there is, and words the contract's message.
 
-What the integration does with it (the `[[rate]]` table is registered elsewhere): build one
-`Rates(RateQuote(day, from, to, rate, origin) for each [[rate]])` with `origin` the entry's
-`Location`; report `duplicate_rates(...)` as `duplicate-id` at the later entry; for each entry that
-counts in another currency, call `convert(amount, entry_currency, target, counting_day,
-entry_rate=...)` (an entry's own `rate` only where the target is its project's currency) and turn a
-`NoRate` into a `no-rate` problem at the entry (`missing.message`, `missing.hint`).
+The ledger's index is `Ledger.rate_index` (`Rates(quotes_of(ledger.rates))`); `checks/currency.py`
+reports `duplicate_rates` as `duplicate-id` at the later entry; `core/counting.py` (`converted`)
+calls `convert` for each entry that counts in another currency, with the entry's own `rate` only
+where the target is its project's currency, and turns a `NoRate` into a `no-rate` problem at the entry.
 
 Arithmetic is exact integer arithmetic on the amount's and the rate's ratios, then one rounding:
 no decimal context takes part, neither the thread's (a caller's context never changes a figure) nor
@@ -37,6 +35,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from cndledger.format.currency import MINOR_UNITS
+from cndledger.format.records import Rate
 from cndledger.format.values import MAX_RATE_DIGITS, parse_rate, significant_digits
 
 __all__ = ["MAX_RATE_DIGITS", "NoRate", "RateQuote", "Rates", "parse_rate", "significant_digits"]
@@ -183,6 +182,11 @@ def divide_rounded(amount: Decimal, rate: Decimal, currency: str) -> Decimal:
     amount_numerator, amount_denominator = amount.as_integer_ratio()
     rate_numerator, rate_denominator = rate.as_integer_ratio()
     return _rounded(amount_numerator * rate_denominator * 10 ** places, amount_denominator * rate_numerator, places)
+
+
+def quotes_of(rates: Iterable[Rate]) -> list[RateQuote]:
+    """The ledger's `[[rate]]`s as quotes, each with its entry as its origin (for messages)."""
+    return [RateQuote(rate.date.last, rate.from_currency, rate.to_currency, rate.rate, rate) for rate in rates]
 
 
 def duplicate_rates(quotes: Iterable[RateQuote]) -> list[tuple[RateQuote, RateQuote]]:
