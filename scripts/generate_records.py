@@ -220,8 +220,7 @@ def render_figures() -> str:
 
     lines = ["| figure | `balance --json` | meaning |", "|---|---|---|"]
     for figure in FIGURES:
-        meaning = figure.definition if figure.implemented else f"(Not implemented yet.) {figure.definition}"
-        lines.append(f"| {figure.label} | `{figure.name}` | {meaning} |")
+        lines.append(f"| {figure.label} | `{figure.name}` | {figure.definition} |")
     return "\n".join(lines) + "\n"
 
 

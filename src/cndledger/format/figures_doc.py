@@ -13,7 +13,6 @@ class Figure(NamedTuple):
     name: str  # as `balance --json` names it
     label: str  # as a person says it
     definition: str  # for a project, in its currency, as of a day D, counting its children
-    implemented: bool = True
 
 
 FIGURES: tuple[Figure, ...] = (

@@ -106,8 +106,7 @@ def _key_page(name: str, keys: list[tuple[Table, Key]]) -> str:
 
 
 def _figure_page(figure: Figure) -> str:
-    printed = "'cndledger balance' prints it" if figure.implemented else "not implemented yet: no report prints it"
-    out = [f"{figure.name}: a figure of each project ({figure.label}; {printed})"]
+    out = [f"{figure.name}: a figure of each project ({figure.label}; 'cndledger balance' prints it)"]
     out += ["  For a project, in its currency, as of a day D (--as-of), counting its children:",
             _paragraph(figure.definition)]
     return "\n".join(out) + "\n"
