@@ -466,3 +466,26 @@ spent = 5
     assert problems(ledger, "--as-of", "2006-01-01") == []
     projects = figures(ledger, "--as-of", "2006-01-01")
     assert (projects["E"]["currency"], projects["E"]["spent"], projects["P1"]["spent"]) == ("EUR", "5.00", "0.00")
+
+
+def test_the_balance_table_shows_the_exchange_difference_only_where_rates_moved(ledger):
+    ledger.write("ledgers/a.toml", RELEASED)
+    moved = ledger.run("balance", "--as-of", "2005-03-31", "--wide")
+    assert moved.exit_code == 0, moved.stderr
+    assert "exch. diff" in moved.stdout and "500.00" in moved.stdout
+    assert "exch. diff: committed − released − outstanding" in moved.stdout
+    still = ledger.run("balance", "--as-of", "2005-03-31", "--currency", "PKR")
+    assert "Balance as of 2005-03-31, in PKR" in still.stdout
+    assert "exch. diff" not in still.stdout  # all in the commitment's currency: nothing moved
+
+
+@pytest.mark.parametrize("written, hint", [
+    ('date = "2005-01"\nfrom = "USD"\nto = "PKR"\nrate = 59', "a rate's date is a day"),
+    ('date = 2005-01-01\nfrom = "usd"\nto = "PKR"\nrate = 59', "'from' and 'to' differ"),
+    ('date = 2005-01-01\nfrom = "USD"\nto = "PKR"\nrate = "59"', "at most 15 significant digits: 59.72"),
+])
+def test_a_bad_rate_has_a_hint_about_rates(ledger, written, hint):
+    ledger.write("ledgers/a.toml", PREAMBLE + f"\n[[rate]]\n{written}\n")
+    result = ledger.run("check")
+    assert result.exit_code == 1
+    assert "hint: write" in result.stdout and hint in result.stdout
