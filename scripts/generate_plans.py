@@ -50,11 +50,11 @@ HEADER = '''\
 # this file is stale.
 """Validation plans: each table's entries read into records as the models would, without Pydantic.
 
-`builders()` gives one function per table kind: `build(items, source, entries, refused)` appends to
-`entries` the record of each plainly valid entry of `items` (the entries of one kind in one file,
-each a dict), with the very values its model would give, and calls `refused(index, item)` for
-every other entry, so that Pydantic judges it and words its problems (`load.py`). The plan only ever
-says yes where Pydantic would (`tests/test_fast_paths.py` holds it on generated entries).
+`builders()` gives one function per table kind: `build(items, source, entries, refused, start)` appends
+to `entries` the record of each plainly valid entry of `items` (entries of one kind in one file, each a
+dict, the first being the file's entry number `start` of that kind), with the very values its model would
+give, and calls `refused(index, item)` for every other entry, so that Pydantic judges it and words its
+problems (`load.py`). The plan only ever says yes where Pydantic would (`tests/test_fast_paths.py` holds it on generated entries).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ if TYPE_CHECKING:
     from cndledger.format.record import Record
 
     Item = dict[str, Any]  # an entry as TOML gives it: its values are whatever the file holds
-    Build = Callable[[list[Item], EntrySource, list[Record], Callable[[int, Item], None]], None]
+    Build = Callable[[list[Item], EntrySource, list[Record], Callable[[int, Item], None], int], None]
 new = tuple.__new__
 
 
@@ -282,10 +282,11 @@ class Writer:
         name = f"build_{kind}"
         return [
             f"def {name}(items: list[Item], source: EntrySource, entries: list[Record],",
-            " " * len(f"def {name}(") + "refused: Callable[[int, Item], None]) -> None:",
-            f'    """[[{kind}]]: each entry that `models.{model.__name__}` takes, into a record `{record.__name__}`."""',
+            " " * len(f"def {name}(") + "refused: Callable[[int, Item], None], start: int = 0) -> None:",
+            f'    """[[{kind}]]: each entry that `models.{model.__name__}` takes, into a record `{record.__name__}`',
+            '    (the first of `items` being the file\'s entry number `start` of its kind)."""',
             "    append = entries.append",
-            "    for index, item in enumerate(items):",
+            "    for index, item in enumerate(items, start):",
             "        try:",
             *_indent(body, 12),
             "        except Exception:  # Refused, or the error of a value's own function: Pydantic judges",

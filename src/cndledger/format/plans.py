@@ -3,11 +3,11 @@
 # this file is stale.
 """Validation plans: each table's entries read into records as the models would, without Pydantic.
 
-`builders()` gives one function per table kind: `build(items, source, entries, refused)` appends to
-`entries` the record of each plainly valid entry of `items` (the entries of one kind in one file,
-each a dict), with the very values its model would give, and calls `refused(index, item)` for
-every other entry, so that Pydantic judges it and words its problems (`load.py`). The plan only ever
-says yes where Pydantic would (`tests/test_fast_paths.py` holds it on generated entries).
+`builders()` gives one function per table kind: `build(items, source, entries, refused, start)` appends
+to `entries` the record of each plainly valid entry of `items` (entries of one kind in one file, each a
+dict, the first being the file's entry number `start` of that kind), with the very values its model would
+give, and calls `refused(index, item)` for every other entry, so that Pydantic judges it and words its
+problems (`load.py`). The plan only ever says yes where Pydantic would (`tests/test_fast_paths.py` holds it on generated entries).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from cndledger.format.record import Record
 
     Item = dict[str, Any]  # an entry as TOML gives it: its values are whatever the file holds
-    Build = Callable[[list[Item], EntrySource, list[Record], Callable[[int, Item], None]], None]
+    Build = Callable[[list[Item], EntrySource, list[Record], Callable[[int, Item], None], int], None]
 new = tuple.__new__
 
 
@@ -103,10 +103,11 @@ def builders() -> dict[str, Build]:
     known_date, learn_date = _remembered(parse_date, intern)
 
     def build_party(items: list[Item], source: EntrySource, entries: list[Record],
-                    refused: Callable[[int, Item], None]) -> None:
-        """[[party]]: each entry that `models.Party` takes, into a record `Party`."""
+                    refused: Callable[[int, Item], None], start: int = 0) -> None:
+        """[[party]]: each entry that `models.Party` takes, into a record `Party`
+        (the first of `items` being the file's entry number `start` of its kind)."""
         append = entries.append
-        for index, item in enumerate(items):
+        for index, item in enumerate(items, start):
             try:
                 keys = 2
                 get = item.get
@@ -163,10 +164,11 @@ def builders() -> dict[str, Build]:
                 refused(index, item)
 
     def build_project(items: list[Item], source: EntrySource, entries: list[Record],
-                      refused: Callable[[int, Item], None]) -> None:
-        """[[project]]: each entry that `models.Project` takes, into a record `Project`."""
+                      refused: Callable[[int, Item], None], start: int = 0) -> None:
+        """[[project]]: each entry that `models.Project` takes, into a record `Project`
+        (the first of `items` being the file's entry number `start` of its kind)."""
         append = entries.append
-        for index, item in enumerate(items):
+        for index, item in enumerate(items, start):
             try:
                 keys = 3
                 get = item.get
@@ -277,10 +279,11 @@ def builders() -> dict[str, Build]:
                 refused(index, item)
 
     def build_pledge(items: list[Item], source: EntrySource, entries: list[Record],
-                     refused: Callable[[int, Item], None]) -> None:
-        """[[pledge]]: each entry that `models.Pledge` takes, into a record `Pledge`."""
+                     refused: Callable[[int, Item], None], start: int = 0) -> None:
+        """[[pledge]]: each entry that `models.Pledge` takes, into a record `Pledge`
+        (the first of `items` being the file's entry number `start` of its kind)."""
         append = entries.append
-        for index, item in enumerate(items):
+        for index, item in enumerate(items, start):
             try:
                 keys = 5
                 get = item.get
@@ -325,10 +328,11 @@ def builders() -> dict[str, Build]:
                 refused(index, item)
 
     def build_commitment(items: list[Item], source: EntrySource, entries: list[Record],
-                         refused: Callable[[int, Item], None]) -> None:
-        """[[commitment]]: each entry that `models.Commitment` takes, into a record `Commitment`."""
+                         refused: Callable[[int, Item], None], start: int = 0) -> None:
+        """[[commitment]]: each entry that `models.Commitment` takes, into a record `Commitment`
+        (the first of `items` being the file's entry number `start` of its kind)."""
         append = entries.append
-        for index, item in enumerate(items):
+        for index, item in enumerate(items, start):
             try:
                 keys = 5
                 get = item.get
@@ -403,10 +407,11 @@ def builders() -> dict[str, Build]:
                 refused(index, item)
 
     def build_tranche(items: list[Item], source: EntrySource, entries: list[Record],
-                      refused: Callable[[int, Item], None]) -> None:
-        """[[tranche]]: each entry that `models.Tranche` takes, into a record `Tranche`."""
+                      refused: Callable[[int, Item], None], start: int = 0) -> None:
+        """[[tranche]]: each entry that `models.Tranche` takes, into a record `Tranche`
+        (the first of `items` being the file's entry number `start` of its kind)."""
         append = entries.append
-        for index, item in enumerate(items):
+        for index, item in enumerate(items, start):
             try:
                 keys = 3
                 get = item.get
@@ -501,10 +506,11 @@ def builders() -> dict[str, Build]:
                 refused(index, item)
 
     def build_release(items: list[Item], source: EntrySource, entries: list[Record],
-                      refused: Callable[[int, Item], None]) -> None:
-        """[[release]]: each entry that `models.Release` takes, into a record `Release`."""
+                      refused: Callable[[int, Item], None], start: int = 0) -> None:
+        """[[release]]: each entry that `models.Release` takes, into a record `Release`
+        (the first of `items` being the file's entry number `start` of its kind)."""
         append = entries.append
-        for index, item in enumerate(items):
+        for index, item in enumerate(items, start):
             try:
                 keys = 3
                 get = item.get
@@ -571,10 +577,11 @@ def builders() -> dict[str, Build]:
                 refused(index, item)
 
     def build_refund(items: list[Item], source: EntrySource, entries: list[Record],
-                     refused: Callable[[int, Item], None]) -> None:
-        """[[refund]]: each entry that `models.Refund` takes, into a record `Refund`."""
+                     refused: Callable[[int, Item], None], start: int = 0) -> None:
+        """[[refund]]: each entry that `models.Refund` takes, into a record `Refund`
+        (the first of `items` being the file's entry number `start` of its kind)."""
         append = entries.append
-        for index, item in enumerate(items):
+        for index, item in enumerate(items, start):
             try:
                 keys = 3
                 get = item.get
@@ -633,10 +640,11 @@ def builders() -> dict[str, Build]:
                 refused(index, item)
 
     def build_decommitment(items: list[Item], source: EntrySource, entries: list[Record],
-                           refused: Callable[[int, Item], None]) -> None:
-        """[[decommitment]]: each entry that `models.Decommitment` takes, into a record `Decommitment`."""
+                           refused: Callable[[int, Item], None], start: int = 0) -> None:
+        """[[decommitment]]: each entry that `models.Decommitment` takes, into a record `Decommitment`
+        (the first of `items` being the file's entry number `start` of its kind)."""
         append = entries.append
-        for index, item in enumerate(items):
+        for index, item in enumerate(items, start):
             try:
                 keys = 3
                 get = item.get
@@ -695,10 +703,11 @@ def builders() -> dict[str, Build]:
                 refused(index, item)
 
     def build_inkind(items: list[Item], source: EntrySource, entries: list[Record],
-                     refused: Callable[[int, Item], None]) -> None:
-        """[[inkind]]: each entry that `models.InKind` takes, into a record `InKind`."""
+                     refused: Callable[[int, Item], None], start: int = 0) -> None:
+        """[[inkind]]: each entry that `models.InKind` takes, into a record `InKind`
+        (the first of `items` being the file's entry number `start` of its kind)."""
         append = entries.append
-        for index, item in enumerate(items):
+        for index, item in enumerate(items, start):
             try:
                 keys = 6
                 get = item.get
@@ -785,10 +794,11 @@ def builders() -> dict[str, Build]:
                 refused(index, item)
 
     def build_expense(items: list[Item], source: EntrySource, entries: list[Record],
-                      refused: Callable[[int, Item], None]) -> None:
-        """[[expense]]: each entry that `models.Expense` takes, into a record `Expense`."""
+                      refused: Callable[[int, Item], None], start: int = 0) -> None:
+        """[[expense]]: each entry that `models.Expense` takes, into a record `Expense`
+        (the first of `items` being the file's entry number `start` of its kind)."""
         append = entries.append
-        for index, item in enumerate(items):
+        for index, item in enumerate(items, start):
             try:
                 keys = 3
                 get = item.get
@@ -863,10 +873,11 @@ def builders() -> dict[str, Build]:
                 refused(index, item)
 
     def build_budget(items: list[Item], source: EntrySource, entries: list[Record],
-                     refused: Callable[[int, Item], None]) -> None:
-        """[[budget]]: each entry that `models.Budget` takes, into a record `Budget`."""
+                     refused: Callable[[int, Item], None], start: int = 0) -> None:
+        """[[budget]]: each entry that `models.Budget` takes, into a record `Budget`
+        (the first of `items` being the file's entry number `start` of its kind)."""
         append = entries.append
-        for index, item in enumerate(items):
+        for index, item in enumerate(items, start):
             try:
                 keys = 3
                 get = item.get
@@ -916,10 +927,11 @@ def builders() -> dict[str, Build]:
                 refused(index, item)
 
     def build_rate(items: list[Item], source: EntrySource, entries: list[Record],
-                   refused: Callable[[int, Item], None]) -> None:
-        """[[rate]]: each entry that `models.Rate` takes, into a record `Rate`."""
+                   refused: Callable[[int, Item], None], start: int = 0) -> None:
+        """[[rate]]: each entry that `models.Rate` takes, into a record `Rate`
+        (the first of `items` being the file's entry number `start` of its kind)."""
         append = entries.append
-        for index, item in enumerate(items):
+        for index, item in enumerate(items, start):
             try:
                 keys = 4
                 get = item.get
@@ -960,10 +972,11 @@ def builders() -> dict[str, Build]:
                 refused(index, item)
 
     def build_milestone(items: list[Item], source: EntrySource, entries: list[Record],
-                        refused: Callable[[int, Item], None]) -> None:
-        """[[milestone]]: each entry that `models.Milestone` takes, into a record `Milestone`."""
+                        refused: Callable[[int, Item], None], start: int = 0) -> None:
+        """[[milestone]]: each entry that `models.Milestone` takes, into a record `Milestone`
+        (the first of `items` being the file's entry number `start` of its kind)."""
         append = entries.append
-        for index, item in enumerate(items):
+        for index, item in enumerate(items, start):
             try:
                 keys = 3
                 get = item.get
@@ -1010,10 +1023,11 @@ def builders() -> dict[str, Build]:
                 refused(index, item)
 
     def build_assert(items: list[Item], source: EntrySource, entries: list[Record],
-                     refused: Callable[[int, Item], None]) -> None:
-        """[[assert]]: each entry that `models.Assertion` takes, into a record `Assertion`."""
+                     refused: Callable[[int, Item], None], start: int = 0) -> None:
+        """[[assert]]: each entry that `models.Assertion` takes, into a record `Assertion`
+        (the first of `items` being the file's entry number `start` of its kind)."""
         append = entries.append
-        for index, item in enumerate(items):
+        for index, item in enumerate(items, start):
             try:
                 keys = 2
                 get = item.get

@@ -50,21 +50,105 @@ def load_contents(contents: list[tuple[str, bytes | Problem]]) -> Ledger:
     ledger = Ledger()
     validator = _Validator(ledger)
     for path, raw in contents:
-        source, data = _read(path, raw, ledger.problems)
-        ledger.files.append(source)
-        if data is None:
-            continue
-        tables = {key: value for key, value in data.items()
-                  if key in RECORDS and isinstance(value, list) and all(map(isinstance, value, repeat(dict)))}
-        source.entry_counts = {kind: len(items) for kind, items in tables.items()}
-        for key, value in data.items():
-            if key not in tables:
-                ledger.problems.append(_not_a_table(source, key, value))
-        for kind, items in tables.items():
-            validator.add(kind, source, items)
+        _load_file(ledger, validator, path, raw)
     if ledger.budgets:
         ledger.problems.extend(_budget_problems(ledger))
     return ledger
+
+
+def _load_file(ledger: Ledger, validator: _Validator, path: str, raw: bytes | Problem) -> None:
+    """One file's entries into the ledger. Its tables are freed on return, before the next file is read,
+    so that their memory holds the next file's (fewer pages to ask of the system); a large file is read
+    in parts (`_parts`) for the same reason, where that gives what reading it whole gives."""
+    source = _decoded(path, raw, ledger.problems)
+    ledger.files.append(source)
+    if source.text is None:
+        return
+    assert not isinstance(raw, Problem)  # (the text was decoded from it)
+    parts = _parts(source.text, raw)
+    if parts is not None and _load_parts(ledger, validator, source, source.text, parts):
+        source.keep_bytes_only(raw)
+        return
+    data = _parsed(source, raw, ledger.problems)
+    if data is None:
+        return
+    tables = {key: value for key, value in data.items()
+              if key in RECORDS and isinstance(value, list) and all(map(isinstance, value, repeat(dict)))}
+    source.entry_counts = {kind: len(items) for kind, items in tables.items()}
+    for key, value in data.items():
+        if key not in tables:
+            ledger.problems.append(_not_a_table(source, key, value))
+    for kind, items in tables.items():
+        validator.add(kind, source, items)
+
+
+# A file this large is read in parts of about `_PART_SIZE` characters, each cut before a line that opens
+# an array of tables (`[[expense]]`), parsed and turned into records one after the other: the tables of
+# one part at a time, never those of the whole file, so that the memory of one part's holds the next one's.
+_PARTS_FROM = 1 << 18
+_PART_SIZE = 1 << 16
+_BLANK_OR_COMMENTS = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n)*")
+
+
+def _parts(text: str, raw: bytes) -> list[tuple[int, int]] | None:
+    """Where the text's parts start and end, or None where it is read whole (small, or something but comments before its
+    first `[[table]]`: a key there could be an array that a later part's header must not add to).
+
+    Read part by part, a ledger reads as it reads whole (`_load_parts` holds each part to it): a part
+    that opens or adds to a table of an earlier part's entry (`[entry.sub]`, `[[entry.sub]]`) makes
+    it a table at the top, not an array of tables; a cut inside a multi-line string or array leaves the
+    part before it unterminated. Either sends the file to be read whole."""
+    if len(text) < _PARTS_FROM or not _toml_rs_installed() or not _nests_shallowly(raw):
+        return None
+    first = 0 if text.startswith("[[") else text.find("\n[[") + 1
+    if not first and not text.startswith("[[") or _BLANK_OR_COMMENTS.fullmatch(text, 0, first) is None:
+        return None
+    cuts = [0]
+    while (cut := text.find("\n[[", cuts[-1] + _PART_SIZE)) >= 0:
+        cuts.append(cut + 1)
+    return [*zip(cuts, [*cuts[1:], len(text)])]
+
+
+def _toml_rs_installed() -> bool:
+    try:
+        import toml_rs  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _load_parts(ledger: Ledger, validator: _Validator, source: SourceFile, text: str,
+                parts: list[tuple[int, int]]) -> bool:
+    """The file's entries into the ledger, part by part; False, with the ledger as before, where a part
+    does not parse (the file is then read whole, which words the fault or finds none)."""
+    import toml_rs
+
+    counts = {kind: len(ledger.entries_of(kind)) for kind in RECORDS}
+    problems, unvalidated = len(ledger.problems), {kind: set(names) for kind, names in ledger.unvalidated_names.items()}
+    entry_counts: dict[str, int] = {}
+    for start, end in parts:
+        try:
+            data = toml_rs.loads(text[start:end], parse_float=Decimal, toml_version="1.0.0")
+            if not all(isinstance(items, list) and all(map(isinstance, items, repeat(dict))) for items in data.values()):
+                raise ValueError("a table at the top: it may belong to an entry of an earlier part")
+        except Exception:  # noqa: BLE001 - any fault: the whole file is read again, and judged whole
+            for kind, count in counts.items():
+                del ledger.entries_of(kind)[count:]
+            del ledger.problems[problems:]
+            ledger.unvalidated_names = unvalidated
+            return False
+        for kind, items in data.items():
+            first = entry_counts.get(kind, 0)
+            entry_counts[kind] = first + len(items)
+            if kind in RECORDS:
+                validator.add(kind, source, items, first)
+        del data
+    source.entry_counts = {kind: count for kind, count in entry_counts.items() if kind in RECORDS}
+    for key in entry_counts:
+        if key not in RECORDS:
+            ledger.problems.append(_not_a_table(source, key, None))
+    source.parsed = True
+    return True
 
 
 def _budget_problems(ledger: Ledger) -> list[Problem]:
@@ -160,30 +244,36 @@ def _nests_shallowly(raw: bytes) -> bool:
     return not brackets
 
 
-def _read(path: str, raw: bytes | Problem, problems: list[Problem]) -> tuple[SourceFile, Document | None]:
+def _decoded(path: str, raw: bytes | Problem, problems: list[Problem]) -> SourceFile:
+    """The file with its text, where it was read and is UTF-8 (else with the problem said)."""
     source = SourceFile(path)
     if isinstance(raw, Problem):
         problems.append(raw)
-        return source, None
+        return source
     try:
         source.text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         problems.append(_not_utf8(path, raw, exc))
-        return source, None
+    return source
+
+
+def _parsed(source: SourceFile, raw: bytes, problems: list[Problem]) -> Document | None:
+    """The TOML document of the decoded file, or None with its problem said."""
+    path, text = source.path, source.text or ""
     try:
-        data = _parse(source.text, raw)
+        data = _parse(text, raw)
     except RecursionError:
         problems.append(TOML_SYNTAX.problem("invalid TOML: values are nested too deeply to read",
-                                            Location(path, _deeply_nested_line(source.text))))
-        return source, None
+                                            Location(path, _deeply_nested_line(text))))
+        return None
     except ValueError as exc:
-        problems.append(_syntax_problem(path, source.text, exc))
-        return source, None
+        problems.append(_syntax_problem(path, text, exc))
+        return None
     except MemoryError:
         problems.append(UNREADABLE_FILE.problem("the file is too large to read into memory", Location(path, 1)))
-        return source, None
+        return None
     source.parsed = True
-    return source, data
+    return data
 
 
 def _syntax_problem(path: str, text: str, exc: ValueError) -> Problem:
@@ -284,7 +374,8 @@ class _Validator:
         self.ledger = ledger
         self.builders = builders()  # one set per reading: texts interned, ids and dates judged once each
 
-    def add(self, kind: str, source: SourceFile, items: list[Document]) -> None:
+    def add(self, kind: str, source: SourceFile, items: list[Document], start: int = 0) -> None:
+        """The entries of `items` (of one kind in one file, from its `start`-th) into the ledger."""
         entries = self.ledger.entries_of(kind)
 
         def refused(index: int, item: Document) -> None:
@@ -292,7 +383,7 @@ class _Validator:
             if entry is not None:
                 entries.append(entry)
 
-        self.builders[kind](items, source, entries, refused)
+        self.builders[kind](items, source, entries, refused, start)
 
     def _by_pydantic(self, kind: str, source: SourceFile, index: int, item: Document) -> Record | None:
         from pydantic import ValidationError

@@ -43,6 +43,12 @@ class SourceFile:
     def text(self, value: str | None) -> None:
         self._text = value
 
+    def keep_bytes_only(self, raw: bytes) -> None:
+        """Let go of the decoded text of a large file once it is read (its bytes are kept anyway): it is
+        decoded again where a problem asks where something stands (most runs never do)."""
+        if self._positions is None and self._text is not None:
+            self._text, self._raw = None, raw
+
     def positions(self) -> FilePositions:
         if self._positions is None:
             from cndledger.read.locate import FilePositions  # only when a problem asks where something stands
