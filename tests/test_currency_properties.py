@@ -229,3 +229,51 @@ def test_a_ledger_all_in_dollars_reported_in_rupees_converts_every_entry(folder,
         for figures in balance(ledger, as_of, currency=currency).projects:
             assert (figures.committed, figures.released, figures.spent, figures.outstanding) == \
                 expected[figures.project.id], (currency, figures.project.id)
+
+
+# --- Converting a column of amounts (`Rates.convert_all`, the expenses' fast path) -----------------
+
+MINOR = {"USD": 2, "PKR": 2, "JPY": 0, "KWD": 3}
+column_days = st.integers(0, 30).map(lambda step: FIRST + dt.timedelta(days=step))
+# Credits and debits, of a few digits or of very many decimal places (those leave the columns' path).
+column_amounts = st.one_of(
+    st.integers(-10**9, 10**9).filter(bool).map(lambda cents: Decimal(cents).scaleb(-2)),
+    st.integers(-99, 99).filter(bool).map(lambda units: Decimal(units).scaleb(-4)),
+    st.integers(1, 10**40).map(lambda units: Decimal(units).scaleb(-38)))
+column_rates = st.integers(1, 10**15 - 1).flatmap(lambda digits: st.integers(0, 14).map(lambda exp: Decimal(digits).scaleb(-exp)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(MINOR)), st.sampled_from(sorted(MINOR)), st.booleans(),
+       st.dictionaries(column_days, column_rates, min_size=1, max_size=5),
+       st.dictionaries(column_days, column_rates, max_size=3),
+       st.lists(st.tuples(column_amounts, column_days), max_size=12))
+def test_a_column_of_amounts_converts_as_each_would_on_its_own(source, target, both_ways, forward, backward, rows):
+    from cndledger.core.rates import NoRate, RateQuote, Rates
+
+    if source == target:
+        target = "USD" if source != "USD" else "PKR"
+    quotes = [RateQuote(day, source, target, rate) for day, rate in forward.items()]
+    if both_ways:
+        quotes += [RateQuote(day, target, source, rate) for day, rate in backward.items()]
+    amounts, on = [amount for amount, _ in rows], [day for _, day in rows]
+
+    def expected(amount: Decimal, day: dt.date) -> str:
+        """By the contract's words, with Fractions: the latest rate either way, the direct one on a tie."""
+        candidates = [(quote.day, quote.source == source, quote) for quote in quotes if quote.day <= day]
+        if not candidates:
+            raise LookupError(day)
+        quote = max(candidates, key=lambda candidate: candidate[:2])[2]
+        exact = Fraction(amount) * Fraction(quote.rate) if quote.source == source else Fraction(amount) / Fraction(quote.rate)
+        units = math.floor(abs(exact) * 10 ** MINOR[target] + Fraction(1, 2))
+        sign = "-" if exact < 0 and units else ""
+        text = str(units).rjust(MINOR[target] + 1, "0")
+        return sign + (f"{text[:-MINOR[target]]}.{text[-MINOR[target]:]}" if MINOR[target] else text)
+
+    try:
+        wanted = [expected(amount, day) for amount, day in zip(amounts, on)]
+    except LookupError:
+        with pytest.raises(NoRate):
+            Rates(quotes).convert_all(amounts, source, target, on)
+        return
+    assert list(map(str, Rates(quotes).convert_all(amounts, source, target, on))) == wanted

@@ -6,7 +6,7 @@ import datetime as _dt
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from decimal import Decimal
 from itertools import accumulate, compress, groupby
-from operator import attrgetter, itemgetter, ne
+from operator import attrgetter, ne
 from typing import TypeVar
 
 from cndledger.checks.check import Check
@@ -160,31 +160,32 @@ def spent_negative(ledger: Ledger) -> Iterator[Problem]:
     expenses = ledger.expenses
     if not expenses or min(map(_AMOUNT, expenses)) > 0:  # no credit: no total can fall below zero
         return
-    rows = sorted(zip(map(_PROJECT, expenses), counting.counting_days(expenses), range(len(expenses))),
-                  key=itemgetter(0, 1, 2))
+    projects = list(map(_PROJECT, expenses))
+    credited = set(compress(projects, map(counting.ZERO.__gt__, map(_AMOUNT, expenses))))
+    days = counting.expense_days(ledger)
+    # Only the projects with a credit of their own can fall below zero: their expenses by project and day.
+    order = counting.expenses_by_project_and_day(ledger)
+    of_credited = compress(order, map(credited.__contains__, map(projects.__getitem__, order)))
     with counting.money():
-        for project_id, run in groupby(rows, key=itemgetter(0)):
+        for project_id, run in groupby(of_credited, key=projects.__getitem__):
             currency = ledger.project_currency(project_id)
             if currency is None:
                 continue
-            listed = list(run)
-            own = [expenses[position] for _, _, position in listed]
-            if min(map(_AMOUNT, own)) > 0:  # no credit of its own: its total never falls
-                continue
+            positions = list(run)
+            its_days = list(map(days.__getitem__, positions))
             amount_at = counting.expense_amounts_in(ledger, currency)  # each in the project's currency, on its day
             # Where the running total, read at the end of each day, never falls below zero: nothing to say
-            # (the sums in C; the day's ends are where the next row's day differs).
-            running = list(accumulate(map(amount_at.__getitem__, map(itemgetter(2), listed))))
-            days = list(map(itemgetter(1), listed))
-            ends = map(ne, days, [*days[1:], None])
+            # (the sums in C; the day's ends are where the next one's day differs).
+            running = list(accumulate(map(amount_at.__getitem__, positions)))
+            ends = map(ne, its_days, [*its_days[1:], None])
             if min(compress(running, ends)) >= 0:
                 continue
             total = counting.ZERO
-            for day, of_day in groupby(listed, key=itemgetter(1)):
-                positions = [position for _, _, position in of_day]
-                total = sum((amount_at[position] for position in positions), total)  # in the money context
+            for day, of_day in groupby(positions, key=days.__getitem__):
+                on_the_day = list(of_day)
+                total = sum((amount_at[position] for position in on_the_day), total)  # in the money context
                 if total < 0:
-                    credit = next(expenses[position] for position in reversed(positions)
+                    credit = next(expenses[position] for position in reversed(on_the_day)
                                   if expenses[position].amount < 0)
                     yield SPENT_NEGATIVE.problem(
                         f"the expenses of project '{project_id}' total {_money(total, currency)} at the end of "

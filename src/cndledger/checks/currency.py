@@ -132,7 +132,7 @@ def rates_for_entries(ledger: Ledger) -> Iterator[Problem]:
         for currency in dict.fromkeys(currency for line in counted_in.values() for currency in line):
             counting.expense_amounts_in(ledger, currency)
     except counting.Unconvertible:  # ... else each is looked at, to say which
-        kinds.append((ledger.expenses, counting.counting_days(ledger.expenses)))
+        kinds.append((ledger.expenses, counting.expense_days(ledger)))
     for entries, days in kinds:
         yield from _missing_rates(ledger, _conversions(ledger, entries, days, amount, counted_in))
     valued = [contribution for contribution in ledger.inkind if contribution.value is not None]

@@ -126,7 +126,7 @@ def future_dated(ledger: Ledger, as_of: _dt.date) -> Iterator[Problem]:
     latest = totals.latest_day() if totals is not None else None
     if totals is None or (latest is not None and latest > as_of.toordinal()):
         expenses = ledger.expenses
-        expense_days = counting.counting_days(expenses)
+        expense_days = counting.expense_days(ledger)
         if max(expense_days, default=as_of) > as_of:
             late += [(expense, day) for expense, day in zip(expenses, expense_days) if day > as_of]
     for entry, day in late:

@@ -293,9 +293,9 @@ def _summed_ahead(ledger: Ledger) -> RunningTotals | None:
     # The expenses of those projects, by project and day: one sort, the rest passes in C over runs of them.
     expenses = ledger.expenses
     projects = list(map(_PROJECT, expenses))
-    ordinals = list(map(_dt.date.toordinal, counting.counting_days(expenses)))
-    order = sorted(compress(range(len(expenses)), map(owners.__contains__, projects)),
-                   key=list(zip(projects, ordinals)).__getitem__)
+    ordinals = counting.expense_ordinals(ledger)
+    by_project_and_day = counting.expenses_by_project_and_day(ledger)
+    order = compress(by_project_and_day, map(owners.__contains__, map(projects.__getitem__, by_project_and_day)))
     categories, clusters = list(map(_CATEGORY, expenses)), list(map(_CLUSTER, expenses))
     currency_of = {project.id: project.currency for project in ledger.projects}
     rows_of: dict[LineKey | UnbudgetedKey, list[tuple[int, Decimal]]] = {}
@@ -387,7 +387,7 @@ def _count_spent_one_by_one(ledger: Ledger, as_of: _dt.date, figures: list[LineF
     owners = {project_id: [(owner, list(periods_of[owner].values())) for owner in lineage if owner in periods_of]
               for project_id, lineage in lineages.items()}
     expenses = ledger.expenses
-    days = counting.counting_days(expenses)
+    days = counting.expense_days(ledger)
     currency_of = {project.id: project.currency for project in ledger.projects}
     for expense, day in zip(expenses, days):
         if day > as_of:

@@ -26,8 +26,8 @@ from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from decimal import Clamped, Context, Decimal, Rounded, localcontext
 from itertools import accumulate, compress, groupby, islice, repeat
-from operator import attrgetter, itemgetter
-from typing import TYPE_CHECKING, TypeVar
+from operator import attrgetter, itemgetter, ne
+from typing import TYPE_CHECKING, Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from cndledger.core.rates import NoRate
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 MONEY: Context = currency.MONEY  # the decimal context of money (format/currency.py)
 ZERO = Decimal(0)
-_PROJECT, _AMOUNT, _COMMITMENT = attrgetter("project"), attrgetter("amount"), attrgetter("commitment")
+_PROJECT, _AMOUNT, _COMMITMENT, _CURRENCY = map(attrgetter, ("project", "amount", "commitment", "currency"))
 T = TypeVar("T")
 _OF_A_COMMITMENT = frozenset((Release, Refund, Decommitment))  # they count in their commitment's project
 _OF_A_COMMITMENT_OR_TRANCHE = _OF_A_COMMITMENT | {Tranche}  # in their commitment's currency
@@ -82,6 +82,39 @@ _counts_from: Callable[[Commitment | Expense], _dt.date] = attrgetter("date.last
 def counting_days(entries: Iterable[Commitment | Expense]) -> list[_dt.date]:
     """The day each commitment or expense counts from, in order."""
     return list(map(_counts_from, entries))
+
+
+# What whole-ledger passes ask of the expenses again and again, made once per ledger (a ledger's entries
+# do not change once read): by the name of what is made, and for amounts by currency too.
+_MADE: WeakKeyDictionary[Ledger, dict[Hashable, Any]] = WeakKeyDictionary()
+
+
+def _once(ledger: Ledger, key: Hashable, make: Callable[[], T]) -> T:
+    made = _MADE.setdefault(ledger, {})
+    if key not in made:
+        made[key] = make()
+    found: T = made[key]
+    return found
+
+
+def expense_days(ledger: Ledger) -> list[_dt.date]:
+    """`counting_days` of the ledger's expenses."""
+    return _once(ledger, "days", lambda: counting_days(ledger.expenses))
+
+
+def expense_ordinals(ledger: Ledger) -> list[int]:
+    """The same days as ordinals (`date.toordinal`), for the running totals."""
+    return _once(ledger, "ordinals", lambda: list(map(_dt.date.toordinal, expense_days(ledger))))
+
+
+def expenses_by_project_and_day(ledger: Ledger) -> list[int]:
+    """The positions of the ledger's expenses ordered by project, then by the day each counts from, then
+    as written: the order of every running sum over a project's expenses."""
+    def make() -> list[int]:
+        by_day = sorted(range(len(ledger.expenses)), key=expense_ordinals(ledger).__getitem__)  # stable: as written
+        return sorted(by_day, key=list(map(_PROJECT, ledger.expenses)).__getitem__)
+
+    return _once(ledger, "by project and day", make)
 
 
 def commitment_counts(commitment: Commitment, day: _dt.date) -> bool:
@@ -321,31 +354,65 @@ def amount_in(ledger: Ledger, entry: Commitment | Flow | Expense, currency: str 
     return converted(ledger, entry, entry.amount, currency, day)
 
 
-_EXPENSES_IN: WeakKeyDictionary[Ledger, dict[tuple[str, bool], list[Decimal]]] = WeakKeyDictionary()
-
-
 def expense_amounts_in(ledger: Ledger, currency: str, *, everywhere: bool = False) -> list[Decimal]:
     """Each expense's amount in `currency`, converted on the day it counts from, in ledger order: made
     once per ledger and currency, for every pass that needs them (checks, figures, budgets, the cache).
     Only the expenses that count in a project of that currency are converted (the others are ZERO:
     no figure in it adds them), every expense with `everywhere` (`balance --currency`). Raises
     Unconvertible where one has no rate (nothing is kept then)."""
-    found = _EXPENSES_IN.setdefault(ledger, {})
-    amounts = found.get((currency, everywhere))
-    if amounts is None:
-        expenses = ledger.expenses
-        days = counting_days(expenses)
-        if everywhere:
-            amounts = list(amounts_in(ledger, expenses, currency, days))
+    if everywhere:
+        counted_in = lineage_currencies(ledger)
+        if all(currency in counted_in.get(project.id, ()) for project in ledger.projects):
+            everywhere = False  # every project counts in that currency: the same amounts, made once
+    return _once(ledger, ("amounts in", currency, everywhere), lambda: _expense_amounts_in(ledger, currency, everywhere))
+
+
+def _expense_amounts_in(ledger: Ledger, currency: str, everywhere: bool) -> list[Decimal]:
+    expenses = ledger.expenses
+    amounts = list(map(_AMOUNT, expenses))
+    sources = expense_currencies(ledger)
+    elsewhere = list(compress(range(len(expenses)), map(ne, repeat(currency), sources)))  # most are in it already
+    if not elsewhere:
+        return amounts
+    days = expense_days(ledger)
+    counted_in = None if everywhere else {project_id for project_id, line in lineage_currencies(ledger).items()
+                                          if currency in line}
+    # Those at the ledger's rates are converted in columns, one pass per currency they are in
+    # (`Rates.convert_all`); those at their own rate one by one.
+    at_the_ledgers_rates: dict[str, list[int]] = {}
+    for position in elsewhere:
+        expense = expenses[position]
+        source = sources[position]
+        if counted_in is not None and expense.project not in counted_in:
+            amounts[position] = ZERO
+        elif source is not None and expense.rate is None:
+            at_the_ledgers_rates.setdefault(source, []).append(position)
         else:
-            counted_in = {project_id for project_id, line in lineage_currencies(ledger).items() if currency in line}
-            currency_of = {project.id: project.currency for project in ledger.projects}
-            # Most are in the currency already (no call for them); the others converted each on its day.
-            amounts = [expense.amount if (expense.currency or currency_of.get(expense.project)) == currency
-                       else _amount_in(ledger, expense, currency, day) if expense.project in counted_in else ZERO
-                       for expense, day in zip(expenses, days)]
-        found[(currency, everywhere)] = amounts
+            amounts[position] = _amount_in(ledger, expense, currency, days[position])
+    rates = ledger.rate_index
+    for source, positions in at_the_ledgers_rates.items():
+        try:
+            converted_amounts = rates.convert_all(map(amounts.__getitem__, positions), source, currency,
+                                                  map(days.__getitem__, positions))
+        except NoRate:  # the first expense in ledger order that has none says which
+            for position in sorted(position for listed in at_the_ledgers_rates.values() for position in listed):
+                _amount_in(ledger, expenses[position], currency, days[position])
+            raise AssertionError("convert_all found no rate where convert found one") from None
+        for position, amount in zip(positions, converted_amounts):
+            amounts[position] = amount
     return amounts
+
+
+def expense_currencies(ledger: Ledger) -> list[str | None]:
+    """The currency each expense is in (`entry_currency`), in ledger order."""
+    def make() -> list[str | None]:
+        expenses = ledger.expenses
+        of_projects = {project_id: project.currency for project_id, project in ledger.project_by_id.items()}
+        found = list(map(of_projects.get, map(_PROJECT, expenses)))
+        own = list(map(_CURRENCY, expenses))
+        return [written or of_project for written, of_project in zip(own, found)] if any(own) else found
+
+    return _once(ledger, "currencies", make)
 
 
 def entry_days(ledger: Ledger, entries: Sequence[Record]) -> list[_dt.date]:
@@ -393,7 +460,7 @@ def own_support_costs(ledger: Ledger, as_of: _dt.date, target: str | None = None
     rates = support_cost_rates(ledger)
     found: dict[str, Decimal] = {}
     expenses = ledger.expenses
-    counting_from = counting_days(expenses)
+    counting_from = expense_days(ledger)
     counted: Iterable[Expense] = expenses
     if max(counting_from, default=as_of) > as_of:
         counted = compress(expenses, map(as_of.__ge__, counting_from))
@@ -458,7 +525,7 @@ def converted_spent_totals(ledger: Ledger) -> RunningTotals | None:
     counted_in = lineage_currencies(ledger)
     expenses = ledger.expenses
     projects = list(map(_PROJECT, expenses))
-    ordinals = list(map(_dt.date.toordinal, counting_days(expenses)))
+    ordinals = expense_ordinals(ledger)
     rows: list[tuple[str, int, Decimal]] = []
     try:
         for currency_of in dict.fromkeys(currency for line in counted_in.values() for currency in line):

@@ -297,7 +297,7 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool, target: str | No
         # Expenses are most entries: summed run by run of one project (files keep them together),
         # each judged on the day only where not all of them count by it (most reports are of today).
         expenses = ledger.expenses
-        counting_from = counting.counting_days(expenses)
+        counting_from = counting.expense_days(ledger)
         counted: Iterable[Expense] = expenses
         if max(counting_from, default=as_of) > as_of:
             counted = compress(expenses, map(as_of.__ge__, counting_from))
@@ -438,10 +438,10 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]],
         if counted:
             flow_projects, flow_days, counted_flows = zip(*counted)
             add(flow_projects, flow_days, counted_flows, which, negated=negated)
-    add(map(_PROJECT, expenses), counting.counting_days(expenses), expenses, 2,
+    add(map(_PROJECT, expenses), counting.expense_days(ledger), expenses, 2,
         amounts=counting.expense_amounts_in(ledger, target) if converts and target is not None else None)
     if any(project.support_cost_rate for project in ledger.projects):
-        add(map(_PROJECT, expenses), counting.counting_days(expenses), expenses, 5,
+        add(map(_PROJECT, expenses), counting.expense_days(ledger), expenses, 5,
             support_cost_rates=counting.support_cost_rates(ledger))
     if ledger.pledges:  # few: each day asked along a pledge's line, as `balance` counts it
         pledge_days = sorted({day for pledge in ledger.pledges for day in days_of.get(pledge.project, ())})

@@ -31,7 +31,8 @@ from __future__ import annotations
 import datetime as _dt
 from bisect import bisect_right
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, Inexact, InvalidOperation, Overflow
+from itertools import repeat
 from typing import NamedTuple
 
 from cndledger.format.currency import MINOR_UNITS
@@ -155,6 +156,41 @@ class Rates:
         if quote.source == source:
             return multiply_rounded(amount, quote.rate, target)
         return divide_rounded(amount, quote.rate, target)
+
+
+    def convert_all(self, amounts: Iterable[Decimal], source: str, target: str,
+                    days: Iterable[_dt.date]) -> list[Decimal]:
+        """`convert` of each amount on its day, at the ledger's rates (never an entry's own), in columns:
+        the rate looked up once per distinct day, then every amount multiplied (or divided) and rounded
+        at the speed of C, to exactly `convert`'s figures. Raises NoRate for the first amount, in order,
+        that has none."""
+        amounts, days = list(amounts), list(days)
+        if source == target:
+            return amounts
+        distinct = set(days)
+        rate_of_day = {day: quote for day in distinct if (quote := self.rate_on(source, target, day)) is not None}
+        directions = {quote.source == source for quote in rate_of_day.values()}
+        if len(rate_of_day) == len(distinct) and len(directions) == 1 and all(amounts):
+            rates = map({day: quote.rate for day, quote in rate_of_day.items()}.__getitem__, days)
+            minor_unit = Decimal(1).scaleb(-MINOR_UNITS.get(target, 2))
+            try:
+                unrounded = list(map(_EXACT.multiply if True in directions else _TRUNCATING.divide, amounts, rates))
+            except Inexact:  # an amount of very many decimal places: each on its own
+                pass
+            else:
+                # `plus` makes a credit that rounds to nothing (-0.00) 0.00, as `convert` does
+                return list(map(_ROUNDING.plus, map(_ROUNDING.quantize, unrounded, repeat(minor_unit))))
+        # A day with no rate, rates written both ways round, a zero (it needs no rate): each on its own.
+        return [self.convert(amount, source, target, day) for amount, day in zip(amounts, days)]
+
+
+# A product of an amount and a rate (at most 15 digits) fits in 100 digits, or `_EXACT` says it does not.
+# A quotient cut at 100 digits towards zero lies on the same side of every half-cent as the exact one
+# (a half-cent has far fewer digits), so rounding it once gives the exact quotient's rounding. None of
+# them depends on the thread's context.
+_EXACT = Context(prec=100, traps=[Inexact, InvalidOperation, Overflow])
+_TRUNCATING = Context(prec=100, rounding=ROUND_DOWN)
+_ROUNDING = Context(prec=100, rounding=ROUND_HALF_UP)
 
 
 def _rounded(numerator: int, denominator: int, places: int) -> Decimal:

@@ -127,7 +127,7 @@ def _events(ledger: Ledger, as_of: _dt.date) -> list[tuple[_SortKey, Event]]:
             add(index, Event(contribution.start.last, contribution.start, "inkind", contribution.id, project, party,
                              None, f"{contribution.nature}, unvalued"))
     expenses = ledger.expenses
-    for index, (expense, day) in enumerate(zip(expenses, counting.counting_days(expenses))):
+    for index, (expense, day) in enumerate(zip(expenses, counting.expense_days(ledger))):
         project = projects.get(expense.project)
         if project is not None and day <= as_of:
             detail = " / ".join(part for part in (expense.cluster, expense.category) if part)

@@ -137,7 +137,7 @@ def _series(ledger: Ledger, last: _dt.date, projects: dict[str, ProjectReport]) 
     firsts = [
         min(counting.counting_days(ledger.commitments), default=None),
         min(counting.release_counting_days(ledger.releases, counting.released_commitments(ledger)), default=None),
-        min(counting.counting_days(ledger.expenses), default=None),
+        min(counting.expense_days(ledger), default=None),
     ]
     known = [day for day in firsts if day is not None and day <= last]
     if not known:

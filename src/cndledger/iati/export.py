@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from cndledger.core.budget import budget_lines
-from cndledger.core.counting import commitments_of, counting_days, release_counting_days
+from cndledger.core.counting import commitments_of, counting_days, expense_days, release_counting_days
 from cndledger.core.ledger import Ledger
 from cndledger.format.codes import IATI_BUDGET_PERIOD, IATI_MISSING_IDENTIFIER
 from cndledger.format.currency import MONEY, format_amount
@@ -238,7 +238,7 @@ def _transactions(ledger: Ledger, as_of: _dt.date, exported: set[str]) -> dict[s
             amount = flow.amount if sign > 0 else MONEY.minus(flow.amount)
             add(of.project, day, kind, amount, flow.currency or of.currency, flow.id or flow.reference,
                 party(of.party), f"tranche {flow.tranche}" if isinstance(flow, Release) and flow.tranche else None)
-    for expense, day in zip(ledger.expenses, counting_days(ledger.expenses)):
+    for expense, day in zip(ledger.expenses, expense_days(ledger)):
         described = "; ".join(text for text in (expense.category, expense.cluster) if text)
         add(expense.project, day, "expense", expense.amount, expense.currency, expense.id or expense.reference,
             None, described or None)
