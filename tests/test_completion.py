@@ -142,3 +142,30 @@ def test_periods_say_what_each_is_and_never_raise(tmp_path):
 def test_install_completion_is_offered(ledger):
     result = ledger.run("--help")
     assert "--install-completion" in result.stdout and "--show-completion" in result.stdout
+
+
+def test_currencies_complete_from_the_ledger_its_projects_first(ledger):
+    ledger.write("ledgers/a.toml", PROJECTS + """
+[[project]]
+id = "P2"
+title = "In rupees"
+currency = "PKR"
+parent = "P1"
+
+[[expense]]
+project = "P1"
+date = 2005-02-01
+amount = 5
+currency = "EUR"
+
+[[rate]]
+date = 2005-01-01
+from = "USD"
+to = "JPY"
+rate = 110
+""")
+    assert complete(ledger, "cndledger balance --currency ") == ["USD", "PKR", "EUR", "JPY"]
+    assert complete(ledger, "cndledger balance --currency P") == ["PKR"]
+    assert complete(ledger, "cndledger rates import rates.csv --to ledgers/a.toml --currency J") == ["JPY"]
+    ledger.write("ledgers/b.toml", "[[project]\n")  # not TOML: what can be read still completes
+    assert complete(ledger, "cndledger balance --currency E") == ["EUR"]

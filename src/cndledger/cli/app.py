@@ -56,8 +56,11 @@ def _complete_periods(ctx: typer.Context, incomplete: str) -> list[tuple[str, st
 
 
 def _given_paths(ctx: typer.Context) -> list[str]:
-    # While an option's value is being completed, the positional paths are left in ctx.args.
+    # While an option's value is being completed, the positional paths are left in ctx.args (after the
+    # CSV file of `rates import`, which is not a ledger; the file it appends to is).
     positional = ctx.params.get("paths") or [arg for arg in ctx.args if not arg.startswith("-")]
+    if ctx.command.name == "import" and ctx.parent is not None and ctx.parent.command.name == "rates" and positional:
+        positional = [*positional[1:], *([ctx.params["to"]] if ctx.params.get("to") else [])]
     return [*(ctx.params.get("ledger") or []), *positional]
 
 
@@ -92,6 +95,16 @@ def _complete_names(incomplete: str) -> list[tuple[str, str]]:
 _COMPLETIONS: dict[str, Callable[..., Any]] = {"formats": lambda: (lambda: list(CHECK_FORMATS)), "ids": _complete_ids, "codes": lambda: _complete_codes}
 _COMPLETIONS["names"] = lambda: _complete_names
 _COMPLETIONS["periods"] = lambda: _complete_periods
+
+
+def _complete_currencies(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """The currencies of the ledger named so far: its projects', then its entries' and rates'."""
+    from cndledger.cli.complete import currencies
+
+    return [(code, about) for code, about in currencies(_given_paths(ctx)) if code.startswith(incomplete)]
+
+
+_COMPLETIONS["currencies"] = lambda: _complete_currencies
 
 
 def _annotated(parameter: Parameter) -> object:

@@ -64,6 +64,30 @@ def periods(given_paths: list[str], today: _dt.date | None = None) -> list[tuple
         return []
 
 
+def currencies(given_paths: list[str]) -> list[tuple[str, str]]:
+    """The currencies the ledger names (ISO 4217 codes, each once, with where it is first named): those
+    of the projects first, then those of entries and rates, in ledger order; [] on any trouble."""
+    from cndledger.format.tables import CURRENCY, TABLES  # the registry: which keys name a currency
+
+    try:
+        keys = {table.kind: [key.name for key in table.keys if key.type == CURRENCY] for table in TABLES}
+        found: dict[str, str] = {}
+        named_by_entries: dict[str, str] = {}
+        for path in find_files(ledger_paths(given_paths)).files:
+            data = _data(path)
+            for kind, names in keys.items():
+                for item in _listed(data, kind):
+                    for name in names:
+                        code = item.get(name)
+                        if isinstance(code, str) and code:
+                            about = f"the currency of project {item.get('id')}" if kind == "project" \
+                                else f"the {name} of a [[{kind}]]"
+                            (found if kind == "project" else named_by_entries).setdefault(code, about)
+        return [*found.items(), *((code, about) for code, about in named_by_entries.items() if code not in found)]
+    except Exception:  # noqa: BLE001 - a completion must not print a traceback into the shell
+        return []
+
+
 def _fiscal_year_start(ident: str, projects: dict[str, dict]) -> int | None:
     """The project's fiscal_year_start, else its nearest ancestor's; None where none sets one."""
     seen: set[str] = set()

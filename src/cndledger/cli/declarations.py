@@ -24,7 +24,8 @@ class Parameter:
         self.name, self.kind, self.spellings, self.default = name, kind, spellings, default
         self.required = kind == ARGUMENT if required is None else required  # only an argument may be required
         self.help, self.metavar, self.show_default = help, metavar, show_default
-        self.complete = complete  # what completes its value: ("ids", kind), ("codes",), ("names",), ("periods",) or ("formats",)
+        self.complete = complete  # what completes its value: ("ids", kind), ("codes",), ("names",), ("periods",),
+        # ("currencies",) or ("formats",)
 
     def with_help(self, help: str) -> Parameter:
         """The same parameter with other words of help (`--as-of` means another day to another command)."""
@@ -92,7 +93,7 @@ COMMANDS = {command.name: command for command in (
                        "reported projects' fiscal year); not with --from or --as-of."),
         PROJECT,
         Parameter("by_party", FLAG, "--by-party", default=False, help="Each party's figures under its project."),
-        Parameter("currency", VALUE, "--currency", show_default=False, metavar="CODE",
+        Parameter("currency", VALUE, "--currency", show_default=False, metavar="CODE", complete=("currencies",),
                   help="Every project's figures in this currency (USD, PKR), each entry converted on its day at the "
                        "ledger's rates, outstanding and pledged revalued on the as-of day."),
         JSON, CSV, WIDE, PLAIN, NO_CACHE,
@@ -238,7 +239,7 @@ COMMANDS["rates import"] = Command(
     Parameter("to", VALUE, "--to", required=True, show_default=False, metavar="FILE.toml",
               help="The file of the ledger to append the [[rate]] entries to (it must exist: an empty file will do)."),
     PATHS, LEDGER,
-    Parameter("currency", VALUES, "--currency", show_default=False, metavar="CODE",
+    Parameter("currency", VALUES, "--currency", show_default=False, metavar="CODE", complete=("currencies",),
               help="Only the rates from or to this currency (an ISO 4217 code: PKR); repeatable. The other rows are "
                    "not read."),
 )
