@@ -464,8 +464,9 @@ def test_the_expenses_outside_their_projects_span_are_those_each_says(drawn):
     assert dates._outside_spans(ledger.expenses, spans) == plain
 
 
-# Budget lines: spent from the lines' running totals (`budget.spent_ahead`, what the cache keeps) is spent
-# added one by one, on any day, whatever rounds.
+# Budget lines: spent from the lines' running totals (`budget.spent_ahead`, what the cache keeps), and
+# spent summed for the day alone (`budget._summed_as_of`, a cold run's), is spent added one by one, on any
+# day, whatever rounds.
 
 def every_line_figure(report) -> list:
     return ([(figures.line.key, str(figures.budget), str(figures.original), str(figures.spent), str(figures.remaining))
@@ -478,12 +479,13 @@ def one_by_one():
     """The report as it is where running totals would round: adding the expenses one by one."""
     from cndledger.core import budget
 
-    kept = budget._summed_ahead
+    kept = budget._summed_ahead, budget._summed_as_of
     budget._summed_ahead = lambda ledger: None
+    budget._summed_as_of = lambda ledger, day: None
     try:
         yield
     finally:
-        budget._summed_ahead = kept
+        budget._summed_ahead, budget._summed_as_of = kept
 
 
 PERIODS = ["2005", "2006", "FY2005-06", "2005-Q3", "2006-01", "FY2006-07"]
@@ -497,7 +499,7 @@ around = st.dates(dt.date(2004, 12, 1), dt.date(2007, 7, 31))  # the periods' da
        spending=st.lists(st.tuples(st.integers(0, 2), around, amounts_of_any_digits(), st.booleans(),
                                    st.sampled_from(KINDS), st.sampled_from(KINDS)), min_size=1, max_size=14),
        summed_with=st.sampled_from([3, 8, 28]), asked_with=st.sampled_from([3, 8, 28]), day=around)
-def test_budget_spent_from_running_totals_is_spent_added_one_by_one(lines, spending, summed_with, asked_with, day):
+def test_budget_spent_from_running_totals_or_for_the_day_is_spent_added_one_by_one(lines, spending, summed_with, asked_with, day):
     from cndledger.core.budget import budget_report, spent_ahead
     from cndledger.format.records import Budget
 
@@ -514,6 +516,8 @@ def test_budget_spent_from_running_totals_is_spent_added_one_by_one(lines, spend
         spent_ahead(with_totals)
     with money_of_precision(asked_with):
         from_totals = every_line_figure(budget_report(with_totals, day))
+        for_the_day = every_line_figure(budget_report(Ledger(projects=projects, budgets=budgets, expenses=expenses), day))
         with one_by_one():
-            assert every_line_figure(budget_report(Ledger(projects=projects, budgets=budgets, expenses=expenses),
-                                                   day)) == from_totals
+            one_at_a_time = every_line_figure(budget_report(Ledger(projects=projects, budgets=budgets, expenses=expenses),
+                                                            day))
+    assert from_totals == one_at_a_time and for_the_day == one_at_a_time

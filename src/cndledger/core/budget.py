@@ -12,19 +12,20 @@ Spent: each expense, counting on or before the day, is added into the lines of e
 match; where none of a project's lines for that period match, into the project's unbudgeted spending for
 the period. Spent of a line never includes support cost.
 
-It is one pass over the expenses, for any day: `spent_ahead` sorts them once by project and day, cuts
-each project's run by bisection into the periods of the lines it counts in, hands each cut to the lines
-it matches (or to the unbudgeted spending), in C over columns, and sums each line's ahead by day
-(`RunningTotals`). That does not depend on the day, so the
-ledger keeps it (`Ledger.budget_spent`) and so does the cache: a warm `check` (`budget-line-exceeded`)
-or `budget` reads one bisection per line, never the expenses.
+It is one pass over the expenses (`_cuts`): in order by project and day, each project's run cut by
+bisection into the periods of the lines it counts in, each cut handed to the lines it matches (or to the
+unbudgeted spending, `_matched`), in C over columns. `spent_ahead` sums each line's ahead by day
+(`RunningTotals`): that does not depend on the day, so the ledger keeps it (`Ledger.budget_spent`) and so
+does the cache, and a warm `check` (`budget-line-exceeded`) or `budget` reads one bisection per line,
+never the expenses. A cold run sums the cuts for its one day (`_summed_as_of`), and the cache's writer
+makes the running totals after the answer.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 from bisect import bisect_left, bisect_right
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from decimal import Clamped, Decimal, Rounded
 from itertools import compress, groupby, repeat
 from operator import and_, attrgetter, eq, itemgetter, not_, or_
@@ -244,14 +245,20 @@ def lines_as_of(ledger: Ledger, as_of: _dt.date) -> list[LineFigures]:
 
 def _count_spent(ledger: Ledger, as_of: _dt.date, figures: list[LineFigures]) -> list[Unbudgeted]:
     """Spent of each line, and the unbudgeted spending of each (project, period) the lines make, as of the
-    day: from the lines' running totals (`spent_ahead`), where they give what adding one by one gives;
-    else one pass over the expenses."""
+    day: from the lines' running totals where the ledger has them (the cache kept them), else summed for
+    the day in the same one pass (`_summed_as_of`), where either gives what adding one by one gives; else
+    one pass over the expenses, one by one."""
     if not figures:
         return []
     # In the report's order: the order of the lines' projects and periods.
     periods = {(line_figures.line.project.id, line_figures.line.period.span): line_figures.line.period
                for line_figures in figures}
-    found = _spent_by(spent_ahead(ledger), [*(line_figures.line.key for line_figures in figures), *periods], as_of)
+    keys = [*(line_figures.line.key for line_figures in figures), *periods]
+    if ledger.budget_spent is not None:
+        found = _spent_by(ledger.budget_spent, keys, as_of)
+    else:  # a cold run: the sums of the day, not every day's (the cache's writer makes those, after the answer)
+        summed = _summed_as_of(ledger, as_of)
+        found = None if summed is None else {key: summed[key] for key in keys if key in summed}
     if found is None:
         return _count_spent_one_by_one(ledger, as_of, figures)
     for line_figures in figures:
@@ -278,11 +285,57 @@ def spent_ahead(ledger: Ledger) -> RunningTotals | None:
 
 
 UnbudgetedKey = tuple[str, tuple[_dt.date, _dt.date]]  # project, days
+# One cut of a project's expenses: the key of its spending that none of the lines matches, the lines of
+# one period of one project it counts in, the cut's positions among the expenses, their days (ordinals)
+# and their amounts in that project's currency.
+Cut = tuple[UnbudgetedKey, list["BudgetLine"], list[int], list[int], list[Decimal]]
 
 
 def _summed_ahead(ledger: Ledger) -> RunningTotals | None:
-    """One pass over the expenses (`spent_ahead`): sorted once by project and day, each project's run cut by
-    bisection into the periods of the lines it counts in, each cut handed to the lines it matches."""
+    """`spent_ahead`: each cut's rows (day, amount) handed to the lines they match, summed ahead by day."""
+    categories, clusters = list(map(_CATEGORY, ledger.expenses)), list(map(_CLUSTER, ledger.expenses))
+    rows_of: dict[LineKey | UnbudgetedKey, list[tuple[int, Decimal]]] = {}
+    try:
+        for unbudgeted, lines, indexes, days, amounts in _cuts(ledger):
+            rows = list(zip(days, amounts))
+            for key, selected in _matched(indexes, categories, clusters, lines, unbudgeted):
+                rows_of.setdefault(key, []).extend(rows if selected is None else compress(rows, selected))
+    except counting.Unconvertible:  # a rate is missing: `check` says where; adding one by one raises it again
+        return None
+    runs = []
+    for key, summed in rows_of.items():
+        if summed:  # (a line of the period that none of the rows handed out matched has none)
+            summed.sort(key=_DAY)
+            key_days, key_amounts = zip(*summed)
+            runs.append((key, key_days, key_amounts))
+    return counting.running_totals(runs)
+
+
+def _summed_as_of(ledger: Ledger, as_of: _dt.date) -> dict[Hashable, Decimal] | None:
+    """What `spent_ahead` gives by the day, summed for that day alone: the amounts of each cut counting by
+    it added into the lines they match. None where a sum would round, or an expense has no rate."""
+    categories, clusters = list(map(_CATEGORY, ledger.expenses)), list(map(_CLUSTER, ledger.expenses))
+    last = as_of.toordinal()
+    found: dict[Hashable, Decimal] = {}
+    try:
+        with money() as context:
+            context.clear_flags()
+            for unbudgeted, lines, indexes, days, amounts in _cuts(ledger):
+                counted = bisect_right(days, last)
+                if counted:
+                    for key, selected in _matched(indexes[:counted], categories, clusters, lines, unbudgeted):
+                        found[key] = sum(amounts[:counted] if selected is None else compress(amounts, selected),
+                                         found.get(key, ZERO))
+            if context.flags[Rounded] or context.flags[Clamped]:
+                return None
+    except counting.Unconvertible:
+        return None
+    return found
+
+
+def _cuts(ledger: Ledger) -> Iterator[Cut]:
+    """One pass over the expenses, by project and day: each project's run cut by bisection into the periods
+    of the lines of each project it counts in, in that project's currency (raises Unconvertible)."""
     # project -> its periods (by days) -> (the period, its lines)
     periods_of: dict[str, dict[tuple[_dt.date, _dt.date], tuple[Period, list[BudgetLine]]]] = {}
     for line in budget_lines(ledger):
@@ -290,54 +343,39 @@ def _summed_ahead(ledger: Ledger) -> RunningTotals | None:
     # Each project's owners with lines: the projects its expenses count in that have lines.
     owners = {project_id: owned for project_id, lineage in counting.lineages(ledger).items()
               if (owned := [(owner, list(periods_of[owner].values())) for owner in lineage if owner in periods_of])}
-    # The expenses of those projects, by project and day: one sort, the rest passes in C over runs of them.
     expenses = ledger.expenses
     projects = list(map(_PROJECT, expenses))
     ordinals = counting.expense_ordinals(ledger)
     by_project_and_day = counting.expenses_by_project_and_day(ledger)
     order = compress(by_project_and_day, map(owners.__contains__, map(projects.__getitem__, by_project_and_day)))
-    categories, clusters = list(map(_CATEGORY, expenses)), list(map(_CLUSTER, expenses))
     currency_of = {project.id: project.currency for project in ledger.projects}
-    rows_of: dict[LineKey | UnbudgetedKey, list[tuple[int, Decimal]]] = {}
-    try:
-        for project_id, indexes in groupby(order, key=projects.__getitem__):
-            run = list(indexes)
-            run_days = list(map(ordinals.__getitem__, run))
-            amounts_of: dict[str, list[Decimal]] = {}  # the run's amounts in each currency of its owners
-            for owner, periods in owners[project_id]:
-                currency = currency_of[owner]
-                if currency not in amounts_of:  # each converted on its own day (as written in one currency)
-                    amounts_of[currency] = (list(map(counting.expense_amounts_in(ledger, currency).__getitem__, run))
-                                            if ledger.converts else
-                                            list(counting.amounts_in(ledger, map(expenses.__getitem__, run), currency)))
-                for period, lines in periods:
-                    start = bisect_left(run_days, period.first.toordinal())
-                    stop = bisect_right(run_days, period.last.toordinal(), start)
-                    if start == stop:
-                        continue
-                    _hand_out(rows_of, list(zip(run_days[start:stop], amounts_of[currency][start:stop])),
-                              run[start:stop], categories, clusters, lines, (owner, period.span))
-    except counting.Unconvertible:  # a rate is missing: `check` says where; adding one by one raises it again
-        return None
-    runs = []
-    for key, summed in rows_of.items():
-        if summed:  # (a line of the period that none of the rows handed out matched has none)
-            summed.sort(key=_DAY)
-            key_days, amounts = zip(*summed)
-            runs.append((key, key_days, amounts))
-    return counting.running_totals(runs)
+    for project_id, indexes in groupby(order, key=projects.__getitem__):
+        run = list(indexes)
+        run_days = list(map(ordinals.__getitem__, run))
+        amounts_of: dict[str, list[Decimal]] = {}  # the run's amounts in each currency of its owners
+        for owner, periods in owners[project_id]:
+            currency = currency_of[owner]
+            if currency not in amounts_of:  # each converted on its own day (as written in one currency)
+                amounts_of[currency] = (list(map(counting.expense_amounts_in(ledger, currency).__getitem__, run))
+                                        if ledger.converts else
+                                        list(counting.amounts_in(ledger, map(expenses.__getitem__, run), currency)))
+            for period, lines in periods:
+                start = bisect_left(run_days, period.first.toordinal())
+                stop = bisect_right(run_days, period.last.toordinal(), start)
+                if start < stop:
+                    yield ((owner, period.span), lines, run[start:stop], run_days[start:stop],
+                           amounts_of[currency][start:stop])
 
 
 _DAY = itemgetter(0)
 
 
-def _hand_out(rows_of: dict[LineKey | UnbudgetedKey, list[tuple[int, Decimal]]], rows: list[tuple[int, Decimal]],
-              indexes: list[int], categories: list[str | None], clusters: list[str | None], lines: list[BudgetLine],
-              unbudgeted: UnbudgetedKey) -> None:
-    """The rows (day, amount) of one project's expenses in one period of an owner (their `indexes` among
-    the expenses) to each of the period's lines they match, those matching none to its unbudgeted."""
-    matched: list[bool] | None = None  # which rows some line matches, where not every one is
-    everything = False
+def _matched(indexes: list[int], categories: list[str | None], clusters: list[str | None], lines: list[BudgetLine],
+             unbudgeted: UnbudgetedKey) -> Iterator[tuple[LineKey | UnbudgetedKey, list[bool] | None]]:
+    """Which of one cut's expenses (their `indexes` among the expenses) each line of the period matches
+    (None: every one), then, under the key of the unbudgeted spending, those that none of them matches."""
+    matched: list[bool] | None = None  # which some line matches, where not every one is
+    everything = False  # a line of every category and cluster: nothing is unbudgeted
     for line in lines:
         selected: list[bool] | None = None
         if line.category is not None:
@@ -345,17 +383,15 @@ def _hand_out(rows_of: dict[LineKey | UnbudgetedKey, list[tuple[int, Decimal]]],
         if line.cluster is not None:
             in_cluster = map(eq, map(clusters.__getitem__, indexes), repeat(line.cluster))
             selected = list(in_cluster if selected is None else map(and_, selected, in_cluster))
+        yield line.key, selected
         if selected is None:
-            rows_of.setdefault(line.key, []).extend(rows)
             everything = True
         else:
-            rows_of.setdefault(line.key, []).extend(compress(rows, selected))
             matched = selected if matched is None else list(map(or_, matched, selected))
-    if everything:
-        return
-    rest = rows if matched is None else list(compress(rows, map(not_, matched)))
-    if rest:
-        rows_of.setdefault(unbudgeted, []).extend(rest)
+    if not everything:
+        rest = [True] * len(indexes) if matched is None else list(map(not_, matched))
+        if any(rest):
+            yield unbudgeted, rest
 
 
 def _spent_by(totals: RunningTotals | None, keys: Iterable[Hashable], as_of: _dt.date) -> dict[Hashable, Decimal] | None:
