@@ -201,7 +201,8 @@ def test_explain_without_a_name_lists_the_tables_and_figures_too(ledger):
     assert lines[0] == ""
     assert lines[1] == "Tables ('cndledger explain TABLE'): party, project, pledge, commitment, tranche,"
     assert "Keys ('cndledger explain KEY'): any key of a table, such as min_spent, in each table" in lines
-    assert lines[-1] == "  gap, exchange_difference."
+    assert lines[-2:] == ["  refunded, pledged, inkind_valued, inkind_unvalued, spent, support_cost, available,",
+                          "  gap, exchange_difference, opening_available."]
 
 
 def test_explain_of_a_table_lists_its_keys_with_type_required_and_description(ledger):
@@ -241,6 +242,13 @@ def test_explain_of_a_figure_gives_its_definition_then_the_assert_key_of_that_na
         "  For each commitment counting on D: its amount minus its decommitments minus its\n"
         "  releases counting on D; with one currency, committed − released.")
     assert page[1] == "outstanding: a key of [[assert]]"
+
+
+def test_explain_of_the_opening_of_a_period_statement_says_where_it_is_shown(ledger):
+    result = ledger.run("explain", "opening_available")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("opening_available: a figure of each project (opening available;")
+    assert "Only in a period statement (`balance --from`, `--period`)" in result.stdout
 
 
 def test_explain_of_a_name_that_is_a_table_a_key_and_a_figure_shows_all_three(ledger):

@@ -47,6 +47,10 @@ FIGURES: tuple[Figure, ...] = (
            "committed − released − outstanding: zero where every commitment is in the project's currency, else "
            "the loss (above zero) or gain (below zero) from exchange rates moving between a commitment, its "
            "releases and D (outstanding is revalued on D)."),
+    Figure("opening_available", "opening available",
+           "Only in a period statement (`balance --from`, `--period`), whose other figures are the flows of the "
+           "period: available as of the day before its first day, so that available at its end = "
+           "opening_available + released − refunded − spent − support cost."),
 )
 
 BY_NAME: dict[str, Figure] = {figure.name: figure for figure in FIGURES}
