@@ -26,7 +26,7 @@ from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from decimal import Clamped, Context, Decimal, Rounded, localcontext
 from itertools import accumulate, compress, groupby, islice, repeat
-from operator import attrgetter, itemgetter, ne
+from operator import add, attrgetter, itemgetter, mul, ne
 from typing import TYPE_CHECKING, Any, TypeVar
 from weakref import WeakKeyDictionary
 
@@ -111,8 +111,12 @@ def expenses_by_project_and_day(ledger: Ledger) -> list[int]:
     """The positions of the ledger's expenses ordered by project, then by the day each counts from, then
     as written: the order of every running sum over a project's expenses."""
     def make() -> list[int]:
-        by_day = sorted(range(len(ledger.expenses)), key=expense_ordinals(ledger).__getitem__)  # stable: as written
-        return sorted(by_day, key=list(map(_PROJECT, ledger.expenses)).__getitem__)
+        # One sort on one integer each (the project's rank, then the day; every ordinal is below 2**22),
+        # stable, so as written on a tie: comparing integers is quicker than sorting twice.
+        projects = list(map(_PROJECT, ledger.expenses))
+        rank = {project_id: place for place, project_id in enumerate(sorted(set(projects)))}
+        keys = list(map(add, map(mul, map(rank.__getitem__, projects), repeat(1 << 22)), expense_ordinals(ledger)))
+        return sorted(range(len(keys)), key=keys.__getitem__)
 
     return _once(ledger, "by project and day", make)
 

@@ -20,6 +20,7 @@ from cndledger.core.ledger import Ledger
 from cndledger.format.records import Commitment, Decommitment, Expense, Project, Refund, Release
 
 _PROJECT, _AMOUNT = attrgetter("project"), attrgetter("amount")
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 # Plain classes, not dataclasses: the command starts without importing `dataclasses` (docs/performance.md).
@@ -299,13 +300,17 @@ def _balance(ledger: Ledger, as_of: _dt.date, with_spent: bool, target: str | No
         expenses = ledger.expenses
         counting_from = counting.expense_days(ledger)
         counted: Iterable[Expense] = expenses
-        if max(counting_from, default=as_of) > as_of:
+        not_all = max(counting_from, default=as_of) > as_of
+        if not_all:
             counted = compress(expenses, map(as_of.__ge__, counting_from))
         if converts and target is not None:  # each converted once per ledger (`expense_amounts_in`)
             amounts = counting.expense_amounts_in(ledger, target, everywhere=projects_counted is None)
-            for project_id, amount, counts_from in zip(map(_PROJECT, expenses), amounts, counting_from):
-                if counts_from <= as_of and project_id in figures:
-                    figures[project_id].spent += amount
+            converted: Iterable[tuple[str, Decimal]] = zip(map(_PROJECT, expenses), amounts)
+            if not_all:
+                converted = compress(converted, map(as_of.__ge__, counting_from))
+            for project_id, run in groupby(converted, key=_FIRST):
+                if project_id in figures:
+                    figures[project_id].spent += total(map(_SECOND, run))
         else:
             for project_id, run in groupby(counted, key=_PROJECT):
                 if project_id in figures:
@@ -438,8 +443,22 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]],
         if counted:
             flow_projects, flow_days, counted_flows = zip(*counted)
             add(flow_projects, flow_days, counted_flows, which, negated=negated)
-    add(map(_PROJECT, expenses), counting.expense_days(ledger), expenses, 2,
-        amounts=counting.expense_amounts_in(ledger, target) if converts and target is not None else None)
+    # The expenses, most entries: each project's in the order by project and day (made once per ledger), its
+    # running total read at each day asked along its line.
+    converted = counting.expense_amounts_in(ledger, target) if converts and target is not None else None
+    expense_days = counting.expense_days(ledger)
+    expense_projects = list(map(_PROJECT, expenses))
+    order = counting.expenses_by_project_and_day(ledger)
+    for project_id, run in groupby(compress(order, map(days_of.__contains__, map(expense_projects.__getitem__, order))),
+                                   key=expense_projects.__getitem__):
+        positions = list(run)
+        run_days = list(map(expense_days.__getitem__, positions))
+        run_amounts = (map(converted.__getitem__, positions) if converted is not None else
+                       counting.amounts_in(ledger, map(expenses.__getitem__, positions), currency[project_id], run_days))
+        running = list(accumulate(run_amounts, initial=ZERO))
+        own = sums[project_id]
+        for day in days_of[project_id]:
+            own[day][2] += running[bisect_right(run_days, day)]
     if any(project.support_cost_rate for project in ledger.projects):
         add(map(_PROJECT, expenses), counting.expense_days(ledger), expenses, 5,
             support_cost_rates=counting.support_cost_rates(ledger))
