@@ -378,7 +378,39 @@ amount = 300000
     check = ledger.run("release-check", "T1", "--json", "--on", "2005-04-02")
     assert check.exit_code == 0
     unreleased = next(c for c in check.json()["conditions"] if c["condition"] == "unreleased")
-    assert "300,000.00 to release" in unreleased["detail"]
+    assert unreleased["detail"] == "released 0.00 PKR of 300,000.00 PKR as of 2005-04-02; 300,000.00 PKR to release"
+
+
+def test_release_conditions_name_the_currency_of_each_amount_where_the_ledger_has_several(ledger):
+    ledger.write("ledgers/a.toml", PREAMBLE + commitment("597200", date="2005-03-05") + """
+[[tranche]]
+id = "T1"
+commitment = "C1"
+amount = 300000
+
+[[tranche]]
+id = "T2"
+commitment = "C1"
+amount = 297200
+min_spent = 0.5
+
+[[release]]
+commitment = "C1"
+tranche = "T1"
+date = 2005-04-03
+amount = 300000
+
+[[expense]]
+project = "P1"
+date = 2005-04-10
+amount = 1000
+""" + rate("2005-03-01", "USD", "PKR", "59.72"))
+    check = ledger.run("release-check", "T2", "--on", "2005-05-01")
+    assert check.exit_code == 1
+    # the tranche in its commitment's rupees; min_spent in the project's dollars (300,000 ÷ 59.72 released)
+    assert "released 0.00 PKR of 297,200.00 PKR as of 2005-05-01" in check.stdout
+    assert "project 'P1' spent 1,000.00 USD of 5,023.44 USD released" in check.stdout
+    assert "(needs 2,511.72 USD spent)" in check.stdout
 
 
 def test_a_refused_rate_is_said_once_without_a_no_rate_for_each_entry_it_would_convert(ledger):

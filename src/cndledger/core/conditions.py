@@ -103,6 +103,12 @@ class ReleaseConditions:
     def _balance(self) -> FiguresByProject:
         return fig.balance(self.ledger, self.on)
 
+    def _money(self, amount: Decimal, currency: str) -> str:
+        """An amount for a detail; with its currency's code where the ledger is in several currencies (a
+        tranche is in its commitment's, min_spent compares in its project's)."""
+        text = format_amount(amount, currency, grouping=True)
+        return f"{text} {currency}" if self.ledger.converts else text
+
     def check(self, tranche: Tranche) -> ReleaseCheck:
         commitment = self.ledger.commitment_by_id.get(tranche.commitment)
         project = self.ledger.project_by_id.get(commitment.project) if commitment is not None else None
@@ -128,17 +134,17 @@ class ReleaseConditions:
         commitment = self.ledger.commitment_by_id.get(tranche.commitment)
         if commitment is None:
             return Condition("committed", False, f"the ledger has no commitment '{tranche.commitment}'")
-        what = f"commitment '{commitment.id}' of {_money(commitment.amount, currency)} dated {written(commitment.date)}"
+        what = f"commitment '{commitment.id}' of {self._money(commitment.amount, currency)} dated {written(commitment.date)}"
         if counting.commitment_counts(commitment, self.on):
             return Condition("committed", True, f"{what} counts on {self.on}")
         return Condition("committed", False, f"{what} does not count yet on {self.on}")
 
     def _unreleased(self, tranche: Tranche, currency: str) -> Condition:
         released = self._released_by_tranche.get(tranche.id, ZERO)
-        figures = f"released {_money(released, currency)} of {_money(tranche.amount, currency)} as of {self.on}"
+        figures = f"released {self._money(released, currency)} of {self._money(tranche.amount, currency)} as of {self.on}"
         if released >= tranche.amount:
             return Condition("unreleased", False, f"{figures}: fully released")
-        return Condition("unreleased", True, f"{figures}; {_money(difference(tranche.amount, released), currency)} to release")
+        return Condition("unreleased", True, f"{figures}; {self._money(difference(tranche.amount, released), currency)} to release")
 
     def _after(self, tranche: Tranche, currency: str) -> Condition:
         parts, holds = [], True
@@ -152,8 +158,8 @@ class ReleaseConditions:
             full = released >= earlier.amount
             holds = holds and full
             state = "fully released" if full else "not fully released"
-            parts.append(f"'{name}' {state} ({_money(released, currency)} of "
-                         f"{_money(earlier.amount, currency)}) by {self.on}")
+            parts.append(f"'{name}' {state} ({self._money(released, currency)} of "
+                         f"{self._money(earlier.amount, currency)}) by {self.on}")
         return Condition("after", holds, "; ".join(parts))
 
     def _not_before(self, date: LedgerDate) -> Condition:
@@ -189,13 +195,13 @@ class ReleaseConditions:
         places = MINOR_UNITS.get(currency, 2)
         needed_shown = needed.quantize(Decimal(1).scaleb(-places), rounding=ROUND_CEILING, context=MONEY)
         share_text = _percent(MONEY.multiply(share, 100))
-        head = f"project '{project.id}' spent {_money(spent, currency)} of {_money(released, currency)} released"
+        head = f"project '{project.id}' spent {self._money(spent, currency)} of {self._money(released, currency)} released"
         if released == 0:
-            return Condition("min_spent", True, f"{head} as of {self.on}: nothing released yet, so {share_text}% of it is {_money(ZERO, currency)}")
+            return Condition("min_spent", True, f"{head} as of {self.on}: nothing released yet, so {share_text}% of it is {self._money(ZERO, currency)}")
         sign = ">=" if holds else "<"
         detail = f"{head} = {_share_shown(MONEY.divide(MONEY.multiply(spent, 100), released), MONEY.multiply(share, 100), holds)}% {sign} {share_text}%"
         if not holds:
-            detail += f" (needs {_money(needed_shown, currency)} spent)"
+            detail += f" (needs {self._money(needed_shown, currency)} spent)"
         return Condition("min_spent", holds, f"{detail} as of {self.on}")
 
     def _matched_by(self, counterpart_id: str, currency: str) -> Condition:
@@ -209,8 +215,8 @@ class ReleaseConditions:
         released = self._released_by_commitment.get(counterpart.id, ZERO)
         amount = counting.net_amount(counterpart, self._decommitted)  # less its decommitments on the day
         if released < amount:
-            return Condition("matched_by", True, f"{name} has {_money(difference(amount, released), currency)} "
-                             f"of {_money(amount, currency)} unreleased on {self.on}")
+            return Condition("matched_by", True, f"{name} has {self._money(difference(amount, released), currency)} "
+                             f"of {self._money(amount, currency)} unreleased on {self.on}")
         releases = self._releases_by_commitment.get(counterpart.id, [])
         if not releases:
             return Condition("matched_by", False, f"{name} is wholly decommitted on {self.on}: nothing of it "
@@ -219,14 +225,10 @@ class ReleaseConditions:
         latest_day = counting.release_counts_from(latest, counterpart)
         days = (self.on - latest_day).days
         gap = "on the same day" if days == 0 else f"{days} day{'' if days == 1 else 's'} before {self.on}"
-        when = f"its latest release, {_money(latest.amount, currency)} dated {written(latest.date)}, is {gap}"
+        when = f"its latest release, {self._money(latest.amount, currency)} dated {written(latest.date)}, is {gap}"
         if days <= COUNTERPART_WINDOW_DAYS:
             return Condition("matched_by", True, f"{name} is fully released and {when}, within {COUNTERPART_WINDOW_DAYS}")
         return Condition("matched_by", False, f"{name} is fully released and {when}, more than {COUNTERPART_WINDOW_DAYS}")
-
-
-def _money(amount: Decimal, currency: str) -> str:
-    return format_amount(amount, currency, grouping=True)
 
 
 def _percent(value: Decimal) -> str:
