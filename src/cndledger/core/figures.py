@@ -11,7 +11,7 @@ import datetime as _dt
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from itertools import accumulate, compress, groupby, repeat
+from itertools import accumulate, compress, groupby
 from operator import attrgetter, itemgetter
 
 from cndledger.core import counting
@@ -391,17 +391,14 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]],
 
     def add(projects: Iterable[str], counting_from: Iterable[_dt.date],
             entries: Iterable[Commitment | Release | Expense], which: int, *, negated: bool = False,
-            support_cost_rates: dict[str, Decimal] | None = None, amounts: Iterable[Decimal] | None = None) -> None:
-        """Entries given with their projects and first days counting (and their `amounts` in the target,
-        where known); summed run by run of one project (files keep a project's entries together), at the
-        speed of C."""
-        known = amounts is not None
-        given: Iterable[Decimal] = amounts if amounts is not None else repeat(ZERO)
-        for project_id, run in groupby(zip(projects, counting_from, entries, given), key=itemgetter(0)):
+            support_cost_rates: dict[str, Decimal] | None = None) -> None:
+        """Entries given with their projects and first days counting, summed run by run of one project
+        (files keep a project's entries together), at the speed of C."""
+        for project_id, run in groupby(zip(projects, counting_from, entries), key=itemgetter(0)):
             days = days_of.get(project_id)
             if days is None:  # neither it nor a project above it is asked about
                 continue
-            _, run_days, run_entries, run_known = zip(*run)
+            _, run_days, run_entries = zip(*run)
             if support_cost_rates is not None:  # the support cost each expense bears, in place of its amount
                 from cndledger.format.shares import support_cost, support_costs
 
@@ -414,8 +411,6 @@ def _totals_as_of(ledger: Ledger, asked: Iterable[tuple[str, _dt.date]],
                         if (source := counting.entry_currency(ledger, expense)) is not None)
                 else:
                     run_amounts = tuple(support_costs(map(_AMOUNT, run_entries), rate, currency[project_id]))
-            elif known:
-                run_amounts = run_known
             else:
                 run_amounts = tuple(counting.amounts_in(ledger, run_entries, currency[project_id], run_days))
             if negated:

@@ -157,7 +157,6 @@ class Rates:
             return multiply_rounded(amount, quote.rate, target)
         return divide_rounded(amount, quote.rate, target)
 
-
     def convert_all(self, amounts: Iterable[Decimal], source: str, target: str,
                     days: Iterable[_dt.date]) -> list[Decimal]:
         """`convert` of each amount on its day, at the ledger's rates (never an entry's own), in columns:

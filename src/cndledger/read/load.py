@@ -111,24 +111,30 @@ def _parts(text: str, raw: bytes) -> list[tuple[int, int]] | None:
 
 def _toml_rs_installed() -> bool:
     try:
-        import toml_rs  # noqa: F401
+        import toml_rs  # noqa: F401 - here, not above: a ledger from the cache is never parsed
     except ImportError:
         return False
     return True
+
+
+def _fast_loads(text: str) -> Document:
+    """The document, by toml_rs (installed: `_toml_rs_installed`), read as TOML 1.0 with floats as `Decimal`."""
+    import toml_rs
+
+    document: Document = toml_rs.loads(text, parse_float=Decimal, toml_version="1.0.0")
+    return document
 
 
 def _load_parts(ledger: Ledger, validator: _Validator, source: SourceFile, text: str,
                 parts: list[tuple[int, int]]) -> bool:
     """The file's entries into the ledger, part by part; False, with the ledger as before, where a part
     does not parse (the file is then read whole, which words the fault or finds none)."""
-    import toml_rs
-
     counts = {kind: len(ledger.entries_of(kind)) for kind in RECORDS}
     problems, unvalidated = len(ledger.problems), {kind: set(names) for kind, names in ledger.unvalidated_names.items()}
     entry_counts: dict[str, int] = {}
     for start, end in parts:
         try:
-            data = toml_rs.loads(text[start:end], parse_float=Decimal, toml_version="1.0.0")
+            data = _fast_loads(text[start:end])
             if not all(isinstance(items, list) and all(map(isinstance, items, repeat(dict))) for items in data.values()):
                 raise ValueError("a table at the top: it may belong to an entry of an earlier part")
         except Exception:  # noqa: BLE001 - any fault: the whole file is read again, and judged whole
@@ -203,16 +209,11 @@ def _parse(text: str, raw: bytes) -> Document:
     Both read TOML 1.0 and give floats to `Decimal` as written, so amounts stay exact
     (`test_fast_paths` compares them on generated documents).
     """
-    try:
-        import toml_rs  # here, not above: a ledger from the cache is never parsed
-    except ImportError:
-        pass
-    else:
-        if _nests_shallowly(raw):
-            try:
-                return toml_rs.loads(text, parse_float=Decimal, toml_version="1.0.0")
-            except Exception:  # noqa: BLE001, S110 - any fault: let tomllib judge and word it
-                pass
+    if _toml_rs_installed() and _nests_shallowly(raw):
+        try:
+            return _fast_loads(text)
+        except Exception:  # noqa: BLE001, S110 - any fault: let tomllib judge and word it
+            pass
     import tomllib  # only where toml_rs is missing or finds a fault
 
     return tomllib.loads(text, parse_float=Decimal)
